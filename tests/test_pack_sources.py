@@ -1,0 +1,74 @@
+"""Every quote that cites a captured source must occur verbatim in that capture.
+
+The bundled rule pack (rules/whatsapp/*.yaml) cites sources by id; sources with a `capture` name a
+file in ../shared/sources/ that holds the official text word for word. Only runs of whitespace are
+collapsed before comparing: quotes, dashes and apostrophes must match character for character.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+PACK = REPO / "rules" / "whatsapp"
+CAPTURES = Path(__file__).resolve().parents[2] / "shared" / "sources"
+
+
+def _ws(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _load(name: str) -> dict:
+    with open(PACK / name, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def _citations():
+    """Yield (where, source_id, quote) for every citation in the pack."""
+    for fname, key in (("flows.yaml", "rules"), ("findings.yaml", "findings"),
+                       ("protections.yaml", "protections")):
+        for item in _load(fname).get(key) or []:
+            for i, cite in enumerate(item.get("sources") or []):
+                yield f"{fname}:{item['id']}:sources[{i}]", cite["id"], cite.get("quote")
+
+
+def _sources() -> dict:
+    return {s["id"]: s for s in _load("sources.yaml")["sources"]}
+
+
+def test_every_citation_names_a_known_source():
+    sources = _sources()
+    unknown = [(where, sid) for where, sid, _ in _citations() if sid not in sources]
+    assert not unknown, f"citations of undefined sources: {unknown}"
+
+
+def test_captures_named_by_sources_exist():
+    if not CAPTURES.is_dir():
+        pytest.skip(f"captures folder absent: {CAPTURES}")
+    missing = [(s["id"], s["capture"]) for s in _sources().values()
+               if s.get("capture") and not (CAPTURES / s["capture"]).is_file()]
+    assert not missing, f"sources naming a missing capture: {missing}"
+
+
+def test_quotes_of_captured_sources_are_verbatim():
+    if not CAPTURES.is_dir():
+        pytest.skip(f"captures folder absent: {CAPTURES}")
+    sources = _sources()
+    texts: dict[str, str] = {}
+    checked = 0
+    failures = []
+    for where, sid, quote in _citations():
+        capture = sources.get(sid, {}).get("capture")
+        if not capture or not quote:
+            continue
+        if capture not in texts:
+            texts[capture] = _ws((CAPTURES / capture).read_text(encoding="utf-8"))
+        checked += 1
+        if _ws(quote) not in texts[capture]:
+            failures.append(f"{where} ({sid}, {capture}): {quote!r}")
+    assert checked > 0, "no quote of a captured source was checked"
+    assert not failures, "quotes not found verbatim:\n" + "\n".join(failures)
