@@ -1,0 +1,48 @@
+# Two commands matter: `make demo` (a report on the bundled example, no questions asked) and
+# `make test` (lint, types, the rule pack check and the tests). Both create .venv when missing.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+EXAMPLE ?= examples/linked-everything.yaml
+
+.PHONY: demo test lint typecheck check-rules pytest bench golden clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.run-deps
+
+demo: $(VENV)/.run-deps
+	$(BIN)/wa-audit report --answers $(EXAMPLE)
+	@mkdir -p out
+	$(BIN)/wa-audit report --answers $(EXAMPLE) --format html -o out/demo-report.html
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+
+typecheck: $(VENV)/.test-deps
+	$(BIN)/mypy
+
+check-rules: $(VENV)/.test-deps
+	$(BIN)/wa-audit rules check
+
+pytest: $(VENV)/.test-deps
+	$(BIN)/pytest -q
+
+test: lint typecheck check-rules pytest
+
+bench: $(VENV)/.test-deps
+	$(BIN)/python benches/run.py
+
+golden: $(VENV)/.test-deps
+	$(BIN)/pytest -q tests/render --update-golden
+
+clean:
+	rm -rf $(VENV) out dist build .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,143 @@
+"""A person's answers: the answers file format, validation against a pack, atomic private saving.
+
+```yaml
+schema_version: 1
+pack: whatsapp
+answers:
+  region: eea
+```
+A question that is not answered counts as `unknown`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from audit.conditions import UNKNOWN
+from audit.errors import AnswersError, UserError
+from audit.fsutil import atomic_write, ensure_private_dir
+from audit.pack import Pack, did_you_mean
+from audit.yamlio import Located, describe_validation_error, load_yaml
+
+
+class AnswersFile(BaseModel):
+    """The answers file on disk (schema_version 1)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: Literal[1]
+    pack: str
+    pack_version: str | None = None
+    answered_at: datetime | None = None
+    answers: dict[str, str] = Field(default_factory=dict)
+
+
+class Answers(BaseModel):
+    """Validated answers for one pack; questions not present are unknown."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pack: str
+    pack_version: str | None = None
+    values: dict[str, str] = Field(default_factory=dict)
+
+    def get(self, question: str) -> str:
+        return self.values.get(question, UNKNOWN)
+
+    def with_values(self, changes: Mapping[str, str]) -> Answers:
+        """A copy with `changes` applied (later wins)."""
+        return self.model_copy(update={"values": {**self.values, **changes}})
+
+
+def check_value(pack: Pack, question: str, value: str, *, where: str) -> None:
+    """Raise AnswersError if `question: value` is not valid in `pack`."""
+    q = pack.question_by_id.get(question)
+    if q is None:
+        hint = did_you_mean(question, pack.question_by_id) or "; 'wa-audit rules show' lists them"
+        raise AnswersError(f"{where}: unknown question '{question}'{hint}")
+    if value == UNKNOWN and q.allow_unknown:
+        return
+    if value not in q.value_ids:
+        valid = [*q.value_ids, *([UNKNOWN] if q.allow_unknown else [])]
+        raise AnswersError(
+            f"{where}: '{value}' is not an answer to '{question}'{did_you_mean(value, valid)}; "
+            f"use one of: {', '.join(valid)}"
+        )
+
+
+def answers_from_doc(pack: Pack, doc: Located) -> Answers:
+    """Validate a parsed answers document against `pack`."""
+    if doc.data is None:
+        raise AnswersError(f"{doc.path}: file is empty; see examples/ for the format")
+    if not isinstance(doc.data, dict):
+        raise AnswersError(f"{doc.path}:1: expected 'schema_version', 'pack' and 'answers' fields")
+    raw = dict(doc.data)
+    # Plain YAML may hold numbers or null; values are words, so say which one is wrong.
+    answers_raw = raw.get("answers")
+    if isinstance(answers_raw, dict):
+        for key, value in answers_raw.items():
+            if not isinstance(value, str):
+                raise AnswersError(
+                    f"{doc.where(('answers', key))}: answers.{key}: write the answer as a word, not {value!r}"
+                )
+    try:
+        parsed = AnswersFile.model_validate(raw)
+    except ValidationError as e:
+        raise AnswersError(describe_validation_error(doc, e)) from e
+    if parsed.pack != pack.meta.id:
+        raise AnswersError(
+            f"{doc.where(('pack',))}: pack: these answers are for '{parsed.pack}', "
+            f"not '{pack.meta.id}'; use answers made for this pack"
+        )
+    for question, value in parsed.answers.items():
+        check_value(pack, question, value, where=f"{doc.where(('answers', question))}: answers.{question}")
+    return Answers(pack=parsed.pack, pack_version=parsed.pack_version, values=dict(parsed.answers))
+
+
+def read_answers(pack: Pack, path: Path) -> Answers:
+    """Load an answers file; every problem is one AnswersError line naming file and line."""
+    try:
+        doc = load_yaml(path, what="an answers file")
+    except AnswersError:
+        raise
+    except UserError as e:
+        raise AnswersError(e.message) from e
+    return answers_from_doc(pack, doc)
+
+
+def parse_assignments(pack: Pack, items: list[str]) -> dict[str, str]:
+    """`question=value` strings (from --set) as a validated mapping."""
+    out: dict[str, str] = {}
+    for item in items:
+        question, sep, value = item.partition("=")
+        question, value = question.strip(), value.strip()
+        if not sep or not question or not value:
+            raise AnswersError(f"--set {item!r}: write it as question=value, e.g. --set region=eea")
+        check_value(pack, question, value, where=f"--set {question}")
+        out[question] = value
+    return out
+
+
+def dump_answers(answers: Answers, *, pack_version: str, answered_at: datetime) -> str:
+    """The answers file text (keys in pack order is the caller's job; we keep insertion order)."""
+    body = AnswersFile(
+        schema_version=1,
+        pack=answers.pack,
+        pack_version=pack_version,
+        answered_at=answered_at,
+        answers=dict(answers.values),
+    ).model_dump(mode="json")
+    header = "# wa-audit answers. Edit with care; 'unknown' means \"I don't know\".\n"
+    return header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
+
+
+def save_answers(path: Path, answers: Answers, *, pack_version: str, answered_at: datetime) -> None:
+    """Write the answers file atomically, 0600, in a 0700 folder."""
+    ensure_private_dir(path.parent)
+    atomic_write(path, dump_answers(answers, pack_version=pack_version, answered_at=answered_at))

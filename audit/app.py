@@ -1,0 +1,90 @@
+"""The use cases the CLI calls. Tests call these directly; the CLI only parses and maps errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from audit.answers import Answers, parse_assignments, read_answers
+from audit.assessment import Changes, Report, make_report
+from audit.engine import evaluate
+from audit.errors import AnswersError, PackError
+from audit.pack import SEVERITIES, Pack, Problem, check_pack, load_pack, read_pack
+from audit.paths import Home
+from audit.render.base import Format, RenderOptions, renderer_for
+from audit.resources import default_pack_dir
+
+STALE_AFTER_DAYS = 180
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every use case may need to know about the environment; filled in by the CLI."""
+
+    home: Home
+    rules: Path | None = None
+    color: bool = False
+    width: int = 80
+    now: datetime | None = None
+
+    def clock(self) -> datetime:
+        return self.now if self.now is not None else datetime.now(UTC).replace(microsecond=0)
+
+
+def pack_for(settings: Settings) -> Pack:
+    """The rule pack in use: --rules DIR, or the bundled one."""
+    return load_pack(settings.rules if settings.rules is not None else default_pack_dir())
+
+
+def gather_answers(pack: Pack, settings: Settings, answers_file: Path | None, sets: list[str]) -> Answers:
+    """Answers for a non-interactive run: --set over the answers file (or the saved one)."""
+    overrides = parse_assignments(pack, sets)
+    if answers_file is not None:
+        base = read_answers(pack, answers_file)
+    elif settings.home.answers.exists():
+        base = read_answers(pack, settings.home.answers)
+    elif overrides:
+        base = Answers(pack=pack.meta.id)
+    else:
+        raise AnswersError(
+            "no answers yet: run 'wa-audit' for the interview, or pass --answers FILE (see examples/)"
+        )
+    return base.with_values(overrides)
+
+
+def is_stale(pack: Pack, now: datetime) -> bool:
+    """True when the model was last reviewed more than STALE_AFTER_DAYS before `now`."""
+    return (now.date() - pack.meta.reviewed).days > STALE_AFTER_DAYS
+
+
+def build_report(pack: Pack, answers: Answers, settings: Settings, changes: Changes | None = None) -> Report:
+    """Evaluate and wrap for rendering, stamped with the settings' clock."""
+    now = settings.clock()
+    return make_report(
+        evaluate(pack, answers), generated_at=now, changes=changes, stale_model=is_stale(pack, now)
+    )
+
+
+def render(report: Report, pack: Pack, fmt: Format, settings: Settings) -> str:
+    """The report as text in `fmt`."""
+    return renderer_for(fmt).render(report, pack, RenderOptions(width=settings.width, color=settings.color))
+
+
+def fails(report: Report, fail_on: str | None) -> bool:
+    """True when a finding is at or above the --fail-on severity."""
+    if fail_on is None:
+        return False
+    threshold = SEVERITIES.index(fail_on)
+    return any(SEVERITIES.index(f.severity) >= threshold for f in report.findings)
+
+
+def check_rules(directory: Path | None) -> tuple[Path, list[Problem]]:
+    """Every problem of the pack in `directory` (the bundled one by default)."""
+    target = directory if directory is not None else default_pack_dir()
+    try:
+        loaded = read_pack(target)
+    except PackError as e:
+        where, _, message = e.message.partition(": ")
+        return target, [Problem(where, message)]
+    return target, check_pack(loaded)

@@ -1,0 +1,169 @@
+"""What the engine concludes, as plain data: the models behind the report JSON (schema_version 1).
+
+Field order here is the key order of the JSON report; SHARING_MODEL.md section 6 is the contract.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from audit.pack import Certainty, Severity
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class PackRef(Out):
+    id: str
+    version: str
+    reviewed: date
+    title: str = ""
+
+
+class Score(Out):
+    value: int = Field(ge=0, le=100)
+    band: str
+
+
+class Pair(Out):
+    data: str
+    recipient: str
+
+
+class Flow(Out):
+    data: str
+    recipient: str
+    purposes: tuple[str, ...]
+    certainty: Certainty
+    rules: tuple[str, ...]
+
+
+class SourceRef(Out):
+    id: str
+    title: str
+    url: str
+    date: date
+    quote: str | None = None
+    publisher: str = ""
+    kind: str = ""
+
+
+class FixOut(Out):
+    question: str
+    to: str
+    how: str
+    steps: tuple[str, ...] = ()
+
+
+class FindingOut(Out):
+    id: str
+    severity: Severity
+    title: str
+    detail: str
+    certainty: Certainty
+    flows: tuple[Pair, ...]
+    triggered_by: dict[str, str]
+    sources: tuple[SourceRef, ...]
+    fix: FixOut | None
+    risk: str | None = None
+    conflict: str | None = None
+
+
+class ProtectionOut(Out):
+    id: str
+    title: str
+    sources: tuple[SourceRef, ...]
+    detail: str = ""
+
+
+class Recommendation(Out):
+    question: str
+    from_: str = Field(alias="from")
+    to: str
+    score_after: int
+    removes: tuple[Pair, ...]
+    how: str
+    effort: str = "setting"
+    score_removed: int = 0
+
+
+class Unknown(Out):
+    question: str
+    how_to_check: str
+    prompt: str = ""
+    section: str = ""
+
+
+class Assessment(Out):
+    """Everything evaluate() concludes for one set of answers (deterministic: no clock)."""
+
+    pack: PackRef
+    platform: str
+    answers: dict[str, str]
+    score: Score
+    flows: tuple[Flow, ...]
+    findings: tuple[FindingOut, ...]
+    protections: tuple[ProtectionOut, ...]
+    recommendations: tuple[Recommendation, ...]
+    unknowns: tuple[Unknown, ...]
+    not_asked: tuple[str, ...] = ()
+
+
+class AnswerChange(Out):
+    from_: str = Field(alias="from")
+    to: str
+
+
+class Changes(Out):
+    since: datetime
+    score_before: int
+    score_after: int
+    new_findings: tuple[str, ...]
+    resolved_findings: tuple[str, ...]
+    changed_answers: dict[str, AnswerChange]
+    new_rules: tuple[str, ...] = ()
+
+
+class Report(Out):
+    """The report JSON: an assessment plus when it was made and what changed."""
+
+    schema_version: int = 1
+    generated_at: datetime
+    pack: PackRef
+    score: Score
+    flows: tuple[Flow, ...]
+    findings: tuple[FindingOut, ...]
+    protections: tuple[ProtectionOut, ...]
+    recommendations: tuple[Recommendation, ...]
+    unknowns: tuple[Unknown, ...]
+    changes: Changes | None
+    platform: str = "unknown"
+    answers: dict[str, str] = Field(default_factory=dict)
+    stale_model: bool = False
+
+
+def make_report(
+    assessment: Assessment,
+    *,
+    generated_at: datetime,
+    changes: Changes | None = None,
+    stale_model: bool = False,
+) -> Report:
+    """Wrap an assessment for rendering."""
+    return Report(
+        generated_at=generated_at,
+        pack=assessment.pack,
+        score=assessment.score,
+        flows=assessment.flows,
+        findings=assessment.findings,
+        protections=assessment.protections,
+        recommendations=assessment.recommendations,
+        unknowns=assessment.unknowns,
+        changes=changes,
+        platform=assessment.platform,
+        answers=assessment.answers,
+        stale_model=stale_model,
+    )

@@ -1,0 +1,206 @@
+"""The `wa-audit` command line: parse, dispatch to `app`, write output, map errors to exit codes.
+
+Exit codes: 0 done; 1 a finding at or above --fail-on; 2 a usage or input error; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from audit import __version__
+from audit.errors import AuditError
+
+if TYPE_CHECKING:  # the use cases import pydantic; --version and --help must not pay for it
+    from audit import app
+
+EPILOG = """\
+exit codes:
+  0    done
+  1    a finding at or above --fail-on
+  2    a usage or input error (the message says what to fix)
+  130  interrupted (answers given so far are kept)
+
+privacy: wa-audit never asks for your phone number or messages and never uses the network.
+read the model without answering anything: wa-audit rules show
+"""
+
+FORMATS = ("terminal", "html", "json", "markdown")
+SEVERITY_CHOICES = ("info", "low", "medium", "high", "critical")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--home",
+        type=Path,
+        help="folder for answers, history and reports (default: $WA_AUDIT_HOME or your user data folder)",
+    )
+    common.add_argument(
+        "--rules",
+        type=Path,
+        metavar="DIR",
+        help="use the rule pack in DIR (default: the bundled WhatsApp pack)",
+    )
+    common.add_argument("--no-color", action="store_true", help="plain text output (also NO_COLOR=1)")
+    common.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+
+    parser = argparse.ArgumentParser(
+        prog="wa-audit",
+        parents=[common],
+        description="What your WhatsApp choices share with Meta and others, and what to change first.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"wa-audit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def output_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--format",
+            choices=FORMATS,
+            default=None,
+            help="report format (default: terminal on screen, else from -o's suffix)",
+        )
+        p.add_argument("-o", "--output", type=Path, metavar="PATH", help="write the report to PATH")
+        p.add_argument(
+            "--fail-on",
+            choices=SEVERITY_CHOICES,
+            metavar="SEVERITY",
+            help="exit 1 if a finding is at or above SEVERITY (info..critical)",
+        )
+
+    report = sub.add_parser(
+        "report",
+        parents=[common],
+        help="report from saved or given answers, no questions",
+        description="Report from an answers file (or your saved answers) without asking.",
+    )
+    report.add_argument("--answers", type=Path, metavar="FILE", help="answers file (YAML); see examples/")
+    report.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="QUESTION=VALUE",
+        help="override one answer (repeatable)",
+    )
+    output_options(report)
+
+    rules = sub.add_parser("rules", parents=[common], help="check or read the rule pack")
+    rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    check = rules_sub.add_parser("check", parents=[common], help="validate a rule pack (exit 2 on problems)")
+    check.add_argument(
+        "directory",
+        nargs="?",
+        type=Path,
+        metavar="DIR",
+        help="the pack folder (default: the bundled WhatsApp pack)",
+    )
+    return parser
+
+
+def _format_for(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    if args.output is not None:
+        return {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown"}.get(
+            args.output.suffix.lower(), "terminal"
+        )
+    return "terminal"
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from audit.fsutil import atomic_write
+
+    atomic_write(output, text)
+    print(f"Report written to {output}", file=sys.stderr)
+
+
+def _settings(args: argparse.Namespace) -> app.Settings:
+    from audit import app
+    from audit.paths import Home, default_home
+
+    on_screen = sys.stdout.isatty() and getattr(args, "output", None) is None
+    return app.Settings(
+        home=Home(args.home if args.home is not None else default_home()),
+        rules=args.rules,
+        color=on_screen and not (args.no_color or os.environ.get("NO_COLOR")),
+        width=min(100, max(60, _terminal_width())) if on_screen else 80,
+    )
+
+
+def _cmd_report(args: argparse.Namespace, settings: app.Settings) -> int:
+    from audit import app
+    from audit.render.base import Format
+
+    fmt = Format(_format_for(args))
+    if fmt is not Format.TERMINAL:
+        settings = replace(settings, color=False, width=80)
+    pack = app.pack_for(settings)
+    answers = app.gather_answers(pack, settings, args.answers, args.set)
+    report = app.build_report(pack, answers, settings)
+    _write(app.render(report, pack, fmt, settings), args.output)
+    return 1 if app.fails(report, args.fail_on) else 0
+
+
+def _cmd_rules(args: argparse.Namespace, settings: app.Settings) -> int:
+    from audit import app
+
+    if args.rules_command == "check":
+        target, problems = app.check_rules(args.directory or settings.rules)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            print(f"wa-audit: {len(problems)} problem(s) in {target}", file=sys.stderr)
+            return 2
+        print(f"{target}: ok")
+        return 0
+    raise AssertionError(args.rules_command)
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, app.Settings], int]] = {
+    "report": _cmd_report,
+    "rules": _cmd_rules,
+}
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `wa-audit` and `python -m audit`."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return _COMMANDS[args.command](args, _settings(args))
+    except AuditError as e:
+        if args.debug:
+            raise
+        print(f"wa-audit: {e.message}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("\nwa-audit: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:
+        if args.debug:
+            raise
+        print(
+            f"wa-audit: internal error: {type(e).__name__}: {e} (rerun with --debug and report it)",
+            file=sys.stderr,
+        )
+        return 70

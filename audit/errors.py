@@ -1,0 +1,47 @@
+"""The error hierarchy: every error a person can cause carries a one-line message for them.
+
+The CLI turns `UserError` into that line and exit code 2; anything else is a bug and gets a
+short apology (the traceback only with --debug).
+"""
+
+from __future__ import annotations
+
+
+class AuditError(Exception):
+    """Base of every error wa-audit raises on purpose."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UserError(AuditError):
+    """Bad input or a usage mistake: one line, exit 2."""
+
+
+class PackError(UserError):
+    """The rule pack is missing, malformed or inconsistent."""
+
+
+class AnswersError(UserError):
+    """An answers file, draft or --set value is wrong."""
+
+
+class HistoryError(UserError):
+    """The history database cannot be read or written."""
+
+
+class OutputError(UserError):
+    """A report or answers file cannot be written."""
+
+
+class NeedsTerminal(UserError):
+    """The interview was asked for without a terminal."""
+
+
+class Interrupted(AuditError):
+    """The person pressed Ctrl-C; what they answered was kept."""
+
+    exit_code = 130

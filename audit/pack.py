@@ -1,0 +1,545 @@
+"""The rule pack: pydantic models for the YAML files, loading with `file:line` errors, cross-checks.
+
+A pack is data (see docs/PACK_FORMAT.md). Loading validates each file against its model, then
+cross-checks the references between files; every problem names the file and line it comes from.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from audit.conditions import UNKNOWN, Condition, QuestionIn, RuleRef, walk
+from audit.errors import PackError, UserError
+from audit.yamlio import Located, describe_validation_error, load_yaml
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+SourceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
+RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"']+$", max_length=500)]
+Certainty = Literal["documented", "reported", "possible"]
+RuleCertainty = Literal["documented", "reported"]
+Severity = Literal["info", "low", "medium", "high", "critical"]
+Platform = Literal["android", "iphone"]
+SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
+PLATFORMS: tuple[Platform, ...] = ("android", "iphone")
+PACK_FILES = (
+    "pack.yaml",
+    "vocabulary.yaml",
+    "sources.yaml",
+    "questions.yaml",
+    "flows.yaml",
+    "findings.yaml",
+    "protections.yaml",
+)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --- pack.yaml -------------------------------------------------------------------------------
+class Section(Model):
+    id: Id
+    title: Text
+    intro: str = ""
+
+
+class PackMeta(Model):
+    id: Id
+    version: Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{1,2}(\.\d+)?$")]
+    reviewed: date
+    title: Text
+    sections: tuple[Section, ...] = Field(min_length=1)
+
+
+# --- vocabulary.yaml -------------------------------------------------------------------------
+class DataCategory(Model):
+    id: Id
+    label: Text
+    description: str = ""
+    sensitivity: int = Field(ge=1, le=5)
+
+
+class Recipient(Model):
+    id: Id
+    label: Text
+    description: str = ""
+    reach: int = Field(ge=1, le=5)
+
+
+class Purpose(Model):
+    id: Id
+    label: Text
+
+
+class Band(Model):
+    id: Id
+    below: int = Field(ge=1, le=101)
+
+
+class Vocabulary(Model):
+    data_categories: tuple[DataCategory, ...] = Field(min_length=1)
+    recipients: tuple[Recipient, ...] = Field(min_length=1)
+    purposes: tuple[Purpose, ...] = Field(min_length=1)
+    certainty_weights: dict[Certainty, float]
+    bands: tuple[Band, ...] = Field(min_length=1)
+
+
+# --- sources.yaml ----------------------------------------------------------------------------
+class Source(Model):
+    id: SourceId
+    title: Text
+    publisher: Text
+    url: Url
+    date: date
+    kind: Literal["official", "regulator", "press"]
+    capture: str | None = None
+
+
+class SourcesFile(Model):
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+
+class Citation(Model):
+    id: SourceId
+    quote: str | None = None
+
+
+# --- questions.yaml --------------------------------------------------------------------------
+class Value(Model):
+    id: Id
+    label: Text
+    how: str | None = None
+
+
+class Where(Model):
+    """Where a setting lives; a platform may lack it (iCloud backup is iPhone only)."""
+
+    android: Text | None = None
+    iphone: Text | None = None
+
+
+class Change(Model):
+    allowed: bool = True
+    from_: tuple[Id, ...] | None = Field(default=None, alias="from")
+    to: tuple[Id, ...] | None = None
+    effort: Literal["setting", "habit"] = "setting"
+
+
+class Question(Model):
+    id: Id
+    section: Id
+    prompt: Text
+    help: str = ""
+    where: Where | None = None  # None for facts about the person (region, the 2016 choice)
+    where_reported: bool = False
+    values: tuple[Value, ...] = Field(min_length=2)
+    allow_unknown: bool = True
+    when: Condition | None = None
+    change: Change = Change()
+
+    @cached_property
+    def value_ids(self) -> tuple[str, ...]:
+        return tuple(v.id for v in self.values)
+
+    def value(self, value_id: str) -> Value | None:
+        return next((v for v in self.values if v.id == value_id), None)
+
+
+class QuestionsFile(Model):
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+
+# --- flows.yaml ------------------------------------------------------------------------------
+class FlowSpec(Model):
+    data: tuple[Id, ...] = Field(min_length=1)
+    to: tuple[Id, ...] = Field(min_length=1)
+    purposes: tuple[Id, ...] = Field(min_length=1)
+
+
+class FlowRule(Model):
+    id: RuleId
+    title: Text
+    when: Condition | None = None
+    certainty: RuleCertainty
+    flows: tuple[FlowSpec, ...] = Field(min_length=1)
+    note: str | None = None
+    sources: tuple[Citation, ...] = Field(min_length=1)
+
+
+class FlowsFile(Model):
+    rules: tuple[FlowRule, ...] = Field(min_length=1)
+
+
+# --- findings.yaml ---------------------------------------------------------------------------
+class Steps(Model):
+    android: tuple[Text, ...] = Field(min_length=1)
+    iphone: tuple[Text, ...] = Field(min_length=1)
+
+
+class Fix(Model):
+    question: Id
+    to: Id
+    steps: Steps
+
+
+class Finding(Model):
+    id: Id
+    title: Text
+    severity: Severity
+    when: Condition | None = None
+    flows_from: tuple[RuleId, ...] = ()
+    certainty: RuleCertainty
+    detail: Text
+    risk: str | None = None
+    conflict: str | None = None
+    fix: Fix | None = None
+    sources: tuple[Citation, ...] = Field(min_length=1)
+
+
+class FindingsFile(Model):
+    findings: tuple[Finding, ...] = ()
+
+
+# --- protections.yaml ------------------------------------------------------------------------
+class Protection(Model):
+    id: Id
+    title: Text
+    detail: str = ""
+    when: Condition | None = None
+    sources: tuple[Citation, ...] = Field(min_length=1)
+
+
+class ProtectionsFile(Model):
+    protections: tuple[Protection, ...] = ()
+
+
+# --- the pack --------------------------------------------------------------------------------
+class Pack(Model):
+    """A validated, cross-checked rule pack."""
+
+    meta: PackMeta
+    vocabulary: Vocabulary
+    sources: tuple[Source, ...]
+    questions: tuple[Question, ...]
+    rules: tuple[FlowRule, ...]
+    findings: tuple[Finding, ...]
+    protections: tuple[Protection, ...]
+
+    @cached_property
+    def question_by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    @cached_property
+    def rule_by_id(self) -> dict[str, FlowRule]:
+        return {r.id: r for r in self.rules}
+
+    @cached_property
+    def source_by_id(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
+
+    @cached_property
+    def data_by_id(self) -> dict[str, DataCategory]:
+        return {d.id: d for d in self.vocabulary.data_categories}
+
+    @cached_property
+    def recipient_by_id(self) -> dict[str, Recipient]:
+        return {r.id: r for r in self.vocabulary.recipients}
+
+    @cached_property
+    def purpose_by_id(self) -> dict[str, Purpose]:
+        return {p.id: p for p in self.vocabulary.purposes}
+
+    @cached_property
+    def finding_by_id(self) -> dict[str, Finding]:
+        return {f.id: f for f in self.findings}
+
+    @cached_property
+    def section_by_id(self) -> dict[str, Section]:
+        return {s.id: s for s in self.meta.sections}
+
+
+# --- loading ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a pack, located as `file:line`."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _parse(doc: Located, model: type[M]) -> M:
+    if doc.data is None:
+        raise PackError(f"{doc.path}: file is empty; see docs/PACK_FORMAT.md")
+    if not isinstance(doc.data, dict):
+        raise PackError(f"{doc.path}:1: expected a mapping of fields at the top")
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as e:
+        raise PackError(describe_validation_error(doc, e)) from e
+
+
+@dataclass(frozen=True)
+class LoadedPack:
+    """A pack with the parsed documents, so checks can point at lines."""
+
+    pack: Pack
+    docs: dict[str, Located]
+
+
+def read_pack(directory: Path) -> LoadedPack:
+    """Load and validate the files of a pack; raise PackError on the first schema problem."""
+    if not directory.is_dir():
+        raise PackError(f"{directory}: no such rule pack folder; check --rules")
+    docs: dict[str, Located] = {}
+    for name in PACK_FILES:
+        path = directory / name
+        if not path.exists():
+            raise PackError(f"{path}: missing; a pack needs {', '.join(PACK_FILES)}")
+        try:
+            docs[name] = load_yaml(path, what="a rule pack file")
+        except PackError:
+            raise
+        except UserError as e:
+            raise PackError(e.message) from e
+    pack = Pack(
+        meta=_parse(docs["pack.yaml"], PackMeta),
+        vocabulary=_parse(docs["vocabulary.yaml"], Vocabulary),
+        sources=_parse(docs["sources.yaml"], SourcesFile).sources,
+        questions=_parse(docs["questions.yaml"], QuestionsFile).questions,
+        rules=_parse(docs["flows.yaml"], FlowsFile).rules,
+        findings=_parse(docs["findings.yaml"], FindingsFile).findings,
+        protections=_parse(docs["protections.yaml"], ProtectionsFile).protections,
+    )
+    return LoadedPack(pack=pack, docs=docs)
+
+
+def load_pack(directory: Path) -> Pack:
+    """Load a pack and refuse it if any cross-check fails."""
+    loaded = read_pack(directory)
+    problems = check_pack(loaded)
+    if problems:
+        more = f" ({len(problems) - 1} more; run 'wa-audit rules check')" if len(problems) > 1 else ""
+        raise PackError(f"{problems[0]}{more}")
+    return loaded.pack
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' when a close match exists, else ''."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+class _Checker:
+    def __init__(self, loaded: LoadedPack) -> None:
+        self.pack = loaded.pack
+        self.docs = loaded.docs
+        self.problems: list[Problem] = []
+        self.cited: set[str] = set()
+
+    def add(self, file: str, loc: Sequence[str | int], message: str) -> None:
+        self.problems.append(Problem(self.docs[file].where(loc), message))
+
+    def unique(self, file: str, key: str, ids: Sequence[str], what: str) -> None:
+        seen: set[str] = set()
+        for i, ident in enumerate(ids):
+            if ident in seen:
+                self.add(file, (key, i, "id"), f"duplicate {what} id '{ident}'")
+            seen.add(ident)
+
+    def ref(self, file: str, loc: Sequence[str | int], value: str, known: Iterable[str], what: str) -> bool:
+        known = list(known)
+        if value in known:
+            return True
+        self.add(file, loc, f"unknown {what} '{value}'{did_you_mean(value, known)}")
+        return False
+
+    def cites(self, file: str, loc: Sequence[str | int], citations: Sequence[Citation]) -> None:
+        for i, c in enumerate(citations):
+            self.cited.add(c.id)
+            self.ref(file, (*loc, "sources", i, "id"), c.id, self.pack.source_by_id, "source")
+
+    def condition(
+        self,
+        file: str,
+        loc: Sequence[str | int],
+        cond: Condition | None,
+        asked_before: set[str] | None = None,
+    ) -> None:
+        for atom in walk(cond):
+            if isinstance(atom, RuleRef):
+                self.ref(file, (*loc, "when"), atom.rule, self.pack.rule_by_id, "rule")
+                continue
+            question = self.pack.question_by_id.get(atom.question)
+            if not self.ref(file, (*loc, "when"), atom.question, self.pack.question_by_id, "question"):
+                continue
+            assert question is not None  # noqa: S101 - narrowed by ref()
+            if asked_before is not None and atom.question not in asked_before:
+                self.add(
+                    file,
+                    (*loc, "when"),
+                    f"'when' may only test questions asked earlier, not '{atom.question}'",
+                )
+            allowed = {*question.value_ids, UNKNOWN}
+            for value in atom.in_:
+                self.ref(file, (*loc, "when"), value, allowed, f"value of '{atom.question}'")
+
+    def run(self) -> list[Problem]:
+        p = self.pack
+        voc = p.vocabulary
+        self.unique(
+            "vocabulary.yaml", "data_categories", [d.id for d in voc.data_categories], "data category"
+        )
+        self.unique("vocabulary.yaml", "recipients", [r.id for r in voc.recipients], "recipient")
+        self.unique("vocabulary.yaml", "purposes", [x.id for x in voc.purposes], "purpose")
+        self.unique("sources.yaml", "sources", [s.id for s in p.sources], "source")
+        self.unique("questions.yaml", "questions", [q.id for q in p.questions], "question")
+        self.unique("flows.yaml", "rules", [r.id for r in p.rules], "rule")
+        self.unique("findings.yaml", "findings", [f.id for f in p.findings], "finding")
+        self.unique("protections.yaml", "protections", [x.id for x in p.protections], "protection")
+        for c in ("documented", "reported", "possible"):
+            if c not in voc.certainty_weights:
+                self.add("vocabulary.yaml", ("certainty_weights",), f"missing weight for '{c}'")
+        self._questions()
+        self._rules()
+        self._findings()
+        for i, prot in enumerate(p.protections):
+            self.condition("protections.yaml", ("protections", i), prot.when)
+            self.cites("protections.yaml", ("protections", i), prot.sources)
+        self._loops()
+        for i, s in enumerate(p.sources):
+            if s.id not in self.cited:
+                self.add(
+                    "sources.yaml",
+                    ("sources", i, "id"),
+                    f"source '{s.id}' is never cited; cite it or remove it",
+                )
+        return self.problems
+
+    def _questions(self) -> None:
+        asked: set[str] = set()
+        for i, q in enumerate(self.pack.questions):
+            loc = ("questions", i)
+            self.ref("questions.yaml", (*loc, "section"), q.section, self.pack.section_by_id, "section")
+            self.unique_values(i, q)
+            self.condition("questions.yaml", loc, q.when, asked_before=asked)
+            for key, ids in (("from", q.change.from_), ("to", q.change.to)):
+                for j, v in enumerate(ids or ()):
+                    self.ref("questions.yaml", (*loc, "change", key, j), v, q.value_ids, f"value of '{q.id}'")
+            asked.add(q.id)
+
+    def unique_values(self, i: int, q: Question) -> None:
+        seen: set[str] = set()
+        for j, v in enumerate(q.values):
+            if v.id in seen or v.id == UNKNOWN:
+                why = "is reserved for 'I don't know'" if v.id == UNKNOWN else "is listed twice"
+                self.add("questions.yaml", ("questions", i, "values", j, "id"), f"value '{v.id}' {why}")
+            seen.add(v.id)
+
+    def _rules(self) -> None:
+        p = self.pack
+        for i, rule in enumerate(p.rules):
+            loc = ("rules", i)
+            self.condition("flows.yaml", loc, rule.when)
+            self.cites("flows.yaml", loc, rule.sources)
+            for j, flow in enumerate(rule.flows):
+                floc = (*loc, "flows", j)
+                for k, d in enumerate(flow.data):
+                    self.ref("flows.yaml", (*floc, "data", k), d, p.data_by_id, "data category")
+                for k, r in enumerate(flow.to):
+                    self.ref("flows.yaml", (*floc, "to", k), r, p.recipient_by_id, "recipient")
+                for k, x in enumerate(flow.purposes):
+                    self.ref("flows.yaml", (*floc, "purposes", k), x, p.purpose_by_id, "purpose")
+                if "phone_number" in flow.data and "advertisers" in flow.to:
+                    self.add(
+                        "flows.yaml",
+                        floc,
+                        "no flow may send phone_number to advertisers (the model's promise S8, S9, S17)",
+                    )
+
+    def _findings(self) -> None:
+        p = self.pack
+        for i, f in enumerate(p.findings):
+            loc = ("findings", i)
+            self.condition("findings.yaml", loc, f.when)
+            self.cites("findings.yaml", loc, f.sources)
+            for j, rid in enumerate(f.flows_from):
+                self.ref("findings.yaml", (*loc, "flows_from", j), rid, p.rule_by_id, "rule")
+            if f.fix is None:
+                continue
+            q = p.question_by_id.get(f.fix.question)
+            if not self.ref(
+                "findings.yaml", (*loc, "fix", "question"), f.fix.question, p.question_by_id, "question"
+            ):
+                continue
+            assert q is not None  # noqa: S101 - narrowed by ref()
+            if self.ref(
+                "findings.yaml", (*loc, "fix", "to"), f.fix.to, q.value_ids, f"value of '{q.id}'"
+            ) and (not q.change.allowed or (q.change.to is not None and f.fix.to not in q.change.to)):
+                self.add(
+                    "findings.yaml",
+                    (*loc, "fix", "to"),
+                    f"the person cannot change '{q.id}' to '{f.fix.to}' (see its 'change')",
+                )
+
+    def _loops(self) -> None:
+        p = self.pack
+        state: dict[str, int] = {}
+
+        def visit(rid: str, trail: list[str]) -> None:
+            if state.get(rid) == 2 or rid not in p.rule_by_id:
+                return
+            if state.get(rid) == 1:
+                i = next(n for n, r in enumerate(p.rules) if r.id == rid)
+                self.add(
+                    "flows.yaml",
+                    ("rules", i, "when"),
+                    f"rule conditions refer to each other in a loop: {' -> '.join([*trail, rid])}",
+                )
+                return
+            state[rid] = 1
+            for atom in walk(p.rule_by_id[rid].when):
+                if isinstance(atom, RuleRef):
+                    visit(atom.rule, [*trail, rid])
+            state[rid] = 2
+
+        for rule in p.rules:
+            visit(rule.id, [])
+
+
+def check_pack(loaded: LoadedPack) -> list[Problem]:
+    """Every cross-reference problem of a schema-valid pack, in file order."""
+    return _Checker(loaded).run()
+
+
+def referenced_questions(pack: Pack, cond: Condition | None) -> list[str]:
+    """The questions a condition depends on, following rule references, in first-seen order."""
+    out: list[str] = []
+    seen_rules: set[str] = set()
+
+    def visit(c: Condition | None) -> None:
+        for atom in walk(c):
+            if isinstance(atom, QuestionIn):
+                if atom.question not in out:
+                    out.append(atom.question)
+            elif atom.rule not in seen_rules and atom.rule in pack.rule_by_id:
+                seen_rules.add(atom.rule)
+                visit(pack.rule_by_id[atom.rule].when)
+
+    visit(cond)
+    return out
