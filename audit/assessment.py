@@ -127,6 +127,13 @@ class Changes(Out):
     new_rules: tuple[str, ...] = ()
 
 
+class TrendPoint(Out):
+    """One past run's score, for the score-trend chart."""
+
+    at: datetime
+    score: int
+
+
 class Report(Out):
     """The report JSON: an assessment plus when it was made and what changed."""
 
@@ -143,6 +150,7 @@ class Report(Out):
     platform: str = "unknown"
     answers: dict[str, str] = Field(default_factory=dict)
     stale_model: bool = False
+    trend: tuple[TrendPoint, ...] = ()
 
 
 def make_report(
@@ -151,6 +159,7 @@ def make_report(
     generated_at: datetime,
     changes: Changes | None = None,
     stale_model: bool = False,
+    trend: tuple[TrendPoint, ...] = (),
 ) -> Report:
     """Wrap an assessment for rendering."""
     return Report(
@@ -166,4 +175,5 @@ def make_report(
         platform=assessment.platform,
         answers=assessment.answers,
         stale_model=stale_model,
+        trend=trend,
     )

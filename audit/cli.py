@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audit import __version__
-from audit.errors import AuditError
+from audit.errors import AuditError, UserError
 
 if TYPE_CHECKING:  # the use cases import pydantic; --version and --help must not pay for it
     from audit import app
@@ -75,6 +75,25 @@ def _parser() -> argparse.ArgumentParser:
             help="exit 1 if a finding is at or above SEVERITY (info..critical)",
         )
 
+    audit = sub.add_parser(
+        "audit",
+        parents=[common],
+        help="the interview, then your report (the default)",
+        description="Answer questions about your WhatsApp settings, then read your report.",
+    )
+    depth = audit.add_mutually_exclusive_group()
+    depth.add_argument("--quick", action="store_true", help="only the Meta connections questions")
+    depth.add_argument("--full", action="store_true", help="every question")
+    audit.add_argument("--answers", type=Path, metavar="FILE", help="start from this answers file")
+    audit.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="QUESTION=VALUE",
+        help="fix one answer without asking it (repeatable)",
+    )
+    output_options(audit)
+
     report = sub.add_parser(
         "report",
         parents=[common],
@@ -90,6 +109,28 @@ def _parser() -> argparse.ArgumentParser:
         help="override one answer (repeatable)",
     )
     output_options(report)
+
+    set_ = sub.add_parser(
+        "set",
+        parents=[common],
+        help="change answers without the interview",
+        description="Change saved answers, record a run, and show what changed.",
+    )
+    set_.add_argument("assignments", nargs="+", metavar="QUESTION=VALUE")
+    output_options(set_)
+
+    history = sub.add_parser("history", parents=[common], help="your past runs and the score trend")
+    history.add_argument("--format", choices=("terminal", "json"), default="terminal")
+
+    diff = sub.add_parser("diff", parents=[common], help="what changed between two runs")
+    diff.add_argument("runs", nargs="*", type=int, metavar="RUN", help="run numbers (default: the last two)")
+    diff.add_argument("--format", choices=FORMATS, default=None)
+
+    forget = sub.add_parser("forget", parents=[common], help="delete every answer, report and run stored")
+    forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    schema = sub.add_parser("schema", parents=[common], help="print a JSON Schema")
+    schema.add_argument("kind", choices=("answers", "pack", "report"))
 
     rules = sub.add_parser("rules", parents=[common], help="check or read the rule pack")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
@@ -164,11 +205,41 @@ def _cmd_rules(args: argparse.Namespace, settings: app.Settings) -> int:
             return 2
         print(f"{target}: ok")
         return 0
-    raise AssertionError(args.rules_command)
+    raise UserError("'rules show' is not built yet")  # issue: the documented sharing model
+
+
+def _cmd_audit(args: argparse.Namespace, settings: app.Settings) -> int:
+    raise UserError("the interview is not built yet")  # issue: the interactive questionnaire
+
+
+def _cmd_set(args: argparse.Namespace, settings: app.Settings) -> int:
+    raise UserError("'set' is not built yet")  # issue: reruns
+
+
+def _cmd_history(args: argparse.Namespace, settings: app.Settings) -> int:
+    raise UserError("'history' is not built yet")  # issue: reruns
+
+
+def _cmd_diff(args: argparse.Namespace, settings: app.Settings) -> int:
+    raise UserError("'diff' is not built yet")  # issue: reruns
+
+
+def _cmd_forget(args: argparse.Namespace, settings: app.Settings) -> int:
+    raise UserError("'forget' is not built yet")  # issue: reruns
+
+
+def _cmd_schema(args: argparse.Namespace, settings: app.Settings) -> int:
+    raise UserError("'schema' is not built yet")  # issue: the documented sharing model
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, app.Settings], int]] = {
+    "audit": _cmd_audit,
     "report": _cmd_report,
+    "set": _cmd_set,
+    "history": _cmd_history,
+    "diff": _cmd_diff,
+    "forget": _cmd_forget,
+    "schema": _cmd_schema,
     "rules": _cmd_rules,
 }
 

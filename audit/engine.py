@@ -155,13 +155,14 @@ def for_platform(android: str | None, iphone: str | None, platform: str) -> str:
 
 def steps_for(steps: Steps, platform: str) -> tuple[str, ...]:
     """Fix steps for the person's platform (both, labelled, when it is not known)."""
-    if platform == "android":
+    if platform == "android" and steps.android:
         return steps.android
-    if platform == "iphone":
+    if platform == "iphone" and steps.iphone:
         return steps.iphone
-    if steps.android == steps.iphone:
-        return steps.android
-    return tuple(f"Android: {s}" for s in steps.android) + tuple(f"iPhone: {s}" for s in steps.iphone)
+    android, iphone = steps.android or (), steps.iphone or ()
+    if android == iphone:
+        return android
+    return tuple(f"Android: {s}" for s in android) + tuple(f"iPhone: {s}" for s in iphone)
 
 
 def where_text(q: Question, platform: str) -> str:

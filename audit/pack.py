@@ -182,8 +182,10 @@ class FlowsFile(Model):
 
 # --- findings.yaml ---------------------------------------------------------------------------
 class Steps(Model):
-    android: tuple[Text, ...] = Field(min_length=1)
-    iphone: tuple[Text, ...] = Field(min_length=1)
+    """Numbered fix steps per platform; a platform may lack them (iCloud is iPhone only)."""
+
+    android: tuple[Text, ...] | None = Field(default=None, min_length=1)
+    iphone: tuple[Text, ...] | None = Field(default=None, min_length=1)
 
 
 class Fix(Model):
