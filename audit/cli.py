@@ -30,12 +30,15 @@ privacy: wa-audit never asks for your phone number or messages and never uses th
 read the model without answering anything: wa-audit rules show
 """
 
+GLOBAL_DEFAULTS: dict[str, object] = {"home": None, "rules": None, "no_color": False, "debug": False}
 FORMATS = ("terminal", "html", "json", "markdown")
 SEVERITY_CHOICES = ("info", "low", "medium", "high", "critical")
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    # Global options are accepted before or after the command. SUPPRESS keeps a subcommand's
+    # parser from resetting a value given before the command; the defaults live on `parser`.
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument(
         "--home",
         type=Path,
@@ -47,8 +50,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="use the rule pack in DIR (default: the bundled WhatsApp pack)",
     )
-    common.add_argument("--no-color", action="store_true", help="plain text output (also NO_COLOR=1)")
-    common.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    common.add_argument(
+        "--no-color", action="store_true", default=argparse.SUPPRESS,
+        help="plain text output (also NO_COLOR=1)",
+    )
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors"
+    )
 
     parser = argparse.ArgumentParser(
         prog="wa-audit",
@@ -254,6 +262,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `wa-audit` and `python -m audit`."""
     parser = _parser()
     args = parser.parse_args(argv)
+    # Not parser.set_defaults: parent parsers share action objects, and defaults set there would
+    # reset a global option given before the command.
+    for name, default in GLOBAL_DEFAULTS.items():
+        if not hasattr(args, name):
+            setattr(args, name, default)
     if args.command is None:
         parser.print_help()
         return 0

@@ -25,7 +25,7 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _PLAIN_TAGS = frozenset(
-    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
 
 
@@ -117,6 +117,8 @@ def _build(node: yaml.Node, loc: Loc, out: Located, loader: yaml.SafeLoader, see
     if id(node) in seen:
         raise UserError(f"{out.path}:{line}: YAML aliases (*name) are not allowed; write the value out")
     seen.add(id(node))
+    if node.tag not in _PLAIN_TAGS:
+        raise UserError(f"{out.path}:{line}: YAML tag '{node.tag}' is not allowed; remove it")
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:

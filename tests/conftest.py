@@ -1,0 +1,42 @@
+"""Shared fixtures. Sockets are disabled for the whole suite (pytest-socket, see pyproject)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from audit.pack import Pack, load_pack
+from audit.resources import default_pack_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session")
+def bundled_pack() -> Pack:
+    return load_pack(default_pack_dir())
+
+
+@pytest.fixture(scope="session")
+def mini_pack() -> Pack:
+    return load_pack(DATA / "packs" / "mini")
+
+
+@pytest.fixture
+def mini_pack_dir(tmp_path: Path) -> Path:
+    """A writable copy of the mini pack, for tests that break it."""
+    target = tmp_path / "mini"
+    shutil.copytree(DATA / "packs" / "mini", target)
+    return target
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private, empty wa-audit home; also exported so subprocesses use it."""
+    path = tmp_path / "home"
+    monkeypatch.setenv("WA_AUDIT_HOME", str(path))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return path

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from audit import __version__
+from audit.cli import main
+from tests.conftest import EXAMPLES
+
+SECTION_6_KEYS = {
+    "schema_version",
+    "generated_at",
+    "pack",
+    "score",
+    "flows",
+    "findings",
+    "protections",
+    "recommendations",
+    "unknowns",
+    "changes",
+}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def test_json_report_has_the_contract_keys(
+    capsys: pytest.CaptureFixture[str], home: Path, example: str
+) -> None:
+    code, out, err = run(capsys, "report", "--answers", str(EXAMPLES / example), "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert set(report) >= SECTION_6_KEYS
+    assert report["schema_version"] == 1
+    assert report["pack"]["id"] == "whatsapp"
+    assert 0 <= report["score"]["value"] <= 100
+    assert not any(f["data"] == "phone_number" and f["recipient"] == "advertisers" for f in report["flows"])
+    for finding in report["findings"]:
+        assert finding["sources"], finding["id"]
+        assert set(finding) >= {
+            "id",
+            "severity",
+            "title",
+            "detail",
+            "certainty",
+            "flows",
+            "triggered_by",
+            "sources",
+            "fix",
+        }
+
+
+def test_opted_out_then_linked_names_both_answers(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    code, out, _ = run(
+        capsys, "report", "--answers", str(EXAMPLES / "linked-everything.yaml"), "--format", "json"
+    )
+    assert code == 0
+    findings = json.loads(out)["findings"]
+    overridden = [f for f in findings if {"optout_2016", "accounts_center"} <= set(f["triggered_by"])]
+    assert overridden, "the 2016 opt-out overridden by Accounts Center must be a finding"
+    assert overridden[0]["triggered_by"]["optout_2016"] == "opted_out"
+    assert overridden[0]["triggered_by"]["accounts_center"] == "linked"
+
+
+def test_set_overrides_the_file(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    example = str(EXAMPLES / "linked-everything.yaml")
+    _, before, _ = run(capsys, "report", "--answers", example, "--format", "json")
+    _, after, _ = run(
+        capsys, "report", "--answers", example, "--format", "json", "--set", "optout_2016=joined_later"
+    )
+    assert "optout_2016_overridden" in {f["id"] for f in json.loads(before)["findings"]}
+    assert "optout_2016_overridden" not in {f["id"] for f in json.loads(after)["findings"]}
+
+
+def test_output_file_is_private(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    code, out, err = run(
+        capsys, "report", "--answers", str(EXAMPLES / "eea-nothing-linked.yaml"), "-o", str(target)
+    )
+    assert code == 0
+    assert out == ""
+    assert str(target) in err
+    assert json.loads(target.read_text())["schema_version"] == 1  # format taken from the suffix
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_fail_on(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    example = str(EXAMPLES / "linked-everything.yaml")
+    assert run(capsys, "report", "--answers", example, "--format", "json", "--fail-on", "high")[0] == 1
+    private = str(EXAMPLES / "eea-nothing-linked.yaml")
+    assert run(capsys, "report", "--answers", private, "--format", "json", "--fail-on", "critical")[0] == 0
+
+
+def test_terminal_report_is_plain_text_when_piped(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    code, out, _ = run(capsys, "report", "--answers", str(EXAMPLES / "linked-everything.yaml"))
+    assert code == 0
+    assert "\x1b[" not in out
+    assert "exposure score" in out.lower()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("schema_version: 1\npack: whatsapp\nanswers:\n  regoin: eea\n", "did you mean 'region'"),
+        ("schema_version: 1\npack: whatsapp\nanswers:\n  region: mars\n", "is not an answer to 'region'"),
+        ("schema_version: 1\npack: whatsapp\nanswers: [\n", "not valid YAML"),
+        (None, "no such file"),
+    ],
+)
+def test_bad_answers_file_exit_2_one_line(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path, content: str | None, expected: str
+) -> None:
+    path = tmp_path / "answers.yaml"
+    if content is not None:
+        path.write_text(content)
+    code, out, err = run(capsys, "report", "--answers", str(path), "--format", "json")
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith(f"wa-audit: {path}")
+    assert expected in err
+    assert "Traceback" not in err
+
+
+def test_debug_shows_the_traceback(home: Path, tmp_path: Path) -> None:
+    from audit.errors import AnswersError
+
+    with pytest.raises(AnswersError):
+        main(["--debug", "report", "--answers", str(tmp_path / "missing.yaml")])
+
+
+def test_no_answers_yet(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    code, _, err = run(capsys, "report", "--format", "json")
+    assert code == 2
+    assert "no answers yet" in err
+
+
+def test_unwritable_output(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> None:
+    code, _, err = run(
+        capsys,
+        "report",
+        "--answers",
+        str(EXAMPLES / "eea-nothing-linked.yaml"),
+        "-o",
+        str(tmp_path / "no" / "such" / "dir" / "r.json"),
+    )
+    assert code == 2
+    assert "cannot write" in err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["report", "--format", "pdf"])
+    assert info.value.code == 2
