@@ -1,0 +1,372 @@
+"""Past runs in SQLite (`history.sqlite3` in the home), and diff(previous, current) -> Changes.
+
+One row per completed audit: when, which pack (id, version, reviewed), the answers, the assessment
+JSON, the score, and the ids of the rules and questions that pack had, so a later run can say which
+rules are new and which questions to ask again after a model update. Run numbers are the row ids,
+1..N, never reused.
+
+The database is opened in WAL mode with a busy timeout, and every write is one `BEGIN IMMEDIATE`
+transaction, so two processes recording at once both land. A damaged file is never repaired in
+place or dropped: it is renamed `history.sqlite3.damaged-<time>` and a fresh one started, and the
+caller gets a one-line notice to show (this module prints nothing).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from audit import __version__
+from audit.answers import Answers
+from audit.assessment import AnswerChange, Assessment, Changes
+from audit.conditions import UNKNOWN
+from audit.errors import HistoryError
+from audit.fsutil import PRIVATE_FILE, ensure_private_dir
+from audit.pack import Pack
+
+BUSY_TIMEOUT_MS = 5000
+SIDECARS = ("-wal", "-shm", "-journal")  # files SQLite keeps next to the database
+DAMAGED_MARK = ".damaged-"
+
+# Migration N brings the schema from version N-1 to N; the steps run in order, each migration in
+# one transaction with the schema_version bump, so a crash leaves the old version or the new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            tool_version TEXT NOT NULL,
+            pack_id TEXT NOT NULL,
+            pack_version TEXT NOT NULL,
+            pack_reviewed TEXT NOT NULL,
+            answers TEXT NOT NULL,
+            assessment TEXT NOT NULL,
+            score INTEGER NOT NULL,
+            band TEXT NOT NULL,
+            findings TEXT NOT NULL,
+            rules_seen TEXT NOT NULL,
+            questions_seen TEXT NOT NULL
+        )""",
+        "CREATE INDEX runs_pack ON runs (pack_id, id)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_COLUMNS = (
+    "id, at, tool_version, pack_id, pack_version, pack_reviewed, answers, assessment, score, band, "
+    "findings, rules_seen, questions_seen"
+)
+
+
+class Run(BaseModel):
+    """One recorded run, as read back from the database (every row is validated on the way out)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: int = Field(ge=1)
+    at: datetime
+    tool_version: str
+    pack_id: str
+    pack_version: str
+    pack_reviewed: date
+    answers: dict[str, str]
+    assessment_json: str = Field(repr=False)
+    score: int = Field(ge=0, le=100)
+    band: str
+    findings: tuple[str, ...]
+    rules_seen: tuple[str, ...]
+    questions_seen: tuple[str, ...]
+
+    def assessment(self) -> Assessment:
+        """The full assessment stored with this run."""
+        try:
+            return Assessment.model_validate_json(self.assessment_json)
+        except ValidationError as e:
+            raise HistoryError(
+                f"run {self.id}: its stored assessment no longer reads ({e.error_count()} problem(s)); "
+                "use 'wa-audit forget' to start over"
+            ) from e
+
+    def answer(self, question: str) -> str:
+        return self.answers.get(question, UNKNOWN)
+
+
+def now_utc() -> datetime:
+    """Whole seconds in UTC: the precision runs are shown with."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class History:
+    """An open history database. Use as a context manager, or call close()."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, notice: str | None) -> None:
+        self.path = path
+        self._conn = conn
+        self.notice = notice  # set when a damaged file was moved aside on opening
+
+    @classmethod
+    def open(cls, path: Path, *, now: datetime | None = None) -> History:
+        """Open (creating it 0600 in a 0700 folder) the history at `path`, migrating it if needed.
+
+        `now` stamps the name of a damaged copy; it defaults to the current time.
+        """
+        ensure_private_dir(path.parent)
+        notice = None
+        if path.exists():
+            why = _damage(path)
+            if why is not None:
+                moved = _move_aside(path, now or now_utc())
+                notice = (
+                    f"{path}: the history was damaged ({why}); moved it to {moved.name} "
+                    "and started a new one"
+                )
+        _create_private(path)
+        try:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as e:
+            raise HistoryError(f"{path}: cannot open the history ({e}); check the folder's access") from e
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; a crash loses no committed run
+            _migrate(conn, path)
+        except sqlite3.Error as e:
+            conn.close()
+            raise HistoryError(f"{path}: cannot open the history ({e}); try again") from e
+        except BaseException:
+            conn.close()
+            raise
+        return cls(path, conn, notice)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise HistoryError(f"{self.path}: the history is busy or unwritable ({e}); try again") from e
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def save(self, *, at: datetime, pack: Pack, answers: Answers, assessment: Assessment) -> Run:
+        """Record one completed run; returns it with its number."""
+        row = (
+            _iso(at),
+            __version__,
+            pack.meta.id,
+            pack.meta.version,
+            pack.meta.reviewed.isoformat(),
+            json.dumps(dict(answers.values), sort_keys=True),
+            assessment.model_dump_json(by_alias=True),
+            assessment.score.value,
+            assessment.score.band,
+            json.dumps([f.id for f in assessment.findings]),
+            json.dumps([r.id for r in pack.rules]),
+            json.dumps([q.id for q in pack.questions]),
+        )
+        try:
+            with self._transaction() as conn:
+                cur = conn.execute(
+                    f"INSERT INTO runs ({_COLUMNS.partition(', ')[2]}) "  # noqa: S608 - constant columns
+                    f"VALUES ({', '.join('?' * len(row))})",
+                    row,
+                )
+                run_id = cur.lastrowid
+        except sqlite3.Error as e:
+            raise HistoryError(f"{self.path}: cannot record this run ({e}); try again") from e
+        assert run_id is not None  # noqa: S101 - an INSERT always sets it
+        return self.get(run_id)
+
+    def _select(self, where: str = "", params: Sequence[Any] = ()) -> list[Run]:
+        try:
+            rows = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM runs {where}",  # noqa: S608 - where is a constant clause
+                params,
+            ).fetchall()
+        except sqlite3.Error as e:
+            raise HistoryError(f"{self.path}: cannot read the history ({e}); use 'wa-audit forget'") from e
+        return [_run_from_row(self.path, row) for row in rows]
+
+    def runs(self, pack_id: str | None = None) -> list[Run]:
+        """Every run, oldest first (only those of `pack_id` when given)."""
+        if pack_id is None:
+            return self._select("ORDER BY id")
+        return self._select("WHERE pack_id = ? ORDER BY id", (pack_id,))
+
+    def latest(self, pack_id: str | None = None) -> Run | None:
+        """The most recent run (of `pack_id` when given), or None."""
+        if pack_id is None:
+            found = self._select("ORDER BY id DESC LIMIT 1")
+        else:
+            found = self._select("WHERE pack_id = ? ORDER BY id DESC LIMIT 1", (pack_id,))
+        return found[0] if found else None
+
+    def get(self, run_id: int) -> Run:
+        """Run number `run_id`; HistoryError naming the valid numbers when there is none."""
+        found = self._select("WHERE id = ?", (run_id,))
+        if found:
+            return found[0]
+        ids = [r[0] for r in self._conn.execute("SELECT id FROM runs ORDER BY id").fetchall()]
+        known = f"runs are {ids[0]}..{ids[-1]}" if ids else "there are no runs yet"
+        raise HistoryError(f"no run {run_id} in the history ({known}); 'wa-audit history' lists them")
+
+    def count(self) -> int:
+        row = self._conn.execute("SELECT count(*) FROM runs").fetchone()
+        return int(row[0])
+
+    def schema_version(self) -> int:
+        return _schema_version(self._conn)
+
+
+def diff(previous: Run, current: Run) -> Changes:
+    """What changed from `previous` to `current`: score, findings, answers, and rules new since."""
+    before, after = set(previous.findings), set(current.findings)
+    order = list(dict.fromkeys([*current.questions_seen, *previous.questions_seen]))
+    order += sorted((set(previous.answers) | set(current.answers)) - set(order))
+    changed = {
+        q: AnswerChange.model_validate({"from": previous.answer(q), "to": current.answer(q)})
+        for q in order
+        if previous.answer(q) != current.answer(q)
+    }
+    seen = set(previous.rules_seen)
+    return Changes(
+        since=previous.at,
+        score_before=previous.score,
+        score_after=current.score,
+        new_findings=tuple(f for f in current.findings if f not in before),
+        resolved_findings=tuple(f for f in previous.findings if f not in after),
+        changed_answers=changed,
+        new_rules=tuple(r for r in current.rules_seen if r not in seen),
+    )
+
+
+# --- opening, damage, migrations ---------------------------------------------------------------
+def _iso(at: datetime) -> str:
+    if at.tzinfo is None:
+        raise ValueError("run times must be timezone-aware")
+    return at.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def _create_private(path: Path) -> None:
+    # SQLite would create the file with the umask's mode (often 0644); create it 0600 first.
+    # The -wal and -shm files SQLite makes later copy the database file's mode.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
+    except OSError as e:
+        raise HistoryError(f"{path}: cannot create the history ({e.strerror}); choose another --home") from e
+    os.close(fd)
+
+
+def _damage(path: Path) -> str | None:
+    """Why the file at `path` is not a usable database, or None when it is."""
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as e:
+        return str(e)
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.OperationalError as e:
+        if "locked" in str(e) or "busy" in str(e):
+            return None  # another process holds it: busy, not damaged
+        return str(e)
+    except sqlite3.DatabaseError as e:
+        return str(e)
+    finally:
+        conn.close()
+    result = "; ".join(str(r[0]) for r in rows)
+    return None if result == "ok" else f"integrity check: {result[:120]}"
+
+
+def _move_aside(path: Path, now: datetime) -> Path:
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}{DAMAGED_MARK}{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}{DAMAGED_MARK}{stamp}-{n}")
+    try:
+        os.replace(path, target)
+        for suffix in SIDECARS:
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                os.replace(side, target.with_name(target.name + suffix))
+    except OSError as e:
+        raise HistoryError(
+            f"{path}: the history is damaged and cannot be moved aside ({e.strerror}); move it yourself"
+        ) from e
+    return target
+
+
+def _schema_version(conn: sqlite3.Connection) -> int:
+    has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+    if not has_meta:
+        return 0
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    target = len(MIGRATIONS)  # read at call time, so a test can add a migration
+    if _schema_version(conn) == target:
+        return  # the common case needs no write lock
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as e:
+        raise HistoryError(f"{path}: the history is busy ({e}); try again") from e
+    try:
+        # Re-read inside the lock: another process may have migrated while we waited.
+        version = _schema_version(conn)
+        if version > target:
+            raise HistoryError(
+                f"{path}: written by a newer wa-audit (history schema {version}, this one knows "
+                f"{target}); upgrade wa-audit"
+            )
+        for steps in MIGRATIONS[version:]:
+            for sql in steps:
+                conn.execute(sql)
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(target),),
+        )
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _run_from_row(path: Path, row: Sequence[Any]) -> Run:
+    names = [c.strip() for c in _COLUMNS.split(",")]
+    raw = dict(zip(names, row, strict=True))
+    try:
+        for key in ("answers", "findings", "rules_seen", "questions_seen"):
+            raw[key] = json.loads(raw[key])
+        raw["assessment_json"] = raw.pop("assessment")
+        return Run.model_validate(raw)
+    except (ValueError, TypeError) as e:  # json and pydantic errors are both ValueErrors
+        first = e.errors()[0] if isinstance(e, ValidationError) else None
+        field = ".".join(str(p) for p in first["loc"]) if first else "a JSON column"
+        raise HistoryError(
+            f"{path}: run {raw.get('id')}: {field} does not read; use 'wa-audit forget' to start over"
+        ) from e
