@@ -126,8 +126,7 @@ class History:
             if why is not None:
                 moved = _move_aside(path, now or now_utc())
                 notice = (
-                    f"{path}: the history was damaged ({why}); moved it to {moved.name} "
-                    "and started a new one"
+                    f"{path}: the history was damaged ({why}); moved it to {moved.name} and started a new one"
                 )
         _create_private(path)
         try:
