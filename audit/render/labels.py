@@ -1,7 +1,22 @@
-"""Human words for ids, shared by every renderer (labels come from the pack)."""
+"""Human words for ids, and the report as a reader sees it: one view shared by every renderer.
+
+`build_view(report, pack)` turns ids into the pack's labels, groups findings by severity and flows
+by recipient, deduplicates sources and works out the sentences every format prints, so the
+terminal, HTML and Markdown reports say the same things. Pure: everything comes from the report
+and the pack (no clock, no environment).
+
+Pack text is untrusted (a pack given with --rules may be anyone's): `clean` drops control
+characters here, and each renderer escapes for its own medium.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from audit.assessment import Changes, FindingOut, Recommendation, Report, SourceRef
 from audit.conditions import UNKNOWN
 from audit.pack import Pack
 
@@ -10,27 +25,57 @@ CERTAINTY_WORDS = {
     "reported": "reported",
     "possible": "possible (depends on an \u201cI don't know\u201d)",
 }
+CERTAINTY_EXPLAINED = {
+    "documented": "WhatsApp's or Meta's own text says so",
+    "reported": "regulators or the press say so; no official text found",
+    "possible": "it depends on an answer you gave as \u201cI don't know\u201d",
+}
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
+SEVERITY_WORDS = {
+    "critical": "Critical",
+    "high": "High",
+    "medium": "Medium",
+    "low": "Low",
+    "info": "Info",
+}
+# How far a recipient spreads what it gets, in three steps (the pack's reach is 1..5).
+REACH_TIERS = ("few", "some", "many")
+REACH_WORDS = {"few": "reaches few", "some": "reaches some", "many": "reaches many"}
+FULL_AUDIT_COMMAND = "wa-audit audit --full"
+
+# C0 and C1 control characters except newline: an untrusted pack must not move a terminal's
+# cursor, clear the screen or smuggle escape sequences into a "plain" report.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Pack text without control characters (tabs become spaces)."""
+    return _CONTROL.sub(lambda m: " " if m.group() == "\t" else "", text)
+
+
+def one_line(text: str) -> str:
+    """Pack text on one line: for places where a line break would break the layout."""
+    return " ".join(clean(text).split())
 
 
 def data_label(pack: Pack, data_id: str) -> str:
     d = pack.data_by_id.get(data_id)
-    return d.label if d else data_id
+    return one_line(d.label) if d else data_id
 
 
 def recipient_label(pack: Pack, recipient_id: str) -> str:
     r = pack.recipient_by_id.get(recipient_id)
-    return r.label if r else recipient_id
+    return one_line(r.label) if r else recipient_id
 
 
 def purpose_label(pack: Pack, purpose_id: str) -> str:
     p = pack.purpose_by_id.get(purpose_id)
-    return p.label if p else purpose_id
+    return one_line(p.label) if p else purpose_id
 
 
 def question_label(pack: Pack, question_id: str) -> str:
     q = pack.question_by_id.get(question_id)
-    return q.prompt if q else question_id
+    return one_line(q.prompt) if q else question_id
 
 
 def answer_label(pack: Pack, question_id: str, value: str) -> str:
@@ -38,8 +83,434 @@ def answer_label(pack: Pack, question_id: str, value: str) -> str:
         return "I don't know"
     q = pack.question_by_id.get(question_id)
     v = q.value(value) if q else None
-    return v.label if v else value
+    return one_line(v.label) if v else value
 
 
 def band_label(band: str) -> str:
     return band.replace("_", " ").capitalize()
+
+
+def reach_tier(reach: int) -> str:
+    """'few' (1-2), 'some' (3) or 'many' (4-5): how much a recipient matters on the picture."""
+    if reach >= 4:
+        return "many"
+    return "some" if reach == 3 else "few"
+
+
+def bar(value: int, width: int = 40) -> str:
+    """A 0-100 score as a bar of full and light blocks (readable without colour)."""
+    filled = round(max(0, min(100, value)) * width / 100)
+    return "\u2588" * filled + "\u2591" * (width - filled)
+
+
+def stamp(moment: datetime) -> str:
+    """A date and time for people: minutes, and 'UTC' when the time is in UTC."""
+    text = f"{moment:%Y-%m-%d %H:%M}"
+    offset = moment.utcoffset()
+    if offset is not None and offset.total_seconds() == 0:
+        return f"{text} UTC"
+    return text
+
+
+# --- the view ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SourceView:
+    """One source, cited once, with every quote the finding takes from it."""
+
+    id: str
+    title: str
+    url: str | None  # None unless https: only then is it a link
+    date: str
+    publisher: str
+    quotes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    question: str
+    prompt: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class FindingView:
+    id: str
+    severity: str
+    severity_word: str
+    title: str
+    detail: str
+    risk: str
+    conflict: str
+    certainty: str
+    certainty_word: str
+    because: tuple[AnswerView, ...]
+    fix_target: str  # the answer the fix leads to, '' without a fix
+    fix_steps: tuple[str, ...]
+    sources: tuple[SourceView, ...]
+
+
+@dataclass(frozen=True)
+class SeverityGroup:
+    severity: str
+    word: str
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True)
+class FlowItem:
+    data: str
+    data_label: str
+    purposes: tuple[str, ...]
+    certainty: str
+    certainty_word: str
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecipientView:
+    id: str
+    label: str
+    description: str
+    tier: str
+    tier_word: str
+    items: tuple[FlowItem, ...]
+
+
+@dataclass(frozen=True)
+class ProtectionView:
+    id: str
+    title: str
+    detail: str
+    sources: tuple[SourceView, ...]
+
+
+@dataclass(frozen=True)
+class RecommendationView:
+    question: str
+    prompt: str
+    from_label: str
+    to_label: str
+    how: str
+    steps: tuple[str, ...]  # the matching finding's numbered fix, when there is one
+    effort: str
+    score_before: int
+    score_after: int
+    removes: tuple[str, ...]  # "data → recipient"
+
+
+@dataclass(frozen=True)
+class UnknownView:
+    question: str
+    prompt: str
+    how_to_check: str
+    section: str
+
+
+@dataclass(frozen=True)
+class NamedFinding:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class AnswerChangeView:
+    question: str
+    prompt: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class ChangesView:
+    since: str
+    score_before: int
+    score_after: int
+    direction: str  # "lower" | "higher" | "the same"
+    resolved: tuple[NamedFinding, ...]
+    new: tuple[NamedFinding, ...]
+    answers: tuple[AnswerChangeView, ...]
+    new_rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TrendPointView:
+    label: str
+    score: int
+
+
+@dataclass(frozen=True)
+class ReportView:
+    title: str
+    generated_at: str
+    pack_id: str
+    version: str
+    reviewed: str
+    platform: str
+    score: int
+    band: str
+    band_word: str
+    score_meaning: str
+    score_how: str
+    stale_warning: str
+    changes: ChangesView | None
+    one_thing: RecommendationView | None
+    more_changes: tuple[RecommendationView, ...]
+    finding_count: int
+    severity_groups: tuple[SeverityGroup, ...]
+    recipients: tuple[RecipientView, ...]
+    flow_count: int
+    protections: tuple[ProtectionView, ...]
+    unknowns: tuple[UnknownView, ...]
+    asked_count: int
+    unknown_summary: str
+    suggest_full_audit: bool
+    trend: tuple[TrendPointView, ...]
+
+
+PLATFORM_WORDS = {"android": "Android", "iphone": "iPhone"}
+SCORE_MEANING = (
+    "Higher means more of your data reaches more people. A low score does not mean private: "
+    "it means fewer of the flows this model knows about apply to you."
+)
+
+
+def _score_how(pack: Pack) -> str:
+    lower = 0
+    ranges = []
+    for band in sorted(pack.vocabulary.bands, key=lambda b: b.below):
+        upper = min(band.below - 1, 100)
+        ranges.append(f"{lower}-{upper} {band_label(band.id).lower()}")
+        lower = band.below
+    return (
+        "How the score works: each data flow that applies to you weighs how sensitive the data is "
+        "\u00d7 how widely the recipient spreads it \u00d7 how certain the flow is; the score is the "
+        "total as a share of the most exposure this model can describe "
+        f"({', '.join(ranges)})."
+    )
+
+
+def sources_view(refs: Iterable[SourceRef]) -> tuple[SourceView, ...]:
+    """Sources deduplicated by id (first-cited order), each with its distinct quotes."""
+    order: list[str] = []
+    first: dict[str, SourceRef] = {}
+    quotes: dict[str, list[str]] = {}
+    for ref in refs:
+        if ref.id not in first:
+            order.append(ref.id)
+            first[ref.id] = ref
+            quotes[ref.id] = []
+        quote = one_line(ref.quote or "")
+        if quote and quote not in quotes[ref.id]:
+            quotes[ref.id].append(quote)
+    return tuple(
+        SourceView(
+            id=sid,
+            title=one_line(first[sid].title),
+            url=first[sid].url if first[sid].url.startswith("https://") else None,
+            date=first[sid].date.isoformat(),
+            publisher=one_line(first[sid].publisher),
+            quotes=tuple(quotes[sid]),
+        )
+        for sid in order
+    )
+
+
+def _finding(f: FindingOut, pack: Pack) -> FindingView:
+    return FindingView(
+        id=f.id,
+        severity=f.severity,
+        severity_word=SEVERITY_WORDS.get(f.severity, f.severity),
+        title=one_line(f.title),
+        detail=clean(f.detail).strip(),
+        risk=clean(f.risk or "").strip(),
+        conflict=clean(f.conflict or "").strip(),
+        certainty=f.certainty,
+        certainty_word=CERTAINTY_WORDS.get(f.certainty, f.certainty),
+        because=tuple(
+            AnswerView(question=q, prompt=question_label(pack, q), answer=answer_label(pack, q, a))
+            for q, a in f.triggered_by.items()
+        ),
+        fix_target=answer_label(pack, f.fix.question, f.fix.to) if f.fix else "",
+        fix_steps=tuple(one_line(s) for s in f.fix.steps) if f.fix else (),
+        sources=sources_view(f.sources),
+    )
+
+
+def _recommendation(r: Recommendation, report: Report, pack: Pack) -> RecommendationView:
+    steps: tuple[str, ...] = ()
+    for f in report.findings:
+        if f.fix is not None and f.fix.question == r.question and f.fix.to == r.to:
+            steps = tuple(one_line(s) for s in f.fix.steps)
+            break
+    return RecommendationView(
+        question=r.question,
+        prompt=question_label(pack, r.question),
+        from_label=answer_label(pack, r.question, r.from_),
+        to_label=answer_label(pack, r.question, r.to),
+        how=one_line(r.how),
+        steps=steps,
+        effort=r.effort,
+        score_before=report.score.value,
+        score_after=r.score_after,
+        removes=tuple(
+            f"{data_label(pack, p.data)} \u2192 {recipient_label(pack, p.recipient)}" for p in r.removes
+        ),
+    )
+
+
+def _recipients(report: Report, pack: Pack) -> tuple[RecipientView, ...]:
+    items: dict[str, list[FlowItem]] = {}
+    for flow in report.flows:
+        items.setdefault(flow.recipient, []).append(
+            FlowItem(
+                data=flow.data,
+                data_label=data_label(pack, flow.data),
+                purposes=tuple(purpose_label(pack, p) for p in flow.purposes),
+                certainty=flow.certainty,
+                certainty_word=CERTAINTY_WORDS.get(flow.certainty, flow.certainty),
+                rules=flow.rules,
+            )
+        )
+    out = []
+    for rid, flows in items.items():
+        r = pack.recipient_by_id.get(rid)
+        tier = reach_tier(r.reach if r else 5)
+        out.append(
+            RecipientView(
+                id=rid,
+                label=recipient_label(pack, rid),
+                description=one_line(r.description) if r else "",
+                tier=tier,
+                tier_word=REACH_WORDS[tier],
+                items=tuple(flows),
+            )
+        )
+    return tuple(out)
+
+
+def _finding_title(fid: str, report: Report, pack: Pack) -> str:
+    for f in report.findings:
+        if f.id == fid:
+            return one_line(f.title)
+    known = pack.finding_by_id.get(fid)
+    return one_line(known.title) if known else fid
+
+
+def _changes(c: Changes, report: Report, pack: Pack) -> ChangesView:
+    if c.score_after < c.score_before:
+        direction = "lower"
+    elif c.score_after > c.score_before:
+        direction = "higher"
+    else:
+        direction = "the same"
+    return ChangesView(
+        since=stamp(c.since),
+        score_before=c.score_before,
+        score_after=c.score_after,
+        direction=direction,
+        resolved=tuple(NamedFinding(f, _finding_title(f, report, pack)) for f in c.resolved_findings),
+        new=tuple(NamedFinding(f, _finding_title(f, report, pack)) for f in c.new_findings),
+        answers=tuple(
+            AnswerChangeView(
+                question=q,
+                prompt=question_label(pack, q),
+                before=answer_label(pack, q, ch.from_),
+                after=answer_label(pack, q, ch.to),
+            )
+            for q, ch in c.changed_answers.items()
+        ),
+        new_rules=c.new_rules,
+    )
+
+
+def _unknown_summary(unknown: int, asked: int) -> tuple[str, bool]:
+    if unknown == 0:
+        return "", False
+    # "Many": a quarter of what was asked, and at least three; a quick audit leaves far more.
+    many = unknown >= 3 and unknown * 4 >= asked
+    noun = "question was" if unknown == 1 else "questions were"
+    text = (
+        f"{unknown} of {asked} {noun} not assessed (you answered \u201cI don't know\u201d or skipped "
+        "them); what depends on them counts as possible, never as safe."
+    )
+    if many:
+        text += f" Run the full audit ({FULL_AUDIT_COMMAND}) to answer them."
+    return text, many
+
+
+def _section_title(pack: Pack, section: str) -> str:
+    known = pack.section_by_id.get(section)
+    return one_line(known.title) if known else ""
+
+
+def group_by_severity(findings: Sequence[FindingView]) -> tuple[SeverityGroup, ...]:
+    """Findings in severity order (critical first), empty groups left out."""
+    known = list(SEVERITY_ORDER)
+    known += sorted({f.severity for f in findings} - set(SEVERITY_ORDER))
+    return tuple(
+        SeverityGroup(
+            severity=s,
+            word=SEVERITY_WORDS.get(s, s),
+            findings=tuple(f for f in findings if f.severity == s),
+        )
+        for s in known
+        if any(f.severity == s for f in findings)
+    )
+
+
+def build_view(report: Report, pack: Pack) -> ReportView:
+    """Everything a report shows, in words, in the order it shows it."""
+    findings = [_finding(f, pack) for f in report.findings]
+    recs = [_recommendation(r, report, pack) for r in report.recommendations]
+    asked = max(len(report.answers), len(report.unknowns))
+    summary, many = _unknown_summary(len(report.unknowns), asked)
+    stale = ""
+    if report.stale_model:
+        stale = (
+            f"The model behind this report was last checked on {report.pack.reviewed.isoformat()}, "
+            "long before this report. WhatsApp may have changed its policies and settings since; "
+            "update wa-audit and run it again."
+        )
+    return ReportView(
+        title=one_line(report.pack.title) or report.pack.id,
+        generated_at=stamp(report.generated_at),
+        pack_id=report.pack.id,
+        version=report.pack.version,
+        reviewed=report.pack.reviewed.isoformat(),
+        platform=PLATFORM_WORDS.get(report.platform, ""),
+        score=report.score.value,
+        band=report.score.band,
+        band_word=band_label(report.score.band),
+        score_meaning=SCORE_MEANING,
+        score_how=_score_how(pack),
+        stale_warning=stale,
+        changes=_changes(report.changes, report, pack) if report.changes is not None else None,
+        one_thing=recs[0] if recs else None,
+        more_changes=tuple(recs[1:]),
+        finding_count=len(findings),
+        severity_groups=group_by_severity(findings),
+        recipients=_recipients(report, pack),
+        flow_count=len(report.flows),
+        protections=tuple(
+            ProtectionView(
+                id=p.id,
+                title=one_line(p.title),
+                detail=clean(p.detail).strip(),
+                sources=sources_view(p.sources),
+            )
+            for p in report.protections
+        ),
+        unknowns=tuple(
+            UnknownView(
+                question=u.question,
+                prompt=one_line(u.prompt) or u.question,
+                how_to_check=one_line(u.how_to_check),
+                section=_section_title(pack, u.section),
+            )
+            for u in report.unknowns
+        ),
+        asked_count=asked,
+        unknown_summary=summary,
+        suggest_full_audit=many,
+        trend=tuple(TrendPointView(label=f"{p.at:%Y-%m-%d}", score=p.score) for p in report.trend),
+    )

@@ -1,4 +1,9 @@
-"""The terminal report (rich): plain text when piped or with NO_COLOR; fits 80 columns."""
+"""The terminal report (rich): plain text when piped or with NO_COLOR; fits the given width.
+
+Built from the shared view (`labels.build_view`), so it says what the HTML and Markdown reports
+say. Pack text only ever enters rich as `Text` (never as markup), so a pack cannot style or break
+the output. Nothing relies on colour alone: severities and certainties are words.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,15 @@ import io
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
+from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from audit.assessment import FindingOut, Report
+from audit.assessment import Report
 from audit.pack import Pack
 from audit.render import labels
 from audit.render.base import RenderOptions
+from audit.render.labels import FindingView, RecommendationView, ReportView, SourceView
 
 _SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -22,12 +29,8 @@ _SEVERITY_STYLE = {
     "low": "cyan",
     "info": "dim",
 }
-
-
-def _bar(value: int, width: int = 30) -> str:
-    filled = round(value * width / 100)
-    return "\u2588" * filled + "\u2591" * (width - filled)
-
+_BAND_STYLE = {"low": "green", "moderate": "yellow", "high": "red", "severe": "bold red"}
+_CERTAINTY_STYLE = {"documented": "", "reported": "yellow", "possible": "magenta"}
 
 class TerminalRenderer:
     def render(self, report: Report, pack: Pack, options: RenderOptions) -> str:
@@ -36,135 +39,214 @@ class TerminalRenderer:
             file=buf,
             width=options.width,
             force_terminal=options.color,
+            force_interactive=False,
             color_system="standard" if options.color else None,
             no_color=not options.color,
+            markup=False,
             highlight=False,
             emoji=False,
             legacy_windows=False,
+            # Renderers are pure: rich must not read COLUMNS, NO_COLOR, FORCE_COLOR or TERM.
+            _environ={},
         )
-        for part in self._parts(report, pack):
+        for part in _parts(labels.build_view(report, pack)):
             console.print(part)
-        return buf.getvalue()
+        # Trailing spaces are invisible noise in files and golden tests.
+        return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
 
-    def _parts(self, report: Report, pack: Pack) -> list[RenderableType]:
-        parts: list[RenderableType] = []
-        score = report.score
-        head = Text()
-        head.append(f"Your exposure score: {score.value}/100 ", style="bold")
-        head.append(f"({labels.band_label(score.band)})\n", style="bold")
-        head.append(_bar(score.value))
-        head.append(
-            "\nHigher means more of your data reaches more people. A low score does not\n"
-            "mean private: it means fewer of the flows this model knows about apply."
-        )
+
+def _heading(title: str) -> Group:
+    # A blank line first: sections must stand apart without colour.
+    return Group(Text(""), Rule(Text(title, style="bold"), style="dim", characters="\u2500"))
+
+
+def _parts(v: ReportView) -> list[RenderableType]:
+    parts: list[RenderableType] = [_score(v)]
+    parts.append(Text(v.score_how, style="dim"))
+    if v.stale_warning:
+        parts.append(Text.assemble(("Warning: ", "bold yellow"), (v.stale_warning, "yellow")))
+    if v.changes is not None:
+        parts.append(_changes(v))
+    if v.one_thing is not None:
+        parts.append(_one_thing(v.one_thing))
+    parts.append(_heading(f"What your answers mean ({v.finding_count} findings)"))
+    if not v.severity_groups:
+        parts.append(Text("Nothing this model checks for applies to your answers."))
+    else:
+        parts.append(Text(""))
+    for group in v.severity_groups:
+        count = len(group.findings)
         parts.append(
-            Panel(
-                head,
-                title=f"wa-audit \u00b7 {report.pack.title or report.pack.id}",
-                subtitle=f"model {report.pack.version}, reviewed {report.pack.reviewed}",
+            Text(
+                f"{group.word.upper()}: {count} finding{'s' if count != 1 else ''}",
+                style=_SEVERITY_STYLE.get(group.severity, ""),
             )
         )
-        if report.stale_model:
-            parts.append(
-                Text(
-                    "The model was last reviewed more than 180 days ago and may be out of date.",
-                    style="yellow",
-                )
+        parts.extend(_finding(f, v.platform) for f in group.findings)
+    parts.append(_heading("Who gets what"))
+    parts.append(_flows(v))
+    parts.append(_heading("What stays protected"))
+    for p in v.protections:
+        cite = ", ".join(f"{s.id} ({s.date})" for s in p.sources)
+        parts.append(
+            _hanging([("\u2713", Text.assemble((p.title, "bold"), (f"\nSources: {cite}", "dim")))], indent=0)
+        )
+    if v.more_changes:
+        parts.append(_heading("More changes, best first"))
+        parts.extend(_more(i, r) for i, r in enumerate(v.more_changes, 2))
+    if v.unknowns:
+        parts.append(_heading("What to check"))
+        parts.append(Text(v.unknown_summary, style="bold" if v.suggest_full_audit else ""))
+        parts.append(
+            _hanging(
+                [(
+                    "?",
+                    Text.assemble((u.prompt, "bold"), f"\nHow to check: {u.how_to_check}"),
+                ) for u in v.unknowns],
+                indent=0,
             )
-        if report.changes is not None:
-            parts.append(self._changes(report, pack))
-        if report.recommendations:
-            first = report.recommendations[0]
-            t = Text()
-            t.append("If you do one thing today: ", style="bold green")
-            t.append(
-                f"{labels.question_label(pack, first.question)} \u2192 "
-                f"{labels.answer_label(pack, first.question, first.to)}\n"
-            )
-            t.append(f"{first.how}\n")
-            t.append(
-                f"Score {report.score.value} \u2192 {first.score_after}; "
-                f"removes {len(first.removes)} data flow(s)."
-            )
-            parts.append(Panel(t, border_style="green"))
-        parts.append(Rule("What your answers mean", style="dim"))
-        if not report.findings:
-            parts.append(Text("No findings."))
-        for f in report.findings:
-            parts.append(self._finding(f))
-        parts.append(Rule("Who gets what", style="dim"))
-        parts.append(self._flows(report, pack))
-        parts.append(Rule("What stays protected", style="dim"))
-        for p in report.protections:
-            cite = ", ".join(f"{s.id} ({s.date})" for s in p.sources)
-            parts.append(Text.assemble(("\u2713 ", "green"), p.title, (f"  [{cite}]", "dim")))
-        if len(report.recommendations) > 1:
-            parts.append(Rule("More changes, best first", style="dim"))
-            for i, r in enumerate(report.recommendations, 1):
-                parts.append(
-                    Text(
-                        f"{i}. {labels.question_label(pack, r.question)}: "
-                        f"{labels.answer_label(pack, r.question, r.from_)} \u2192 "
-                        f"{labels.answer_label(pack, r.question, r.to)} (score \u2192 {r.score_after})"
-                    )
-                )
-        if report.unknowns:
-            parts.append(
-                Rule("What to check (you answered \u201cI don't know\u201d or skipped)", style="dim")
-            )
-            for u in report.unknowns:
-                parts.append(Text.assemble("? ", (u.prompt or u.question, "bold"), f"\n  {u.how_to_check}"))
-        return parts
+        )
+    parts.append(Text(""))
+    parts.append(
+        Text(
+            f"Model {v.pack_id} {v.version}, reviewed {v.reviewed}. wa-audit used no network "
+            "connection; every statement above cites its source.",
+            style="dim",
+        )
+    )
+    return parts
 
-    def _finding(self, f: FindingOut) -> RenderableType:
-        t = Text()
-        t.append(f"[{f.severity.upper()}] ", style=_SEVERITY_STYLE[f.severity])
-        t.append(f.title, style="bold")
-        t.append(f"\n{f.detail}")
-        if f.risk:
-            t.append(f"\nWhy it matters: {f.risk}")
-        if f.conflict:
-            t.append(f"\nSources disagree: {f.conflict}", style="yellow")
-        if f.certainty == "possible":
-            t.append("\nThis depends on an answer you did not know; check it.", style="italic")
-        if f.fix is not None:
-            t.append(f"\nHow to fix:\n{f.fix.how}")
-        cite = "; ".join(f"{s.id}: {s.title}, {s.date}" for s in f.sources)
-        t.append(f"\nSources: {cite}", style="dim")
-        return Group(t, Text(""))
 
-    def _flows(self, report: Report, pack: Pack) -> RenderableType:
-        tree = Tree("Your data")
-        by_recipient: dict[str, Tree] = {}
-        for flow in report.flows:
-            node = by_recipient.get(flow.recipient)
-            if node is None:
-                node = tree.add(Text(labels.recipient_label(pack, flow.recipient), style="bold"))
-                by_recipient[flow.recipient] = node
-            purposes = ", ".join(labels.purpose_label(pack, p) for p in flow.purposes)
+def _score(v: ReportView) -> Panel:
+    head = Text()
+    head.append(f"Your exposure score: {v.score}/100, ", style="bold")
+    head.append(v.band_word, style=_BAND_STYLE.get(v.band, "bold"))
+    head.append("\n")
+    head.append(labels.bar(v.score), style=_BAND_STYLE.get(v.band, ""))
+    head.append(f" {v.score}\n")
+    head.append(v.score_meaning)
+    subtitle = f"report of {v.generated_at}"
+    if v.platform:
+        subtitle += f", for {v.platform}"
+    return Panel(head, title=Text(f"wa-audit \u00b7 {v.title}"), subtitle=Text(subtitle))
+
+
+def _hanging(rows: list[tuple[str, Text]], indent: int = 2, style: str = "") -> Table:
+    """Marker and text side by side, so wrapped lines stay under the text (a hanging indent)."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True, style=style)
+    grid.add_column(overflow="fold", style=style)
+    for marker, text in rows:
+        grid.add_row(" " * indent + marker, text)
+    return grid
+
+
+def _steps(steps: tuple[str, ...]) -> Table:
+    return _hanging([(f"{i}.", Text(step)) for i, step in enumerate(steps, 1)])
+
+
+def _one_thing(r: RecommendationView) -> Panel:
+    head = Text()
+    head.append("If you do one thing today\n", style="bold green")
+    head.append(r.how)
+    if r.effort == "habit":
+        head.append(" (a change of habit)", style="dim")
+    body: list[RenderableType] = [head]
+    if r.steps:
+        body.append(_steps(r.steps))
+    tail = Text()
+    tail.append(f"{r.prompt}\n", style="dim")
+    tail.append(f"now: {r.from_label}  \u2192  after: {r.to_label}\n", style="dim")
+    tail.append(f"Your score would go from {r.score_before} to {r.score_after}.", style="bold")
+    if r.removes:
+        tail.append(f" It stops: {'; '.join(r.removes)}.")
+    body.append(tail)
+    return Panel(Group(*body), border_style="green")
+
+
+def _more(i: int, r: RecommendationView) -> Table:
+    t = Text(r.how)
+    if r.effort == "habit":
+        t.append(" (a change of habit)", style="dim")
+    t.append(f"\n{r.prompt}", style="dim")
+    t.append(f"\nnow: {r.from_label}  \u2192  after: {r.to_label}", style="dim")
+    t.append(f"\nscore {r.score_before} \u2192 {r.score_after}")
+    return _hanging([(f"{i}.", t)], indent=0)
+
+
+def _sources(sources: tuple[SourceView, ...]) -> RenderableType:
+    rows = []
+    for s in sources:
+        t = Text(f"{s.title}, {s.publisher}, {s.date}")
+        if s.url:
+            t.append(f"\n{s.url}")
+        rows.append((s.id, t))
+    return Group(Text("Sources:", style="dim"), _hanging(rows, style="dim"))
+
+
+def _finding(f: FindingView, platform: str) -> RenderableType:
+    t = Text()
+    t.append(f"[{f.severity_word.upper()}] ", style=_SEVERITY_STYLE.get(f.severity, ""))
+    t.append(f.title, style="bold")
+    t.append(f"\n{f.detail}")
+    if f.risk:
+        t.append("\nWhy it matters: ", style="bold")
+        t.append(f.risk)
+    if f.conflict:
+        t.append("\nSources disagree: ", style="bold yellow")
+        t.append(f.conflict)
+    if f.because:
+        answers = "; ".join(f"\u201c{a.answer}\u201d to \u201c{a.prompt}\u201d" for a in f.because)
+        t.append(f"\nYou answered {answers}", style="dim")
+    if f.certainty == "possible":
+        t.append(
+            "\nPossible: this depends on an answer you did not know; see \u201cWhat to check\u201d.",
+            style="italic",
+        )
+    elif f.certainty == "reported":
+        t.append("\nReported by regulators or the press; no official text found.", style="italic")
+    parts: list[RenderableType] = [t]
+    if f.fix_steps:
+        where = f" on {platform}" if platform else ""
+        parts.append(Text(f"How to fix{where} (\u2192 {f.fix_target}):", style="bold"))
+        parts.append(_steps(f.fix_steps))
+    parts += [_sources(f.sources), Text("")]
+    return Group(*parts)
+
+
+def _flows(v: ReportView) -> RenderableType:
+    if not v.recipients:
+        return Text("None of your data flows anywhere this model knows about.")
+    tree = Tree(Text(f"Your data ({v.flow_count} flows)", style="bold"), guide_style="dim")
+    for r in v.recipients:
+        node = tree.add(Text.assemble((r.label, "bold"), (f" ({r.tier_word})", "dim")))
+        for item in r.items:
             node.add(
                 Text.assemble(
-                    labels.data_label(pack, flow.data),
-                    (f" \u2014 {purposes}", "dim"),
-                    (f" [{flow.certainty}; {', '.join(flow.rules)}]", "dim"),
+                    item.data_label,
+                    (f" [{item.certainty}]", _CERTAINTY_STYLE.get(item.certainty, "")),
+                    (f"\nfor: {', '.join(item.purposes)}", "dim"),
                 )
             )
-        return tree
+    return tree
 
-    def _changes(self, report: Report, pack: Pack) -> RenderableType:
-        c = report.changes
-        assert c is not None  # noqa: S101 - checked by the caller
-        t = Text()
-        t.append(
-            f"Since {c.since:%Y-%m-%d %H:%M}: score {c.score_before} \u2192 {c.score_after}\n", style="bold"
-        )
-        for q, ch in c.changed_answers.items():
-            t.append(
-                f"  changed: {labels.question_label(pack, q)}: "
-                f"{labels.answer_label(pack, q, ch.from_)} \u2192 {labels.answer_label(pack, q, ch.to)}\n"
-            )
-        for fid in c.resolved_findings:
-            t.append(f"  resolved: {fid}\n", style="green")
-        for fid in c.new_findings:
-            t.append(f"  new: {fid}\n", style="red")
-        return Panel(t, title="What changed")
+
+def _changes(v: ReportView) -> Panel:
+    c = v.changes
+    assert c is not None  # noqa: S101 - checked by the caller
+    t = Text()
+    t.append(f"Score {c.score_before} \u2192 {c.score_after} ({c.direction})\n", style="bold")
+    for a in c.answers:
+        t.append(f"changed: {a.prompt} {a.before} \u2192 {a.after}\n")
+    for f in c.resolved:
+        t.append("resolved: ", style="bold green")
+        t.append(f"{f.title}\n")
+    for f in c.new:
+        t.append("new: ", style="bold red")
+        t.append(f"{f.title}\n")
+    if c.new_rules:
+        t.append(f"The model has new rules since then: {', '.join(c.new_rules)}\n", style="dim")
+    if not (c.answers or c.resolved or c.new or c.new_rules):
+        t.append("Nothing else changed.\n")
+    t.rstrip()
+    return Panel(t, title=Text(f"What changed since {c.since}"))

@@ -1,0 +1,90 @@
+"""The HTML report: one self-contained page that loads nothing (CSP: no requests at all).
+
+Templates live in `reports/html/` (found through `audit.resources.reports_dir()`), the stylesheet
+is inlined into the page, and the data-flow picture and score trend are inline SVG laid out in
+Python (`flowmap`). Autoescaping is on: every string from the pack (which may come from an
+untrusted --rules folder) is escaped, and only https source URLs become links.
+
+jinja2 is imported here, and this module only when an HTML report is asked for.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import jinja2
+from markupsafe import Markup
+
+from audit.assessment import Report
+from audit.pack import Pack
+from audit.render import flowmap, labels
+from audit.render.base import RenderOptions
+from audit.resources import reports_dir
+
+# The page may load nothing: no scripts, fonts, styles or images from anywhere, only inline
+# styles and data: images. Tests and the browser test check this exact policy.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+TEMPLATE = "report.html.j2"
+STYLESHEET = "style.css"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The template environment, built (and its templates compiled) once per process."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(reports_dir() / "html"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> Markup:
+    """style.css, trusted (it ships with wa-audit) and safe to put inside <style>."""
+    css = (reports_dir() / "html" / STYLESHEET).read_text(encoding="utf-8")
+    if "</" in css:
+        # "</style" would end the element early; nothing legitimate in CSS needs "</".
+        raise ValueError(f"{STYLESHEET} must not contain '</'")
+    return Markup(css)  # noqa: S704 - our own file, checked above
+
+
+def flow_map(report: Report, pack: Pack) -> flowmap.FlowMap:
+    """The picture's layout for this report's flows (pack order, labels from the pack)."""
+    data = [flowmap.Node(d.id, labels.one_line(d.label)) for d in pack.vocabulary.data_categories]
+    recipients = [
+        flowmap.Node(r.id, labels.one_line(r.label), labels.reach_tier(r.reach))
+        for r in pack.vocabulary.recipients
+    ]
+    # Ids the pack does not know still get a box, labelled with the id.
+    known_d = {n.id for n in data}
+    known_r = {n.id for n in recipients}
+    data += [flowmap.Node(f.data, f.data) for f in report.flows if f.data not in known_d]
+    recipients += [
+        flowmap.Node(f.recipient, f.recipient, "many") for f in report.flows if f.recipient not in known_r
+    ]
+    links = [flowmap.Link(f.data, f.recipient, f.certainty) for f in report.flows]
+    return flowmap.layout(list(dict.fromkeys(data)), list(dict.fromkeys(recipients)), links)
+
+
+class HtmlRenderer:
+    def render(self, report: Report, pack: Pack, options: RenderOptions) -> str:
+        del options  # width and colour are terminal matters
+        view = labels.build_view(report, pack)
+        trend = (
+            flowmap.trend_chart([(p.label, p.score) for p in view.trend]) if len(view.trend) >= 2 else None
+        )
+        return environment().get_template(TEMPLATE).render(
+            v=view,
+            map=flow_map(report, pack),
+            trend=trend,
+            css=stylesheet(),
+            csp=CSP,
+            certainties=flowmap.CERTAINTIES,
+            certainty_explained=labels.CERTAINTY_EXPLAINED,
+            tiers=flowmap.TIERS,
+            tier_words=labels.REACH_WORDS,
+            stroke_width=flowmap.STROKE_WIDTH,
+        )

@@ -1,0 +1,101 @@
+"""The Markdown report: the same content as the terminal and HTML reports, for notes and sharing.
+
+The template (`reports/markdown/report.md.j2`) is rendered with a `finalize` hook that escapes
+every value it prints, the way HTML autoescaping does: pack text (untrusted with --rules) can
+neither open a link, emphasis or table cell nor smuggle raw HTML in. Text the template marks as
+`MdSafe` (bars, URLs made safe by `md_url`) passes through as is.
+
+jinja2 is imported here, and this module only when a Markdown report is asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import quote
+
+import jinja2
+
+from audit.assessment import Report
+from audit.pack import Pack
+from audit.render import labels
+from audit.render.base import RenderOptions
+from audit.resources import reports_dir
+
+TEMPLATE = "report.md.j2"
+
+# Characters that start inline Markdown anywhere in a line: code, emphasis, links, raw HTML and
+# autolinks (an escaped "<" leaves ">" harmless), table cells, strikethrough. Backslash-escaping
+# is CommonMark's way to make them plain text.
+_INLINE = re.compile(r"([\\`*_\[\]<|~])")
+# Things that only mean something at the start of a line: headings, lists, quotes, rules.
+_BLOCK_START = re.compile(r"^(\s*)(#|[-+=>]|\d+(?=[.)]))")
+
+
+class MdSafe(str):
+    """Markdown the template may print as is (built by our own code, not taken from a pack)."""
+
+    __slots__ = ()
+
+
+def md_escape(value: object) -> str:
+    """Plain text as Markdown that renders as exactly that text, on one line, within a line."""
+    return _INLINE.sub(r"\\\1", labels.one_line(str(value)))
+
+
+def md_block(value: object) -> MdSafe:
+    """Like `md_escape`, for text that starts a line: "# x", "- x" or "1. x" stay plain text."""
+
+    def mark(m: re.Match[str]) -> str:
+        lead, sign = m.group(1), m.group(2)
+        if sign.isdigit():
+            return f"{lead}{sign}\\"  # "1." -> "1\." (the dot follows)
+        return f"{lead}\\{sign}"
+
+    return MdSafe(_BLOCK_START.sub(mark, md_escape(value), count=1))
+
+
+def md_url(url: str | None) -> MdSafe:
+    """An https URL fit for a link destination, or '' (only https sources become links)."""
+    if not url or not url.startswith("https://"):
+        return MdSafe("")
+    # Parentheses, angle brackets, spaces and backslashes would end or break the destination.
+    return MdSafe(quote(url, safe=":/?#@!$&'*+,;=%-._~[]"))
+
+
+def _finalize(value: object) -> object:
+    if isinstance(value, MdSafe):
+        return value
+    if value is None:
+        return ""
+    return md_escape(value)
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The Markdown template environment, built (and its template compiled) once per process."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(reports_dir() / "markdown"),
+        autoescape=False,  # noqa: S701 - Markdown, not HTML: `finalize` escapes every value
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md_url"] = md_url
+    env.filters["block"] = md_block
+    return env
+
+
+class MarkdownRenderer:
+    def render(self, report: Report, pack: Pack, options: RenderOptions) -> str:
+        del options  # width and colour are terminal matters
+        view = labels.build_view(report, pack)
+        text = environment().get_template(TEMPLATE).render(
+            v=view,
+            bar=MdSafe(labels.bar(view.score)),
+            certainty_explained=labels.CERTAINTY_EXPLAINED,
+        )
+        # One blank line between blocks, however the template's conditionals fall.
+        return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
