@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from audit.pack import Pack
 BUSY_TIMEOUT_MS = 5000
 SIDECARS = ("-wal", "-shm", "-journal")  # files SQLite keeps next to the database
 DAMAGED_MARK = ".damaged-"
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Migration N brings the schema from version N-1 to N; the steps run in order, each migration in
 # one transaction with the schema_version bump, so a crash leaves the old version or the new one.
@@ -72,7 +74,7 @@ class Run(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: int = Field(ge=1)
+    id: int = Field(ge=0)  # 1..N once recorded; 0 for a run not saved yet (make_run)
     at: datetime
     tool_version: str
     pack_id: str
@@ -121,7 +123,7 @@ class History:
         """
         ensure_private_dir(path.parent)
         notice = None
-        if path.exists():
+        if _existing_file(path):
             why = _damage(path)
             if why is not None:
                 moved = _move_aside(path, now or now_utc())
@@ -170,19 +172,20 @@ class History:
 
     def save(self, *, at: datetime, pack: Pack, answers: Answers, assessment: Assessment) -> Run:
         """Record one completed run; returns it with its number."""
+        run = make_run(at=at, pack=pack, answers=answers, assessment=assessment)
         row = (
-            _iso(at),
-            __version__,
-            pack.meta.id,
-            pack.meta.version,
-            pack.meta.reviewed.isoformat(),
-            json.dumps(dict(answers.values), sort_keys=True),
-            assessment.model_dump_json(by_alias=True),
-            assessment.score.value,
-            assessment.score.band,
-            json.dumps([f.id for f in assessment.findings]),
-            json.dumps([r.id for r in pack.rules]),
-            json.dumps([q.id for q in pack.questions]),
+            _iso(run.at),
+            run.tool_version,
+            run.pack_id,
+            run.pack_version,
+            run.pack_reviewed.isoformat(),
+            json.dumps(run.answers, sort_keys=True),
+            run.assessment_json,
+            run.score,
+            run.band,
+            json.dumps(run.findings),
+            json.dumps(run.rules_seen),
+            json.dumps(run.questions_seen),
         )
         try:
             with self._transaction() as conn:
@@ -238,6 +241,25 @@ class History:
         return _schema_version(self._conn)
 
 
+def make_run(*, at: datetime, pack: Pack, answers: Answers, assessment: Assessment, run_id: int = 0) -> Run:
+    """The run these answers make, before it is saved (number 0: not recorded yet)."""
+    return Run(
+        id=run_id,
+        at=at.astimezone(UTC).replace(microsecond=0),
+        tool_version=__version__,
+        pack_id=pack.meta.id,
+        pack_version=pack.meta.version,
+        pack_reviewed=pack.meta.reviewed,
+        answers=dict(answers.values),
+        assessment_json=assessment.model_dump_json(by_alias=True),
+        score=assessment.score.value,
+        band=assessment.score.band,
+        findings=tuple(f.id for f in assessment.findings),
+        rules_seen=tuple(r.id for r in pack.rules),
+        questions_seen=tuple(q.id for q in pack.questions),
+    )
+
+
 def diff(previous: Run, current: Run) -> Changes:
     """What changed from `previous` to `current`: score, findings, answers, and rules new since."""
     before, after = set(previous.findings), set(current.findings)
@@ -277,12 +299,44 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
+def _existing_file(path: Path) -> bool:
+    """True when `path` is a regular file; False when there is nothing; HistoryError otherwise.
+
+    A folder, FIFO or broken link where the history belongs is the person's to sort out: moving it
+    aside as "damaged" would hide their mistake, and opening a FIFO would hang.
+    """
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise HistoryError(f"{path}: a link to nothing; remove it or point it at a file") from None
+        return False
+    except OSError as e:
+        raise HistoryError(f"{path}: cannot open the history ({e.strerror}); remove or fix it") from e
+    if stat.S_ISDIR(st.st_mode):
+        raise HistoryError(f"{path}: is a folder, not the history file; move it away or use another --home")
+    if not stat.S_ISREG(st.st_mode):
+        raise HistoryError(
+            f"{path}: not a regular file, so not the history; move it away or use another --home"
+        )
+    return True
+
+
 def _damage(path: Path) -> str | None:
     """Why the file at `path` is not a usable database, or None when it is."""
+    # Read the header ourselves first: a file we cannot read is a permission problem to report,
+    # not damage to move aside, and SQLite's own message for it is only "unable to open".
+    try:
+        with open(path, "rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError as e:
+        raise HistoryError(f"{path}: cannot read the history ({e.strerror}); check its permissions") from e
+    if header and header != SQLITE_HEADER:
+        return "not an SQLite database"
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as e:
-        return str(e)
+        raise HistoryError(f"{path}: cannot open the history ({e}); check its permissions") from e
     try:
         rows = conn.execute("PRAGMA quick_check").fetchall()
     except sqlite3.OperationalError as e:

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 
 from audit.answers import Answers, parse_assignments, read_answers, save_answers
 from audit.app import Settings, is_stale
-from audit.assessment import Changes, Report, TrendPoint, make_report
+from audit.assessment import Assessment, Changes, Report, TrendPoint, make_report
 from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.engine import evaluate, exposure
 from audit.errors import AnswersError, HistoryError
-from audit.history import DAMAGED_MARK, SIDECARS, History, Run, diff
+from audit.history import DAMAGED_MARK, SIDECARS, History, Run, diff, make_run
 from audit.pack import Pack
 from audit.paths import Home
 
@@ -56,31 +56,73 @@ def trend_of(runs: Sequence[Run]) -> tuple[TrendPoint, ...]:
     return tuple(TrendPoint(at=r.at, score=r.score) for r in runs[-TREND_POINTS:])
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A run ready to record: its report is final, nothing is written yet.
+
+    Split from recording so a caller can write the report first: a bad -o then stops the command
+    before it changes the saved answers or the history.
+    """
+
+    settings: Settings
+    pack: Pack
+    answers: Answers
+    assessment: Assessment
+    report: Report
+    save_answers: bool = False
+    notices: tuple[str, ...] = ()
+
+
+def _has_history(home: Home) -> bool:
+    # lexists: a broken link or a loop where the history belongs must reach History.open's error.
+    return os.path.lexists(home.history)
+
+
+def prepare_run(settings: Settings, pack: Pack, answers: Answers, *, save_answers: bool = False) -> Pending:
+    """Evaluate `answers` and build the report with what changed since the last run (reads only)."""
+    now = settings.clock()
+    assessment = evaluate(pack, answers)
+    previous: Run | None = None
+    past: list[Run] = []
+    notices: tuple[str, ...] = ()
+    if _has_history(settings.home):
+        with _open(settings) as history:
+            past = history.runs(pack.meta.id)
+            notices = _notices(history)
+        previous = past[-1] if past else None
+    current = make_run(at=now, pack=pack, answers=answers, assessment=assessment)
+    report = make_report(
+        assessment,
+        generated_at=now,
+        changes=diff(previous, current) if previous is not None else None,
+        stale_model=is_stale(pack, now),
+        trend=trend_of([*past, current]),
+    )
+    return Pending(settings, pack, answers, assessment, report, save_answers, notices)
+
+
+def commit_run(pending: Pending) -> Recorded:
+    """Save the answers (when asked to) and record the run."""
+    settings, pack = pending.settings, pending.pack
+    now = pending.report.generated_at
+    if pending.save_answers:
+        save_answers(settings.home.answers, pending.answers, pack_version=pack.meta.version, answered_at=now)
+    with _open(settings) as history:
+        run = history.save(at=now, pack=pack, answers=pending.answers, assessment=pending.assessment)
+        notices = _notices(history)
+    return Recorded(report=pending.report, run=run, notices=(*pending.notices, *notices))
+
+
 def record_run(settings: Settings, pack: Pack, answers: Answers) -> Recorded:
     """Evaluate `answers`, record the run, and report it with what changed since the last run.
 
     Used by every command that completes an audit (the interview, `set`); `report` does not record.
     """
-    now = settings.clock()
-    assessment = evaluate(pack, answers)
-    with _open(settings) as history:
-        previous = history.latest(pack.meta.id)
-        run = history.save(at=now, pack=pack, answers=answers, assessment=assessment)
-        runs = history.runs(pack.meta.id)
-        notices = _notices(history)
-    changes = diff(previous, run) if previous is not None else None
-    report = make_report(
-        assessment,
-        generated_at=now,
-        changes=changes,
-        stale_model=is_stale(pack, now),
-        trend=trend_of(runs),
-    )
-    return Recorded(report=report, run=run, notices=notices)
+    return commit_run(prepare_run(settings, pack, answers))
 
 
-def set_answers(settings: Settings, pack: Pack, assignments: Sequence[str]) -> Recorded:
-    """`wa-audit set q=v ...`: change the saved answers, save them, record a run."""
+def prepare_set(settings: Settings, pack: Pack, assignments: Sequence[str]) -> Pending:
+    """`wa-audit set q=v ...`: the saved answers with these changes, ready to save and record."""
     changes = parse_assignments(pack, list(assignments))
     path = settings.home.answers
     if not path.exists():
@@ -89,8 +131,12 @@ def set_answers(settings: Settings, pack: Pack, assignments: Sequence[str]) -> R
         )
     answers = read_answers(pack, path).with_values(changes)
     answers = answers.model_copy(update={"pack_version": pack.meta.version})
-    save_answers(path, answers, pack_version=pack.meta.version, answered_at=settings.clock())
-    return record_run(settings, pack, answers)
+    return prepare_run(settings, pack, answers, save_answers=True)
+
+
+def set_answers(settings: Settings, pack: Pack, assignments: Sequence[str]) -> Recorded:
+    """`wa-audit set q=v ...` in one step: change the saved answers, save them, record a run."""
+    return commit_run(prepare_set(settings, pack, assignments))
 
 
 # --- history and diff --------------------------------------------------------------------------
@@ -102,7 +148,7 @@ class Listed:
 
 def list_runs(settings: Settings) -> Listed:
     """Every recorded run, oldest first."""
-    if not settings.home.history.exists():
+    if not _has_history(settings.home):
         return Listed(runs=())  # looking must not create a history
     with _open(settings) as history:
         return Listed(runs=tuple(history.runs()), notices=_notices(history))
@@ -121,8 +167,8 @@ class Compared:
 def diff_runs(settings: Settings, numbers: Sequence[int]) -> Compared:
     """`wa-audit diff [RUN] [RUN]`: none = the last two; one = that run vs the latest."""
     if len(numbers) > 2:
-        raise HistoryError("diff takes at most two run numbers, e.g. 'wa-audit diff 3 5'")
-    if not settings.home.history.exists():
+        raise HistoryError("diff takes at most two run numbers; e.g. 'wa-audit diff 3 5'")
+    if not _has_history(settings.home):
         raise HistoryError("no runs yet: 'wa-audit diff' needs two; run 'wa-audit' or 'wa-audit set'")
     with _open(settings) as history:
         if len(numbers) == 2:
@@ -350,7 +396,7 @@ class LastRun:
 
 def last_run(settings: Settings, pack: Pack) -> LastRun:
     """The most recent run of `pack` (for the interview's model-update check)."""
-    if not settings.home.history.exists():
+    if not _has_history(settings.home):
         return LastRun(run=None)
     with _open(settings) as history:
         return LastRun(run=history.latest(pack.meta.id), notices=_notices(history))

@@ -285,3 +285,28 @@ def test_two_processes_recording_at_once_lose_no_row(tmp_path: Path) -> None:
     with History.open(path) as h:
         assert h.notice is None
         assert [r.id for r in h.runs()] == list(range(1, 2 * count + 1))
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda p: p.mkdir(), "is a folder"),
+        (os.mkfifo, "not a regular file"),  # opening it would hang
+        (lambda p: p.symlink_to(p.name), "cannot open the history"),  # a loop
+        (lambda p: p.symlink_to("nowhere"), "a link to nothing"),
+    ],
+    ids=["folder", "fifo", "link-loop", "dangling-link"],
+)
+def test_something_else_where_the_history_belongs_is_an_error(
+    tmp_path: Path, make: object, expected: str
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    make(path)  # type: ignore[operator]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(HistoryError) as info:
+        History.open(path)
+    message = info.value.message
+    assert message.startswith(f"{path}: ")
+    assert expected in message
+    assert "; " in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing moved aside or created

@@ -156,7 +156,7 @@ def test_nothing_saved_yet(
     [
         ("region=mars", "is not an answer to 'region'"),
         ("regoin=eea", "did you mean 'region'"),
-        ("region", "write it as question=value"),
+        ("region", "question=value"),
     ],
 )
 def test_set_validates_like_an_answers_file(
@@ -364,3 +364,17 @@ def test_forget_asks_first(
     assert code == 0
     assert "This deletes 9 file(s)" in out
     assert not home.exists()
+
+
+def test_set_with_an_unwritable_output_changes_nothing(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    _first_audit(home)
+    before = (home / "answers.yaml").read_bytes()
+    target = tmp_path / "missing" / "report.json"
+    code, out, err = run(capsys, "set", "two_step=on", "-o", str(target))
+    assert code == 2
+    assert out == ""
+    assert "cannot write" in err
+    assert (home / "answers.yaml").read_bytes() == before
+    assert _runs(home) == 1
