@@ -217,7 +217,20 @@ def _cmd_rules(args: argparse.Namespace, settings: app.Settings) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace, settings: app.Settings) -> int:
-    raise UserError("the interview is not built yet")  # issue: the interactive questionnaire
+    from audit import app, interview
+    from audit.render.base import Format
+
+    request = interview.Request(
+        depth="quick" if args.quick else "full" if args.full else None,
+        answers_file=args.answers,
+        sets=tuple(args.set),
+        interactive=sys.stdin.isatty() and sys.stdout.isatty(),
+        fmt=Format(_format_for(args)),
+    )
+    outcome = interview.run(settings, request)
+    _write(outcome.text, args.output)
+    print(f"This report is also saved as a web page:\n  {outcome.html}", file=sys.stderr)
+    return 1 if app.fails(outcome.report, args.fail_on) else 0
 
 
 def _cmd_set(args: argparse.Namespace, settings: app.Settings) -> int:
@@ -261,21 +274,25 @@ def _terminal_width() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `wa-audit` and `python -m audit`."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(given)
+    if args.command is None:
+        # No command is the interview (`wa-audit` = `wa-audit audit`); only global options came
+        # before it, and the audit command accepts those too.
+        args = parser.parse_args(["audit", *given])
     # Not parser.set_defaults: parent parsers share action objects, and defaults set there would
     # reset a global option given before the command.
     for name, default in GLOBAL_DEFAULTS.items():
         if not hasattr(args, name):
             setattr(args, name, default)
-    if args.command is None:
-        parser.print_help()
-        return 0
     try:
         return _COMMANDS[args.command](args, _settings(args))
     except AuditError as e:
         if args.debug:
             raise
-        print(f"wa-audit: {e.message}", file=sys.stderr)
+        # A message that already names the program ("wa-audit needs a terminal ...") stands alone.
+        prefix = "" if e.message.startswith("wa-audit ") else "wa-audit: "
+        print(f"{prefix}{e.message}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("\nwa-audit: interrupted", file=sys.stderr)

@@ -73,6 +73,14 @@ class _Context:
         return cached
 
 
+def effective_answers(pack: Pack, values: Mapping[str, str]) -> dict[str, str]:
+    """Every question's answer as the engine sees it (the interview uses it to know what to ask).
+
+    A missing answer is `unknown`; a question whose own `when` is false is `not_asked`.
+    """
+    return dict(_Context(pack, values).answers)
+
+
 def _max_exposure(pack: Pack) -> float:
     weights = pack.vocabulary.certainty_weights
     top = max(weights.values())

@@ -1,0 +1,219 @@
+"""The `wa-audit audit` use case: previous answers, the interview, saving, the report.
+
+Precedence of answers: --set > what the person answers > the starting answers (--answers FILE,
+else the saved answers) > nothing (`unknown`). Without a terminal the interview is not possible:
+--answers or --set then give the answers, else `NeedsTerminal`. Ctrl-C keeps what was answered
+as a draft (home.draft) that the next run offers to resume.
+
+Every run ends in `finish`: the one place that keeps the answers, drops the draft and files the
+report, so that history can hook in there.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from audit import app
+from audit.answers import Answers, check_value, parse_assignments, read_answers, save_answers
+from audit.assessment import Report
+from audit.errors import AnswersError, Interrupted, NeedsTerminal, UserError
+from audit.fsutil import atomic_write, ensure_private_dir
+from audit.pack import Pack
+from audit.paths import Home
+from audit.questionnaire import AnswerSource, Depth, FixedAnswers, Interview, Progress, Stopped, Terminal
+from audit.render.base import FILE_SUFFIX, Format
+from audit.yamlio import load_yaml
+
+NEEDS_TERMINAL = "wa-audit needs a terminal for the interview; use --answers FILE or wa-audit set"
+
+
+def interrupted_message(saved: int) -> str:
+    if saved == 0:
+        return "Stopped before the first answer; nothing to keep. Run wa-audit to start."
+    return f"Saved {saved} answer{'s' if saved != 1 else ''}. Run wa-audit to continue."
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the command line asked for."""
+
+    depth: Depth | None = None
+    answers_file: Path | None = None
+    sets: tuple[str, ...] = ()
+    interactive: bool = True  # stdin and stdout are a terminal
+    fmt: Format = Format.TERMINAL
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished run: the report, its text in the requested format, and the filed HTML copy."""
+
+    pack: Pack
+    answers: Answers
+    report: Report
+    text: str
+    html: Path
+    saved: bool
+
+
+class DraftFile(BaseModel):
+    """The draft on disk: an unfinished interview."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: Literal[1]
+    pack: str
+    pack_version: str
+    progress: Progress
+
+
+def run(settings: app.Settings, request: Request, terminal: Terminal | None = None) -> Outcome:
+    """One audit: collect answers (asking when there is a terminal), then `finish`."""
+    pack = app.pack_for(settings)
+    home = settings.home
+    fixed = parse_assignments(pack, list(request.sets))
+    if request.answers_file is not None:
+        previous = read_answers(pack, request.answers_file)
+    else:
+        previous = load_saved(pack, home.answers) or Answers(pack=pack.meta.id)
+
+    source: AnswerSource
+    if request.interactive:
+        draft = load_draft(pack, home.draft)
+        term = terminal or Terminal(width=settings.width, color=settings.color)
+        source = Interview(term, depth=request.depth, fixed=fixed, draft=draft)
+    elif request.answers_file is not None or fixed:
+        source = FixedAnswers(fixed)
+    else:
+        raise NeedsTerminal(NEEDS_TERMINAL)
+
+    try:
+        answers = source.collect(pack, previous)
+    except Stopped as stop:
+        raise _stopped(pack, home, stop, draft_existed=home.draft.exists(), now=settings.clock()) from None
+    return finish(pack, answers, settings, request.fmt)
+
+
+def finish(pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = Format.TERMINAL) -> Outcome:
+    """Keep the answers (when changed), drop the draft, build the report and file an HTML copy."""
+    home = settings.home
+    now = settings.clock()
+    saved = load_saved(pack, home.answers)
+    changed = saved is None or saved.values != answers.values
+    if changed:
+        save_answers(home.answers, answers, pack_version=pack.meta.version, answered_at=now)
+    home.draft.unlink(missing_ok=True)
+    report = app.build_report(pack, answers, settings)
+    plain = replace(settings, color=False, width=80)
+    text = app.render(report, pack, fmt, settings if fmt is Format.TERMINAL else plain)
+    html = _report_path(home, now)
+    atomic_write(html, app.render(report, pack, Format.HTML, plain))
+    return Outcome(pack=pack, answers=answers, report=report, text=text, html=html, saved=changed)
+
+
+def _report_path(home: Home, now: datetime) -> Path:
+    folder = ensure_private_dir(home.reports)
+    stem = f"report-{now:%Y%m%d-%H%M%S}"
+    path = folder / f"{stem}{FILE_SUFFIX[Format.HTML]}"
+    n = 2
+    while path.exists():  # two runs in one second: keep both
+        path = folder / f"{stem}-{n}{FILE_SUFFIX[Format.HTML]}"
+        n += 1
+    return path
+
+
+def _stopped(
+    pack: Pack, home: Home, stop: Stopped, *, draft_existed: bool, now: datetime
+) -> UserError | Interrupted:
+    """Keep the draft (when something was answered) and say so: exit 130, or 2 without input."""
+    progress = stop.progress
+    if progress is not None and progress.asked:
+        save_draft(pack, home.draft, progress.model_copy(update={"saved_at": now}))
+        kept = len(progress.asked)
+    elif draft_existed:  # stopped on the "continue?" screen: the old draft is still there
+        previous = load_draft(pack, home.draft)
+        kept = len(previous.asked) if previous is not None else 0
+    else:
+        kept = 0
+    if stop.eof:
+        return NeedsTerminal(NEEDS_TERMINAL)
+    return Interrupted(interrupted_message(kept))
+
+
+def load_saved(pack: Pack, path: Path) -> Answers | None:
+    """The saved answers, or None. Answers the pack no longer accepts are dropped (asked again)."""
+    if not path.exists():
+        return None
+    try:
+        return read_answers(pack, path)
+    except AnswersError as strict:
+        # A pack update may rename a value; the rest of the answers are still good. Anything
+        # worse than a stale value (broken YAML, another pack) is the original error.
+        try:
+            doc = load_yaml(path, what="an answers file")
+        except UserError:
+            raise strict from None
+        data = doc.data if isinstance(doc.data, dict) else {}
+        raw = data.get("answers")
+        if data.get("pack") != pack.meta.id or not isinstance(raw, dict):
+            raise strict from None
+        return Answers(pack=pack.meta.id, values=_valid(pack, raw))
+
+
+def _valid(pack: Pack, raw: Mapping[Any, Any]) -> dict[str, str]:
+    kept: dict[str, str] = {}
+    for question, value in raw.items():
+        if not isinstance(question, str) or not isinstance(value, str):
+            continue
+        try:
+            check_value(pack, question, value, where=question)
+        except AnswersError:
+            continue
+        kept[question] = value
+    return kept
+
+
+def load_draft(pack: Pack, path: Path) -> Progress | None:
+    """The unfinished interview, or None. A draft that cannot be used is ignored (with a note)."""
+    if not path.exists():
+        return None
+    try:
+        doc = load_yaml(path, what="a draft")
+        draft = DraftFile.model_validate(doc.data)
+    except (UserError, ValidationError):
+        _note(f"ignoring the unfinished interview in {path}: it cannot be read")
+        return None
+    if draft.pack != pack.meta.id:
+        return None
+    p = draft.progress
+    values = _valid(pack, p.values)
+    return p.model_copy(
+        update={
+            "values": values,
+            "baseline": _valid(pack, p.baseline),
+            "asked": tuple(q for q in p.asked if q in values),
+            "picked": tuple(q for q in p.picked if q in pack.question_by_id),
+        }
+    )
+
+
+def save_draft(pack: Pack, path: Path, progress: Progress) -> None:
+    """Write the draft atomically, 0600, in a 0700 folder."""
+    body = DraftFile(schema_version=1, pack=pack.meta.id, pack_version=pack.meta.version, progress=progress)
+    header = "# wa-audit: an unfinished interview. Run wa-audit to continue it.\n"
+    ensure_private_dir(path.parent)
+    atomic_write(
+        path, header + yaml.safe_dump(body.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+    )
+
+
+def _note(message: str) -> None:
+    print(f"wa-audit: {message}", file=sys.stderr)

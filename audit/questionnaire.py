@@ -1,0 +1,507 @@
+"""Where answers come from: the AnswerSource protocol, the fixed source and the interview.
+
+The interview is the only place that talks to questionary (imported lazily, inside `Terminal`),
+so `wa-audit --version`, `--help` and non-interactive runs never load it. It is calm and
+forgiving: every question shows why it matters and where to look on the person's phone, offers
+"I don't know", and can go back any number of steps. Ctrl-C or a closed input raises `Stopped`
+with everything answered so far, so the caller can keep it as a draft and resume later.
+
+Which questions are asked is decided by `Plan` (pure, no terminal): the depth (quick = the first
+section only), the mode of a rerun (all, only new or unanswered, picked ones) and each question's
+`when`, evaluated by the engine exactly as the report will evaluate it.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from audit.answers import Answers
+from audit.conditions import NOT_ASKED, UNKNOWN
+from audit.engine import effective_answers, platform_of, where_text
+from audit.pack import Pack, Question
+
+if TYPE_CHECKING:
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
+
+Depth = Literal["quick", "full"]
+Mode = Literal["all", "new", "pick"]
+
+BACK = "__back__"  # choice value of "Back"; never a question value (ids are lower-case words)
+SECONDS_PER_QUESTION = 20  # most answers need a look at the phone, so be generous
+UNKNOWN_LABEL = "I don't know"
+CURRENT_MARK = " (current answer)"  # words, not colour: the pre-selected answer stays visible
+
+
+class AnswerSource(Protocol):
+    """Anything that turns the previous answers into this run's answers."""
+
+    def collect(self, pack: Pack, previous: Answers) -> Answers: ...
+
+
+@dataclass(frozen=True)
+class FixedAnswers:
+    """The non-interactive source: an answers file and --set values, no questions."""
+
+    fixed: Mapping[str, str] = field(default_factory=dict)
+
+    def collect(self, pack: Pack, previous: Answers) -> Answers:
+        return previous.with_values(self.fixed)
+
+
+class Progress(BaseModel):
+    """Where an interview stands; this is what a draft keeps so the next run can resume."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    depth: Depth = "full"
+    mode: Mode = "all"
+    picked: tuple[str, ...] = ()
+    baseline: dict[str, str] = Field(default_factory=dict)  # the answers the interview started from
+    values: dict[str, str] = Field(default_factory=dict)  # baseline plus what was answered
+    asked: tuple[str, ...] = ()  # questions answered in this interview, in order
+    saved_at: datetime | None = None
+
+
+class Stopped(Exception):
+    """The interview stopped early: Ctrl-C (`interrupted`) or the input closed (`eof`)."""
+
+    def __init__(self, progress: Progress | None, *, eof: bool = False) -> None:
+        super().__init__("interview stopped")
+        self.progress = progress
+        self.eof = eof
+
+
+def first_section(pack: Pack) -> str:
+    return pack.meta.sections[0].id
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which questions an interview asks; pure, so the rules are testable without a terminal."""
+
+    pack: Pack
+    depth: Depth = "full"
+    mode: Mode = "all"
+    picked: frozenset[str] = frozenset()
+    baseline: Mapping[str, str] = field(default_factory=dict)
+    fixed: frozenset[str] = frozenset()
+
+    def in_scope(self, q: Question) -> bool:
+        return self.depth == "full" or q.section == first_section(self.pack)
+
+    def wants(self, q: Question, effective: Mapping[str, str]) -> bool:
+        """Whether `q` is asked, given the effective answers so far (engine.effective_answers)."""
+        if q.id in self.fixed or not self.in_scope(q) or effective[q.id] == NOT_ASKED:
+            return False
+        if self.mode == "new":
+            return self.baseline.get(q.id, UNKNOWN) == UNKNOWN
+        if self.mode == "pick":
+            # A picked question, or one that a changed answer has just made relevant.
+            return q.id in self.picked or self._baseline_effective[q.id] == NOT_ASKED
+        return True
+
+    def count(self, values: Mapping[str, str]) -> int:
+        """How many questions this plan would ask, given `values`."""
+        eff = effective_answers(self.pack, values)
+        return sum(1 for q in self.pack.questions if self.wants(q, eff))
+
+    @cached_property
+    def _baseline_effective(self) -> dict[str, str]:
+        return effective_answers(self.pack, self.baseline)
+
+
+def unanswered(pack: Pack, values: Mapping[str, str], depth: Depth = "full") -> list[str]:
+    """Questions a rerun's "only new or unanswered" would ask: relevant, and missing or unknown."""
+    plan = Plan(pack, depth, "new", baseline=values)
+    effective = effective_answers(pack, values)
+    return [q.id for q in pack.questions if plan.wants(q, effective)]
+
+
+def minutes(questions: int) -> int:
+    return max(1, math.ceil(questions * SECONDS_PER_QUESTION / 60))
+
+
+def answer_label(q: Question, value: str) -> str:
+    if value == UNKNOWN:
+        return UNKNOWN_LABEL
+    v = q.value(value)
+    return v.label if v is not None else value
+
+
+class Terminal:
+    """The questionary side of the interview: text out, one choice or a checkbox list in.
+
+    `input`/`output` are prompt_toolkit objects (tests pass a pipe input and a DummyOutput);
+    `echo` receives the plain text printed between prompts. Ctrl-C raises KeyboardInterrupt and
+    a closed input raises EOFError: the interview turns both into `Stopped`.
+    """
+
+    def __init__(
+        self,
+        *,
+        input: Input | None = None,
+        output: Output | None = None,
+        echo: TextIO | None = None,
+        width: int = 80,
+        color: bool = True,
+    ) -> None:
+        self.input = input
+        self.output = output
+        self.echo = echo
+        self.width = max(40, width)
+        self.color = color
+
+    def say(self, text: str = "") -> None:
+        stream = self.echo if self.echo is not None else sys.stdout
+        stream.write(text + "\n")
+        stream.flush()
+
+    def wrap(self, text: str, indent: str = "", hang: str | None = None) -> str:
+        # One column short of the edge: some terminals wrap early when the last column is used.
+        return textwrap.fill(
+            " ".join(text.split()),
+            width=self.width - 1,
+            initial_indent=indent,
+            subsequent_indent=indent if hang is None else hang,
+        )
+
+    def bullet(self, text: str) -> None:
+        self.say(self.wrap(f"* {text}", "  ", "    "))
+
+    def _kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        if self.input is not None:
+            kwargs["input"] = self.input
+        if self.output is not None:
+            kwargs["output"] = self.output
+        if not self.color:
+            from prompt_toolkit.output import ColorDepth
+
+            kwargs["color_depth"] = ColorDepth.MONOCHROME
+        return kwargs
+
+    def choose(
+        self,
+        message: str,
+        choices: Sequence[tuple[str, str]],
+        *,
+        default: str | None = None,
+        back: bool = False,
+        disabled: Mapping[str, str] | None = None,
+    ) -> str:
+        """One of `choices` ((value, label) pairs), or BACK when `back` and the person goes back."""
+        import questionary
+
+        disabled = disabled or {}
+        items: list[Any] = [
+            questionary.Choice(title=label, value=value, disabled=disabled.get(value))
+            for value, label in choices
+        ]
+        if back:
+            items += [questionary.Separator(" "), questionary.Choice(title="\u2190 Back", value=BACK)]
+        instruction = "(\u2191/\u2193 to move, Enter to choose" + (", \u2190 to go back)" if back else ")")
+        question = questionary.select(
+            message,
+            choices=items,
+            default=default,
+            instruction=instruction,
+            qmark="?",
+            pointer="\u00bb",
+            **self._kwargs(),
+        )
+        if back:
+            self._bind_back(question)
+        return str(question.unsafe_ask())
+
+    @staticmethod
+    def _bind_back(question: Any) -> None:
+        # The left arrow goes back too. It moves the pointer to "Back" before leaving, so the
+        # line left on screen reads "Answer: <- Back" rather than an unanswered prompt.
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+        from questionary.prompts.common import InquirerControl
+
+        app = question.application
+        control = next(
+            w.content for w in app.layout.find_all_windows() if isinstance(w.content, InquirerControl)
+        )
+        extra = KeyBindings()
+
+        @extra.add("left", eager=True)
+        def _back(event: Any) -> None:
+            control.pointed_at = next(i for i, c in enumerate(control.choices) if c.value == BACK)
+            control.is_answered = True
+            event.app.exit(result=BACK)
+
+        app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), extra])
+
+    def pick(self, message: str, choices: Sequence[tuple[str, str]]) -> list[str]:
+        """Any number (at least one) of `choices`, ticked with the space bar."""
+        import questionary
+
+        question = questionary.checkbox(
+            message,
+            choices=[questionary.Choice(title=label, value=value) for value, label in choices],
+            instruction="(Space to tick, Enter when done)",
+            validate=lambda picked: bool(picked) or "Tick at least one question with Space, then press Enter",
+            qmark="?",
+            pointer="\u00bb",
+            **self._kwargs(),
+        )
+        return [str(v) for v in question.unsafe_ask()]
+
+
+class Interview:
+    """The interactive AnswerSource: first screen, then one question at a time."""
+
+    def __init__(
+        self,
+        terminal: Terminal,
+        *,
+        depth: Depth | None = None,
+        fixed: Mapping[str, str] | None = None,
+        draft: Progress | None = None,
+    ) -> None:
+        self.t = terminal
+        self.depth = depth
+        self.fixed = dict(fixed or {})
+        self.draft = draft
+
+    # --- the AnswerSource --------------------------------------------------------------------
+    def collect(self, pack: Pack, previous: Answers) -> Answers:
+        progress = self._start(pack, previous)
+        if progress is None:  # "just show the report again"
+            return previous.with_values(self.fixed)
+        done = self._walk(pack, progress)
+        values = {**done.values, **self.fixed}
+        effective = effective_answers(pack, values)
+        # An answer to a question that no longer applies (an iCloud answer after switching to
+        # Android) would only confuse whoever reads the answers file later.
+        kept = {q: v for q, v in values.items() if effective.get(q) != NOT_ASKED}
+        order = {q.id: i for i, q in enumerate(pack.questions)}
+        ordered = dict(sorted(kept.items(), key=lambda kv: order.get(kv[0], len(order))))
+        return Answers(pack=pack.meta.id, pack_version=pack.meta.version, values=ordered)
+
+    # --- the first screen --------------------------------------------------------------------
+    def _start(self, pack: Pack, previous: Answers) -> Progress | None:
+        resumable = self.draft is not None and bool(self.draft.asked)
+        try:
+            self._welcome(pack, first_time=not previous.values and not resumable)
+            if resumable and self._resume():
+                return self.draft
+            if previous.values:
+                return self._rerun(pack, dict(previous.values))
+            depth = self.depth or self._choose_depth(pack)
+            return Progress(depth=depth, mode="all", values={}, baseline={})
+        except KeyboardInterrupt:
+            raise Stopped(None) from None
+        except EOFError:
+            raise Stopped(None, eof=True) from None
+
+    def _resume(self) -> bool:
+        assert self.draft is not None  # noqa: S101 - checked by the caller
+        n = len(self.draft.asked)
+        saved_at = self.draft.saved_at
+        # Drafts are stamped in UTC; the person thinks in local time.
+        when = f" on {saved_at.astimezone():%Y-%m-%d at %H:%M}" if saved_at else ""
+        self.t.say(self.t.wrap(f"You stopped an interview{when} after {n} answer{'s' if n != 1 else ''}."))
+        choice = self.t.choose(
+            "Continue where you left off?",
+            [
+                ("continue", f"Continue (your {n} answer{'s are' if n != 1 else ' is'} kept)"),
+                ("restart", "Start again (the unfinished answers are dropped)"),
+            ],
+        )
+        return choice == "continue"
+
+    def _welcome(self, pack: Pack, *, first_time: bool) -> None:
+        t = self.t
+        t.say()
+        t.say(t.wrap(f"wa-audit: {pack.meta.title}"))
+        t.say()
+        if first_time:
+            t.say(
+                t.wrap(
+                    "This interview asks about choices you made in WhatsApp and on your phone, then "
+                    "shows which of your data goes to whom, how sure that is, and what to change first."
+                )
+            )
+            t.say()
+        t.bullet("Nothing leaves this computer: wa-audit never uses the network.")
+        t.bullet("It never asks for your phone number or your messages.")
+        if first_time:
+            quick = Plan(pack, "quick").count({})
+            full = Plan(pack, "full").count({})
+            t.bullet(
+                f"{full} questions at most, about {minutes(full)} minutes; the quick check has {quick}, "
+                f"about {minutes(quick)} minutes. Keep your phone at hand."
+            )
+        t.bullet("Choose with the arrow keys and Enter. \u2190 goes back; Ctrl-C saves and stops.")
+        t.say()
+
+    def _choose_depth(self, pack: Pack) -> Depth:
+        quick = Plan(pack, "quick").count({})
+        full = Plan(pack, "full").count({})
+        first = pack.meta.sections[0].title
+        choice = self.t.choose(
+            "How much do you want to check?",
+            [
+                ("quick", f"Quick: {first} only ({quick} questions, about {minutes(quick)} min)"),
+                ("full", f"Full: everything ({full} questions, about {minutes(full)} min)"),
+            ],
+        )
+        return "quick" if choice == "quick" else "full"
+
+    def _rerun(self, pack: Pack, saved: dict[str, str]) -> Progress | None:
+        depth: Depth = self.depth or "full"
+        fresh = [q for q in unanswered(pack, saved, depth) if q not in self.fixed]
+        answered = sum(1 for v in saved.values() if v != UNKNOWN)
+        self.t.say(
+            self.t.wrap(f"You have saved answers ({answered} answered, {len(fresh)} new or unanswered).")
+        )
+        choice = self.t.choose(
+            "What would you like to do?",
+            [
+                ("all", "Review all answers (your answers are pre-selected)"),
+                (
+                    "new",
+                    f"Answer only new or unanswered questions ({len(fresh)})"
+                    if fresh
+                    else "Answer only new or unanswered questions",
+                ),
+                ("pick", "Pick questions to change"),
+                ("report", "Just show the report again"),
+            ],
+            default="new" if fresh else "pick",
+            disabled={"new": "none left"} if not fresh else None,
+        )
+        if choice == "report":
+            return None
+        picked: tuple[str, ...] = ()
+        if choice == "pick":
+            picked = tuple(self._pick(pack, saved, depth))
+        mode: Mode = "new" if choice == "new" else "pick" if choice == "pick" else "all"
+        return Progress(depth=depth, mode=mode, picked=picked, baseline=saved, values=dict(saved))
+
+    def _pick(self, pack: Pack, saved: Mapping[str, str], depth: Depth) -> list[str]:
+        plan = Plan(pack, depth)
+        effective = effective_answers(pack, saved)
+        room = self.t.width - 8  # pointer, tick box and margin
+        choices = []
+        for q in pack.questions:
+            if not plan.wants(q, effective) or q.id in self.fixed:
+                continue
+            answer = f" [{answer_label(q, effective[q.id])}]"
+            prompt = textwrap.shorten(
+                q.prompt, width=max(20, room - min(len(answer), room // 2)), placeholder="..."
+            )
+            choices.append((q.id, textwrap.shorten(prompt + answer, width=room, placeholder="...]")))
+        return self.t.pick("Which answers do you want to change?", choices)
+
+    # --- the questions -----------------------------------------------------------------------
+    def _walk(self, pack: Pack, progress: Progress) -> Progress:
+        plan = Plan(
+            pack,
+            progress.depth,
+            progress.mode,
+            picked=frozenset(progress.picked),
+            baseline=progress.baseline,
+            fixed=frozenset(self.fixed),
+        )
+        questions = pack.questions
+        values = {**progress.values, **self.fixed}
+        asked = list(progress.asked)
+        # Answered in an earlier session of this interview: stepped over, but Back reaches them.
+        done = set(progress.asked)
+        shown: list[int] = []  # indexes of the questions behind us, for Back
+        introduced: set[str] = set()
+        i = 0
+
+        def snapshot() -> Progress:
+            return progress.model_copy(update={"values": dict(values), "asked": tuple(asked)})
+
+        while True:
+            effective = effective_answers(pack, values)
+            ahead = [j for j in range(i, len(questions)) if plan.wants(questions[j], effective)]
+            if not ahead:
+                return snapshot()
+            j = ahead[0]
+            q = questions[j]
+            if q.id in done:
+                shown.append(j)
+                i = j + 1
+                continue
+            if q.section not in introduced:
+                introduced.add(q.section)
+                self._intro(pack, q.section)
+            try:
+                answer = self._ask(
+                    q,
+                    effective,
+                    number=len(shown) + 1,
+                    total=len(shown) + len(ahead),
+                    pack=pack,
+                    back=bool(shown),
+                    current=values.get(q.id),
+                )
+            except KeyboardInterrupt:
+                raise Stopped(snapshot()) from None
+            except EOFError:
+                raise Stopped(snapshot(), eof=True) from None
+            if answer == BACK:
+                i = shown.pop()
+                # Going back un-skips what lies ahead, so stepping forward shows it again.
+                done -= {questions[k].id for k in range(i, len(questions))}
+                continue
+            values[q.id] = answer
+            if q.id not in asked:
+                asked.append(q.id)
+            shown.append(j)
+            i = j + 1
+
+    def _intro(self, pack: Pack, section_id: str) -> None:
+        section = pack.section_by_id[section_id]
+        self.t.say()
+        self.t.say(self.t.wrap(f"== {section.title} =="))
+        if section.intro:
+            self.t.say(self.t.wrap(section.intro))
+
+    def _ask(
+        self,
+        q: Question,
+        effective: Mapping[str, str],
+        *,
+        number: int,
+        total: int,
+        pack: Pack,
+        back: bool,
+        current: str | None,
+    ) -> str:
+        t = self.t
+        section = pack.section_by_id[q.section].title
+        t.say()
+        t.say(f"{number} of {total} - {section}")
+        t.say(t.wrap(q.prompt))
+        if q.help:
+            t.say(t.wrap(q.help, "  "))
+        if q.where is not None:
+            t.say(t.wrap(f"Where to look: {where_text(q, platform_of(effective))}", "  "))
+        choices = [(v.id, v.label) for v in q.values]
+        if q.allow_unknown:
+            choices.append((UNKNOWN, UNKNOWN_LABEL))
+        valid = {value for value, _ in choices}
+        default = current if current in valid else None
+        if default is not None:
+            choices = [
+                (value, label + CURRENT_MARK if value == default else label) for value, label in choices
+            ]
+        return t.choose("Answer:", choices, default=default, back=back)

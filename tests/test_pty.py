@@ -1,0 +1,142 @@
+"""`wa-audit` in a real pseudo-terminal (pexpect), 80x24, as a person would run it.
+
+Three journeys: a full interview; one interrupted with Ctrl-C and resumed; a rerun that changes one
+answer. Each uses its own --home, so nothing touches the real data folder.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+import yaml
+
+from tests.conftest import EXAMPLES, ROOT
+
+pytestmark = pytest.mark.slow
+
+DOWN, UP, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x03"
+PROGRESS = re.compile(r"(\d+) of (\d+) - ")
+
+
+def spawn(home: Path, *args: str) -> tuple[pexpect.spawn, io.StringIO]:
+    env = {k: v for k, v in os.environ.items() if k != "WA_AUDIT_HOME"}
+    env.update(TERM="xterm-256color", NO_COLOR="1", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    # pexpect is not a terminal emulator: nobody answers prompt_toolkit's cursor position
+    # request, and waiting for the answer costs a second per prompt.
+    env["PROMPT_TOOLKIT_NO_CPR"] = "1"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "audit", "--home", str(home), *args],
+        cwd=str(ROOT),
+        env=env,
+        dimensions=(24, 80),
+        encoding="utf-8",
+        timeout=30,
+    )
+    seen = io.StringIO()
+    child.logfile_read = seen
+    return child, seen
+
+
+def answer_until_done(child: pexpect.spawn, *, stop_at: int | None = None) -> list[tuple[int, int]]:
+    """Take the first (or pre-selected) choice of every question; return the progress seen.
+
+    With `stop_at`, press Ctrl-C at that question number instead of answering it.
+    """
+    progress = []
+    while True:
+        if child.expect([PROGRESS, "saved as a web page"]) == 1:
+            return progress
+        number, total = int(child.match.group(1)), int(child.match.group(2))
+        progress.append((number, total))
+        child.expect("Answer:")
+        if number == stop_at:
+            child.send(CTRL_C)
+            return progress
+        child.send(ENTER)
+
+
+def finish(child: pexpect.spawn) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus is not None, child.signalstatus
+    return child.exitstatus
+
+
+def saved_answers(home: Path) -> dict[str, str]:
+    return yaml.safe_load((home / "answers.yaml").read_text())["answers"]
+
+
+def test_full_interview(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    child, seen = spawn(home)
+    child.expect("Nothing leaves this computer")
+    child.expect("How much do you want to check?")
+    child.send(DOWN + ENTER)  # full
+    progress = answer_until_done(child)
+    assert finish(child) == 0
+
+    # First choices everywhere: Android (no iCloud question) in Europe (no WhatsApp Pay question).
+    assert progress[0] == (1, 24)
+    assert progress[-1] == (22, 22)
+    answers = saved_answers(home)
+    assert len(answers) == 22
+    assert answers["platform"] == "android"
+    assert answers["region"] == "eea"
+    assert (home / "answers.yaml").stat().st_mode & 0o777 == 0o600
+    assert len(list((home / "reports").glob("report-*.html"))) == 1
+    text = seen.getvalue()
+    assert "Your exposure score" in text
+    # NO_COLOR: no foreground or background colours, only plain text and cursor movement.
+    assert not re.search(r"\x1b\[[0-9;]*(3[0-7]|4[0-7]|38;|48;|9[0-7])[0-9;]*m", text)
+
+
+def test_interrupted_then_resumed(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    child, _ = spawn(home)
+    child.expect("How much do you want to check?")
+    child.send(DOWN + ENTER)
+    answer_until_done(child, stop_at=4)
+    child.expect(r"Saved 3 answers\. Run wa-audit to continue\.")
+    assert finish(child) == 130
+    assert (home / "draft.yaml").exists()
+    assert not (home / "answers.yaml").exists()
+
+    child, _ = spawn(home)
+    child.expect("after 3 answers")
+    child.expect("Continue where you left off?")
+    child.send(ENTER)
+    progress = answer_until_done(child)
+    assert finish(child) == 0
+    assert progress[0][0] == 4  # it picks up at the fourth question
+    assert len(saved_answers(home)) == 22
+    assert not (home / "draft.yaml").exists()
+
+
+def test_rerun_changes_one_answer(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    shutil.copy(EXAMPLES / "linked-everything.yaml", home / "answers.yaml")
+    before = yaml.safe_load((EXAMPLES / "linked-everything.yaml").read_text())["answers"]
+
+    child, _ = spawn(home)
+    child.expect("What would you like to do?")
+    child.send(ENTER)  # every question is answered, so the pointer is on "Pick questions to change"
+    child.expect("Which answers do you want to change?")
+    child.send(DOWN + SPACE + ENTER)  # tick the second, "Where do you live?"
+    child.expect("Where do you live?")
+    child.expect("Answer:")
+    child.send(UP + UP + UP + ENTER)  # from the saved "Somewhere else" up to "In the United Kingdom"
+    child.expect("saved as a web page")
+    assert finish(child) == 0
+    # WhatsApp Pay is asked only in India and Brazil, so its old answer no longer applies.
+    expected = {**before, "region": "uk"}
+    del expected["payments"]
+    assert saved_answers(home) == expected

@@ -1,0 +1,298 @@
+"""The interview, driven through questionary with prompt_toolkit's pipe input.
+
+Keys are typed ahead into a pipe that is then closed: prompt_toolkit hands unread keys to the next
+prompt, and a test that types too few keys ends in EOF (a `Stopped`) instead of hanging.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Mapping
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from audit.answers import Answers
+from audit.pack import Pack
+from audit.questionnaire import (
+    FixedAnswers,
+    Interview,
+    Plan,
+    Progress,
+    Stopped,
+    Terminal,
+    minutes,
+    unanswered,
+)
+
+DOWN, UP, LEFT, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\x1b[D", "\r", " ", "\x03"
+
+
+class Run:
+    """One interview: its answers (or the Stopped it raised) and the text it printed."""
+
+    def __init__(self, answers: Answers | None, stopped: Stopped | None, text: str) -> None:
+        self.answers = answers
+        self.stopped = stopped
+        self.text = text
+
+    @property
+    def values(self) -> dict[str, str]:
+        assert self.answers is not None, f"interview stopped early:\n{self.text}"
+        return dict(self.answers.values)
+
+
+def drive(
+    pack: Pack,
+    keys: str,
+    previous: Mapping[str, str] | None = None,
+    **options: object,
+) -> Run:
+    echo = io.StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        pipe.close()
+        terminal = Terminal(input=pipe, output=DummyOutput(), echo=echo, width=80, color=False)
+        interview = Interview(terminal, **options)  # type: ignore[arg-type]
+        try:
+            answers = interview.collect(pack, Answers(pack=pack.meta.id, values=dict(previous or {})))
+        except Stopped as e:
+            return Run(None, e, echo.getvalue())
+    return Run(answers, None, echo.getvalue())
+
+
+def asked(run: Run) -> list[str]:
+    """The progress lines, in order ("2 of 4 - Core")."""
+    return [line for line in run.text.splitlines() if " of " in line and " - " in line]
+
+
+# --- a fresh interview ------------------------------------------------------------------------
+def test_full_interview_records_answers_and_skips_by_condition(mini_pack: Pack) -> None:
+    # full; platform iphone; linked no (so "share" is not asked); last seen nobody
+    run = drive(mini_pack, DOWN + ENTER + DOWN + ENTER + DOWN + ENTER + DOWN + ENTER)
+    assert run.values == {"platform": "iphone", "linked": "no", "last_seen": "nobody"}
+    assert "Do you share status?" not in run.text
+    assert asked(run) == ["1 of 4 - Core", "2 of 4 - Core", "3 of 3 - Extra"]
+
+
+def test_help_and_platform_path_are_shown(mini_pack: Pack) -> None:
+    run = drive(mini_pack, DOWN + ENTER + ENTER + ENTER + ENTER, depth="full")
+    # platform iphone, linked yes, so "share" is asked with the iPhone path
+    assert run.values == {"platform": "iphone", "linked": "yes", "share": "never", "last_seen": "everyone"}
+    assert "Where to look: Settings > Link (menu names vary by version)" in run.text
+    assert "Where to look: Updates > Privacy" in run.text
+    assert "Where to look: Status > Privacy" not in run.text
+
+
+def test_first_screen_says_what_and_how_long(mini_pack: Pack) -> None:
+    run = drive(mini_pack, ENTER + ENTER + ENTER + ENTER)
+    assert "Nothing leaves this computer" in run.text
+    assert "never asks for your phone number or your messages" in run.text
+    assert f"4 questions at most, about {minutes(4)} minutes" in run.text
+    assert "the quick check has 3" in run.text
+
+
+def test_quick_asks_the_first_section_only(mini_pack: Pack) -> None:
+    run = drive(mini_pack, ENTER + ENTER + ENTER + ENTER)  # quick is the first choice
+    assert run.values == {"platform": "android", "linked": "yes", "share": "never"}
+    assert "Who sees your last seen?" not in run.text
+
+
+def test_depth_option_skips_the_choice(mini_pack: Pack) -> None:
+    run = drive(mini_pack, DOWN + ENTER + DOWN + ENTER + ENTER, depth="quick")
+    assert run.values == {"platform": "iphone", "linked": "no"}
+    assert "How much" not in run.text
+
+
+def test_platform_offers_no_unknown(mini_pack: Pack) -> None:
+    # Two steps down from "android" wrap back to it: there is no third choice.
+    run = drive(mini_pack, DOWN + DOWN + ENTER + DOWN + ENTER, depth="quick")
+    assert run.values["platform"] == "android"
+
+
+def test_i_dont_know_is_recorded_and_keeps_dependants(mini_pack: Pack) -> None:
+    # linked: yes, no, I don't know -> unknown; "share" depends on it and is still asked
+    run = drive(mini_pack, ENTER + DOWN + DOWN + ENTER + DOWN + ENTER, depth="quick")
+    assert run.values == {"platform": "android", "linked": "unknown", "share": "always"}
+
+
+# --- back -------------------------------------------------------------------------------------
+def test_back_key_returns_and_the_answer_can_change(mini_pack: Pack) -> None:
+    keys = (
+        ENTER  # platform android
+        + ENTER  # linked yes
+        + LEFT  # at "share": back to linked
+        + LEFT  # back again, to platform (android pre-selected)
+        + DOWN
+        + ENTER  # platform iphone
+        + DOWN
+        + ENTER  # linked: "yes" is pre-selected, one down is "no"
+        + ENTER  # last seen everyone
+    )
+    run = drive(mini_pack, keys, depth="full")
+    assert run.values == {"platform": "iphone", "linked": "no", "last_seen": "everyone"}
+    assert asked(run)[:4] == ["1 of 4 - Core", "2 of 4 - Core", "3 of 4 - Core", "2 of 4 - Core"]
+
+
+def test_back_choice_is_the_last_item(mini_pack: Pack) -> None:
+    # UP from the top wraps to "Back" (the separator is skipped)
+    keys = ENTER + UP + ENTER + DOWN + ENTER + ENTER + ENTER
+    run = drive(mini_pack, keys, depth="quick")
+    assert run.values == {"platform": "iphone", "linked": "yes", "share": "never"}
+
+
+def test_no_back_on_the_first_question(mini_pack: Pack) -> None:
+    # LEFT does nothing on the first question; UP wraps to iphone, not to a "Back" item
+    run = drive(mini_pack, LEFT + UP + ENTER + DOWN + ENTER, depth="quick")
+    assert run.values == {"platform": "iphone", "linked": "no"}
+
+
+# --- reruns -----------------------------------------------------------------------------------
+SAVED = {"platform": "iphone", "linked": "no", "last_seen": "nobody"}
+
+
+def test_rerun_review_all_pre_selects_saved_answers(mini_pack: Pack) -> None:
+    # the pointer starts on "pick"; "only new" is disabled (nothing is new), so one up is "review all"
+    run = drive(mini_pack, UP + ENTER + ENTER + ENTER + ENTER, previous=SAVED)
+    assert run.values == SAVED
+    assert "(3 answered, 0 new or unanswered)" in run.text
+    assert "Which phone?" in run.text
+    assert "Who sees your last seen?" in run.text
+
+
+def test_rerun_answers_only_new_or_unknown(mini_pack: Pack) -> None:
+    previous = {"platform": "android", "linked": "yes", "share": "unknown"}
+    # "new" is pre-selected; at "share" the saved "I don't know" is pre-selected, one up is "always"
+    run = drive(mini_pack, ENTER + UP + ENTER + DOWN + ENTER, previous=previous)
+    assert run.values == {"platform": "android", "linked": "yes", "share": "always", "last_seen": "nobody"}
+    assert "Which phone?" not in run.text
+    assert "Is it linked?" not in run.text
+    assert asked(run) == ["1 of 2 - Core", "2 of 2 - Extra"]
+
+
+def test_rerun_pick_asks_picked_and_newly_relevant(mini_pack: Pack) -> None:
+    # pick (pre-selected) -> tick "linked" (second) -> change it to yes -> "share" now applies
+    run = drive(mini_pack, ENTER + DOWN + SPACE + ENTER + UP + ENTER + DOWN + ENTER, previous=SAVED)
+    assert run.values == {"platform": "iphone", "linked": "yes", "share": "always", "last_seen": "nobody"}
+    assert "Which phone?" not in run.text
+    assert "Who sees your last seen?" not in run.text
+
+
+def test_rerun_show_report_again_keeps_answers(mini_pack: Pack) -> None:
+    run = drive(mini_pack, DOWN + ENTER, previous=SAVED)
+    assert run.values == SAVED
+    assert asked(run) == []
+
+
+def test_quick_rerun_keeps_answers_outside_the_first_section(mini_pack: Pack) -> None:
+    run = drive(mini_pack, UP + ENTER + ENTER + UP + ENTER + ENTER, previous=SAVED, depth="quick")
+    assert run.values == {"platform": "iphone", "linked": "yes", "share": "never", "last_seen": "nobody"}
+
+
+# --- interrupts and resuming -----------------------------------------------------------------
+def test_ctrl_c_stops_with_what_was_answered(mini_pack: Pack) -> None:
+    run = drive(mini_pack, DOWN + ENTER + DOWN + ENTER + CTRL_C)
+    assert run.stopped is not None
+    assert not run.stopped.eof
+    progress = run.stopped.progress
+    assert progress is not None
+    assert progress.asked == ("platform",)
+    assert progress.values == {"platform": "iphone"}
+    assert progress.depth == "full"
+
+
+def test_ctrl_c_on_the_first_screen_has_nothing(mini_pack: Pack) -> None:
+    run = drive(mini_pack, CTRL_C)
+    assert run.stopped is not None
+    assert run.stopped.progress is None
+
+
+def test_closed_input_is_eof(mini_pack: Pack) -> None:
+    run = drive(mini_pack, ENTER)
+    assert run.stopped is not None
+    assert run.stopped.eof
+    assert run.stopped.progress is not None
+    assert run.stopped.progress.asked == ()
+
+
+def test_resume_continues_after_the_answered_and_back_reaches_them(mini_pack: Pack) -> None:
+    draft = Progress(
+        depth="full", values={"platform": "android", "linked": "no"}, asked=("platform", "linked")
+    )
+    # continue -> at last seen: back to linked (pre-selected no) -> yes -> share never -> nobody
+    run = drive(mini_pack, ENTER + LEFT + UP + ENTER + ENTER + DOWN + ENTER, draft=draft)
+    assert run.values == {"platform": "android", "linked": "yes", "share": "never", "last_seen": "nobody"}
+    assert "after 2 answers" in run.text
+    assert "Which phone?" not in run.text
+    assert asked(run)[0] == "3 of 3 - Extra"
+
+
+def test_resume_can_start_again(mini_pack: Pack) -> None:
+    draft = Progress(depth="full", values={"platform": "iphone"}, asked=("platform",))
+    run = drive(mini_pack, DOWN + ENTER + ENTER + ENTER + DOWN + ENTER, draft=draft)
+    assert run.values == {"platform": "android", "linked": "no"}
+
+
+def test_interrupt_after_resume_keeps_every_answer(mini_pack: Pack) -> None:
+    draft = Progress(depth="quick", values={"platform": "android"}, asked=("platform",))
+    run = drive(mini_pack, ENTER + ENTER + CTRL_C, draft=draft, previous={})
+    assert run.stopped is not None
+    assert run.stopped.progress is not None
+    assert run.stopped.progress.asked == ("platform", "linked")
+    assert run.stopped.progress.depth == "quick"
+
+
+# --- fixed answers (--set) --------------------------------------------------------------------
+def test_set_answers_are_not_asked_and_win(mini_pack: Pack) -> None:
+    run = drive(
+        mini_pack, ENTER + ENTER + ENTER, depth="full", fixed={"linked": "yes", "last_seen": "nobody"}
+    )
+    assert run.values == {"platform": "android", "linked": "yes", "share": "never", "last_seen": "nobody"}
+    assert "Is it linked?" not in run.text
+
+
+def test_fixed_source_puts_set_over_previous(mini_pack: Pack) -> None:
+    previous = Answers(pack="mini", values={"linked": "no", "platform": "android"})
+    got = FixedAnswers({"linked": "yes"}).collect(mini_pack, previous)
+    assert got.values == {"linked": "yes", "platform": "android"}
+
+
+# --- the plan ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({}, ["platform", "linked", "share", "last_seen"]),
+        ({"platform": "android", "linked": "no"}, ["last_seen"]),
+        ({"platform": "android", "linked": "yes", "share": "unknown"}, ["share", "last_seen"]),
+    ],
+)
+def test_unanswered(mini_pack: Pack, values: dict[str, str], expected: list[str]) -> None:
+    assert unanswered(mini_pack, values) == expected
+
+
+def test_plan_count_follows_conditions(bundled_pack: Pack) -> None:
+    full = Plan(bundled_pack, "full")
+    assert full.count({}) == len(bundled_pack.questions)
+    # Android has no iCloud question; Europe has no WhatsApp Pay question
+    assert full.count({"platform": "android", "region": "eea"}) == len(bundled_pack.questions) - 2
+    first = bundled_pack.meta.sections[0].id
+    assert Plan(bundled_pack, "quick").count({}) == sum(
+        1 for q in bundled_pack.questions if q.section == first
+    )
+
+
+# --- the bundled pack on an 80-column terminal ------------------------------------------------
+def _first_choices(n: int) -> Iterator[str]:
+    yield DOWN + ENTER  # full
+    for _ in range(n):
+        yield ENTER
+
+
+def test_bundled_pack_text_fits_80_columns(bundled_pack: Pack) -> None:
+    run = drive(bundled_pack, "".join(_first_choices(len(bundled_pack.questions))))
+    assert run.answers is not None
+    assert all(len(line) < 80 for line in run.text.splitlines()), max(run.text.splitlines(), key=len)
+    assert f"{len(bundled_pack.questions)} questions at most" in run.text
+    # every question asked shows one progress line with its section
+    assert len(asked(run)) == len(run.values)
