@@ -132,7 +132,8 @@ def _parser() -> argparse.ArgumentParser:
 
     diff = sub.add_parser("diff", parents=[common], help="what changed between two runs")
     diff.add_argument("runs", nargs="*", type=int, metavar="RUN", help="run numbers (default: the last two)")
-    diff.add_argument("--format", choices=FORMATS, default=None)
+    # The changes alone, for a screen or a script; the full report with its changes is 'set' or the interview.
+    diff.add_argument("--format", choices=("terminal", "json"), default="terminal")
 
     forget = sub.add_parser("forget", parents=[common], help="delete every answer, report and run stored")
     forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -233,20 +234,78 @@ def _cmd_audit(args: argparse.Namespace, settings: app.Settings) -> int:
     return 1 if app.fails(outcome.report, args.fail_on) else 0
 
 
+def _notify(notices: Sequence[str]) -> None:
+    for notice in notices:  # e.g. a damaged history moved aside: never silent
+        print(f"wa-audit: {notice}", file=sys.stderr)
+
+
 def _cmd_set(args: argparse.Namespace, settings: app.Settings) -> int:
-    raise UserError("'set' is not built yet")  # issue: reruns
+    from audit import app, reruns
+    from audit.render.base import Format
+
+    fmt = Format(_format_for(args))
+    if fmt is not Format.TERMINAL:
+        settings = replace(settings, color=False, width=80)
+    pack = app.pack_for(settings)
+    pending = reruns.prepare_set(settings, pack, args.assignments)
+    _notify(pending.notices)
+    # The report first: a bad -o stops here, before the answers or the history change.
+    _write(app.render(pending.report, pack, fmt, settings), args.output)
+    recorded = reruns.commit_run(pending)
+    print(f"Answers saved; this is run {recorded.run.id} ('wa-audit history' lists them).", file=sys.stderr)
+    return 1 if app.fails(recorded.report, args.fail_on) else 0
 
 
 def _cmd_history(args: argparse.Namespace, settings: app.Settings) -> int:
-    raise UserError("'history' is not built yet")  # issue: reruns
+    from audit import reruns
+
+    listed = reruns.list_runs(settings)
+    _notify(listed.notices)
+    if args.format == "json":
+        _write(reruns.history_json(listed.runs), None)
+    else:
+        _write(reruns.history_text(listed.runs, width=settings.width, color=settings.color), None)
+    return 0
 
 
 def _cmd_diff(args: argparse.Namespace, settings: app.Settings) -> int:
-    raise UserError("'diff' is not built yet")  # issue: reruns
+    from audit import app, reruns
+
+    compared = reruns.diff_runs(settings, args.runs)
+    _notify(compared.notices)
+    if args.format == "json":
+        _write(compared.changes.model_dump_json(by_alias=True, indent=2) + "\n", None)
+    else:
+        text = reruns.changes_text(
+            compared, pack=app.pack_for(settings), width=settings.width, color=settings.color
+        )
+        _write(text, None)
+    return 0
 
 
 def _cmd_forget(args: argparse.Namespace, settings: app.Settings) -> int:
-    raise UserError("'forget' is not built yet")  # issue: reruns
+    from audit import reruns
+
+    home = settings.home
+    stored = reruns.stored_files(home)
+    if not stored:
+        print(f"Nothing to forget: wa-audit keeps no files in {home.root}.")
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError("forget: no terminal to confirm on; use --yes")
+        print(f"This deletes {len(stored)} file(s) in {home.root}: answers, drafts, reports, history.")
+        if input("Delete them? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("Nothing deleted.")
+            return 0
+    done = reruns.forget(home)
+    for path in done.deleted:
+        print(f"deleted {path}")
+    if done.removed_home:
+        print(f"removed the empty folder {home.root}")
+    elif done.kept:
+        print(f"left {len(done.kept)} file(s) in {home.root} that wa-audit did not write")
+    return 0
 
 
 def _cmd_schema(args: argparse.Namespace, settings: app.Settings) -> int:
