@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from audit.conditions import UNKNOWN
 from audit.errors import AnswersError, UserError
 from audit.fsutil import atomic_write, ensure_private_dir
-from audit.pack import Pack, did_you_mean
-from audit.yamlio import Located, describe_validation_error, load_yaml
+from audit.pack import Pack, Question, did_you_mean
+from audit.yamlio import Located, describe_validation_error, load_yaml, show
 
 
 class AnswersFile(BaseModel):
@@ -60,15 +60,18 @@ def check_value(pack: Pack, question: str, value: str, *, where: str) -> None:
     q = pack.question_by_id.get(question)
     if q is None:
         hint = did_you_mean(question, pack.question_by_id) or "; 'wa-audit rules show' lists them"
-        raise AnswersError(f"{where}: unknown question '{question}'{hint}")
+        raise AnswersError(f"{where}: unknown question '{show(question)}'{hint}")
     if value == UNKNOWN and q.allow_unknown:
         return
     if value not in q.value_ids:
-        valid = [*q.value_ids, *([UNKNOWN] if q.allow_unknown else [])]
         raise AnswersError(
-            f"{where}: '{value}' is not an answer to '{question}'{did_you_mean(value, valid)}; "
-            f"use one of: {', '.join(valid)}"
+            f"{where}: '{show(value)}' is not an answer to '{question}'{did_you_mean(value, _valid(q))}; "
+            f"use one of: {', '.join(_valid(q))}"
         )
+
+
+def _valid(q: Question) -> list[str]:
+    return [*q.value_ids, *([UNKNOWN] if q.allow_unknown else [])]
 
 
 def answers_from_doc(pack: Pack, doc: Located) -> Answers:
@@ -76,27 +79,40 @@ def answers_from_doc(pack: Pack, doc: Located) -> Answers:
     if doc.data is None:
         raise AnswersError(f"{doc.path}: file is empty; see examples/ for the format")
     if not isinstance(doc.data, dict):
-        raise AnswersError(f"{doc.path}:1: expected 'schema_version', 'pack' and 'answers' fields")
+        raise AnswersError(
+            f"{doc.path}:1: expected 'schema_version', 'pack' and 'answers' fields; "
+            "see examples/ for the format"
+        )
     raw = dict(doc.data)
+    version = raw.get("schema_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > 1:
+        raise AnswersError(
+            f"{doc.where(('schema_version',))}: schema_version: {version} was written by a newer wa-audit "
+            "(this one reads 1); upgrade wa-audit"
+        )
     # Plain YAML may hold numbers or null; values are words, so say which one is wrong.
     answers_raw = raw.get("answers")
     if isinstance(answers_raw, dict):
         for key, value in answers_raw.items():
+            where = f"{doc.where(('answers', key))}: answers.{show(key)}"
+            if not isinstance(key, str):
+                raise AnswersError(f"{where}: {key!r} is not a question id; use an id such as 'region'")
             if not isinstance(value, str):
-                raise AnswersError(
-                    f"{doc.where(('answers', key))}: answers.{key}: write the answer as a word, not {value!r}"
-                )
+                q = pack.question_by_id.get(key)
+                choices = f"use one of: {', '.join(_valid(q))}" if q else "see examples/"
+                raise AnswersError(f"{where}: write the answer as a word, not {show(value)}; {choices}")
     try:
         parsed = AnswersFile.model_validate(raw)
     except ValidationError as e:
-        raise AnswersError(describe_validation_error(doc, e)) from e
+        raise AnswersError(describe_validation_error(doc, e, hint="see examples/ for the format")) from e
     if parsed.pack != pack.meta.id:
         raise AnswersError(
-            f"{doc.where(('pack',))}: pack: these answers are for '{parsed.pack}', "
+            f"{doc.where(('pack',))}: pack: these answers are for '{show(parsed.pack)}', "
             f"not '{pack.meta.id}'; use answers made for this pack"
         )
     for question, value in parsed.answers.items():
-        check_value(pack, question, value, where=f"{doc.where(('answers', question))}: answers.{question}")
+        where = f"{doc.where(('answers', question))}: answers.{show(question)}"
+        check_value(pack, question, value, where=where)
     return Answers(pack=parsed.pack, pack_version=parsed.pack_version, values=dict(parsed.answers))
 
 
@@ -118,8 +134,8 @@ def parse_assignments(pack: Pack, items: list[str]) -> dict[str, str]:
         question, sep, value = item.partition("=")
         question, value = question.strip(), value.strip()
         if not sep or not question or not value:
-            raise AnswersError(f"--set {item!r}: write it as question=value, e.g. --set region=eea")
-        check_value(pack, question, value, where=f"--set {question}")
+            raise AnswersError(f"--set '{show(item)}': not question=value; write it as e.g. --set region=eea")
+        check_value(pack, question, value, where=f"--set {show(question)}")
         out[question] = value
     return out
 

@@ -14,7 +14,18 @@ class AuditError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
-        self.message = message
+        self.message = one_line(message)
+
+
+def one_line(text: str) -> str:
+    r"""`text` with line breaks and control characters escaped (`\n`, `\x1b`).
+
+    Messages quote file names and file contents; a newline there would break the one-line promise
+    and an escape sequence would reach the person's terminal live.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 class UserError(AuditError):

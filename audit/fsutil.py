@@ -1,16 +1,27 @@
-"""Atomic, private file writes: a reader sees the old file or the new one, never half of one."""
+"""Atomic, private file writes: a reader sees the old file or the new one, never half of one.
+
+Every file wa-audit writes goes through `atomic_write`: the bytes go to a temp file in the same
+folder (`.NAME.XXXX.tmp`, mode 0600), are fsynced, and the temp file is renamed over the target;
+the folder is fsynced so the rename itself survives a power cut. A process killed part-way leaves
+the old file intact and at most a stray temp file, which the next write to the same name removes
+once it is clearly abandoned (older than STALE_TEMP_SECONDS).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from audit.errors import OutputError
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
+# A temp file this old belongs to a writer that died: a live write takes milliseconds.
+STALE_TEMP_SECONDS = 600
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -23,14 +34,20 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
+def temp_prefix(path: Path) -> str:
+    """The name prefix of `atomic_write`'s temp files for `path`."""
+    return f".{path.name}."
+
+
 def atomic_write(path: Path, data: str | bytes, *, mode: int = PRIVATE_FILE) -> None:
     """Write `data` to `path` through a temp file in the same folder, fsync, then rename."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name")
+    remove_stale_temps(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=folder)
     except OSError as e:
         raise OutputError(f"{path}: cannot write here ({e.strerror}); choose another path") from e
     try:
@@ -49,6 +66,58 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int = PRIVATE_FILE) -> 
             os.unlink(tmp)
         raise
     _fsync_dir(folder)
+
+
+def remove_stale_temps(path: Path, *, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
+    """Delete temp files a killed writer left for `path`; returns what was removed.
+
+    Only files older than `older_than` seconds go: a younger one may belong to a write that is
+    still running in another process, whose rename would then fail.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    prefix = temp_prefix(path)
+    cutoff = time.time() - older_than
+    removed: list[Path] = []
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return removed  # the write itself will report the folder's problem
+    for name in names:
+        stale = folder / name
+        with contextlib.suppress(OSError):
+            if stale.lstat().st_mtime < cutoff:
+                stale.unlink()
+                removed.append(stale)
+    return removed
+
+
+def check_output(path: Path, *, keep: Iterable[Path] = ()) -> None:
+    """Refuse a bad output path before anything else is saved or recorded.
+
+    Bad means: it cannot be written, or it is one of the files in `keep` (the person's answers,
+    draft, history), which a report must never replace.
+    """
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name")
+    for own in keep:
+        if _same_file(path, own):
+            raise OutputError(f"{path}: is wa-audit's own {own.name}; write the report to another path")
+    folder = path.parent if str(path.parent) else Path(".")
+    # The real test of writability (permissions say nothing for root, read-only mounts, /proc).
+    try:
+        fd, probe = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write here ({e.strerror}); choose another path") from e
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -8,7 +8,10 @@ would silently keep the last one), and YAML 1.2 booleans only, so that answers s
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +22,9 @@ import yaml
 from audit.errors import UserError
 
 MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+# Bidirectional overrides can make text read differently from what it is ("Trojan Source").
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 # libyaml's parser is much faster; the pure-Python one behaves the same.
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -49,6 +55,7 @@ class Located:
     path: Path
     data: Any
     lines: dict[Loc, int] = field(default_factory=dict)
+    text: str = field(default="", repr=False)
 
     def line_of(self, loc: Sequence[str | int]) -> int | None:
         """The line of the value at `loc`, or of its nearest enclosing value."""
@@ -67,26 +74,57 @@ class Located:
 
 
 def read_text(path: Path, *, what: str) -> str:
-    """Read a small UTF-8 text file, or raise a UserError saying what to do."""
+    """Read a small UTF-8 text file, or raise a UserError saying what to do.
+
+    The size is checked before anything is read, and only regular files are read at all: a FIFO
+    would block forever and a link to /dev/zero would never end, whatever their reported size.
+    """
     try:
-        if path.is_dir():
-            raise UserError(f"{path}: is a folder, not {what}")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise UserError(f"{path}: {size} bytes is too large for {what} (limit 1 MiB)")
-        raw = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it changes nothing for files.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError as e:
         raise UserError(f"{path}: no such file; check the path of {what}") from e
     except PermissionError as e:
-        raise UserError(f"{path}: permission denied; make {what} readable") from e
+        raise UserError(f"{path}: permission denied; make {what} readable (chmod u+r)") from e
     except OSError as e:
-        raise UserError(f"{path}: cannot read {what} ({e.strerror})") from e
+        raise UserError(f"{path}: cannot open {what} ({e.strerror}); check the path") from e
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise UserError(f"{path}: is a folder, not {what}; give the path of the file")
+        if not stat.S_ISREG(info.st_mode):
+            raise UserError(f"{path}: is not a regular file; give the path of {what}")
+        if info.st_size > MAX_BYTES:
+            raise UserError(
+                f"{path}: {info.st_size} bytes is too large for {what} (limit 1 MiB); check the file"
+            )
+        # Read one byte past the limit: a file that grows after fstat is still refused.
+        raw = _read_at_most(fd, MAX_BYTES + 1)
+    except OSError as e:
+        raise UserError(f"{path}: cannot read {what} ({e.strerror}); check the file") from e
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_BYTES:
+        raise UserError(f"{path}: too large for {what} (limit 1 MiB); check the file")
     if b"\x00" in raw:
-        raise UserError(f"{path}: is a binary file, not {what}")
+        raise UserError(f"{path}: is a binary file, not {what}; give the path of a YAML text file")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise UserError(f"{path}: byte {e.start} is not UTF-8; save {what} as UTF-8 text") from e
+        line = raw[: e.start].count(b"\n") + 1
+        raise UserError(f"{path}:{line}: byte {e.start} is not UTF-8; save {what} as UTF-8 text") from e
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = os.read(fd, min(left, 65536))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def load_yaml(path: Path, *, what: str, text: str | None = None) -> Located:
@@ -99,41 +137,71 @@ def load_yaml(path: Path, *, what: str, text: str | None = None) -> Located:
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else None
         at = f"{path}:{line}" if line else str(path)
-        raise UserError(f"{at}: not valid YAML ({e.problem}); fix the syntax") from e
+        problem = e.problem or e.context or "syntax error"
+        raise UserError(f"{at}: not valid YAML ({problem}); fix the syntax") from e
+    except yaml.reader.ReaderError as e:
+        # Raw control characters; the reader knows the position but gives no line.
+        line = text[: e.position].count("\n") + 1
+        raise UserError(
+            f"{path}:{line}: character U+{e.character:04X} is not allowed in YAML; remove it"
+        ) from e
     except yaml.YAMLError as e:
-        raise UserError(f"{path}: not valid YAML ({e}); fix the syntax") from e
+        problem = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise UserError(f"{path}: not valid YAML ({problem}); fix the syntax") from e
     finally:
         loader.dispose()
-    located = Located(path=path, data=None)
+    located = Located(path=path, data=None, text=text)
     if node is None:
         return located
     located.data = _build(node, (), located, loader, set())
     return located
 
 
+def _first_alias_line(text: str) -> int | None:
+    # The composed graph shares the anchored node, so only the events know where *name was written.
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
+                return int(event.start_mark.line) + 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def show(value: object, limit: int = 40) -> str:
+    """A value from the file, quoted for a one-line message: escaped and shortened."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text.encode("unicode_escape").decode("ascii").replace("'", "\\'")
+
+
 def _build(node: yaml.Node, loc: Loc, out: Located, loader: yaml.SafeLoader, seen: set[int]) -> Any:
     line = node.start_mark.line + 1
     out.lines.setdefault(loc, line)
     if id(node) in seen:
+        line = _first_alias_line(out.text) or line
         raise UserError(f"{out.path}:{line}: YAML aliases (*name) are not allowed; write the value out")
     seen.add(id(node))
+    if len(loc) >= MAX_DEPTH:
+        # Our packs nest 7 deep; this keeps a hostile file from exhausting Python's stack.
+        raise UserError(f"{out.path}:{line}: nested more than {MAX_DEPTH} levels deep; flatten it")
     if node.tag not in _PLAIN_TAGS:
-        raise UserError(f"{out.path}:{line}: YAML tag '{node.tag}' is not allowed; remove it")
+        raise UserError(f"{out.path}:{line}: YAML tag '{show(node.tag)}' is not allowed; remove it")
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise UserError(f"{out.path}:{key_node.start_mark.line + 1}: keys must be plain words")
+                raise UserError(f"{out.path}:{key_line}: keys must be plain words; fix this key")
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise UserError(f"{out.path}:{key_node.start_mark.line + 1}: '<<' merge keys are not allowed")
+                raise UserError(f"{out.path}:{key_line}: '<<' merge keys are not allowed; write the keys out")
             key = _scalar(key_node, out, loader)
             if not isinstance(key, str | int):
                 key = str(key)
             if key in result:
-                raise UserError(
-                    f"{out.path}:{key_node.start_mark.line + 1}: duplicate key '{key}'; keep only one"
-                )
-            out.lines[(*loc, key)] = key_node.start_mark.line + 1
+                raise UserError(f"{out.path}:{key_line}: duplicate key '{show(key)}'; keep only one")
+            out.lines[(*loc, key)] = key_line
             result[key] = _build(value_node, (*loc, key), out, loader, seen)
         return result
     if isinstance(node, yaml.SequenceNode):
@@ -142,25 +210,42 @@ def _build(node: yaml.Node, loc: Loc, out: Located, loader: yaml.SafeLoader, see
 
 
 def _scalar(node: yaml.Node, out: Located, loader: yaml.SafeLoader) -> Any:
+    line = node.start_mark.line + 1
     if node.tag not in _PLAIN_TAGS:
-        raise UserError(f"{out.path}:{node.start_mark.line + 1}: YAML tag '{node.tag}' is not allowed")
+        raise UserError(f"{out.path}:{line}: YAML tag '{show(node.tag)}' is not allowed; remove it")
     try:
-        return loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError) as e:
-        problem = str(e).splitlines()[0]
-        raise UserError(f"{out.path}:{node.start_mark.line + 1}: bad value ({problem})") from e
+        value = loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, OverflowError) as e:
+        problem = show(str(e).splitlines()[0] if str(e) else type(e).__name__, 80)
+        raise UserError(f"{out.path}:{line}: bad value ({problem}); fix or quote it") from e
+    if isinstance(value, str):
+        bad = next((ch for ch in value if _is_forbidden(ch)), None)
+        if bad is not None:
+            # Escapes such as "\e[31m" would reach terminals and reports as live control codes.
+            raise UserError(
+                f"{out.path}:{line}: control character U+{ord(bad):04X} is not allowed in text; remove it"
+            )
+    return value
 
 
-def describe_validation_error(doc: Located, err: Any, *, prefix: Sequence[str | int] = ()) -> str:
-    """Turn the first error of a pydantic ValidationError into `file:line: field: message`."""
+def _is_forbidden(ch: str) -> bool:
+    if ch in "\n\t":
+        return False
+    return unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS
+
+
+def describe_validation_error(
+    doc: Located, err: Any, *, prefix: Sequence[str | int] = (), hint: str = "fix this value"
+) -> str:
+    """Turn the first error of a pydantic ValidationError into `file:line: field: message; hint`."""
     first = err.errors()[0]
     # Tagged unions put their tag ("~question") in the location; it is not a field.
     loc = tuple(p for p in (*prefix, *first["loc"]) if not (isinstance(p, str) and p.startswith("~")))
-    field_name = ".".join(str(p) for p in loc)
-    msg = first["msg"]
+    field_name = ".".join(show(p) for p in loc)
+    msg = show(first["msg"], 200)
     if first["type"] == "extra_forbidden":
-        msg = "unknown field; remove it or check its spelling"
+        msg, hint = "unknown field", "remove it or check its spelling"
     elif first["type"] == "missing":
-        msg = "required field is missing"
+        msg, hint = "required field is missing", "add it"
     extra = f" (and {len(err.errors()) - 1} more problems)" if len(err.errors()) > 1 else ""
-    return f"{doc.where(loc)}: {field_name}: {msg}{extra}"
+    return f"{doc.where(loc)}: {field_name}: {msg}; {hint}{extra}"

@@ -42,7 +42,7 @@ def test_reads_a_valid_file_and_missing_questions_are_unknown(tmp_path: Path, mi
         ),
         (
             "schema_version: 2\npack: mini\nanswers: {}\n",
-            r"answers.yaml:1: schema_version: Input should be 1",
+            r"answers.yaml:1: schema_version: 2 was written by a newer wa-audit .*; upgrade wa-audit",
         ),
         (
             "schema_version: 1\npack: other\nanswers: {}\n",
