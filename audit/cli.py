@@ -11,10 +11,10 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from audit import __version__
-from audit.errors import AuditError, UserError
+from audit.errors import AuditError, UserError, one_line
 
 if TYPE_CHECKING:  # the use cases import pydantic; --version and --help must not pay for it
     from audit import app
@@ -35,10 +35,17 @@ FORMATS = ("terminal", "html", "json", "markdown")
 SEVERITY_CHOICES = ("info", "low", "medium", "high", "critical")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with our one-line errors (the usage block is one `--help` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"wa-audit: {one_line(message)}; see '{self.prog} --help'\n")
+
+
 def _parser() -> argparse.ArgumentParser:
     # Global options are accepted before or after the command. SUPPRESS keeps a subcommand's
     # parser from resetting a value given before the command; the defaults live on `parser`.
-    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    common = _Parser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument(
         "--home",
         type=Path,
@@ -58,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors"
     )
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="wa-audit",
         parents=[common],
         description="What your WhatsApp choices share with Meta and others, and what to change first.",
@@ -156,6 +163,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def _format_for(args: argparse.Namespace) -> str:
     if args.format:
+    show = rules_sub.add_parser(
+        "show",
+        parents=[common],
+        help="read the model: who gets which data, when, why, and the sources",
+        description="The sharing model as a guide, without answering anything.",
+    )
+    show.add_argument("--format", choices=("terminal", "markdown"), default="terminal")
         return str(args.format)
     if args.output is not None:
         return {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown"}.get(
@@ -214,7 +228,14 @@ def _cmd_rules(args: argparse.Namespace, settings: app.Settings) -> int:
             return 2
         print(f"{target}: ok")
         return 0
-    raise UserError("'rules show' is not built yet")  # issue: the documented sharing model
+    from audit.render import model_guide
+
+    if args.format == "markdown":
+        text = model_guide.markdown(app.pack_for(settings))
+    else:
+        text = model_guide.terminal(app.pack_for(settings), width=settings.width, color=settings.color)
+    _write(text, None)
+    return 0
 
 
 def _cmd_audit(args: argparse.Namespace, settings: app.Settings) -> int:
@@ -309,7 +330,22 @@ def _cmd_forget(args: argparse.Namespace, settings: app.Settings) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace, settings: app.Settings) -> int:
-    raise UserError("'schema' is not built yet")  # issue: the documented sharing model
+    import json
+
+    from audit.answers import AnswersFile
+    from audit.assessment import Report
+    from audit.pack import Pack
+
+    # The report is what wa-audit writes (serialisation, keys by alias: "from"); the others are read.
+    if args.kind == "answers":
+        body = AnswersFile.model_json_schema(by_alias=True)
+    elif args.kind == "pack":
+        body = Pack.model_json_schema(by_alias=True)
+    else:
+        body = Report.model_json_schema(by_alias=True, mode="serialization")
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **body}
+    _write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", None)
+    return 0
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, app.Settings], int]] = {
@@ -345,7 +381,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not hasattr(args, name):
             setattr(args, name, default)
     try:
-        return _COMMANDS[args.command](args, _settings(args))
+        settings = _settings(args)
+        if getattr(args, "output", None) is not None:
+            from audit.fsutil import check_output
+
+            # Before anything is saved or recorded; and a report never replaces the person's files.
+            own = settings.home
+            check_output(args.output, keep=(own.answers, own.draft, own.history))
+        return _COMMANDS[args.command](args, settings)
     except AuditError as e:
         if args.debug:
             raise

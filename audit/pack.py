@@ -337,7 +337,7 @@ def load_pack(directory: Path) -> Pack:
     problems = check_pack(loaded)
     if problems:
         more = f" ({len(problems) - 1} more; run 'wa-audit rules check')" if len(problems) > 1 else ""
-        raise PackError(f"{problems[0]}{more}")
+        raise PackError(f"{problems[0]}; fix the rule pack{more}")
     return loaded.pack
 
 
