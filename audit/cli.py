@@ -158,11 +158,6 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the pack folder (default: the bundled WhatsApp pack)",
     )
-    return parser
-
-
-def _format_for(args: argparse.Namespace) -> str:
-    if args.format:
     show = rules_sub.add_parser(
         "show",
         parents=[common],
@@ -170,6 +165,11 @@ def _format_for(args: argparse.Namespace) -> str:
         description="The sharing model as a guide, without answering anything.",
     )
     show.add_argument("--format", choices=("terminal", "markdown"), default="terminal")
+    return parser
+
+
+def _format_for(args: argparse.Namespace) -> str:
+    if args.format:
         return str(args.format)
     if args.output is not None:
         return {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown"}.get(
@@ -223,10 +223,11 @@ def _cmd_rules(args: argparse.Namespace, settings: app.Settings) -> int:
         target, problems = app.check_rules(args.directory or settings.rules)
         for problem in problems:
             print(problem, file=sys.stderr)
-        if problems:
-            print(f"wa-audit: {len(problems)} problem(s) in {target}", file=sys.stderr)
+        errors = [p for p in problems if p.level == "error"]  # warnings are printed, nothing more
+        if errors:
+            print(f"wa-audit: {len(errors)} problem(s) in {target}", file=sys.stderr)
             return 2
-        print(f"{target}: ok")
+        print(f"{target}: ok" + (f" ({len(problems)} warning(s))" if problems else ""))
         return 0
     from audit.render import model_guide
 

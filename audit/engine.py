@@ -1,15 +1,25 @@
 """evaluate(pack, answers) -> Assessment: which data flows to whom, why, how sure, and the score.
 
-Pure and deterministic: no clock, no environment. The score is explained in docs/SCORING.md:
-each (data, recipient) pair that flows weighs sensitivity(data) x reach(recipient) x
-certainty weight; the score is that sum as a share of everything the pack can describe.
+Pure and deterministic: no clock, no environment, no randomness. The same pack and answers give
+the same Assessment, field for field and in the same order.
+
+The score (written down for people in the README, "How the score works"): every (data, recipient)
+pair that flows weighs sensitivity(data) x reach(recipient) x the certainty weight it flows with
+(the highest among the rules that send it); the score is the sum as a percentage of the most the
+pack can describe (every pair it names, at the highest weight), rounded, 0-100. Bands come from the
+pack's vocabulary.
+
+Speed: a pack is compiled once (conditions into functions, pairs into indices) and kept in a small
+cache; a what-if re-evaluates only the questions, rules and pairs that the changed answer can reach.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, partial
+from typing import Any, TypeVar
 
 from audit import advice
 from audit.answers import Answers
@@ -25,52 +35,310 @@ from audit.assessment import (
     SourceRef,
     Unknown,
 )
-from audit.conditions import NOT_ASKED, UNKNOWN, Condition, Truth
-from audit.conditions import evaluate as evaluate_condition
-from audit.pack import PLATFORMS, Citation, Pack, Question, Steps, referenced_questions
+from audit.conditions import (
+    NOT_ASKED,
+    UNKNOWN,
+    Compiled,
+    Condition,
+    Truth,
+    compile_condition,
+    explain,
+    questions_in,
+)
+from audit.pack import PLATFORMS, Citation, Finding, Pack, Protection, Question, Steps
 
 # Display order of certainty: what is written down beats what is reported beats what is possible.
 _CERTAINTY_RANK = {"documented": 2, "reported": 1, "possible": 0}
+_SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+_ABSENT = -1.0  # the level of a pair that does not flow
 
 PairKey = tuple[str, str]
 
 
-@dataclass
-class _PairAcc:
-    purposes: set[str] = field(default_factory=set)
-    rules: set[str] = field(default_factory=set)
-    certainty: str = "possible"
-    weight: float = 0.0
+# --- the compiled pack -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Question:
+    id: str
+    when: Compiled | None
 
 
-class _Context:
-    """One evaluation: effective answers and memoised rule truths."""
+@dataclass(frozen=True)
+class _Rule:
+    id: str
+    when: Compiled
+    certainty: str
+    weight: float  # when the rule holds
+    weight_possible: float  # when it only possibly holds
+    purposes: Mapping[int, frozenset[str]]  # pair index -> purposes; the keys are the pairs it sends
 
-    def __init__(self, pack: Pack, values: Mapping[str, str]) -> None:
-        self.pack = pack
-        self.rule_cache: dict[str, Truth] = {}
-        effective: dict[str, str] = {}
-        for q in pack.questions:
-            if q.when is not None and self.truth(q.when, effective) is Truth.FALSE:
-                effective[q.id] = NOT_ASKED
-            else:
-                effective[q.id] = values.get(q.id, UNKNOWN)
-        self.answers = effective
 
-    def _values_of(self, question: str) -> tuple[str, ...]:
-        return self.pack.question_by_id[question].value_ids
+@dataclass(frozen=True)
+class _Plan:
+    questions: tuple[_Question, ...]
+    rules: tuple[_Rule, ...]
+    rule_pos: Mapping[str, int]
+    pairs: tuple[PairKey, ...]  # every pair the pack can send, in display order (recipient, data)
+    pair_base: tuple[float, ...]  # sensitivity x reach
+    pair_rules: tuple[tuple[int, ...], ...]  # the rules sending each pair, in pack order
+    maximum: float
+    # For what-ifs, per question: which questions to settle again (itself, then those whose `when`
+    # reads it, in pack order), and which rules and pairs its answer can change.
+    resettle: Mapping[str, tuple[int, ...]]
+    touched_rules: Mapping[str, tuple[int, ...]]
+    touched_pairs: Mapping[str, tuple[int, ...]]
+    findings: tuple[Compiled, ...]
+    finding_reads: tuple[tuple[str, ...], ...]  # per finding: the questions its `when` and fix read
+    protections: tuple[Compiled, ...]
+    # Output pieces that depend only on the pack (and the platform): sources, protections, fixes,
+    # unknowns. They are frozen models, so one instance can serve every evaluation.
+    memo: dict[tuple[object, ...], Any] = field(default_factory=dict)
 
-    def truth(self, cond: Condition | None, answers: Mapping[str, str] | None = None) -> Truth:
-        return evaluate_condition(
-            cond, self.answers if answers is None else answers, self._values_of, self.rule_truth
+
+def _compile(pack: Pack) -> _Plan:
+    def values_of(question: str) -> tuple[str, ...]:
+        q = pack.question_by_id.get(question)
+        return q.value_ids if q is not None else ()
+
+    def rule_when(rule_id: str) -> Condition | None:
+        rule = pack.rule_by_id.get(rule_id)
+        return rule.when if rule is not None else None
+
+    weights = pack.vocabulary.certainty_weights
+    data_order = {d.id: i for i, d in enumerate(pack.vocabulary.data_categories)}
+    recipient_order = {r.id: i for i, r in enumerate(pack.vocabulary.recipients)}
+    sent = {(d, r) for rule in pack.rules for spec in rule.flows for d in spec.data for r in spec.to}
+    pairs = tuple(sorted(sent, key=lambda k: (recipient_order[k[1]], data_order[k[0]])))
+    pair_pos = {k: i for i, k in enumerate(pairs)}
+    pair_base = tuple(float(pack.data_by_id[d].sensitivity * pack.recipient_by_id[r].reach) for d, r in pairs)
+    top = max(weights.values(), default=1.0)
+
+    rules = []
+    for rule in pack.rules:
+        purposes: dict[int, set[str]] = {}
+        for spec in rule.flows:
+            for d in spec.data:
+                for r in spec.to:
+                    purposes.setdefault(pair_pos[(d, r)], set()).update(spec.purposes)
+        rules.append(
+            _Rule(
+                id=rule.id,
+                when=compile_condition(rule.when, values_of),
+                certainty=rule.certainty,
+                weight=weights.get(rule.certainty, 1.0),
+                weight_possible=weights.get("possible", 1.0),
+                purposes={p: frozenset(x) for p, x in sorted(purposes.items())},
+            )
         )
+    pair_rules = tuple(
+        tuple(i for i, rule in enumerate(rules) if p in rule.purposes) for p in range(len(pairs))
+    )
 
-    def rule_truth(self, rule_id: str) -> Truth:
-        cached = self.rule_cache.get(rule_id)
-        if cached is None:
-            cached = self.truth(self.pack.rule_by_id[rule_id].when)
-            self.rule_cache[rule_id] = cached
-        return cached
+    # What each question's effective answer depends on: the questions its `when` reads, and theirs.
+    position = {q.id: j for j, q in enumerate(pack.questions)}
+    depends: list[set[str]] = []
+    for q in pack.questions:
+        reads = set(questions_in(q.when, rule_when))
+        for other in list(reads):
+            j = position.get(other)
+            if j is not None and j < len(depends):
+                reads |= depends[j]
+        depends.append(reads)
+    resettle = {
+        q.id: (i, *(j for j in range(len(pack.questions)) if q.id in depends[j]))
+        for i, q in enumerate(pack.questions)
+    }
+    rule_reads = []
+    for rule in pack.rules:
+        reads = set(questions_in(rule.when, rule_when))
+        for j, q in enumerate(pack.questions):
+            if q.id in reads:
+                reads |= depends[j]
+        rule_reads.append(reads)
+    touched_rules = {q.id: tuple(i for i, r in enumerate(rule_reads) if q.id in r) for q in pack.questions}
+    touched_pairs = {
+        q: tuple(sorted({p for i in ids for p in rules[i].purposes})) for q, ids in touched_rules.items()
+    }
+    return _Plan(
+        questions=tuple(
+            _Question(q.id, None if q.when is None else compile_condition(q.when, values_of))
+            for q in pack.questions
+        ),
+        rules=tuple(rules),
+        rule_pos={r.id: i for i, r in enumerate(rules)},
+        pairs=pairs,
+        pair_base=pair_base,
+        pair_rules=pair_rules,
+        maximum=sum(pair_base) * top,
+        resettle=resettle,
+        touched_rules=touched_rules,
+        touched_pairs=touched_pairs,
+        findings=tuple(compile_condition(f.when, values_of) for f in pack.findings),
+        finding_reads=tuple(
+            tuple(
+                dict.fromkeys(
+                    [
+                        *questions_in(f.when, rule_when),
+                        *((f.fix.question,) if f.fix is not None else ()),
+                    ]
+                )
+            )
+            for f in pack.findings
+        ),
+        protections=tuple(compile_condition(p.when, values_of) for p in pack.protections),
+    )
+
+
+# A pack is immutable, so its compiled form can be kept. Keyed by id() with the pack held alive in
+# the entry (so the id cannot be reused while cached); a handful of entries covers every real use.
+_PLANS: dict[int, tuple[Pack, _Plan]] = {}
+_PLANS_KEPT = 8
+
+
+def _plan(pack: Pack) -> _Plan:
+    hit = _PLANS.get(id(pack))
+    if hit is not None and hit[0] is pack:
+        return hit[1]
+    plan = _compile(pack)
+    if len(_PLANS) >= _PLANS_KEPT:
+        del _PLANS[next(iter(_PLANS))]
+    _PLANS[id(pack)] = (pack, plan)
+    return plan
+
+
+# --- evaluation --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _State:
+    values: Mapping[str, str]  # raw answers (missing = unknown)
+    answers: Mapping[str, str]  # effective: unknown filled in, not_asked where a `when` is false
+    applies: Mapping[str, Truth]  # truth of each question's own `when`
+    truths: Sequence[Truth]  # per rule
+    levels: Sequence[float]  # per pair: the certainty weight it flows with, or _ABSENT
+    score: int
+
+
+def _no_rules(rule_id: str) -> Truth:
+    # `wa-audit rules check` refuses packs whose questions depend on rules; reaching this is a bug.
+    raise ValueError(f"a question's 'when' may not refer to rule '{rule_id}'")
+
+
+def _settle(
+    q: _Question, values: Mapping[str, str], answers: dict[str, str], applies: dict[str, Truth]
+) -> None:
+    t = Truth.TRUE if q.when is None else q.when(answers, applies, _no_rules)
+    applies[q.id] = t
+    answers[q.id] = NOT_ASKED if t is Truth.FALSE else values.get(q.id, UNKNOWN)
+
+
+def _rule_truths(
+    plan: _Plan,
+    answers: Mapping[str, str],
+    applies: Mapping[str, Truth],
+    truths: list[Truth | None],
+    pending: Sequence[int],
+) -> list[Truth]:
+    """Fill in the truths of the `pending` rules (None in `truths`), following rule references."""
+
+    def rule_truth(rule_id: str) -> Truth:
+        i = plan.rule_pos[rule_id]
+        t = truths[i]
+        if t is None:
+            t = plan.rules[i].when(answers, applies, rule_truth)
+            truths[i] = t
+        return t
+
+    for i in pending:
+        rule_truth(plan.rules[i].id)
+    return truths  # type: ignore[return-value]  # every None was pending, and is now filled in
+
+
+def _level(plan: _Plan, pair: int, truths: Sequence[Truth]) -> float:
+    best = _ABSENT
+    for i in plan.pair_rules[pair]:
+        t = truths[i]
+        if t is Truth.FALSE:
+            continue
+        rule = plan.rules[i]
+        w = rule.weight if t is Truth.TRUE else rule.weight_possible
+        best = max(best, w)
+    return best
+
+
+def _score(plan: _Plan, levels: Sequence[float]) -> int:
+    # Why `possible` weighs 1.0 (at least as much as `documented`): replacing an answer by "I don't
+    # know" can only turn a rule from true or false into possible (Kleene's logic is monotone), so
+    # with possible >= every other weight no pair loses weight and none disappears. Not knowing
+    # therefore never scores safer than knowing; `wa-audit rules check` holds packs to it, and
+    # tests/test_properties.py checks it on random answers. Summed in pair order, so that a what-if
+    # and a full evaluation of the same answers give the very same float.
+    raw = 0.0
+    for base, level in zip(plan.pair_base, levels, strict=True):
+        if level > 0:
+            raw += base * level
+    return min(100, round(100 * raw / plan.maximum)) if plan.maximum > 0 else 0
+
+
+def _state(plan: _Plan, values: Mapping[str, str]) -> _State:
+    answers: dict[str, str] = {}
+    applies: dict[str, Truth] = {}
+    for q in plan.questions:
+        _settle(q, values, answers, applies)
+    truths = _rule_truths(plan, answers, applies, [None] * len(plan.rules), range(len(plan.rules)))
+    levels = [_level(plan, p, truths) for p in range(len(plan.pairs))]
+    return _State(values, answers, applies, truths, levels, _score(plan, levels))
+
+
+def _what_if(plan: _Plan, base: _State, question: str, value: str) -> _State:
+    """`base` with one answer changed, re-evaluating only what that answer can reach."""
+    values = {**base.values, question: value}
+    answers, applies = dict(base.answers), dict(base.applies)
+    for j in plan.resettle[question]:
+        _settle(plan.questions[j], values, answers, applies)
+    touched = plan.touched_rules[question]
+    cleared: list[Truth | None] = list(base.truths)
+    for i in touched:
+        cleared[i] = None
+    truths = _rule_truths(plan, answers, applies, cleared, touched)
+    levels = list(base.levels)
+    for p in plan.touched_pairs[question]:
+        levels[p] = _level(plan, p, truths)
+    return _State(values, answers, applies, truths, levels, _score(plan, levels))
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """The cheap part of an evaluation: effective answers, what flows, and the score."""
+
+    answers: Mapping[str, str]
+    pairs: frozenset[PairKey]
+    score: int
+
+
+class _LazyExposure:
+    """A what-if's exposure; the pairs are only worked out for the changes that are kept."""
+
+    def __init__(self, plan: _Plan, state: _State) -> None:
+        self._plan = plan
+        self._state = state
+        self.answers = state.answers
+        self.score = state.score
+
+    @cached_property
+    def pairs(self) -> frozenset[PairKey]:
+        return _pairs(self._plan, self._state)
+
+
+def _pairs(plan: _Plan, state: _State) -> frozenset[PairKey]:
+    return frozenset(plan.pairs[p] for p, level in enumerate(state.levels) if level != _ABSENT)
+
+
+def _exposure(plan: _Plan, state: _State) -> Exposure:
+    return Exposure(answers=state.answers, pairs=_pairs(plan, state), score=state.score)
+
+
+def exposure(pack: Pack, values: Mapping[str, str]) -> Exposure:
+    """Flows and score only, for `values` (raw answers; missing = unknown)."""
+    plan = _plan(pack)
+    return _exposure(plan, _state(plan, values))
 
 
 def effective_answers(pack: Pack, values: Mapping[str, str]) -> dict[str, str]:
@@ -78,43 +346,11 @@ def effective_answers(pack: Pack, values: Mapping[str, str]) -> dict[str, str]:
 
     A missing answer is `unknown`; a question whose own `when` is false is `not_asked`.
     """
-    return dict(_Context(pack, values).answers)
-
-
-def _max_exposure(pack: Pack) -> float:
-    weights = pack.vocabulary.certainty_weights
-    top = max(weights.values())
-    pairs = {(d, r) for rule in pack.rules for f in rule.flows for d in f.data for r in f.to}
-    return sum(pack.data_by_id[d].sensitivity * pack.recipient_by_id[r].reach * top for d, r in pairs)
-
-
-def _flows(ctx: _Context) -> dict[PairKey, _PairAcc]:
-    pack = ctx.pack
-    weights = pack.vocabulary.certainty_weights
-    acc: dict[PairKey, _PairAcc] = {}
-    for rule in pack.rules:
-        t = ctx.rule_truth(rule.id)
-        if t is Truth.FALSE:
-            continue
-        certainty = "possible" if t is Truth.POSSIBLE else rule.certainty
-        w = weights.get(certainty, 1.0)
-        for spec in rule.flows:
-            for d in spec.data:
-                for r in spec.to:
-                    a = acc.setdefault((d, r), _PairAcc())
-                    a.purposes.update(spec.purposes)
-                    a.rules.add(rule.id)
-                    if _CERTAINTY_RANK[certainty] > _CERTAINTY_RANK[a.certainty]:
-                        a.certainty = certainty
-                    a.weight = max(a.weight, w)
-    return acc
-
-
-def _score_value(pack: Pack, acc: Mapping[PairKey, _PairAcc], maximum: float) -> int:
-    raw = sum(
-        pack.data_by_id[d].sensitivity * pack.recipient_by_id[r].reach * a.weight for (d, r), a in acc.items()
-    )
-    return min(100, round(100 * raw / maximum)) if maximum > 0 else 0
+    answers: dict[str, str] = {}
+    applies: dict[str, Truth] = {}
+    for q in _plan(pack).questions:
+        _settle(q, values, answers, applies)
+    return answers
 
 
 def band_of(pack: Pack, value: int) -> str:
@@ -125,23 +361,7 @@ def band_of(pack: Pack, value: int) -> str:
     return pack.vocabulary.bands[-1].id
 
 
-@dataclass(frozen=True)
-class Exposure:
-    """The cheap part of an evaluation: what flows, and the score. Used by what-ifs."""
-
-    answers: Mapping[str, str]
-    pairs: frozenset[PairKey]
-    score: int
-
-
-def exposure(pack: Pack, values: Mapping[str, str], maximum: float | None = None) -> Exposure:
-    """Flows and score only, for `values` (raw answers; missing = unknown)."""
-    ctx = _Context(pack, values)
-    acc = _flows(ctx)
-    m = _max_exposure(pack) if maximum is None else maximum
-    return Exposure(answers=ctx.answers, pairs=frozenset(acc), score=_score_value(pack, acc, m))
-
-
+# --- words for the person's platform ---------------------------------------------------------
 def platform_of(answers: Mapping[str, str]) -> str:
     """The person's platform, or 'unknown' when not answered."""
     p = answers.get("platform", UNKNOWN)
@@ -174,11 +394,22 @@ def steps_for(steps: Steps, platform: str) -> tuple[str, ...]:
 
 
 def where_text(q: Question, platform: str) -> str:
-    """Where to find a question's setting on the person's platform ('' for facts about you)."""
+    """Where to find a question's setting on the person's platform (its help for facts about you)."""
     if q.where is None:
         return q.help
     text = for_platform(q.where.android, q.where.iphone, platform)
     return f"{text} (menu names vary by version)" if q.where_reported else text
+
+
+# --- the assessment ----------------------------------------------------------------------------
+T = TypeVar("T")
+
+
+def _memo(plan: _Plan, key: tuple[object, ...], make: Callable[[], T]) -> T:
+    if key not in plan.memo:
+        plan.memo[key] = make()
+    value: T = plan.memo[key]
+    return value
 
 
 def _sources(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef, ...]:
@@ -199,99 +430,19 @@ def _sources(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef, ..
     return tuple(out)
 
 
-def _numbered(steps: tuple[str, ...]) -> str:
-    return "\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
+def _protection(pack: Pack, p: Protection) -> ProtectionOut:
+    return ProtectionOut(id=p.id, title=p.title, detail=p.detail, sources=_sources(pack, p.sources))
 
 
-def evaluate(pack: Pack, answers: Answers) -> Assessment:
-    """The whole assessment for `answers`, recommendations included."""
-    maximum = _max_exposure(pack)
-    ctx = _Context(pack, answers.values)
-    acc = _flows(ctx)
-    value = _score_value(pack, acc, maximum)
-    platform = platform_of(ctx.answers)
-    data_order = {d.id: i for i, d in enumerate(pack.vocabulary.data_categories)}
-    recipient_order = {r.id: i for i, r in enumerate(pack.vocabulary.recipients)}
-    purpose_order = {p.id: i for i, p in enumerate(pack.vocabulary.purposes)}
+def _unknown(q: Question, platform: str) -> Unknown:
+    return Unknown(question=q.id, prompt=q.prompt, section=q.section, how_to_check=where_text(q, platform))
 
-    flows = tuple(
-        Flow(
-            data=d,
-            recipient=r,
-            purposes=tuple(sorted(a.purposes, key=purpose_order.__getitem__)),
-            certainty=a.certainty,  # type: ignore[arg-type]
-            rules=tuple(sorted(a.rules, key=_rule_sort_key)),
-        )
-        for (d, r), a in sorted(acc.items(), key=lambda kv: (recipient_order[kv[0][1]], data_order[kv[0][0]]))
-    )
 
-    findings = []
-    for f in pack.findings:
-        t = ctx.truth(f.when)
-        if t is Truth.FALSE:
-            continue
-        pairs = tuple(
-            Pair(data=d, recipient=r)
-            for rid in f.flows_from
-            if ctx.rule_truth(rid) is not Truth.FALSE
-            for spec in pack.rule_by_id[rid].flows
-            for d in spec.data
-            for r in spec.to
-        )
-        fix = None
-        if f.fix is not None and ctx.answers.get(f.fix.question) != f.fix.to:
-            steps = steps_for(f.fix.steps, platform)
-            fix = FixOut(question=f.fix.question, to=f.fix.to, how=_numbered(steps), steps=steps)
-        findings.append(
-            FindingOut(
-                id=f.id,
-                severity=f.severity,
-                title=f.title,
-                detail=f.detail,
-                certainty="possible" if t is Truth.POSSIBLE else f.certainty,
-                flows=tuple(dict.fromkeys(pairs)),
-                triggered_by={q: ctx.answers[q] for q in referenced_questions(pack, f.when)},
-                sources=_sources(pack, f.sources),
-                fix=fix,
-                risk=f.risk,
-                conflict=f.conflict,
-            )
-        )
-    severity_rank = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
-    findings.sort(key=lambda x: severity_rank[x.severity])
-
-    protections = tuple(
-        ProtectionOut(id=p.id, title=p.title, detail=p.detail, sources=_sources(pack, p.sources))
-        for p in pack.protections
-        if ctx.truth(p.when) is not Truth.FALSE
-    )
-    unknowns = tuple(
-        Unknown(question=q.id, prompt=q.prompt, section=q.section, how_to_check=where_text(q, platform))
-        for q in pack.questions
-        if ctx.answers[q.id] == UNKNOWN
-    )
-    current = Exposure(answers=ctx.answers, pairs=frozenset(acc), score=value)
-    recommendations = advice.recommend(
-        pack,
-        answers.values,
-        current,
-        platform,
-        lambda values: exposure(pack, values, maximum),
-    )
-    return Assessment(
-        pack=PackRef(
-            id=pack.meta.id, version=pack.meta.version, reviewed=pack.meta.reviewed, title=pack.meta.title
-        ),
-        platform=platform,
-        answers={q: a for q, a in ctx.answers.items() if a != NOT_ASKED},
-        score=Score(value=value, band=band_of(pack, value)),
-        flows=flows,
-        findings=tuple(findings),
-        protections=protections,
-        recommendations=recommendations,
-        unknowns=unknowns,
-        not_asked=tuple(q for q, a in ctx.answers.items() if a == NOT_ASKED),
-    )
+def _fix(f: Finding, platform: str) -> FixOut:
+    assert f.fix is not None  # noqa: S101 - only called for findings with a fix
+    steps = steps_for(f.fix.steps, platform)
+    how = "\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
+    return FixOut(question=f.fix.question, to=f.fix.to, how=how, steps=steps)
 
 
 def _rule_sort_key(rule_id: str) -> tuple[str, int, str]:
@@ -299,3 +450,133 @@ def _rule_sort_key(rule_id: str) -> tuple[str, int, str]:
     m = re.match(r"([A-Za-z]*)(\d*)(.*)", rule_id)
     assert m is not None  # noqa: S101 - the pattern matches every string
     return (m.group(1), int(m.group(2) or 0), m.group(3))
+
+
+def _finding(pack: Pack, plan: _Plan, state: _State, f: Finding, t: Truth) -> FindingOut:
+    effective = state.answers
+    platform = platform_of(effective)
+
+    def values_of(question: str) -> tuple[str, ...]:
+        return pack.question_by_id[question].value_ids
+
+    def rule_truth(rule_id: str) -> Truth:
+        return state.truths[plan.rule_pos[rule_id]]
+
+    def rule_when(rule_id: str) -> Condition | None:
+        return pack.rule_by_id[rule_id].when
+
+    pairs = tuple(
+        Pair(data=d, recipient=r)
+        for rid in f.flows_from
+        if rule_truth(rid) is not Truth.FALSE
+        for spec in pack.rule_by_id[rid].flows
+        for d in spec.data
+        for r in spec.to
+    )
+    fix = None
+    if f.fix is not None and effective.get(f.fix.question) != f.fix.to:
+        fix = _memo(plan, ("fix", f.id, platform), partial(_fix, f, platform))
+    causes = explain(f.when, effective, values_of, rule_truth, rule_when=rule_when, applies=state.applies)
+    return FindingOut(
+        id=f.id,
+        severity=f.severity,
+        title=f.title,
+        detail=f.detail,
+        certainty="possible" if t is Truth.POSSIBLE else f.certainty,
+        flows=tuple(dict.fromkeys(pairs)),
+        triggered_by={q: effective[q] for q in causes if effective[q] != NOT_ASKED},
+        sources=_memo(plan, ("sources", f.id), partial(_sources, pack, f.sources)),
+        fix=fix,
+        risk=f.risk,
+        conflict=f.conflict,
+    )
+
+
+def _flow(pack: Pack, plan: _Plan, p: int, sending: tuple[tuple[int, Truth], ...]) -> Flow:
+    purpose_order = {x.id: i for i, x in enumerate(pack.vocabulary.purposes)}
+    certainties = [plan.rules[i].certainty if t is Truth.TRUE else "possible" for i, t in sending]
+    purposes = set().union(*(plan.rules[i].purposes[p] for i, _ in sending))
+    data, recipient = plan.pairs[p]
+    return Flow(
+        data=data,
+        recipient=recipient,
+        purposes=tuple(sorted(purposes, key=lambda x: purpose_order.get(x, len(purpose_order)))),
+        certainty=max(certainties, key=_CERTAINTY_RANK.__getitem__),  # type: ignore[arg-type]
+        rules=tuple(sorted((plan.rules[i].id for i, _ in sending), key=_rule_sort_key)),
+    )
+
+
+def _flows(pack: Pack, plan: _Plan, state: _State) -> tuple[Flow, ...]:
+    flows = []
+    for p, level in enumerate(state.levels):
+        if level == _ABSENT:
+            continue
+        sending = tuple(
+            (i, state.truths[i]) for i in plan.pair_rules[p] if state.truths[i] is not Truth.FALSE
+        )
+        # A pair is sent by a handful of rules, so the distinct keys stay few: the memo stays small.
+        flows.append(_memo(plan, ("flow", p, sending), partial(_flow, pack, plan, p, sending)))
+    return tuple(flows)
+
+
+def evaluate(pack: Pack, answers: Answers) -> Assessment:
+    """The whole assessment for `answers`, recommendations included."""
+    plan = _plan(pack)
+    state = _state(plan, answers.values)
+    effective = state.answers
+    platform = platform_of(effective)
+
+    def rule_truth(rule_id: str) -> Truth:
+        return state.truths[plan.rule_pos[rule_id]]
+
+    findings = []
+    for index, (f, when) in enumerate(zip(pack.findings, plan.findings, strict=True)):
+        t = when(effective, state.applies, rule_truth)
+        if t is Truth.FALSE:
+            continue
+        # Everything a finding's output depends on; equal keys give equal findings, so one object
+        # serves them all (few distinct keys: a finding reads a handful of questions).
+        key = (
+            "finding",
+            index,
+            platform,
+            t,
+            tuple((effective[q], state.applies[q]) for q in plan.finding_reads[index]),
+            tuple(rule_truth(rid) for rid in f.flows_from),
+        )
+        findings.append(_memo(plan, key, partial(_finding, pack, plan, state, f, t)))
+    findings.sort(key=lambda x: _SEVERITY_RANK[x.severity])  # stable: pack order within a severity
+
+    protections = tuple(
+        _memo(plan, ("protection", p.id), partial(_protection, pack, p))
+        for p, when in zip(pack.protections, plan.protections, strict=True)
+        if when(effective, state.applies, rule_truth) is not Truth.FALSE
+    )
+    unknowns = tuple(
+        _memo(plan, ("unknown", q.id, platform), partial(_unknown, q, platform))
+        for q in pack.questions
+        if effective[q.id] == UNKNOWN
+    )
+    recommendations = advice.recommend(
+        pack,
+        _exposure(plan, state),
+        platform,
+        lambda question, value: _LazyExposure(plan, _what_if(plan, state, question, value)),
+        # Scores only fall when a rule that holds (or possibly holds) stops holding: a question
+        # none of whose rules holds now cannot lower the score, whatever it is changed to.
+        lambda question: any(state.truths[i] is not Truth.FALSE for i in plan.touched_rules[question]),
+    )
+    return Assessment(
+        pack=PackRef(
+            id=pack.meta.id, version=pack.meta.version, reviewed=pack.meta.reviewed, title=pack.meta.title
+        ),
+        platform=platform,
+        answers={q: a for q, a in effective.items() if a != NOT_ASKED},
+        score=Score(value=state.score, band=band_of(pack, state.score)),
+        flows=_flows(pack, plan, state),
+        findings=tuple(findings),
+        protections=protections,
+        recommendations=recommendations,
+        unknowns=unknowns,
+        not_asked=tuple(q for q, a in effective.items() if a == NOT_ASKED),
+    )

@@ -7,7 +7,9 @@ cross-checks the references between files; every problem names the file and line
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+import itertools
+import math
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -16,7 +18,20 @@ from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from audit.conditions import UNKNOWN, Condition, QuestionIn, RuleRef, walk
+from audit.conditions import (
+    NOT_ASKED,
+    UNKNOWN,
+    AllOf,
+    AnyOf,
+    Condition,
+    QuestionIn,
+    RuleRef,
+    Truth,
+    describe,
+    questions_in,
+    walk,
+)
+from audit.conditions import evaluate as evaluate_condition
 from audit.errors import PackError, UserError
 from audit.yamlio import Located, describe_validation_error, load_yaml
 
@@ -273,13 +288,18 @@ class Pack(Model):
 # --- loading ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a pack, located as `file:line`."""
+    """One thing wrong with a pack, located as `file:line`.
+
+    Errors make `rules check` exit 2 and the pack unusable; warnings are printed and nothing more
+    (a question that changes nothing is worth knowing about, not worth refusing the pack for).
+    """
 
     where: str
     message: str
+    level: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        return f"{self.where}: {'warning: ' if self.level == 'warning' else ''}{self.message}"
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -334,7 +354,7 @@ def read_pack(directory: Path) -> LoadedPack:
 def load_pack(directory: Path) -> Pack:
     """Load a pack and refuse it if any cross-check fails."""
     loaded = read_pack(directory)
-    problems = check_pack(loaded)
+    problems = [p for p in check_pack(loaded) if p.level == "error"]
     if problems:
         more = f" ({len(problems) - 1} more; run 'wa-audit rules check')" if len(problems) > 1 else ""
         raise PackError(f"{problems[0]}; fix the rule pack{more}")
@@ -383,23 +403,32 @@ class _Checker:
         cond: Condition | None,
         asked_before: set[str] | None = None,
     ) -> None:
-        for atom in walk(cond):
+        for atom, at in _located_atoms(cond, (*loc, "when")):
             if isinstance(atom, RuleRef):
-                self.ref(file, (*loc, "when"), atom.rule, self.pack.rule_by_id, "rule")
+                if asked_before is not None:
+                    # The interview decides what to ask from earlier answers alone; a rule may
+                    # read any question, so a question cannot wait for one.
+                    self.add(
+                        file,
+                        (*at, "rule"),
+                        f"a question's 'when' may only test earlier questions, not rule '{atom.rule}'",
+                    )
+                    continue
+                self.ref(file, (*at, "rule"), atom.rule, self.pack.rule_by_id, "rule")
                 continue
             question = self.pack.question_by_id.get(atom.question)
-            if not self.ref(file, (*loc, "when"), atom.question, self.pack.question_by_id, "question"):
+            if not self.ref(file, (*at, "question"), atom.question, self.pack.question_by_id, "question"):
                 continue
             assert question is not None  # noqa: S101 - narrowed by ref()
             if asked_before is not None and atom.question not in asked_before:
                 self.add(
                     file,
-                    (*loc, "when"),
+                    (*at, "question"),
                     f"'when' may only test questions asked earlier, not '{atom.question}'",
                 )
             allowed = {*question.value_ids, UNKNOWN}
-            for value in atom.in_:
-                self.ref(file, (*loc, "when"), value, allowed, f"value of '{atom.question}'")
+            for k, value in enumerate(atom.in_):
+                self.ref(file, (*at, "in", k), value, allowed, f"value of '{atom.question}'")
 
     def run(self) -> list[Problem]:
         p = self.pack
@@ -417,6 +446,16 @@ class _Checker:
         for c in ("documented", "reported", "possible"):
             if c not in voc.certainty_weights:
                 self.add("vocabulary.yaml", ("certainty_weights",), f"missing weight for '{c}'")
+        possible = voc.certainty_weights.get("possible", 0.0)
+        heavier = [c for c, w in voc.certainty_weights.items() if w > possible]
+        if heavier:
+            # Otherwise answering "I don't know" could lower the score: unknown would look safe.
+            self.add(
+                "vocabulary.yaml",
+                ("certainty_weights", "possible"),
+                f"'possible' must weigh at least as much as {' and '.join(repr(c) for c in heavier)}, "
+                "so that an 'I don't know' never scores lower than a real answer",
+            )
         self._questions()
         self._rules()
         self._findings()
@@ -431,6 +470,8 @@ class _Checker:
                     ("sources", i, "id"),
                     f"source '{s.id}' is never cited; cite it or remove it",
                 )
+        if not self.problems:  # the reachability checks evaluate conditions: references must hold
+            _Reachability(self).run()
         return self.problems
 
     def _questions(self) -> None:
@@ -522,6 +563,204 @@ class _Checker:
 
         for rule in p.rules:
             visit(rule.id, [])
+
+
+def _located_atoms(
+    cond: Condition | None, at: tuple[str | int, ...]
+) -> Iterator[tuple[QuestionIn | RuleRef, tuple[str | int, ...]]]:
+    """Every question test and rule reference in `cond`, with its location in the YAML document."""
+    if cond is None or isinstance(cond, str):
+        return
+    if isinstance(cond, QuestionIn | RuleRef):
+        yield cond, at
+    elif isinstance(cond, AllOf):
+        for i, c in enumerate(cond.all):
+            yield from _located_atoms(c, (*at, "all", i))
+    elif isinstance(cond, AnyOf):
+        for i, c in enumerate(cond.any):
+            yield from _located_atoms(c, (*at, "any", i))
+    else:
+        yield from _located_atoms(cond.not_, (*at, "not"))
+
+
+# Beyond this many answer combinations a condition is not enumerated (no real pack comes close:
+# the bundled one needs at most a few hundred per condition).
+_MAX_COMBINATIONS = 20_000
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One combination of answers and what a condition makes of it."""
+
+    raw: dict[str, str]
+    applies: dict[str, Truth]
+    truth: Truth
+    truth_if_all_asked: Truth
+
+
+class _Reachability:
+    """The checks that need evaluation, over every combination of answers that matters.
+
+    Every question can be asked; every rule, finding and protection can apply; none depends on a
+    question that its own condition keeps from being asked.
+
+    Each condition is evaluated, exactly as the engine does (three values, questions not asked),
+    over every combination of answers (`unknown` included) of the questions it reads and the
+    questions those depend on through their own `when`.
+
+    "Every question value reachable" is read this way: the person may pick any value of a question
+    that is asked, so a value is reachable when its question can be asked. A question that no
+    condition tests at all is reported as a warning: every answer to it changes nothing.
+    """
+
+    def __init__(self, checker: _Checker) -> None:
+        self.checker = checker
+        self.pack = checker.pack
+        self.position = {q.id: i for i, q in enumerate(self.pack.questions)}
+
+    def values_of(self, question: str) -> tuple[str, ...]:
+        return self.pack.question_by_id[question].value_ids
+
+    def rule_when(self, rule_id: str) -> Condition | None:
+        return self.pack.rule_by_id[rule_id].when
+
+    def reads(self, cond: Condition | None) -> list[str]:
+        """The questions `cond` depends on, through rules and through questions' own `when`."""
+        found = set(questions_in(cond, self.rule_when))
+        for q in reversed(self.pack.questions):  # a `when` only reads earlier questions
+            if q.id in found:
+                found.update(questions_in(q.when, self.rule_when))
+        return sorted(found, key=self.position.__getitem__)
+
+    def outcomes(self, cond: Condition | None) -> list[_Outcome] | None:
+        questions = [self.pack.question_by_id[q] for q in self.reads(cond)]
+        domains = [(*q.value_ids, *((UNKNOWN,) if q.allow_unknown else ())) for q in questions]
+        if math.prod(len(d) for d in domains) > _MAX_COMBINATIONS:
+            return None
+        out = []
+        for combination in itertools.product(*domains):
+            raw = dict(zip((q.id for q in questions), combination, strict=True))
+            answers: dict[str, str] = {}
+            applies: dict[str, Truth] = {}
+            for q in questions:
+                t = evaluate_condition(q.when, answers, self.values_of, _no_rule, applies)
+                applies[q.id] = t
+                answers[q.id] = NOT_ASKED if t is Truth.FALSE else raw[q.id]
+            out.append(
+                _Outcome(
+                    raw=raw,
+                    applies=applies,
+                    truth=self.truth(cond, answers, applies),
+                    truth_if_all_asked=self.truth(cond, raw, None),
+                )
+            )
+        return out
+
+    def truth(
+        self, cond: Condition | None, answers: dict[str, str], applies: dict[str, Truth] | None
+    ) -> Truth:
+        cache: dict[str, Truth] = {}
+
+        def rule_truth(rule_id: str) -> Truth:
+            if rule_id not in cache:
+                cache[rule_id] = evaluate_condition(
+                    self.rule_when(rule_id), answers, self.values_of, rule_truth, applies
+                )
+            return cache[rule_id]
+
+        return evaluate_condition(cond, answers, self.values_of, rule_truth, applies)
+
+    def run(self) -> None:
+        p = self.pack
+        for i, q in enumerate(p.questions):
+            if q.when is None:
+                continue
+            outcomes = self.outcomes(q.when)
+            if outcomes is not None and all(o.truth is Truth.FALSE for o in outcomes):
+                self.checker.add(
+                    "questions.yaml",
+                    ("questions", i, "when"),
+                    f"question '{q.id}' is never asked: its 'when' ({describe(q.when)}) is false "
+                    "for every answer",
+                )
+        items: list[tuple[str, str, int, str, Condition | None]] = [
+            *(("flows.yaml", "rules", i, f"rule '{r.id}'", r.when) for i, r in enumerate(p.rules)),
+            *(
+                ("findings.yaml", "findings", i, f"finding '{f.id}'", f.when)
+                for i, f in enumerate(p.findings)
+            ),
+            *(
+                ("protections.yaml", "protections", i, f"protection '{x.id}'", x.when)
+                for i, x in enumerate(p.protections)
+            ),
+        ]
+        for file, key, i, what, cond in items:
+            if cond is not None and cond != "always":
+                self.reachable(file, (key, i, "when"), what, cond)
+        tested = {
+            atom.question
+            for cond in (*(q.when for q in p.questions), *(c for *_, c in items))
+            for atom in walk(cond)
+            if isinstance(atom, QuestionIn)
+        }
+        for i, q in enumerate(p.questions):
+            if q.id not in tested:
+                self.checker.problems.append(
+                    Problem(
+                        self.checker.docs["questions.yaml"].where(("questions", i, "id")),
+                        f"question '{q.id}' is tested by no rule, finding, protection or question: "
+                        "its answer changes nothing; use it in a condition or remove it",
+                        level="warning",
+                    )
+                )
+
+    def reachable(self, file: str, loc: tuple[str | int, ...], what: str, cond: Condition) -> None:
+        outcomes = self.outcomes(cond)
+        if outcomes is None:
+            return
+        holds = [o for o in outcomes if o.truth is Truth.TRUE]
+        conditional = [q for q in questions_in(cond, self.rule_when) if self.pack.question_by_id[q].when]
+        if not holds:
+            # Would it hold if every question were asked? Then a question's own `when` is the cause.
+            if any(o.truth_if_all_asked is Truth.TRUE for o in outcomes):
+                culprit = next(
+                    (
+                        q
+                        for q in conditional
+                        if all(
+                            o.applies[q] is Truth.FALSE
+                            for o in outcomes
+                            if o.truth_if_all_asked is Truth.TRUE
+                        )
+                    ),
+                    conditional[0] if conditional else "?",
+                )
+                self.checker.add(
+                    file,
+                    loc,
+                    f"{what} can never apply: it needs an answer to '{culprit}', which is only asked "
+                    f"when {describe(self.pack.question_by_id[culprit].when)}, and its own condition "
+                    "rules that out",
+                )
+            else:
+                self.checker.add(
+                    file,
+                    loc,
+                    f"{what} can never apply: its condition ({describe(cond)}) is false for every answer",
+                )
+            return
+        for q in conditional:
+            if all(o.applies[q] is Truth.FALSE for o in holds):
+                self.checker.add(
+                    file,
+                    loc,
+                    f"{what} tests '{q}', but '{q}' is never asked when it applies (only when "
+                    f"{describe(self.pack.question_by_id[q].when)}); fix the condition",
+                )
+
+
+def _no_rule(rule_id: str) -> Truth:
+    raise ValueError(rule_id)  # questions may not test rules; checked before reachability
 
 
 def check_pack(loaded: LoadedPack) -> list[Problem]:

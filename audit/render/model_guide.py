@@ -1,0 +1,316 @@
+"""`wa-audit rules show`: the sharing model as a guide a person can read without answering anything.
+
+For each recipient: what data it gets, under which answers (conditions in words, with the questions'
+prompts and the values' labels), why (purposes), how sure (certainty) and from which sources (title,
+date, URL, quote); then what stays protected. Like OpenSCAP's guide to a profile.
+
+`guide(pack)` is the pure part, shared by both formats. Markdown is plain string building; the
+terminal form uses rich, imported only when it is asked for. Pack text is untrusted (a pack given
+with --rules may be anyone's): control characters are dropped and Markdown is escaped.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from audit.conditions import UNKNOWN, AllOf, AnyOf, Condition, NotOf, QuestionIn, RuleRef
+from audit.pack import Citation, Pack
+from audit.render.labels import CERTAINTY_EXPLAINED, one_line
+
+ALWAYS = "always, whatever you answer"
+INTRO = (
+    "What WhatsApp and Meta say happens to your data, and when. Each entry names the answers that "
+    "make it apply; \u201cI don't know\u201d is never taken as safe: an entry that depends on it "
+    "counts as possible."
+)
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    """One source as cited by an entry: its details and the quotes taken from it."""
+
+    id: str
+    title: str
+    publisher: str
+    date: str
+    url: str
+    quotes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One rule as it concerns one recipient."""
+
+    rule: str
+    title: str
+    data: tuple[str, ...]  # labels
+    purposes: tuple[str, ...]  # labels
+    when: str  # the condition in words
+    certainty: str
+    note: str
+    sources: tuple[SourceNote, ...]
+
+
+@dataclass(frozen=True)
+class RecipientGuide:
+    id: str
+    label: str
+    description: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class ProtectionGuide:
+    id: str
+    title: str
+    detail: str
+    when: str
+    sources: tuple[SourceNote, ...]
+
+
+@dataclass(frozen=True)
+class Guide:
+    title: str
+    version: str
+    reviewed: str
+    recipients: tuple[RecipientGuide, ...]
+    protections: tuple[ProtectionGuide, ...]
+
+
+# --- the pure part ---------------------------------------------------------------------------
+def condition_words(pack: Pack, cond: Condition | None) -> str:
+    """A condition in words: "Is your WhatsApp account added to Accounts Center? = Yes, it is added"."""
+    if cond is None or isinstance(cond, str):
+        return ALWAYS
+    if isinstance(cond, QuestionIn):
+        q = pack.question_by_id.get(cond.question)
+        prompt = one_line(q.prompt) if q else cond.question
+        labels = []
+        for value in cond.in_:
+            v = q.value(value) if q else None
+            labels.append("I don't know" if value == UNKNOWN else one_line(v.label) if v else value)
+        if len(labels) == 1:
+            return f"{prompt} = {labels[0]}"
+        # Labels may hold "or" themselves ("Norway or Switzerland"): quote each one.
+        return f"{prompt} = one of " + ", ".join(f"\u201c{label}\u201d" for label in labels)
+    if isinstance(cond, RuleRef):
+        rule = pack.rule_by_id.get(cond.rule)
+        return f"rule {cond.rule} applies" + (f" (\u201c{one_line(rule.title)}\u201d)" if rule else "")
+    if isinstance(cond, NotOf):
+        return f"not ({condition_words(pack, cond.not_)})"
+    parts, joiner = (cond.all, " and ") if isinstance(cond, AllOf) else (cond.any, " or ")
+    return joiner.join(
+        f"({condition_words(pack, c)})" if _needs_brackets(c) else condition_words(pack, c) for c in parts
+    )
+
+
+def _needs_brackets(cond: Condition) -> bool:
+    # "A = one of x, y and B = z" would be ambiguous: a test of several values, or a nested
+    # all/any, is bracketed inside another all/any.
+    return isinstance(cond, AllOf | AnyOf) or (isinstance(cond, QuestionIn) and len(cond.in_) > 1)
+
+
+def _sources(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceNote, ...]:
+    quotes: dict[str, list[str]] = {}
+    for c in citations:
+        quotes.setdefault(c.id, [])
+        if c.quote:
+            quotes[c.id].append(one_line(c.quote))
+    notes = []
+    for sid, said in quotes.items():
+        s = pack.source_by_id[sid]
+        notes.append(
+            SourceNote(
+                id=s.id,
+                title=one_line(s.title),
+                publisher=one_line(s.publisher),
+                date=s.date.isoformat(),
+                url=one_line(s.url),
+                quotes=tuple(said),
+            )
+        )
+    return tuple(notes)
+
+
+def guide(pack: Pack) -> Guide:
+    """The model, arranged by recipient, in the pack's words."""
+    recipients = []
+    for r in pack.vocabulary.recipients:
+        entries = []
+        for rule in pack.rules:
+            data: dict[str, None] = {}
+            purposes: set[str] = set()
+            for spec in rule.flows:
+                if r.id in spec.to:
+                    data.update(dict.fromkeys(spec.data))
+                    purposes.update(spec.purposes)
+            if not data:
+                continue
+            entries.append(
+                Entry(
+                    rule=rule.id,
+                    title=one_line(rule.title),
+                    data=tuple(one_line(pack.data_by_id[d].label) for d in data),
+                    purposes=tuple(one_line(p.label) for p in pack.vocabulary.purposes if p.id in purposes),
+                    when=condition_words(pack, rule.when),
+                    certainty=rule.certainty,
+                    note=one_line(rule.note or ""),
+                    sources=_sources(pack, rule.sources),
+                )
+            )
+        recipients.append(
+            RecipientGuide(
+                id=r.id, label=one_line(r.label), description=one_line(r.description), entries=tuple(entries)
+            )
+        )
+    protections = tuple(
+        ProtectionGuide(
+            id=p.id,
+            title=one_line(p.title),
+            detail=one_line(p.detail),
+            when=condition_words(pack, p.when),
+            sources=_sources(pack, p.sources),
+        )
+        for p in pack.protections
+    )
+    return Guide(
+        title=one_line(pack.meta.title),
+        version=pack.meta.version,
+        reviewed=pack.meta.reviewed.isoformat(),
+        recipients=tuple(recipients),
+        protections=protections,
+    )
+
+
+def _certainty(certainty: str) -> str:
+    return f"{certainty} ({CERTAINTY_EXPLAINED.get(certainty, '')})"
+
+
+# --- Markdown --------------------------------------------------------------------------------
+# Characters that could start Markdown syntax inline (emphasis, code, links, HTML, tables).
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def _md(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_sources(notes: tuple[SourceNote, ...], indent: str) -> list[str]:
+    lines = []
+    for s in notes:
+        # The URL pattern of the pack (https, no spaces, no <>"') keeps an autolink intact.
+        lines.append(f"{indent}- {_md(s.id)}: {_md(s.title)}, {_md(s.publisher)}, {s.date}, <{s.url}>")
+        lines.extend(f"{indent}  - \u201c{_md(q)}\u201d" for q in s.quotes)
+    return lines
+
+
+def markdown(pack: Pack) -> str:
+    """The guide as Markdown."""
+    g = guide(pack)
+    out = [
+        f"# {_md(g.title)}: the model",
+        "",
+        f"Model version {_md(g.version)}, last reviewed against its sources on {g.reviewed}.",
+        "",
+        _md(INTRO),
+        "",
+    ]
+    for r in g.recipients:
+        out += [f"## {_md(r.label)}", ""]
+        if r.description:
+            out += [_md(r.description), ""]
+        if not r.entries:
+            out += ["Nothing goes here in this model.", ""]
+        for e in r.entries:
+            out += [
+                f"- **{', '.join(_md(d) for d in e.data)}** ({_md(e.rule)}: {_md(e.title)})",
+                f"  - if: {_md(e.when)}",
+                f"  - why: {', '.join(_md(p) for p in e.purposes)}",
+                f"  - certainty: {_md(_certainty(e.certainty))}",
+            ]
+            if e.note:
+                out.append(f"  - note: {_md(e.note)}")
+            out.append("  - sources:")
+            out += _md_sources(e.sources, "    ")
+        out.append("")
+    out += ["## What stays protected", ""]
+    for p in g.protections:
+        out.append(f"- **{_md(p.title)}**")
+        if p.detail:
+            out.append(f"  - {_md(p.detail)}")
+        if p.when != ALWAYS:
+            out.append(f"  - if: {_md(p.when)}")
+        out.append("  - sources:")
+        out += _md_sources(p.sources, "    ")
+    out.append("")
+    return "\n".join(out)
+
+
+# --- terminal --------------------------------------------------------------------------------
+def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
+    """The guide for a terminal (rich), plain text without colour."""
+    from rich.console import Console, Group
+    from rich.padding import Padding
+    from rich.rule import Rule
+    from rich.text import Text
+
+    g = guide(pack)
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        width=width,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        no_color=not color,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+
+    def field(name: str, value: str) -> Text:
+        return Text.assemble((f"{name}: ", "bold"), value)
+
+    def sources(notes: tuple[SourceNote, ...]) -> Group:
+        lines: list[Text | Padding] = [Text("sources:", style="bold")]
+        for s in notes:
+            t = Text(f"{s.id}: {s.title}, {s.publisher}, {s.date}\n{s.url}", style="dim")
+            for q in s.quotes:
+                t.append(f"\n\u201c{q}\u201d", style="dim italic")
+            lines.append(Padding(t, (0, 0, 0, 2)))
+        return Group(*lines)
+
+    console.print(Text(f"{g.title}: the model", style="bold"))
+    console.print(Text(f"Model version {g.version}, last reviewed against its sources on {g.reviewed}."))
+    console.print(Text(INTRO))
+    for r in g.recipients:
+        console.print(Rule(Text(r.label, style="bold"), style="dim"))
+        if r.description:
+            console.print(Text(r.description, style="italic"))
+        if not r.entries:
+            console.print(Text("Nothing goes here in this model."))
+        for e in r.entries:
+            head = Text("\u2022 ")
+            head.append(", ".join(e.data), style="bold")
+            parts: list[Text | Group] = [
+                Text(f"{e.rule}: {e.title}", style="dim"),
+                field("if", e.when),
+                field("why", ", ".join(e.purposes)),
+                field("certainty", _certainty(e.certainty)),
+            ]
+            if e.note:
+                parts.append(field("note", e.note))
+            parts.append(sources(e.sources))
+            console.print(head)
+            console.print(Padding(Group(*parts), (0, 0, 1, 2)))
+    console.print(Rule(Text("What stays protected", style="bold"), style="dim"))
+    for p in g.protections:
+        console.print(Text.assemble(("\u2713 ", "green"), (p.title, "bold")))
+        parts = [Text(p.detail)] if p.detail else []
+        if p.when != ALWAYS:
+            parts.append(field("if", p.when))
+        parts.append(sources(p.sources))
+        console.print(Padding(Group(*parts), (0, 0, 1, 2)))
+    # rich pads lines to the full width; a guide that is piped or saved should not carry that.
+    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
