@@ -371,11 +371,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `wa-audit` and `python -m audit`."""
     parser = _parser()
     given = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(given)
+    args, unknown = parser.parse_known_args(given)
     if args.command is None:
-        # No command is the interview (`wa-audit` = `wa-audit audit`); only global options came
-        # before it, and the audit command accepts those too.
+        # No command is the interview (`wa-audit` = `wa-audit audit`, so `wa-audit --quick` works
+        # too); the audit command accepts every global option as well.
         args = parser.parse_args(["audit", *given])
+    elif unknown:
+        args = parser.parse_args(given)  # argparse names what it did not recognise, and exits 2
     # Not parser.set_defaults: parent parsers share action objects, and defaults set there would
     # reset a global option given before the command.
     for name, default in GLOBAL_DEFAULTS.items():

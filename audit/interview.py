@@ -21,7 +21,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from audit import app
+from audit import app, reruns
 from audit.answers import Answers, check_value, parse_assignments, read_answers, save_answers
 from audit.assessment import Report
 from audit.errors import AnswersError, Interrupted, NeedsTerminal, UserError
@@ -88,7 +88,9 @@ def run(settings: app.Settings, request: Request, terminal: Terminal | None = No
     source: AnswerSource
     if request.interactive:
         draft = load_draft(pack, home.draft)
-        term = terminal or Terminal(width=settings.width, color=settings.color)
+        term = terminal or Terminal(color=settings.color)
+        if previous.values and request.answers_file is None:
+            _announce_model_update(term, settings, pack)
         source = Interview(term, depth=request.depth, fixed=fixed, draft=draft)
     elif request.answers_file is not None or fixed:
         source = FixedAnswers(fixed)
@@ -111,7 +113,11 @@ def finish(pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = F
     if changed:
         save_answers(home.answers, answers, pack_version=pack.meta.version, answered_at=now)
     home.draft.unlink(missing_ok=True)
-    report = app.build_report(pack, answers, settings)
+    # A completed audit is a run: recorded in the history, reported with what changed since the last.
+    recorded = reruns.record_run(settings, pack, answers)
+    for notice in recorded.notices:
+        _note(notice)
+    report = recorded.report
     plain = replace(settings, color=False, width=80)
     text = app.render(report, pack, fmt, settings if fmt is Format.TERMINAL else plain)
     html = _report_path(home, now)
@@ -213,6 +219,17 @@ def save_draft(pack: Pack, path: Path, progress: Progress) -> None:
     atomic_write(
         path, header + yaml.safe_dump(body.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
     )
+
+
+def _announce_model_update(term: Terminal, settings: app.Settings, pack: Pack) -> None:
+    """Say so when the model changed since the last run (reruns.model_update decides)."""
+    last = reruns.last_run(settings, pack)
+    for notice in last.notices:
+        _note(notice)
+    update = reruns.model_update(pack, last.run)
+    if update is not None:
+        term.say()
+        term.say(term.wrap(update.message))
 
 
 def _note(message: str) -> None:

@@ -39,7 +39,8 @@ Mode = Literal["all", "new", "pick"]
 BACK = "__back__"  # choice value of "Back"; never a question value (ids are lower-case words)
 SECONDS_PER_QUESTION = 20  # most answers need a look at the phone, so be generous
 UNKNOWN_LABEL = "I don't know"
-CURRENT_MARK = " (current answer)"  # words, not colour: the pre-selected answer stays visible
+# A mark, not colour, shows the current answer; short, so the longest label still fits 80 columns.
+CURRENT_MARK = " \u2713"
 
 
 class AnswerSource(Protocol):
@@ -142,8 +143,9 @@ class Terminal:
     """The questionary side of the interview: text out, one choice or a checkbox list in.
 
     `input`/`output` are prompt_toolkit objects (tests pass a pipe input and a DummyOutput);
-    `echo` receives the plain text printed between prompts. Ctrl-C raises KeyboardInterrupt and
-    a closed input raises EOFError: the interview turns both into `Stopped`.
+    `echo` receives the plain text printed between prompts; `width` fixes the wrapping width
+    (tests), else it follows the terminal. Ctrl-C raises KeyboardInterrupt and a closed input
+    raises EOFError: the interview turns both into `Stopped`.
     """
 
     def __init__(
@@ -152,14 +154,23 @@ class Terminal:
         input: Input | None = None,
         output: Output | None = None,
         echo: TextIO | None = None,
-        width: int = 80,
+        width: int | None = None,
         color: bool = True,
     ) -> None:
         self.input = input
         self.output = output
         self.echo = echo
-        self.width = max(40, width)
+        self._width = width
         self.color = color
+
+    @property
+    def width(self) -> int:
+        """Columns to wrap at: the terminal's (read per line: it may be resized), at most 80."""
+        if self._width is not None:
+            return max(40, self._width)
+        import shutil
+
+        return max(40, min(80, shutil.get_terminal_size((80, 24)).columns))
 
     def say(self, text: str = "") -> None:
         stream = self.echo if self.echo is not None else sys.stdout
@@ -371,7 +382,7 @@ class Interview:
         choice = self.t.choose(
             "What would you like to do?",
             [
-                ("all", "Review all answers (your answers are pre-selected)"),
+                ("all", "Review all answers (yours are pre-selected and marked \u2713)"),
                 (
                     "new",
                     f"Answer only new or unanswered questions ({len(fresh)})"

@@ -254,3 +254,15 @@ def test_audit_with_set_without_a_terminal(home: Path, capsys: pytest.CaptureFix
     assert "saved as a web page" in err
     assert (home / "answers.yaml").exists()
     assert len(list((home / "reports").glob("report-*.html"))) == 1
+
+
+def test_interview_options_work_without_the_command(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `wa-audit --quick` is `wa-audit audit --quick`; without a terminal, that is the one-line error
+    assert main(["--quick", "--rules", str(MINI)]) == 2
+    assert capsys.readouterr().err.startswith("wa-audit needs a terminal")
+
+
+def test_unknown_option_after_a_command_is_still_a_usage_error(home: Path) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["report", "--quick"])
+    assert info.value.code == 2

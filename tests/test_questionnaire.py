@@ -7,7 +7,7 @@ prompt, and a test that types too few keys ends in EOF (a `Stopped`) instead of 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 import pytest
 from prompt_toolkit.input import create_pipe_input
@@ -16,6 +16,7 @@ from prompt_toolkit.output import DummyOutput
 from audit.answers import Answers
 from audit.pack import Pack
 from audit.questionnaire import (
+    CURRENT_MARK,
     FixedAnswers,
     Interview,
     Plan,
@@ -296,3 +297,29 @@ def test_bundled_pack_text_fits_80_columns(bundled_pack: Pack) -> None:
     assert f"{len(bundled_pack.questions)} questions at most" in run.text
     # every question asked shows one progress line with its section
     assert len(asked(run)) == len(run.values)
+
+
+class Recording(Terminal):
+    """A terminal that also keeps every menu it showed."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.menus: list[list[tuple[str, str]]] = []
+
+    def choose(self, message: str, choices: Sequence[tuple[str, str]], **kwargs: object) -> str:
+        self.menus.append(list(choices))
+        return super().choose(message, choices, **kwargs)  # type: ignore[arg-type]
+
+
+def test_current_answer_is_marked_in_words_not_colour(mini_pack: Pack) -> None:
+    with create_pipe_input() as pipe:
+        pipe.send_text(UP + ENTER + ENTER + ENTER + ENTER)  # review all, keep every answer
+        pipe.close()
+        terminal = Recording(input=pipe, output=DummyOutput(), echo=io.StringIO(), width=80, color=False)
+        Interview(terminal).collect(mini_pack, Answers(pack="mini", values=SAVED))
+    platform, linked, last_seen = terminal.menus[1:]
+    assert platform == [("android", "Android"), ("iphone", f"iPhone{CURRENT_MARK}")]
+    assert ("no", f"No{CURRENT_MARK}") in linked
+    assert ("unknown", "I don't know") in linked
+    assert ("nobody", f"Nobody{CURRENT_MARK}") in last_seen
+    assert sum(label.endswith(CURRENT_MARK) for _, label in linked) == 1
