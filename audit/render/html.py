@@ -76,15 +76,20 @@ class HtmlRenderer:
         trend = (
             flowmap.trend_chart([(p.label, p.score) for p in view.trend]) if len(view.trend) >= 2 else None
         )
-        return environment().get_template(TEMPLATE).render(
-            v=view,
-            map=flow_map(report, pack),
-            trend=trend,
-            css=stylesheet(),
-            csp=CSP,
-            certainties=flowmap.CERTAINTIES,
-            certainty_explained=labels.CERTAINTY_EXPLAINED,
-            tiers=flowmap.TIERS,
-            tier_words=labels.REACH_WORDS,
-            stroke_width=flowmap.STROKE_WIDTH,
+        return (
+            environment()
+            .get_template(TEMPLATE)
+            .render(
+                v=view,
+                map=flow_map(report, pack),
+                trend=trend,
+                css=stylesheet(),
+                csp=CSP,
+                nothing_to_change=labels.NOTHING_TO_CHANGE,
+                certainties=flowmap.CERTAINTIES,
+                certainty_explained=labels.CERTAINTY_EXPLAINED,
+                tiers=flowmap.TIERS,
+                tier_words=labels.REACH_WORDS,
+                stroke_width=flowmap.STROKE_WIDTH,
+            )
         )

@@ -256,6 +256,7 @@ class ReportView:
     one_thing: RecommendationView | None
     more_changes: tuple[RecommendationView, ...]
     finding_count: int
+    findings_intro: str
     severity_groups: tuple[SeverityGroup, ...]
     recipients: tuple[RecipientView, ...]
     flow_count: int
@@ -268,6 +269,10 @@ class ReportView:
 
 
 PLATFORM_WORDS = {"android": "Android", "iphone": "iPhone"}
+NOTHING_TO_CHANGE = (
+    "Nothing to change today: no change to your answers would lower your score. "
+    "The findings below still say what each setting means."
+)
 SCORE_MEANING = (
     "Higher means more of your data reaches more people. A low score does not mean private: "
     "it means fewer of the flows this model knows about apply to you."
@@ -438,6 +443,14 @@ def _unknown_summary(unknown: int, asked: int) -> tuple[str, bool]:
     return text, many
 
 
+def _findings_intro(count: int) -> str:
+    if count == 0:
+        return "Nothing this model checks for applies to your answers."
+    if count == 1:
+        return "1 finding."
+    return f"{count} findings, most serious first."
+
+
 def _section_title(pack: Pack, section: str) -> str:
     known = pack.section_by_id.get(section)
     return one_line(known.title) if known else ""
@@ -488,6 +501,7 @@ def build_view(report: Report, pack: Pack) -> ReportView:
         one_thing=recs[0] if recs else None,
         more_changes=tuple(recs[1:]),
         finding_count=len(findings),
+        findings_intro=_findings_intro(len(findings)),
         severity_groups=group_by_severity(findings),
         recipients=_recipients(report, pack),
         flow_count=len(report.flows),

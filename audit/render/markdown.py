@@ -38,9 +38,13 @@ class MdSafe(str):
     __slots__ = ()
 
 
+# "&copy;" would render as a symbol: escape the "&" of anything that looks like an entity.
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+
+
 def md_escape(value: object) -> str:
     """Plain text as Markdown that renders as exactly that text, on one line, within a line."""
-    return _INLINE.sub(r"\\\1", labels.one_line(str(value)))
+    return _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", labels.one_line(str(value))))
 
 
 def md_block(value: object) -> MdSafe:
@@ -92,10 +96,15 @@ class MarkdownRenderer:
     def render(self, report: Report, pack: Pack, options: RenderOptions) -> str:
         del options  # width and colour are terminal matters
         view = labels.build_view(report, pack)
-        text = environment().get_template(TEMPLATE).render(
-            v=view,
-            bar=MdSafe(labels.bar(view.score)),
-            certainty_explained=labels.CERTAINTY_EXPLAINED,
+        text = (
+            environment()
+            .get_template(TEMPLATE)
+            .render(
+                v=view,
+                bar=MdSafe(labels.bar(view.score)),
+                certainty_explained=labels.CERTAINTY_EXPLAINED,
+                nothing_to_change=labels.NOTHING_TO_CHANGE,
+            )
         )
         # One blank line between blocks, however the template's conditionals fall.
         return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -32,6 +32,7 @@ _SEVERITY_STYLE = {
 _BAND_STYLE = {"low": "green", "moderate": "yellow", "high": "red", "severe": "bold red"}
 _CERTAINTY_STYLE = {"documented": "", "reported": "yellow", "possible": "magenta"}
 
+
 class TerminalRenderer:
     def render(self, report: Report, pack: Pack, options: RenderOptions) -> str:
         buf = io.StringIO()
@@ -69,20 +70,23 @@ def _parts(v: ReportView) -> list[RenderableType]:
         parts.append(_changes(v))
     if v.one_thing is not None:
         parts.append(_one_thing(v.one_thing))
-    parts.append(_heading(f"What your answers mean ({v.finding_count} findings)"))
-    if not v.severity_groups:
-        parts.append(Text("Nothing this model checks for applies to your answers."))
     else:
-        parts.append(Text(""))
+        parts.append(Panel(Text(labels.NOTHING_TO_CHANGE), border_style="green"))
+    parts.append(_heading("What your answers mean"))
+    parts.append(Text(v.findings_intro))
     for group in v.severity_groups:
         count = len(group.findings)
+        parts.append(Text(""))
         parts.append(
             Text(
                 f"{group.word.upper()}: {count} finding{'s' if count != 1 else ''}",
                 style=_SEVERITY_STYLE.get(group.severity, ""),
             )
         )
-        parts.extend(_finding(f, v.platform) for f in group.findings)
+        for i, f in enumerate(group.findings):
+            if i:
+                parts.append(Text(""))
+            parts.append(_finding(f, v.platform))
     parts.append(_heading("Who gets what"))
     parts.append(_flows(v))
     parts.append(_heading("What stays protected"))
@@ -99,10 +103,13 @@ def _parts(v: ReportView) -> list[RenderableType]:
         parts.append(Text(v.unknown_summary, style="bold" if v.suggest_full_audit else ""))
         parts.append(
             _hanging(
-                [(
-                    "?",
-                    Text.assemble((u.prompt, "bold"), f"\nHow to check: {u.how_to_check}"),
-                ) for u in v.unknowns],
+                [
+                    (
+                        "?",
+                        Text.assemble((u.prompt, "bold"), f"\nHow to check: {u.how_to_check}"),
+                    )
+                    for u in v.unknowns
+                ],
                 indent=0,
             )
         )
@@ -198,19 +205,16 @@ def _finding(f: FindingView, platform: str) -> RenderableType:
     if f.because:
         answers = "; ".join(f"\u201c{a.answer}\u201d to \u201c{a.prompt}\u201d" for a in f.because)
         t.append(f"\nYou answered {answers}", style="dim")
+    why = labels.CERTAINTY_EXPLAINED.get(f.certainty, "")
+    t.append(f"\nCertainty: {f.certainty_word}: {why}.", style="dim")
     if f.certainty == "possible":
-        t.append(
-            "\nPossible: this depends on an answer you did not know; see \u201cWhat to check\u201d.",
-            style="italic",
-        )
-    elif f.certainty == "reported":
-        t.append("\nReported by regulators or the press; no official text found.", style="italic")
+        t.append(" See \u201cWhat to check\u201d.", style="dim")
     parts: list[RenderableType] = [t]
     if f.fix_steps:
         where = f" on {platform}" if platform else ""
         parts.append(Text(f"How to fix{where} (\u2192 {f.fix_target}):", style="bold"))
         parts.append(_steps(f.fix_steps))
-    parts += [_sources(f.sources), Text("")]
+    parts.append(_sources(f.sources))
     return Group(*parts)
 
 

@@ -1,0 +1,153 @@
+"""The HTML report in a real browser: headless Chromium opens it from a file.
+
+Checks: the page renders (its DOM holds the report), the browser logs no console message for it
+(a CSP violation or any error would be one), and the page makes no network request. Chromium's
+own background chatter (update checks and the like) is told apart by its initiator: requests a
+page makes carry the page's origin ("null" for file://), the browser's own carry none. DNS is
+mapped to nothing, so even a mistake cannot reach the network from a test.
+
+Also saves a screenshot and an A4 PDF to out/browser/ for a person to look at.
+
+In CI (.ci/run installs Debian's chromium) a missing browser fails the test; elsewhere it skips.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from audit.assessment import Report
+from audit.pack import Pack
+from audit.render.base import RenderOptions
+from audit.render.html import HtmlRenderer
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ARTIFACTS = ROOT / "out" / "browser"
+BROWSER_ORIGIN = "not an origin"  # the netlog's initiator for the browser's own requests
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI; .ci/run installs it with: apt-get install -y chromium")
+        pytest.skip("chromium is not installed (apt-get install chromium); CI runs this test")
+    return exe
+
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def run_chromium(chromium: str, tmp_path: Path) -> Run:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
+        cmd = [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--no-default-browser-check",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            f"--user-data-dir={profile}",
+            "--enable-logging=stderr",
+            "--v=0",
+            *args,
+        ]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+
+    return run
+
+
+def console_messages(stderr: str) -> list[str]:
+    """Lines Chromium logs for the page's console (console.*, CSP violations, load errors)."""
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
+
+
+def page_requests(netlog: Path) -> list[str]:
+    """URLs of every request the page (not the browser itself) started, except file: and data:."""
+    log = json.loads(netlog.read_text(encoding="utf-8"))
+    start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    urls = []
+    for event in log["events"]:
+        params = event.get("params") or {}
+        if event["type"] != start_job or "url" not in params:
+            continue
+        if params.get("initiator", BROWSER_ORIGIN) == BROWSER_ORIGIN:
+            continue
+        if not params["url"].startswith(("file:", "data:")):
+            urls.append(params["url"])
+    return urls
+
+
+def load(run_chromium: Run, page: Path, tmp_path: Path) -> tuple[str, list[str], list[str]]:
+    netlog = tmp_path / f"{page.stem}.netlog.json"
+    result = run_chromium(f"--log-net-log={netlog}", "--dump-dom", page.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout, console_messages(result.stderr), page_requests(netlog)
+
+
+def test_report_opens_with_no_console_message_and_no_request(
+    run_chromium: Run, reports: dict[str, Report], pack: Pack, tmp_path: Path
+) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(HtmlRenderer().render(reports["quick-unsure"], pack, RenderOptions()), encoding="utf-8")
+    dom, console, requests = load(run_chromium, page, tmp_path)
+    assert "Your exposure score" in dom
+    assert "Who gets what" in dom
+    assert console == []
+    assert requests == []
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "report.png"
+    result = run_chromium(
+        f"--screenshot={shot}", "--window-size=1200,3000", "--hide-scrollbars", page.as_uri()
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pdf = ARTIFACTS / "report.pdf"
+    result = run_chromium(f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert b"/MediaBox [0 0 594.9" in data  # A4, from the print stylesheet's @page
+
+
+def test_the_checks_catch_a_leaky_page(
+    run_chromium: Run, reports: dict[str, Report], pack: Pack, tmp_path: Path
+) -> None:
+    """The same checks flag a page that requests an image and logs to the console."""
+    good = HtmlRenderer().render(reports["eea-nothing-linked"], pack, RenderOptions())
+    leaky = tmp_path / "leaky.html"
+    leaky.write_text(
+        good.replace('http-equiv="Content-Security-Policy"', 'name="no-csp"').replace(
+            "<main>",
+            '<main><img src="https://example.invalid/p.png" alt=""><script>console.error("x")</script>',
+        ),
+        encoding="utf-8",
+    )
+    _, console, requests = load(run_chromium, leaky, tmp_path)
+    assert requests == ["https://example.invalid/p.png"]
+    assert any('"x"' in line for line in console)
+
+    blocked = tmp_path / "blocked.html"
+    blocked.write_text(
+        good.replace("<main>", '<main><img src="https://example.invalid/p.png" alt="">'), encoding="utf-8"
+    )
+    _, console, requests = load(run_chromium, blocked, tmp_path)
+    assert requests == []  # the CSP stops the request...
+    assert any("Content Security Policy" in line for line in console)  # ...and says so

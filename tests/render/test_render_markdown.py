@@ -1,0 +1,143 @@
+"""The Markdown report: golden renders, escaping that keeps pack text plain, the same content."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import PERSONAS
+from hypothesis import given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from audit.answers import Answers
+from audit.assessment import AnswerChange, Changes, Report, make_report
+from audit.engine import evaluate
+from audit.pack import Pack, load_pack
+from audit.render import labels
+from audit.render.base import RenderOptions
+from audit.render.markdown import MarkdownRenderer, md_block, md_escape, md_url
+
+OPTIONS = RenderOptions()
+MD = MarkdownIt("commonmark").enable("table")
+
+
+def render(report: Report, pack: Pack) -> str:
+    return MarkdownRenderer().render(report, pack, OPTIONS)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_golden(
+    persona: str, reports: dict[str, Report], pack: Pack, golden: Callable[[str, str], None]
+) -> None:
+    golden(f"markdown-{persona}.md", render(reports[persona], pack))
+
+
+# Text as a pack might hold it: printable characters, Markdown's favourites over-represented.
+pack_text = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("\\`*_{}[]()<>#+-=.!|~&;:/ 0123456789")),
+        st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
+    ),
+    max_size=40,
+)
+
+
+def as_html(text: str) -> str:
+    """What markdown-it prints for plain text (it escapes these four, not the apostrophe)."""
+    return html.escape(labels.one_line(text), quote=False).replace('"', "&quot;")
+
+
+@given(pack_text)
+def test_escaped_text_renders_as_itself_inline(text: str) -> None:
+    expected = as_html(text)
+    assert MD.renderInline(md_escape(text)) == expected
+
+
+@given(pack_text.filter(lambda t: labels.one_line(t) != ""))
+def test_escaped_text_renders_as_one_paragraph_at_line_start(text: str) -> None:
+    expected = as_html(text)
+    assert MD.render(md_block(text)) == f"<p>{expected}</p>\n"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.org/a_(b)", "https://example.org/a_%28b%29"),
+        ("https://example.org/x y", "https://example.org/x%20y"),
+        ("http://example.org/", ""),
+        ("javascript:alert(1)", ""),
+        (None, ""),
+    ],
+)
+def test_only_https_urls_become_link_targets(url: str | None, expected: str) -> None:
+    assert md_url(url) == expected
+
+
+def test_sections_match_the_terminal_report(reports: dict[str, Report], pack: Pack) -> None:
+    report = reports["quick-unsure"]
+    text = render(report, pack)
+    headings = re.findall(r"^## (.+)$", text, flags=re.M)
+    assert headings[:2] == [
+        f"Your exposure score: {report.score.value}/100 (High)",
+        "If you do one thing today",
+    ]
+    assert headings[2:] == [
+        "What your answers mean",
+        "Who gets what",
+        "What stays protected",
+        "More changes, best first",
+        "What to check",
+    ]
+    flat = " ".join(text.split())
+    assert f"{len(report.unknowns)} of {len(report.answers)} questions were not assessed" in flat
+    assert "wa-audit audit --full" in flat
+
+
+def test_every_finding_source_and_flow_appears(reports: dict[str, Report], pack: Pack) -> None:
+    report = reports["linked-everything"]
+    tokens = MD.parse(render(report, pack))
+    rendered = MD.renderer.render(tokens, MD.options, {})
+    for f in report.findings:
+        assert html.escape(f.title, quote=False) in rendered
+        for s in f.sources:
+            assert f'href="{s.url}"' in rendered
+    rows = [t for t in tokens if t.type == "tr_open"]
+    headers = [t for t in tokens if t.type == "thead_open"]
+    assert len(rows) - len(headers) == len(report.flows)
+
+
+def test_changes_section(reports: dict[str, Report], pack: Pack) -> None:
+    base = reports["eea-nothing-linked"]
+    changes = Changes(
+        since=datetime(2026, 10, 1, 9, 30, tzinfo=UTC),
+        score_before=40,
+        score_after=base.score.value,
+        new_findings=(),
+        resolved_findings=("accounts_center_linked",),
+        changed_answers={"accounts_center": AnswerChange(from_="linked", to="previously_linked")},
+    )
+    text = render(base.model_copy(update={"changes": changes}), pack)
+    assert "## What changed since 2026-10-01 09:30 UTC" in text
+    assert f"Score 40 → {base.score.value} (lower)." in text
+    assert f"- **Resolved:** {pack.finding_by_id['accounts_center_linked'].title}" in text
+    assert "Yes, it is added → It was added once, but I removed it" in text
+
+
+def test_hostile_pack_text_stays_text(hostile_pack_dir: Path) -> None:
+    hostile = load_pack(hostile_pack_dir)
+    answers = Answers(pack="mini", values={"platform": "android", "linked": "yes", "share": "always"})
+    report = make_report(evaluate(hostile, answers), generated_at=datetime(2026, 1, 2, tzinfo=UTC))
+    text = render(report, hostile)
+    rendered = MD.render(text)
+    # No raw HTML from the pack, no link to the pack's fake URL, no heading or list from a detail.
+    assert "<script>" not in rendered
+    assert "<img" not in rendered
+    assert 'href="https://evil.example' not in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    assert "<h1>Heading</h1>" not in rendered
+    assert "<p># Heading - item &lt;img src=https://evil.example/x.png&gt;</p>" in rendered

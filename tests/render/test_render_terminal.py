@@ -1,0 +1,195 @@
+"""The terminal report: golden renders, 80 columns, no ANSI without colour, hostile pack text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import PERSONAS, persona_report
+from rich.cells import cell_len
+
+from audit.answers import Answers
+from audit.assessment import AnswerChange, Changes, Report, TrendPoint, make_report
+from audit.engine import evaluate
+from audit.pack import Pack, load_pack
+from audit.render.base import RenderOptions
+from audit.render.terminal import TerminalRenderer
+
+PLAIN = RenderOptions(width=80, color=False)
+COLOUR = RenderOptions(width=80, color=True)
+
+
+def render(report: Report, pack: Pack, options: RenderOptions = PLAIN) -> str:
+    return TerminalRenderer().render(report, pack, options)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_golden(
+    persona: str, reports: dict[str, Report], pack: Pack, golden: Callable[[str, str], None]
+) -> None:
+    golden(f"terminal-{persona}.txt", render(reports[persona], pack))
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "quick-unsure"])
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_every_line_fits_the_width(persona: str, width: int, reports: dict[str, Report], pack: Pack) -> None:
+    text = render(reports[persona], pack, RenderOptions(width=width, color=False))
+    too_long = [line for line in text.splitlines() if cell_len(line) > width]
+    assert too_long == []
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "quick-unsure"])
+def test_plain_has_no_escape_codes_and_colour_has_them(
+    persona: str, reports: dict[str, Report], pack: Pack
+) -> None:
+    assert "\x1b" not in render(reports[persona], pack, PLAIN)
+    coloured = render(reports[persona], pack, COLOUR)
+    assert "\x1b[" in coloured
+
+
+def test_colour_changes_styling_only(reports: dict[str, Report], pack: Pack) -> None:
+    import re
+
+    coloured = render(reports["linked-everything"], pack, COLOUR)
+    stripped = re.sub(r"\x1b\[[0-9;]*m", "", coloured)
+    lines = [line.rstrip() for line in stripped.split("\n")]
+    assert lines == render(reports["linked-everything"], pack, PLAIN).split("\n")
+
+
+def test_environment_does_not_change_the_render(
+    reports: dict[str, Report], pack: Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = render(reports["linked-everything"], pack)
+    for name, value in (
+        ("FORCE_COLOR", "1"),
+        ("COLUMNS", "40"),
+        ("TERM", "xterm-256color"),
+        ("NO_COLOR", ""),
+    ):
+        monkeypatch.setenv(name, value)
+    assert render(reports["linked-everything"], pack) == before
+
+
+def test_severity_is_in_words_and_findings_are_grouped(reports: dict[str, Report], pack: Pack) -> None:
+    text = render(reports["linked-everything"], pack)
+    report = reports["linked-everything"]
+    for f in report.findings:
+        assert f"[{f.severity.upper()}]" in text
+    # Group headings appear in severity order, each once.
+    present = [s for s in ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO") if f"\n{s}: " in text]
+    positions = [text.index(f"\n{s}: ") for s in present]
+    assert positions == sorted(positions)
+    assert len(present) == len({f.severity for f in report.findings})
+
+
+def test_one_thing_today_is_the_first_recommendation(reports: dict[str, Report], pack: Pack) -> None:
+    report = reports["linked-everything"]
+    text = render(report, pack)
+    first = report.recommendations[0]
+    block = text[text.index("If you do one thing today") : text.index("What your answers mean")]
+    assert f"from {report.score.value} to {first.score_after}" in block
+    assert " ".join(first.how.split()[:4]) in " ".join(block.replace("│", " ").split())
+
+
+def test_no_recommendation_says_so(reports: dict[str, Report], pack: Pack) -> None:
+    report = reports["eea-nothing-linked"]
+    assert report.recommendations == ()
+    assert "Nothing to change today" in render(report, pack)
+
+
+def test_sources_are_listed_once_per_finding(reports: dict[str, Report], pack: Pack) -> None:
+    report = reports["linked-everything"]
+    twice = next(f for f in report.findings if len({s.id for s in f.sources}) < len(f.sources))
+    text = render(report, pack)
+    start = text.index(twice.title[:40])
+    end = text.index("\n[", start)
+    block = text[start:end]
+    for sid in {s.id for s in twice.sources}:
+        assert block.count(f"  {sid} ") == 1
+
+
+def test_flows_tree_names_recipient_data_and_certainty(reports: dict[str, Report], pack: Pack) -> None:
+    text = render(reports["quick-unsure"], pack)
+    tree = text[text.index("Who gets what") : text.index("What stays protected")]
+    assert "Facebook, Instagram and other Meta companies" in tree
+    assert "[possible]" in tree
+    assert "[documented]" in tree
+    assert "for: " in tree
+
+
+def test_unknowns_are_counted_and_the_full_audit_suggested(reports: dict[str, Report], pack: Pack) -> None:
+    report = reports["quick-unsure"]
+    text = " ".join(render(report, pack).split())
+    assert f"{len(report.unknowns)} of {len(report.answers)} questions were not assessed" in text
+    assert "wa-audit audit --full" in text
+    assert "wa-audit audit --full" not in render(reports["linked-everything"], pack)
+
+
+def test_changes_show_scores_titles_and_answers(reports: dict[str, Report], pack: Pack) -> None:
+    base = reports["linked-everything"]
+    resolved = (
+        pack.finding_by_id["public_last_seen"]
+        if "public_last_seen" in pack.finding_by_id
+        else pack.findings[-1]
+    )
+    changes = Changes(
+        since=datetime(2026, 10, 1, 9, 30, tzinfo=UTC),
+        score_before=88,
+        score_after=base.score.value,
+        new_findings=(base.findings[0].id,),
+        resolved_findings=(resolved.id,),
+        changed_answers={"two_step": AnswerChange(from_="on", to="off")},
+    )
+    text = " ".join(render(base.model_copy(update={"changes": changes}), pack).replace("│", " ").split())
+    assert "What changed since 2026-10-01 09:30 UTC" in text
+    assert f"Score 88 → {base.score.value} (lower)" in text
+    assert f"resolved: {' '.join(resolved.title.split())}" in text
+    assert f"new: {' '.join(base.findings[0].title.split())}" in text
+    assert "changed: Is two-step verification" in text
+    assert "What changed" not in render(base, pack)
+
+
+def test_stale_model_warns(pack: Pack) -> None:
+    report = persona_report(pack, "eea-nothing-linked", stale_model=True)
+    assert "Warning: The model behind this report was last checked" in render(report, pack)
+
+
+def test_score_explained_and_bar_drawn(reports: dict[str, Report], pack: Pack) -> None:
+    text = render(reports["linked-everything"], pack)
+    assert "How the score works:" in text
+    assert "75-100 severe" in " ".join(text.split())
+    assert "█" in text
+    assert "░" in text
+
+
+def test_trend_does_not_break_the_terminal(reports: dict[str, Report], pack: Pack) -> None:
+    points = tuple(TrendPoint(at=datetime(2026, m, 1, tzinfo=UTC), score=s) for m, s in ((9, 80), (10, 70)))
+    report = reports["linked-everything"].model_copy(update={"trend": points})
+    assert render(report, pack).startswith("╭")
+
+
+def test_hostile_pack_text_is_printed_literally(hostile_pack_dir: Path) -> None:
+    hostile = load_pack(hostile_pack_dir)
+    answers = Answers(pack="mini", values={"platform": "android", "linked": "yes", "share": "always"})
+    report = make_report(evaluate(hostile, answers), generated_at=datetime(2026, 1, 2, tzinfo=UTC))
+    for options in (PLAIN, COLOUR):
+        text = render(report, hostile, options)
+        flat = " ".join(text.replace("│", " ").split())
+        # rich markup in pack text is not interpreted, and escape sequences are dropped.
+        assert "[bold]x[/]" in flat
+        assert "<script>alert(1)</script>" in flat
+        assert "# Heading - item <img" in flat
+    assert "\x1b" not in render(report, hostile, PLAIN)
+
+
+def test_control_characters_in_report_text_are_dropped(reports: dict[str, Report], pack: Pack) -> None:
+    # The pack loader refuses control characters; a report built another way must not smuggle them.
+    base = reports["linked-everything"]
+    finding = base.findings[0].model_copy(update={"title": "Red \x1b[31malert\x1b[0m\x07 done"})
+    report = base.model_copy(update={"findings": (finding, *base.findings[1:])})
+    text = render(report, pack)
+    assert "\x1b" not in text
+    assert "\x07" not in text
+    assert "Red [31malert[0m done" in text
