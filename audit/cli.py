@@ -89,6 +89,11 @@ def _parser() -> argparse.ArgumentParser:
             metavar="SEVERITY",
             help="exit 1 if a finding is at or above SEVERITY (info..critical)",
         )
+        p.add_argument(
+            "--open",
+            action="store_true",
+            help="open the HTML report written with -o in your browser (a local file)",
+        )
 
     audit = sub.add_parser(
         "audit",
@@ -207,12 +212,19 @@ def _cmd_report(args: argparse.Namespace, settings: app.Settings) -> int:
     from audit.render.base import Format
 
     fmt = Format(_format_for(args))
+    if args.open and (args.output is None or fmt is not Format.HTML):
+        raise UserError("--open needs an HTML report written to a file: add -o report.html")
     if fmt is not Format.TERMINAL:
         settings = replace(settings, color=False, width=80)
     pack = app.pack_for(settings)
     answers = app.gather_answers(pack, settings, args.answers, args.set)
     report = app.build_report(pack, answers, settings)
     _write(app.render(report, pack, fmt, settings), args.output)
+    if args.open:
+        import webbrowser
+
+        # Only the local file we just wrote, as a file:// URI; never a URL from anywhere else.
+        webbrowser.open(args.output.resolve().as_uri())
     return 1 if app.fails(report, args.fail_on) else 0
 
 
