@@ -193,7 +193,10 @@ def _sources(sources: tuple[SourceView, ...]) -> RenderableType:
 
 def _finding(f: FindingView, platform: str) -> RenderableType:
     t = Text()
-    t.append(f"[{f.severity_word.upper()}] ", style=_SEVERITY_STYLE.get(f.severity, ""))
+    # "possible" goes next to the severity: the finding may not apply, and the reader should see
+    # that before reading it as a fact.
+    tag = f.severity_word.upper() + (", possible" if f.certainty == "possible" else "")
+    t.append(f"[{tag}] ", style=_SEVERITY_STYLE.get(f.severity, ""))
     t.append(f.title, style="bold")
     t.append(f"\n{f.detail}")
     if f.risk:
@@ -206,7 +209,7 @@ def _finding(f: FindingView, platform: str) -> RenderableType:
         answers = "; ".join(f"\u201c{a.answer}\u201d to \u201c{a.prompt}\u201d" for a in f.because)
         t.append(f"\nYou answered {answers}", style="dim")
     why = labels.CERTAINTY_EXPLAINED.get(f.certainty, "")
-    t.append(f"\nCertainty: {f.certainty_word}: {why}.", style="dim")
+    t.append(f"\nCertainty: {f.certainty}: {why}.", style="dim")
     if f.certainty == "possible":
         t.append(" See \u201cWhat to check\u201d.", style="dim")
     parts: list[RenderableType] = [t]

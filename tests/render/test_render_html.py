@@ -326,3 +326,10 @@ def test_colours_meet_wcag_aa(scheme: str) -> None:
 
 def test_contrast_check_can_fail() -> None:
     assert contrast("#777777", "#ffffff") < 4.5 < contrast("#000000", "#ffffff")
+
+
+def test_possible_findings_carry_a_badge(pages: dict[str, str], reports: dict[str, Report]) -> None:
+    root = parse(pages["quick-unsure"])
+    badges = [s for s in root.iter(f"{NS}span") if s.get("class") == "badge possible"]
+    assert len(badges) == sum(f.certainty == "possible" for f in reports["quick-unsure"].findings) > 0
+    assert all(text_of(b) == "Possible" for b in badges)
