@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterable
@@ -25,12 +26,23 @@ STALE_TEMP_SECONDS = 600
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) as 0700 if missing; leave an existing folder's mode alone."""
-    if not path.is_dir():
+    """Create `path` and any missing parents as 0700; leave an existing folder's mode alone.
+
+    Not `mkdir(parents=True)`: that creates the parents with the umask's mode (often 0755), and the
+    home holding the answers would be readable by everyone.
+    """
+    if path.is_dir():
+        return path
+    missing = [path, *(p for p in path.parents if not p.exists())]
+    for folder in reversed(missing):
         try:
-            path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+            folder.mkdir(mode=PRIVATE_DIR)
+            os.chmod(folder, PRIVATE_DIR)  # mkdir's mode passes through the umask
+        except FileExistsError:
+            if not folder.is_dir():
+                raise OutputError(f"{folder}: is a file, not a folder; choose another --home") from None
         except OSError as e:
-            raise OutputError(f"{path}: cannot create folder ({e.strerror}); choose another --home") from e
+            raise OutputError(f"{folder}: cannot create folder ({e.strerror}); choose another --home") from e
     return path
 
 
@@ -111,6 +123,26 @@ def check_output(path: Path, *, keep: Iterable[Path] = ()) -> None:
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(probe)
+
+
+def check_replaceable(path: Path, what: str) -> None:
+    """Raise OutputError when something other than a file (or a link) sits where `what` belongs.
+
+    Called before a command changes anything, so a folder named like the draft stops it cleanly
+    instead of half-way (after the answers were saved, before the run was recorded).
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise OutputError(
+            f"{path}: cannot check {what} ({e.strerror}); move it away or use another --home"
+        ) from e
+    if stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode):
+        return
+    kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+    raise OutputError(f"{path}: is {kind}, not {what}; move it away or use another --home")
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -25,7 +25,7 @@ from audit import app, reruns
 from audit.answers import Answers, check_value, parse_assignments, read_answers, save_answers
 from audit.assessment import Report
 from audit.errors import AnswersError, Interrupted, NeedsTerminal, UserError
-from audit.fsutil import atomic_write, ensure_private_dir
+from audit.fsutil import atomic_write, check_replaceable, ensure_private_dir
 from audit.pack import Pack
 from audit.paths import Home
 from audit.questionnaire import AnswerSource, Depth, FixedAnswers, Interview, Progress, Stopped, Terminal
@@ -110,18 +110,22 @@ def finish(pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = F
     now = settings.clock()
     saved = load_saved(pack, home.answers)
     changed = saved is None or saved.values != answers.values
-    if changed:
-        save_answers(home.answers, answers, pack_version=pack.meta.version, answered_at=now)
-    home.draft.unlink(missing_ok=True)
+    # Everything that reads or can fail comes first (the history, rendering, a folder where the
+    # draft belongs), so a failure leaves the answers, the draft and the history as they were.
+    check_replaceable(home.draft, "the draft")
     # A completed audit is a run: recorded in the history, reported with what changed since the last.
-    recorded = reruns.record_run(settings, pack, answers)
-    for notice in recorded.notices:
-        _note(notice)
-    report = recorded.report
+    pending = reruns.prepare_run(settings, pack, answers)
+    report = pending.report
     plain = replace(settings, color=False, width=80)
     text = app.render(report, pack, fmt, settings if fmt is Format.TERMINAL else plain)
     html = _report_path(home, now)
     atomic_write(html, app.render(report, pack, Format.HTML, plain))
+    if changed:
+        save_answers(home.answers, answers, pack_version=pack.meta.version, answered_at=now)
+    home.draft.unlink(missing_ok=True)
+    recorded = reruns.commit_run(pending)
+    for notice in recorded.notices:
+        _note(notice)
     return Outcome(pack=pack, answers=answers, report=report, text=text, html=html, saved=changed)
 
 

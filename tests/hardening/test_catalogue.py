@@ -21,6 +21,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -797,6 +798,47 @@ def _(e: Env) -> tuple[list[str], str]:
     return on(p, ["history"])
 
 
+# --- the draft and the saved answers, on a run that would replace them -------------------------
+def clear(path: Path) -> Path:
+    for side in ("", "-wal", "-shm"):
+        Path(f"{path}{side}").unlink(missing_ok=True)
+    return path
+
+
+@case("draft-a-directory-on-audit", "folder")
+def _(e: Env) -> tuple[list[str], str]:
+    p = clear(e.home / "draft.yaml")
+    p.mkdir()
+    return on(p, ["audit", "--answers", str(e.answers(GOOD)), "--format", "json"])
+
+
+@case("history-a-directory-on-audit", "folder")
+def _(e: Env) -> tuple[list[str], str]:
+    p = clear(e.home / "history.sqlite3")
+    p.mkdir()
+    return on(p, ["audit", "--answers", str(e.answers(GOOD)), "--format", "json"])
+
+
+@case("saved-answers-a-directory-on-report", "folder")
+def _(e: Env) -> tuple[list[str], str]:
+    p = clear(e.home / "answers.yaml")
+    p.mkdir()
+    return on(p, ["report", "--format", "json"])
+
+
+@case("saved-answers-broken-on-set", ":2:", "not valid YAML")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.home / "answers.yaml"
+    p.write_text("{ this is not: yaml\n")
+    return on(p, ["set", "two_step=off"])
+
+
+@case("saved-answers-a-fifo-on-audit", "not a regular file")
+def _(e: Env) -> tuple[list[str], str]:
+    p = fifo(clear(e.home / "answers.yaml"))
+    return on(p, ["audit", "--set", "region=eea", "--format", "json"])
+
+
 # --- running them ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def seeded_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -843,3 +885,42 @@ def test_bad_input_gets_one_clear_line_and_changes_nothing(
     assert re.search(r"; \S|e\.g\. |\(did you mean", line), f"say what to do: {line}"
     assert not any(ord(ch) < 32 or ord(ch) == 127 for ch in line), f"control characters: {line!r}"
     assert changes(before, after) == []
+
+
+# --- drafts ------------------------------------------------------------------------------------
+# Only the interactive interview reads the draft. A draft it cannot use is ignored with one line
+# (the interview starts over rather than refusing to run), and is left exactly as it was.
+DRAFT_HEAD = "schema_version: 1\npack: whatsapp\npack_version: '2026.11'\n"
+DRAFTS: dict[str, Callable[[Path], object]] = {
+    "empty": lambda p: p.write_text(""),
+    "not-yaml": lambda p: p.write_text(DRAFT_HEAD + "progress: {values: [\n"),
+    "binary": lambda p: p.write_bytes(bytes(range(256))),
+    "not-utf8": lambda p: p.write_bytes(DRAFT_HEAD.encode() + b"progress: {values: {region: \xe9}}\n"),
+    "directory": lambda p: p.mkdir(),
+    "fifo": fifo,
+    "too-large": lambda p: sparse(p, 2 * MAX_BYTES),
+    "alias-bomb": lambda p: p.write_text(alias_bomb()),
+    "duplicate-key": lambda p: p.write_text(DRAFT_HEAD + "pack: whatsapp\nprogress: {}\n"),
+    "wrong-type": lambda p: p.write_text(DRAFT_HEAD + "progress: 5\n"),
+    "schema-version-2": lambda p: p.write_text(DRAFT_HEAD.replace("1", "2", 1) + "progress: {}\n"),
+    "unknown-field": lambda p: p.write_text(DRAFT_HEAD + "progress: {}\nsecret: x\n"),
+    "nested-too-deep": lambda p: p.write_text(DRAFT_HEAD + "progress: " + "[" * 500 + "]" * 500 + "\n"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DRAFTS))
+def test_a_bad_draft_is_ignored_with_one_line_and_kept(
+    kind: str, tmp_path: Path, bundled_pack: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from audit.interview import load_draft
+
+    path = tmp_path / "draft.yaml"
+    DRAFTS[kind](path)
+    before = snapshot(tmp_path)
+    assert load_draft(bundled_pack, path) is None
+    err = capsys.readouterr().err
+    assert snapshot(tmp_path) == before
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"wa-audit: ignoring the unfinished interview in {path}"), err
+    assert "Traceback" not in err

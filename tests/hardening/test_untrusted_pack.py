@@ -114,20 +114,19 @@ def test_json_carries_pack_text_verbatim(hostile_pack: Pack) -> None:
 
 
 def _active_content(document: Any) -> list[str]:
-    """Everything in a parsed HTML document that would run or fetch something."""
-    ns = "{http://www.w3.org/1999/xhtml}"
+    """Everything in a parsed HTML document (SVG included) that would run or fetch something."""
     found: list[str] = []
     for el in document.iter():
-        tag = el.tag.replace(ns, "") if isinstance(el.tag, str) else ""
-        if tag in {"script", "iframe", "object", "embed", "base", "form"}:
+        # html5lib names elements and attributes "{namespace}name" (XHTML, SVG, xlink).
+        tag = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+        if tag in {"script", "iframe", "object", "embed", "base", "form", "image", "use", "foreignObject"}:
             found.append(f"<{tag}>")
         for attr, value in el.attrib.items():
-            name = attr.lower()
+            name = attr.rsplit("}", 1)[-1].lower()
             if name.startswith("on"):
                 found.append(f"{tag} {name}=")
-            if name in {"src", "srcset", "poster", "data", "action", "formaction", "background"} and not (
-                value.startswith(("data:", "#"))
-            ):
+            fetches = {"src", "srcset", "poster", "data", "action", "formaction", "background"}
+            if name in fetches and not value.startswith(("data:", "#")):
                 found.append(f"{tag} {name}={value}")
             if name == "href" and tag != "a":
                 found.append(f"{tag} href={value}")
