@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 UNKNOWN = "unknown"
+MAX_TERMS = 100  # per all/any list: packs may come from elsewhere (see pack.MAX_RULES)
 NOT_ASKED = "not_asked"  # internal: the question's own `when` is false, so its answer is ignored
 
 
@@ -42,11 +43,11 @@ class QuestionIn(_Strict):
 
 
 class AllOf(_Strict):
-    all: tuple[Condition, ...] = Field(min_length=1)
+    all: tuple[Condition, ...] = Field(min_length=1, max_length=MAX_TERMS)
 
 
 class AnyOf(_Strict):
-    any: tuple[Condition, ...] = Field(min_length=1)
+    any: tuple[Condition, ...] = Field(min_length=1, max_length=MAX_TERMS)
 
 
 class NotOf(_Strict):

@@ -46,6 +46,11 @@ Severity = Literal["info", "low", "medium", "high", "critical"]
 Platform = Literal["android", "iphone"]
 SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
 PLATFORMS: tuple[Platform, ...] = ("android", "iphone")
+# A pack from elsewhere is untrusted: these bound the work one report does (what-ifs are
+# questions x values, each re-evaluating the rules). The bundled pack is far below them.
+MAX_QUESTIONS = 200
+MAX_VALUES = 20
+MAX_RULES = 500
 PACK_FILES = (
     "pack.yaml",
     "vocabulary.yaml",
@@ -121,7 +126,7 @@ class Source(Model):
 
 
 class SourcesFile(Model):
-    sources: tuple[Source, ...] = Field(min_length=1)
+    sources: tuple[Source, ...] = Field(min_length=1, max_length=MAX_RULES)
 
 
 class Citation(Model):
@@ -157,7 +162,7 @@ class Question(Model):
     help: str = ""
     where: Where | None = None  # None for facts about the person (region, the 2016 choice)
     where_reported: bool = False
-    values: tuple[Value, ...] = Field(min_length=2)
+    values: tuple[Value, ...] = Field(min_length=2, max_length=MAX_VALUES)
     allow_unknown: bool = True
     when: Condition | None = None
     change: Change = Change()
@@ -171,7 +176,7 @@ class Question(Model):
 
 
 class QuestionsFile(Model):
-    questions: tuple[Question, ...] = Field(min_length=1)
+    questions: tuple[Question, ...] = Field(min_length=1, max_length=MAX_QUESTIONS)
 
 
 # --- flows.yaml ------------------------------------------------------------------------------
@@ -192,7 +197,7 @@ class FlowRule(Model):
 
 
 class FlowsFile(Model):
-    rules: tuple[FlowRule, ...] = Field(min_length=1)
+    rules: tuple[FlowRule, ...] = Field(min_length=1, max_length=MAX_RULES)
 
 
 # --- findings.yaml ---------------------------------------------------------------------------
@@ -224,7 +229,7 @@ class Finding(Model):
 
 
 class FindingsFile(Model):
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[Finding, ...] = Field(default=(), max_length=MAX_RULES)
 
 
 # --- protections.yaml ------------------------------------------------------------------------
@@ -237,7 +242,7 @@ class Protection(Model):
 
 
 class ProtectionsFile(Model):
-    protections: tuple[Protection, ...] = ()
+    protections: tuple[Protection, ...] = Field(default=(), max_length=MAX_RULES)
 
 
 # --- the pack --------------------------------------------------------------------------------

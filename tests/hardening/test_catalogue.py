@@ -596,6 +596,34 @@ def _(e: Env) -> tuple[list[str], str]:
     return on(p, e.mini_report())
 
 
+@case("pack-too-many-questions", "questions.yaml:1:", "at most 200")
+def _(e: Env) -> tuple[list[str], str]:
+    lines = ["questions:"]
+    lines += [
+        f"  - {{id: q{i}, section: core, prompt: P, values: [{{id: a, label: A}}, {{id: b, label: B}}]}}"
+        for i in range(201)
+    ]
+    p = e.write("pack/questions.yaml", "\n".join(lines) + "\n")
+    return on(p, e.mini_report())
+
+
+@case("pack-too-many-values", "values", "at most 20")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.pack / "questions.yaml"
+    last = "      - {id: nobody, label: Nobody}\n"
+    more = "".join(f"      - {{id: v{i}, label: V}}\n" for i in range(20))
+    p.write_text(p.read_text().replace(last, last + more, 1))
+    return on(p, e.mini_report())
+
+
+@case("pack-condition-too-wide", "any", "at most 100")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.pack / "flows.yaml"
+    wide = "{any: [" + ", ".join(['{question: linked, in: ["yes"]}'] * 101) + "]}"
+    p.write_text(p.read_text().replace('when: {question: linked, in: ["yes"]}', f"when: {wide}", 1))
+    return on(p, e.mini_report())
+
+
 @case("pack-bad-version", "version")
 def _(e: Env) -> tuple[list[str], str]:
     p = e.pack / "pack.yaml"
