@@ -40,10 +40,12 @@ from audit.conditions import (
     UNKNOWN,
     Compiled,
     Condition,
+    QuestionIn,
     Truth,
     compile_condition,
     explain,
     questions_in,
+    walk,
 )
 from audit.pack import PLATFORMS, Citation, Finding, Pack, Protection, Question, Steps
 
@@ -86,6 +88,9 @@ class _Plan:
     resettle: Mapping[str, tuple[int, ...]]
     touched_rules: Mapping[str, tuple[int, ...]]
     touched_pairs: Mapping[str, tuple[int, ...]]
+    # Per question, per value: a class number; values in one class pass and fail the same tests
+    # everywhere the score looks (rules and questions' `when`), so one what-if serves them all.
+    value_class: Mapping[str, Mapping[str, int]]
     findings: tuple[Compiled, ...]
     finding_reads: tuple[tuple[str, ...], ...]  # per finding: the questions its `when` and fix read
     protections: tuple[Compiled, ...]
@@ -170,6 +175,7 @@ def _compile(pack: Pack) -> _Plan:
         pair_rules=pair_rules,
         maximum=sum(pair_base) * top,
         resettle=resettle,
+        value_class=_value_classes(pack, rule_when),
         touched_rules=touched_rules,
         touched_pairs=touched_pairs,
         findings=tuple(compile_condition(f.when, values_of) for f in pack.findings),
@@ -186,6 +192,22 @@ def _compile(pack: Pack) -> _Plan:
         ),
         protections=tuple(compile_condition(p.when, values_of) for p in pack.protections),
     )
+
+
+def _value_classes(pack: Pack, rule_when: Callable[[str], Condition | None]) -> dict[str, dict[str, int]]:
+    tests: dict[str, list[frozenset[str]]] = {}
+    for cond in (*(q.when for q in pack.questions), *(r.when for r in pack.rules)):
+        for atom in walk(cond):
+            if isinstance(atom, QuestionIn):
+                tests.setdefault(atom.question, []).append(frozenset(atom.in_))
+    classes: dict[str, dict[str, int]] = {}
+    for q in pack.questions:
+        signatures: dict[tuple[bool, ...], int] = {}
+        classes[q.id] = {
+            v: signatures.setdefault(tuple(v in t for t in tests.get(q.id, ())), len(signatures))
+            for v in q.value_ids
+        }
+    return classes
 
 
 # A pack is immutable, so its compiled form can be kept. Keyed by id() with the pack held alive in
@@ -302,6 +324,25 @@ def _what_if(plan: _Plan, base: _State, question: str, value: str) -> _State:
     for p in plan.touched_pairs[question]:
         levels[p] = _level(plan, p, truths)
     return _State(values, answers, applies, truths, levels, _score(plan, levels))
+
+
+def _what_ifs(plan: _Plan, state: _State) -> Callable[[str, str], _LazyExposure]:
+    """What-ifs from `state`, one evaluation per class of equivalent values."""
+    done: dict[tuple[str, int], _LazyExposure] = {}
+    unchanged = _LazyExposure(plan, state)
+
+    def what_if(question: str, value: str) -> _LazyExposure:
+        classes = plan.value_class[question]
+        cls = classes.get(value)
+        if cls is None:  # not a value of the question: evaluate it as it is
+            return _LazyExposure(plan, _what_if(plan, state, question, value))
+        if cls == classes.get(state.answers[question]):
+            return unchanged
+        if (question, cls) not in done:
+            done[(question, cls)] = _LazyExposure(plan, _what_if(plan, state, question, value))
+        return done[(question, cls)]
+
+    return what_if
 
 
 @dataclass(frozen=True)
@@ -561,7 +602,7 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
         pack,
         _exposure(plan, state),
         platform,
-        lambda question, value: _LazyExposure(plan, _what_if(plan, state, question, value)),
+        _what_ifs(plan, state),
         # Scores only fall when a rule that holds (or possibly holds) stops holding: a question
         # none of whose rules holds now cannot lower the score, whatever it is changed to.
         lambda question: any(state.truths[i] is not Truth.FALSE for i in plan.touched_rules[question]),

@@ -681,12 +681,14 @@ class _Reachability:
             if q.when is None:
                 continue
             outcomes = self.outcomes(q.when)
-            if outcomes is not None and all(o.truth is Truth.FALSE for o in outcomes):
+            # Never true: at best "possible" through an unknown answer, which Kleene's logic cannot
+            # see through (yes and no are each possible when unknown, "yes and no" too).
+            if outcomes is not None and not any(o.truth is Truth.TRUE for o in outcomes):
                 self.checker.add(
                     "questions.yaml",
                     ("questions", i, "when"),
-                    f"question '{q.id}' is never asked: its 'when' ({describe(q.when)}) is false "
-                    "for every answer",
+                    f"question '{q.id}' can never be asked: its 'when' ({describe(q.when)}) is "
+                    "true for no answer",
                 )
         items: list[tuple[str, str, int, str, Condition | None]] = [
             *(("flows.yaml", "rules", i, f"rule '{r.id}'", r.when) for i, r in enumerate(p.rules)),

@@ -251,7 +251,7 @@ def markdown(pack: Pack) -> str:
 # --- terminal --------------------------------------------------------------------------------
 def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
     """The guide for a terminal (rich), plain text without colour."""
-    from rich.console import Console, Group
+    from rich.console import Console
     from rich.padding import Padding
     from rich.rule import Rule
     from rich.text import Text
@@ -272,14 +272,17 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
     def field(name: str, value: str) -> Text:
         return Text.assemble((f"{name}: ", "bold"), value)
 
-    def sources(notes: tuple[SourceNote, ...]) -> Group:
-        lines: list[Text | Padding] = [Text("sources:", style="bold")]
+    def indented(renderable: Text, by: int) -> None:
+        console.print(Padding(renderable, (0, 0, 0, by)))
+
+    def sources(notes: tuple[SourceNote, ...]) -> None:
+        indented(Text("sources:", style="bold"), 2)
         for s in notes:
-            t = Text(f"{s.id}: {s.title}, {s.publisher}, {s.date}\n{s.url}", style="dim")
+            indented(Text(f"{s.id}: {s.title}, {s.publisher}, {s.date}", style="dim"), 4)
+            # A URL is never wrapped nor cut: it must stay one piece to be copied or clicked.
+            console.print(Text(f"    {s.url}", style="dim"), soft_wrap=True)
             for q in s.quotes:
-                t.append(f"\n\u201c{q}\u201d", style="dim italic")
-            lines.append(Padding(t, (0, 0, 0, 2)))
-        return Group(*lines)
+                indented(Text(f"\u201c{q}\u201d", style="dim italic"), 4)
 
     console.print(Text(f"{g.title}: the model", style="bold"))
     console.print(Text(f"Model version {g.version}, last reviewed against its sources on {g.reviewed}."))
@@ -293,24 +296,23 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
         for e in r.entries:
             head = Text("\u2022 ")
             head.append(", ".join(e.data), style="bold")
-            parts: list[Text | Group] = [
-                Text(f"{e.rule}: {e.title}", style="dim"),
-                field("if", e.when),
-                field("why", ", ".join(e.purposes)),
-                field("certainty", _certainty(e.certainty)),
-            ]
-            if e.note:
-                parts.append(field("note", e.note))
-            parts.append(sources(e.sources))
             console.print(head)
-            console.print(Padding(Group(*parts), (0, 0, 1, 2)))
+            indented(Text(f"{e.rule}: {e.title}", style="dim"), 2)
+            indented(field("if", e.when), 2)
+            indented(field("why", ", ".join(e.purposes)), 2)
+            indented(field("certainty", _certainty(e.certainty)), 2)
+            if e.note:
+                indented(field("note", e.note), 2)
+            sources(e.sources)
+            console.print()
     console.print(Rule(Text("What stays protected", style="bold"), style="dim"))
     for p in g.protections:
         console.print(Text.assemble(("\u2713 ", "green"), (p.title, "bold")))
-        parts = [Text(p.detail)] if p.detail else []
+        if p.detail:
+            indented(Text(p.detail), 2)
         if p.when != ALWAYS:
-            parts.append(field("if", p.when))
-        parts.append(sources(p.sources))
-        console.print(Padding(Group(*parts), (0, 0, 1, 2)))
+            indented(field("if", p.when), 2)
+        sources(p.sources)
+        console.print()
     # rich pads lines to the full width; a guide that is piped or saved should not carry that.
     return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))

@@ -1,0 +1,71 @@
+"""In-process timings of the engine: pack load (warm), one evaluation, evaluation plus all what-ifs.
+
+Run: .venv/bin/python benches/bench_engine.py [--runs N]
+Medians (and 95th percentiles) of many runs with time.perf_counter, for each bundled example
+answers file. Issue 5 asks for one evaluation plus all what-ifs in well under 10 ms; the script
+exits 1 if the median is not under that budget. Not a test: timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from audit import engine  # noqa: E402 - after the path is set, to run from a checkout
+from audit.answers import read_answers  # noqa: E402
+from audit.pack import load_pack  # noqa: E402
+from audit.resources import default_pack_dir  # noqa: E402
+
+BUDGET_MS = 10.0
+
+
+def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+    """Median and 95th percentile of `runs` calls, in milliseconds (after one warm-up call)."""
+    fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=500)
+    args = parser.parse_args()
+    folder = default_pack_dir()
+    pack = load_pack(folder)
+    few = max(20, args.runs // 10)
+    rows = [
+        ("pack load (warm; read, validate, check)", *timed(lambda: load_pack(folder), few)),
+        ("pack compile (first evaluation only)", *timed(lambda: engine._compile(pack), few)),
+    ]
+    worst = 0.0
+    for example in sorted((ROOT / "examples").glob("*.yaml")):
+        answers = read_answers(pack, example)
+        evaluation = timed(lambda a=answers: engine.exposure(pack, a.values), args.runs)  # type: ignore[misc]
+        full = timed(lambda a=answers: engine.evaluate(pack, a), args.runs)  # type: ignore[misc]
+        recs = len(engine.evaluate(pack, answers).recommendations)
+        rows.append((f"{example.name}: one evaluation (flows, score)", *evaluation))
+        rows.append((f"{example.name}: evaluation + all what-ifs ({recs} advice)", *full))
+        worst = max(worst, full[0])
+    width = max(len(r[0]) for r in rows)
+    print(f"{'what':<{width}}  {'median ms':>9}  {'p95 ms':>7}")
+    for name, median, p95 in rows:
+        print(f"{name:<{width}}  {median:>9.3f}  {p95:>7.3f}")
+    verdict = "ok" if worst < BUDGET_MS else "OVER BUDGET"
+    print(f"\nslowest evaluation + what-ifs: {worst:.3f} ms (budget {BUDGET_MS:.0f} ms): {verdict}")
+    return 0 if worst < BUDGET_MS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""The condition language: Kleene's three values, `unknown`, questions not asked, compiled = interpreted."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from pydantic import TypeAdapter
+
+from audit.conditions import (
+    NOT_ASKED,
+    UNKNOWN,
+    Condition,
+    Truth,
+    compile_condition,
+    describe,
+    evaluate,
+    explain,
+    questions_in,
+)
+
+T, P, F = Truth.TRUE, Truth.POSSIBLE, Truth.FALSE
+VALUES = {"colour": ("red", "green", "blue"), "size": ("small", "large")}
+RULES: dict[str, object] = {"R1": {"question": "colour", "in": ["red"]}}
+ADAPTER: TypeAdapter[Condition] = TypeAdapter(Condition)
+
+
+def cond(raw: object) -> Condition:
+    return ADAPTER.validate_python(raw)
+
+
+def values_of(question: str) -> tuple[str, ...]:
+    return VALUES[question]
+
+
+def rule_when(rule_id: str) -> Condition | None:
+    return cond(RULES[rule_id])
+
+
+def truth(raw: object, answers: dict[str, str], applies: dict[str, Truth] | None = None) -> Truth:
+    c = cond(raw)
+
+    def rule_truth(rule_id: str) -> Truth:
+        return evaluate(rule_when(rule_id), answers, values_of, rule_truth, applies)
+
+    interpreted = evaluate(c, answers, values_of, rule_truth, applies)
+    compiled = compile_condition(c, values_of)(answers, applies or {}, rule_truth)
+    assert compiled is interpreted, "the compiled condition must agree with the interpreter"
+    return interpreted
+
+
+@pytest.mark.parametrize(
+    ("answer", "in_", "expected"),
+    [
+        ("red", ["red"], T),
+        ("green", ["red"], F),
+        (UNKNOWN, ["red"], P),  # it could be red
+        (UNKNOWN, ["red", "green"], P),
+        (UNKNOWN, ["red", "green", "blue"], T),  # whatever it is, it is one of these
+        (UNKNOWN, [UNKNOWN], T),
+        ("red", [UNKNOWN], F),
+        (NOT_ASKED, ["red"], F),
+        (NOT_ASKED, ["red", "green", "blue"], F),  # not asked: no test on it holds
+        (NOT_ASKED, [UNKNOWN], F),
+    ],
+)
+def test_question_test(answer: str, in_: list[str], expected: Truth) -> None:
+    assert truth({"question": "colour", "in": in_}, {"colour": answer}) is expected
+
+
+def test_missing_answer_counts_as_unknown() -> None:
+    assert truth({"question": "colour", "in": ["red"]}, {}) is P
+
+
+@pytest.mark.parametrize(("a", "b"), list(itertools.product([T, P, F], repeat=2)))
+def test_all_any_not_follow_kleene(a: Truth, b: Truth) -> None:
+    # Build answers that give each side the wanted truth: red -> T, unknown -> P, green -> F.
+    answer = {T: "red", P: UNKNOWN, F: "green"}
+    answers = {"colour": answer[a], "size": {T: "small", P: UNKNOWN, F: "large"}[b]}
+    left = {"question": "colour", "in": ["red"]}
+    right = {"question": "size", "in": ["small"]}
+    assert truth({"all": [left, right]}, answers) is min(a, b)
+    assert truth({"any": [left, right]}, answers) is max(a, b)
+    assert truth({"not": left}, answers) is {T: F, P: P, F: T}[a]
+
+
+def test_always_and_none_are_true() -> None:
+    assert truth("always", {}) is T
+    assert evaluate(None, {}, values_of, lambda r: F) is T
+
+
+def test_rule_reference_uses_the_rule_truth() -> None:
+    assert truth({"rule": "R1"}, {"colour": "red"}) is T
+    assert truth({"rule": "R1"}, {"colour": "blue"}) is F
+    assert truth({"not": {"rule": "R1"}}, {"colour": UNKNOWN}) is P
+
+
+@pytest.mark.parametrize(
+    ("applies", "answer", "expected"),
+    [
+        (T, "red", T),
+        (P, "red", P),  # the question may not concern the person: at most possible
+        (P, "green", F),
+        (P, UNKNOWN, P),
+        (T, UNKNOWN, P),
+    ],
+)
+def test_a_question_that_only_possibly_applies_caps_its_tests(
+    applies: Truth, answer: str, expected: Truth
+) -> None:
+    assert truth({"question": "colour", "in": ["red"]}, {"colour": answer}, {"colour": applies}) is expected
+
+
+def test_unknown_is_monotone_over_every_small_condition() -> None:
+    # Replacing an answer by unknown may only move a condition towards "possible".
+    shapes = [
+        {"all": [{"question": "colour", "in": ["red"]}, {"question": "size", "in": ["small"]}]},
+        {
+            "any": [
+                {"question": "colour", "in": ["red", "blue"]},
+                {"not": {"question": "size", "in": ["large"]}},
+            ]
+        },
+        {"not": {"all": [{"question": "colour", "in": ["green"]}, {"rule": "R1"}]}},
+    ]
+    for shape in shapes:
+        for colour, size in itertools.product([*VALUES["colour"], UNKNOWN], [*VALUES["size"], UNKNOWN]):
+            before = truth(shape, {"colour": colour, "size": size})
+            for question in ("colour", "size"):
+                after = truth(shape, {"colour": colour, "size": size, question: UNKNOWN})
+                assert after is before or after is P, (shape, colour, size, question)
+
+
+def test_explain_names_the_answers_that_cause_the_result() -> None:
+    c = cond({"any": [{"question": "colour", "in": ["red"]}, {"question": "size", "in": ["small"]}]})
+
+    def run(answers: dict[str, str]) -> list[str]:
+        def rule_truth(rule_id: str) -> Truth:
+            return evaluate(rule_when(rule_id), answers, values_of, rule_truth)
+
+        return explain(c, answers, values_of, rule_truth, rule_when=rule_when)
+
+    assert run({"colour": "red", "size": "large"}) == ["colour"]  # only the branch that holds
+    assert run({"colour": "red", "size": "small"}) == ["colour", "size"]
+    assert run({"colour": "green", "size": UNKNOWN}) == ["size"]  # the possible branch
+    assert run({"colour": "green", "size": "large"}) == []
+
+
+def test_explain_follows_rules_and_negations() -> None:
+    answers = {"colour": "green", "size": "large"}
+    c = cond({"all": [{"not": {"rule": "R1"}}, {"question": "size", "in": ["large"]}]})
+
+    def rule_truth(rule_id: str) -> Truth:
+        return evaluate(rule_when(rule_id), answers, values_of, rule_truth)
+
+    assert explain(c, answers, values_of, rule_truth, rule_when=rule_when) == ["colour", "size"]
+
+
+def test_questions_in_follows_rules_once() -> None:
+    c = cond({"all": [{"rule": "R1"}, {"question": "size", "in": ["small"]}, {"rule": "R1"}]})
+    assert questions_in(c, rule_when) == ["colour", "size"]
+
+
+def test_describe_is_compact_and_bracketed() -> None:
+    c = cond(
+        {
+            "all": [
+                {"question": "colour", "in": ["red", "blue"]},
+                {"any": [{"question": "size", "in": ["small"]}, {"rule": "R1"}]},
+            ]
+        }
+    )
+    assert describe(c) == "(colour is red or blue) and (size is small or rule R1 fires)"
+    assert describe(None) == "always"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [{"question": "colour"}, {"nothing": 1}, "sometimes", {"all": []}, {"question": "colour", "in": []}],
+)
+def test_malformed_conditions_are_refused(raw: object) -> None:
+    with pytest.raises(ValueError, match="validation error"):
+        cond(raw)

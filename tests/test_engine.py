@@ -1,0 +1,205 @@
+"""The engine on the tiny test pack: three-valued logic, questions not asked, merging, the score."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audit.answers import Answers
+from audit.assessment import Assessment, Flow
+from audit.conditions import NOT_ASKED, UNKNOWN
+from audit.engine import band_of, effective_answers, evaluate, exposure
+from audit.pack import Pack, load_pack
+
+
+def run(pack: Pack, **values: str) -> Assessment:
+    return evaluate(pack, Answers(pack=pack.meta.id, values=values))
+
+
+def flows_of(a: Assessment) -> dict[tuple[str, str], Flow]:
+    return {(f.data, f.recipient): f for f in a.flows}
+
+
+def expected_score(pack: Pack, flows: dict[tuple[str, str], float]) -> int:
+    """The README's formula, worked out independently from the pack's vocabulary."""
+    top = max(pack.vocabulary.certainty_weights.values())
+    every_pair = {(d, r) for rule in pack.rules for f in rule.flows for d in f.data for r in f.to}
+
+    def weight(pair: tuple[str, str]) -> float:
+        return pack.data_by_id[pair[0]].sensitivity * pack.recipient_by_id[pair[1]].reach
+
+    raw = sum(weight(p) * w for p, w in flows.items())
+    return round(100 * raw / sum(weight(p) * top for p in every_pair))
+
+
+def test_a_known_answer_fires_its_rule_with_the_rule_certainty(mini_pack: Pack) -> None:
+    a = run(mini_pack, platform="android", linked="yes", share="never", last_seen="everyone")
+    flows = flows_of(a)
+    assert set(flows) == {
+        ("phone_number", "whatsapp"),
+        ("status_content", "meta_companies"),
+        ("presence", "anyone_with_number"),
+    }
+    assert flows[("status_content", "meta_companies")].certainty == "documented"
+    assert flows[("status_content", "meta_companies")].rules == ("F2",)
+
+
+def test_flows_are_merged_per_pair_with_all_purposes_rules_and_the_best_certainty(mini_pack: Pack) -> None:
+    a = run(mini_pack, platform="android", linked="yes", share="always", last_seen="nobody")
+    flows = flows_of(a)
+    merged = flows[("status_content", "meta_companies")]
+    assert merged.rules == ("F2", "F3")  # F2 documented, F3 reported: one flow, both rules
+    assert merged.certainty == "documented"
+    assert merged.purposes == ("ads",)
+    assert flows[("presence", "meta_companies")].certainty == "reported"
+    assert len(a.flows) == len(flows), "each (data, recipient) pair appears once"
+    weights = mini_pack.vocabulary.certainty_weights
+    assert a.score.value == expected_score(
+        mini_pack,
+        {
+            ("phone_number", "whatsapp"): weights["documented"],
+            ("status_content", "meta_companies"): weights["documented"],
+            ("presence", "meta_companies"): weights["reported"],
+        },
+    )
+
+
+def test_unknown_makes_rules_possible_and_lists_the_question(mini_pack: Pack) -> None:
+    a = run(mini_pack, platform="iphone", linked=UNKNOWN, share="always", last_seen="nobody")
+    flows = flows_of(a)
+    assert flows[("status_content", "meta_companies")].certainty == "possible"
+    assert flows[("presence", "meta_companies")].certainty == "possible"  # F3 needs F2, which is possible
+    assert [u.question for u in a.unknowns] == ["linked"]
+    # The iPhone path, with the reported-path caveat.
+    assert a.unknowns[0].how_to_check == "Settings > Link (menu names vary by version)"
+    finding = next(f for f in a.findings if f.id == "linked_and_sharing")
+    assert finding.certainty == "possible"
+    assert finding.triggered_by == {"linked": UNKNOWN, "share": "always"}
+
+
+def test_possible_weighs_as_much_as_documented(mini_pack: Pack) -> None:
+    known = run(mini_pack, platform="android", linked="yes", share="never", last_seen="nobody")
+    unsure = run(mini_pack, platform="android", linked=UNKNOWN, share="never", last_seen="nobody")
+    assert flows_of(unsure).keys() == flows_of(known).keys()
+    assert unsure.score.value == known.score.value
+
+
+def test_a_question_whose_when_is_false_is_not_asked_and_ignored(mini_pack: Pack) -> None:
+    # share is asked only when linked is yes or unknown; its stale answer must not count.
+    a = run(mini_pack, platform="android", linked="no", share="always", last_seen="nobody")
+    assert a.not_asked == ("share",)
+    assert "share" not in a.answers
+    assert ("status_content", "meta_companies") not in flows_of(a)
+    assert "share" not in [u.question for u in a.unknowns]
+    assert effective_answers(mini_pack, {"linked": "no", "share": "always"})["share"] == NOT_ASKED
+
+
+def test_everything_unknown(mini_pack: Pack) -> None:
+    a = run(mini_pack)
+    assert a.platform == UNKNOWN
+    assert {u.question for u in a.unknowns} == {"platform", "linked", "share", "last_seen"}
+    assert {f.certainty for f in a.flows if f.rules != ("F1",)} == {"possible"}
+    assert flows_of(a)[("phone_number", "whatsapp")].certainty == "documented"  # F1 is unconditional
+    # Unknown platform: both paths, labelled.
+    how = next(u.how_to_check for u in a.unknowns if u.question == "share")
+    assert how == "Android: Status > Privacy; iPhone: Updates > Privacy"
+
+
+def test_findings_carry_sources_fix_and_flows(mini_pack: Pack) -> None:
+    a = run(mini_pack, platform="iphone", linked="yes", share="always", last_seen="everyone")
+    by_id = {f.id: f for f in a.findings}
+    assert [f.id for f in a.findings] == ["linked_and_sharing", "public_last_seen"]  # high before low
+    f = by_id["linked_and_sharing"]
+    assert f.triggered_by == {"linked": "yes", "share": "always"}
+    assert [s.id for s in f.sources] == ["S2"]
+    assert f.sources[0].url == "https://example.org/news"
+    assert {(p.data, p.recipient) for p in f.flows} == {
+        ("status_content", "meta_companies"),
+        ("presence", "meta_companies"),
+    }
+    assert f.fix is not None
+    assert f.fix.steps == ("Open the Settings tab", "Tap Link", "Tap Remove")  # the iPhone steps
+    assert f.fix.how.splitlines()[0] == "1. Open the Settings tab"
+    assert by_id["public_last_seen"].fix is None
+
+
+def test_protections_are_stated_whatever_the_answers(mini_pack: Pack) -> None:
+    for values in ({}, {"linked": "yes", "share": "always"}):
+        assert [p.id for p in evaluate(mini_pack, Answers(pack="mini", values=values)).protections] == [
+            "e2ee_messages"
+        ]
+
+
+def test_evaluation_is_deterministic(mini_pack: Pack) -> None:
+    values = {"platform": "android", "linked": UNKNOWN, "share": "always"}
+    first = evaluate(mini_pack, Answers(pack="mini", values=values))
+    assert evaluate(mini_pack, Answers(pack="mini", values=dict(reversed(values.items())))) == first
+    assert (
+        first.model_dump_json() == evaluate(mini_pack, Answers(pack="mini", values=values)).model_dump_json()
+    )
+
+
+def test_exposure_matches_the_full_evaluation(mini_pack: Pack) -> None:
+    values = {"platform": "android", "linked": "yes", "share": "always", "last_seen": UNKNOWN}
+    a = evaluate(mini_pack, Answers(pack="mini", values=values))
+    e = exposure(mini_pack, values)
+    assert e.score == a.score.value
+    assert e.pairs == {(f.data, f.recipient) for f in a.flows}
+
+
+def test_recommendations_on_the_mini_pack(mini_pack: Pack) -> None:
+    a = run(mini_pack, platform="android", linked="yes", share="always", last_seen="everyone")
+    recs = {r.question: r for r in a.recommendations}
+    assert "platform" not in recs  # a fact about the person
+    assert recs["linked"].to == "no"
+    assert (
+        recs["linked"].score_after
+        == run(mini_pack, platform="android", linked="no", last_seen="everyone").score.value
+    )
+    assert {(p.data, p.recipient) for p in recs["linked"].removes} == {
+        ("status_content", "meta_companies"),
+        ("presence", "meta_companies"),
+    }
+    assert (recs["share"].to, recs["share"].how) == ("never", "Status > Privacy: choose \u201cNever\u201d.")
+    assert recs["last_seen"].to == "nobody"
+    assert [r.score_after for r in a.recommendations] == sorted(r.score_after for r in a.recommendations)
+
+
+def test_bands_follow_the_vocabulary(mini_pack: Pack) -> None:
+    bounds = sorted(mini_pack.vocabulary.bands, key=lambda b: b.below)
+    for low, band in zip([0, *(b.below for b in bounds)], bounds, strict=False):
+        assert band_of(mini_pack, low) == band.id
+        assert band_of(mini_pack, band.below - 1) == band.id
+
+
+def test_a_question_that_only_possibly_applies_makes_its_rules_possible(mini_pack_dir: Path) -> None:
+    # Ask `share` only when linked is yes (not when unknown): with linked unknown it may or may not
+    # be asked, so what its answer triggers is possible, not documented.
+    path = mini_pack_dir / "questions.yaml"
+    path.write_text(path.read_text().replace('in: ["yes", unknown]', 'in: ["yes"]'))
+    flows = mini_pack_dir / "flows.yaml"
+    flows.write_text(
+        flows.read_text().replace(
+            "when: {all: [{rule: F2}, {question: share, in: [always]}]}",
+            "when: {question: share, in: [always]}",
+        )
+    )
+    pack = load_pack(mini_pack_dir)
+    a = run(pack, platform="android", linked=UNKNOWN, share="always", last_seen="nobody")
+    assert flows_of(a)[("presence", "meta_companies")].certainty == "possible"
+    b = run(pack, platform="android", linked="yes", share="always", last_seen="nobody")
+    assert flows_of(b)[("presence", "meta_companies")].certainty == "reported"
+
+
+def test_a_question_may_not_depend_on_a_rule_at_evaluation(mini_pack_dir: Path) -> None:
+    # The checker refuses such a pack (tests/test_rules_check.py); the engine fails loudly too.
+    from audit.pack import read_pack
+
+    path = mini_pack_dir / "questions.yaml"
+    path.write_text(
+        path.read_text().replace('when: {question: linked, in: ["yes", unknown]}', "when: {rule: F2}")
+    )
+    pack = read_pack(mini_pack_dir).pack
+    with pytest.raises(ValueError, match="may not refer to rule 'F2'"):
+        run(pack, linked="yes")

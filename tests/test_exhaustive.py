@@ -1,0 +1,123 @@
+"""Every combination of the Meta connections section (section `meta`), `unknown` included.
+
+The whole section is 2 x 6 x 4^7 x 3^2 = 1,769,472 combinations (platform, region, then nine
+questions): too many for CI. So each run fixes platform and region (one "slice") and enumerates the
+other nine questions completely; the other sections are fixed to the settings of the careful EEA
+persona (examples/eea-nothing-linked.yaml), so that every recommendation lies inside the section.
+A question that its own `when` leaves unasked (payments outside India and Brazil, Instagram sharing
+without Accounts Center) contributes one case, not one per ignored value: its answer is ignored.
+
+CI runs one slice: iPhone, region "other" (the global policy, where the most rules apply): 23,040
+combinations in about 8 s. `WA_AUDIT_EXHAUSTIVE=all` runs all twelve slices (about 2 minutes; the
+three regions where payments are asked have 92,160 combinations each).
+
+The checks are those of tests/test_properties.py; a table of every slice's scores lets "a
+recommendation's score_after is the score of the changed answers" and "unknown never lowers the
+score" be checked by lookup instead of re-evaluation.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from audit.advice import EFFORT_RANK
+from audit.answers import Answers, read_answers
+from audit.conditions import NOT_ASKED, UNKNOWN
+from audit.engine import effective_answers, evaluate
+from tests.test_properties import FACTS, PACK
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+META = [q for q in PACK.questions if q.section == "meta"]
+FREE = [q for q in META if q.id not in ("platform", "region")]
+OTHERS = {
+    q: v
+    for q, v in read_answers(PACK, EXAMPLES / "eea-nothing-linked.yaml").values.items()
+    if PACK.question_by_id[q].section != "meta"
+}
+ORDER = {q.id: i for i, q in enumerate(PACK.questions)}
+REGIONS = (*PACK.question_by_id["region"].value_ids, UNKNOWN)
+
+Key = tuple[str, ...]
+
+if os.environ.get("WA_AUDIT_EXHAUSTIVE") == "all":
+    SLICES = [(p, r) for p in PACK.question_by_id["platform"].value_ids for r in REGIONS]
+else:
+    SLICES = [("iphone", "other")]
+
+
+def combinations(platform: str, region: str) -> Iterator[dict[str, str]]:
+    """Every answer set of the slice; a question that is not asked is left out."""
+
+    def extend(i: int, values: dict[str, str]) -> Iterator[dict[str, str]]:
+        if i == len(FREE):
+            yield values
+            return
+        q = FREE[i]
+        # A `when` reads only earlier questions, all of them already set here.
+        if effective_answers(PACK, values)[q.id] == NOT_ASKED:
+            yield from extend(i + 1, values)
+            return
+        for value in (*q.value_ids, UNKNOWN):
+            yield from extend(i + 1, {**values, q.id: value})
+
+    yield from extend(0, {**OTHERS, "platform": platform, "region": region})
+
+
+def key(values: dict[str, str]) -> Key:
+    # Unasked questions are absent, so "absent" and "unknown" share a key without colliding:
+    # whether a question is asked is decided by the earlier answers, which the key holds.
+    return tuple(values.get(q.id, UNKNOWN) for q in FREE)
+
+
+_SETTLED: dict[Key, Key] = {}
+
+
+def settled_key(values: dict[str, str]) -> Key:
+    """The key of an answer set that may hold answers to questions it no longer asks."""
+    raw = key(values)
+    if raw not in _SETTLED:
+        eff = effective_answers(PACK, values)
+        _SETTLED[raw] = tuple(UNKNOWN if eff[q.id] == NOT_ASKED else eff[q.id] for q in FREE)
+    return _SETTLED[raw]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("platform", "region"), SLICES)
+def test_every_combination_of_the_meta_section(platform: str, region: str) -> None:
+    scores: dict[Key, int] = {}
+    claims: list[tuple[Key, int, Key, str]] = []  # (key after the change, score_after, key, question)
+    raises: list[tuple[Key, int]] = []  # (key with one answer unknown, score before)
+    for values in combinations(platform, region):
+        a = evaluate(PACK, Answers(pack="whatsapp", values=values))
+        k = key(values)
+        assert k not in scores, "each combination once"
+        scores[k] = a.score.value
+        for flow in a.flows:
+            assert flow.rules
+            assert all(PACK.rule_by_id[r].sources for r in flow.rules)
+            assert (flow.data, flow.recipient) != ("phone_number", "advertisers")
+        assert all(f.sources for f in a.findings)
+        order = []
+        for r in a.recommendations:
+            assert PACK.question_by_id[r.question].section == "meta"
+            assert r.question not in FACTS
+            assert r.score_after < a.score.value
+            if r.question == "accounts_center":
+                assert r.to == "previously_linked"
+                assert r.from_ in ("linked", UNKNOWN)
+            claims.append((settled_key({**values, r.question: r.to}), r.score_after, k, r.question))
+            order.append((r.score_after, EFFORT_RANK[r.effort], ORDER[r.question]))
+        assert order == sorted(order)
+        for i in range(len(FREE)):
+            if k[i] != UNKNOWN:
+                raises.append(((*k[:i], UNKNOWN, *k[i + 1 :]), a.score.value))
+    if (platform, region) == ("iphone", "other"):
+        assert len(scores) == 23_040  # as the module says
+    for after, score_after, before, question in claims:
+        assert scores[after] == score_after, (before, question)
+    for k, before in raises:
+        assert scores[k] >= before, k

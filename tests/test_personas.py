@@ -1,0 +1,118 @@
+"""Three hand-written people, their flows, and the order of their scores."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit.answers import Answers
+from audit.assessment import Assessment
+from audit.conditions import UNKNOWN
+from audit.engine import evaluate
+from audit.pack import Pack
+
+# Someone in the EU who linked nothing and shares nothing with Facebook or Instagram.
+EEA_NOTHING_LINKED = {
+    "platform": "android",
+    "region": "eea",
+    "accounts_center": "never_linked",
+    "status_to_facebook": "never",
+    "optout_2016": "joined_later",
+    "updates_tab": "never",
+    "ad_chats": "no",
+    "business_chats": "no",
+    "meta_ai": "never",
+    "chat_backup": "on_e2ee",
+    "contacts_permission": "denied",
+    "last_seen": "contacts",
+    "profile_photo": "contacts",
+    "about": "contacts",
+    "groups_add": "contacts",
+    "status_audience": "contacts",
+    "read_receipts": "on",
+    "silence_unknown_callers": "on",
+    "protect_ip_calls": "on",
+    "username": "set",
+    "two_step": "on",
+}
+# Someone outside Europe with WhatsApp in Accounts Center, sharing every Status to Facebook.
+ELSEWHERE_LINKED = {
+    **EEA_NOTHING_LINKED,
+    "platform": "iphone",
+    "region": "other",
+    "accounts_center": "linked",
+    "status_to_facebook": "always",
+    "status_to_instagram": "never",
+    "optout_2016": "opted_out",
+    "icloud_device_backup": "off",
+}
+
+
+def run(pack: Pack, values: dict[str, str]) -> Assessment:
+    return evaluate(pack, Answers(pack="whatsapp", values=values))
+
+
+def pairs(a: Assessment) -> set[tuple[str, str]]:
+    return {(f.data, f.recipient) for f in a.flows}
+
+
+def test_eea_nothing_linked(bundled_pack: Pack) -> None:
+    a = run(bundled_pack, EEA_NOTHING_LINKED)
+    assert pairs(a) == {
+        ("phone_number", "whatsapp"),
+        ("phone_number", "meta_processor"),
+        ("device_info", "meta_processor"),
+        ("usage_data", "meta_processor"),
+    }
+    assert all(f.certainty == "documented" for f in a.flows)
+    assert not any(f.recipient == "meta_companies" for f in a.flows)
+    assert a.unknowns == ()
+    assert a.recommendations == ()  # nothing left to change that lowers the score
+    assert a.score.band == "low"
+
+
+def test_elsewhere_linked_and_sharing_status(bundled_pack: Pack) -> None:
+    a = run(bundled_pack, ELSEWHERE_LINKED)
+    flows = {(f.data, f.recipient): f for f in a.flows}
+    assert ("status_content", "facebook_audience") in flows
+    assert flows[("cross_app_profile", "meta_companies")].rules == ("F3",)
+    assert {"F1", "F3", "F6"} <= set(flows[("device_info", "meta_companies")].rules)
+    assert "ads" in flows[("status_content", "meta_companies")].purposes
+    assert ("phone_number", "meta_companies") in flows  # the global policy (F1)
+    assert not any(r == "meta_processor" for _, r in flows)
+    assert all(f.certainty == "documented" for f in a.flows)
+    findings = {f.id for f in a.findings}
+    assert {"accounts_center_linked", "optout_2016_overridden", "status_to_facebook"} <= findings
+    assert ("status_to_facebook", "never") in {(r.question, r.to) for r in a.recommendations}
+    # Leaving Accounts Center is always offered, as the finding's fix: outside Europe it need not
+    # lower the score (what was combined stays combined, F4; F1 already sends device and usage data).
+    fix = next(f.fix for f in a.findings if f.id == "accounts_center_linked")
+    assert fix is not None
+    assert (fix.question, fix.to) == ("accounts_center", "previously_linked")
+
+
+def test_all_unknown(bundled_pack: Pack) -> None:
+    a = run(bundled_pack, {})
+    asked = [q.id for q in bundled_pack.questions]
+    assert [u.question for u in a.unknowns] == asked  # every question is to be checked
+    assert a.platform == UNKNOWN
+    # Every rule that depends on an answer is possible; both regional rules are possible at once.
+    for f in a.flows:
+        assert f.certainty == ("documented" if f.rules == ("F20",) else "possible"), f
+    flows = pairs(a)
+    assert {("phone_number", "meta_companies"), ("phone_number", "meta_processor")} <= flows
+    every_pair = {(d, r) for rule in bundled_pack.rules for s in rule.flows for d in s.data for r in s.to}
+    assert flows == every_pair  # not knowing anything means everything may flow
+    assert a.score.value == 100
+
+
+def test_scores_are_ordered(bundled_pack: Pack) -> None:
+    eea = run(bundled_pack, EEA_NOTHING_LINKED).score.value
+    elsewhere = run(bundled_pack, ELSEWHERE_LINKED).score.value
+    unknown = run(bundled_pack, {}).score.value
+    assert eea < elsewhere <= unknown
+
+
+@pytest.mark.parametrize("question", ["region", "accounts_center", "status_to_facebook"])
+def test_not_knowing_one_answer_scores_at_least_the_answer(bundled_pack: Pack, question: str) -> None:
+    known = run(bundled_pack, ELSEWHERE_LINKED).score.value
+    assert run(bundled_pack, {**ELSEWHERE_LINKED, question: UNKNOWN}).score.value >= known

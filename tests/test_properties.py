@@ -1,0 +1,109 @@
+"""Properties of the engine over random answer sets, against the bundled WhatsApp pack (hypothesis)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from audit.advice import EFFORT_RANK
+from audit.answers import Answers
+from audit.assessment import Assessment
+from audit.conditions import UNKNOWN
+from audit.engine import evaluate, exposure
+from audit.pack import Pack, load_pack
+from audit.resources import default_pack_dir
+
+PACK = load_pack(default_pack_dir())
+FACTS = ("platform", "region", "optout_2016")
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _answer(q_values: tuple[str, ...], allow_unknown: bool) -> st.SearchStrategy[str | None]:
+    options = [*q_values, *([UNKNOWN] if allow_unknown else [])]
+    return st.one_of(st.none(), st.sampled_from(options))  # None: left out (counts as unknown)
+
+
+ANSWERS = st.fixed_dictionaries({q.id: _answer(q.value_ids, q.allow_unknown) for q in PACK.questions}).map(
+    lambda d: {k: v for k, v in d.items() if v is not None}
+)
+
+
+def run(values: Mapping[str, str]) -> Assessment:
+    return evaluate(PACK, Answers(pack="whatsapp", values=dict(values)))
+
+
+def check_invariants(pack: Pack, values: Mapping[str, str], a: Assessment) -> None:
+    """What must hold for every answer set; shared with tests/test_exhaustive.py."""
+    rules = pack.rule_by_id
+    for flow in a.flows:
+        assert flow.rules, f"{flow} cites no rule"
+        for rid in flow.rules:
+            assert rid in rules
+            assert rules[rid].sources, f"rule {rid} cites no source"
+            assert all(c.id in pack.source_by_id for c in rules[rid].sources)
+        assert (flow.data, flow.recipient) != ("phone_number", "advertisers")
+        assert flow.purposes
+    assert len({(f.data, f.recipient) for f in a.flows}) == len(a.flows)
+    for finding in a.findings:
+        assert finding.sources
+        assert all(s.url.startswith("https://") for s in finding.sources)
+        assert "not_asked" not in finding.triggered_by.values()
+    for p in a.protections:
+        assert p.sources
+    # Recommendations: each lowers the score, says what the score becomes, comes best first.
+    order = {q.id: i for i, q in enumerate(pack.questions)}
+    keys = []
+    for r in a.recommendations:
+        assert r.question not in FACTS
+        assert r.score_after < a.score.value
+        assert r.score_removed == a.score.value - r.score_after
+        assert r.score_after == exposure(pack, {**values, r.question: r.to}).score
+        if r.question == "accounts_center":
+            assert (r.from_, r.to) in {("linked", "previously_linked"), (UNKNOWN, "previously_linked")}
+        keys.append((r.score_after, EFFORT_RANK[r.effort], order[r.question]))
+    assert keys == sorted(keys)
+    assert len({r.question for r in a.recommendations}) == len(a.recommendations)
+    assert 0 <= a.score.value <= 100
+
+
+@SETTINGS
+@given(ANSWERS)
+def test_invariants_hold_for_any_answers(values: dict[str, str]) -> None:
+    check_invariants(PACK, values, run(values))
+
+
+@SETTINGS
+@given(ANSWERS)
+def test_evaluation_is_deterministic(values: dict[str, str]) -> None:
+    first = run(values)
+    assert run(dict(reversed(list(values.items())))) == first
+    assert run(values).model_dump_json() == first.model_dump_json()
+
+
+@SETTINGS
+@given(ANSWERS)
+def test_replacing_any_answer_by_unknown_never_lowers_the_score(values: dict[str, str]) -> None:
+    score = exposure(PACK, values).score
+    for question in values:
+        for unsure in ({**values, question: UNKNOWN}, {k: v for k, v in values.items() if k != question}):
+            assert exposure(PACK, unsure).score >= score, (question, values)
+
+
+@SETTINGS
+@given(ANSWERS, st.data())
+def test_unknown_never_removes_a_flow(values: dict[str, str], data: st.DataObject) -> None:
+    question = data.draw(st.sampled_from(sorted(values) or ["region"]))
+    before = {(f.data, f.recipient) for f in run(values).flows}
+    after = {(f.data, f.recipient) for f in run({**values, question: UNKNOWN}).flows}
+    assert before <= after
+
+
+@SETTINGS
+@given(ANSWERS)
+def test_exposure_agrees_with_the_full_evaluation(values: dict[str, str]) -> None:
+    a = run(values)
+    e = exposure(PACK, values)
+    assert e.score == a.score.value
+    assert e.pairs == {(f.data, f.recipient) for f in a.flows}

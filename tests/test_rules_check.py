@@ -1,0 +1,322 @@
+"""`wa-audit rules check` on broken copies of the mini pack, and `wa-audit rules show`.
+
+Each broken pack is the mini pack with one edit; the check must print `file:line: message` for it
+and exit 2. Lines are found in the edited text (the line holding `marker`), not written down.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from audit.cli import main
+from audit.pack import load_pack
+from audit.render import model_guide
+from audit.resources import default_pack_dir
+from tests.conftest import ROOT
+
+F2_WHEN = 'when: {question: linked, in: ["yes"]}'
+F3_WHEN = "when: {all: [{rule: F2}, {question: share, in: [always]}]}"
+F4_WHEN = "when: {question: last_seen, in: [everyone]}"
+SHARE_WHEN = 'when: {question: linked, in: ["yes", unknown]}'
+
+# (file, old text, new text, (marker, which occurrence), expected message)
+BROKEN = [
+    pytest.param(
+        (
+            "flows.yaml",
+            F2_WHEN,
+            'when: {question: lnked, in: ["yes"]}',
+            ("lnked", 1),
+            "unknown question 'lnked' (did you mean 'linked'?)",
+        ),
+        id="unknown-question",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            F4_WHEN,
+            "when: {question: last_seen, in: [everyon]}",
+            ("everyon]", 1),
+            "unknown value of 'last_seen' 'everyon' (did you mean 'everyone'?)",
+        ),
+        id="unknown-value",
+    ),
+    pytest.param(
+        (
+            "findings.yaml",
+            "when: {rule: F3}",
+            "when: {rule: F33}",
+            ("F33", 1),
+            "unknown rule 'F33' (did you mean 'F3'?)",
+        ),
+        id="unknown-rule",
+    ),
+    pytest.param(
+        (
+            "findings.yaml",
+            "sources: [{id: S2}]",
+            "sources: [{id: S9}]",
+            ("S9", 1),
+            "unknown source 'S9'",
+        ),
+        id="unknown-source",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            '    sources: [{id: S1, quote: "We collect your number."}]\n',
+            "",
+            ("id: F1", 1),
+            "rules.0.sources: required field is missing; add it",
+        ),
+        id="missing-sources",
+    ),
+    pytest.param(
+        (
+            "sources.yaml",
+            "    kind: press\n",
+            "    kind: press\n  - {id: S3, title: Unused, publisher: X, url: 'https://x.org',"
+            " date: 2020-01-01, kind: press}\n",
+            ("id: S3", 1),
+            "source 'S3' is never cited; cite it or remove it",
+        ),
+        id="source-never-cited",
+    ),
+    pytest.param(
+        ("flows.yaml", "  - id: F4", "  - id: F3", ("id: F3", 2), "duplicate rule id 'F3'"), id="duplicate-id"
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            "title: The service has your number",
+            "title: [The service has your number",
+            ("certainty: documented", 1),  # the parser notices on the next line
+            "not valid YAML (did not find expected ',' or ']'); fix the syntax",
+        ),
+        id="yaml-error",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            "to: [whatsapp], purposes",
+            "to: [whatsapp, advertisers], purposes",
+            ("advertisers", 1),
+            "no flow may send phone_number to advertisers (the model's promise S8, S9, S17)",
+        ),
+        id="phone-number-to-advertisers",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            F2_WHEN,
+            "when: {rule: F3}",
+            ("when: {rule: F3}", 1),
+            "rule conditions refer to each other in a loop: F2 -> F3 -> F2",
+        ),
+        id="reference-loop",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            SHARE_WHEN,
+            "when: {rule: F2}",
+            ("when: {rule: F2}", 1),
+            "a question's 'when' may only test earlier questions, not rule 'F2'",
+        ),
+        id="question-depends-on-rule",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            SHARE_WHEN,
+            "when: {question: last_seen, in: [everyone]}",
+            ("when: {question: last_seen", 1),
+            "'when' may only test questions asked earlier, not 'last_seen'",
+        ),
+        id="question-depends-on-later-question",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            F3_WHEN,
+            'when: {all: [{question: linked, in: ["no"]}, {question: share, in: [always]}]}',
+            ('in: ["no"]', 1),
+            "rule 'F3' can never apply: it needs an answer to 'share', which is only asked when linked is "
+            "yes or unknown, and its own condition rules that out",
+        ),
+        id="impossible-to-ask",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            F4_WHEN,
+            "when: {all: [{question: last_seen, in: [everyone]}, {question: last_seen, in: [nobody]}]}",
+            ("in: [nobody]", 1),
+            "rule 'F4' can never apply: its condition (last_seen is everyone and last_seen is nobody) is "
+            "false for every answer",
+        ),
+        id="impossible-condition",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            F4_WHEN,
+            'when: {all: [{question: linked, in: ["no"]}, {not: {question: share, in: [always]}}]}',
+            ("not: {question: share", 1),
+            "rule 'F4' tests 'share', but 'share' is never asked when it applies (only when linked is yes "
+            "or unknown); fix the condition",
+        ),
+        id="depends-on-a-question-it-keeps-from-being-asked",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            SHARE_WHEN,
+            'when: {all: [{question: linked, in: ["yes"]}, {question: linked, in: ["no"]}]}',
+            ('in: ["no"]', 1),
+            "question 'share' can never be asked: its 'when' (linked is yes and linked is no) is true for "
+            "no answer",
+        ),
+        id="question-never-asked",
+    ),
+    pytest.param(
+        (
+            "vocabulary.yaml",
+            "possible: 1.0",
+            "possible: 0.5",
+            ("possible: 0.5", 1),
+            "'possible' must weigh at least as much as 'documented' and 'reported', so that an "
+            "'I don't know' never scores lower than a real answer",
+        ),
+        id="unknown-would-look-safe",
+    ),
+]
+
+
+def line_of(text: str, marker: str, occurrence: int) -> int:
+    hits = [i for i, line in enumerate(text.splitlines(), 1) if marker in line]
+    return hits[occurrence - 1]
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_broken_pack_is_reported_at_its_line(
+    mini_pack_dir: Path,
+    home: Path,
+    capsys: pytest.CaptureFixture[str],
+    case: tuple[str, str, str, tuple[str, int], str],
+) -> None:
+    file, old, new, marker, message = case
+    path = mini_pack_dir / file
+    text = path.read_text()
+    assert old in text, "the mini pack changed: update this test"
+    text = text.replace(old, new, 1)
+    path.write_text(text)
+    code = main(["rules", "check", str(mini_pack_dir)])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert f"{path}:{line_of(text, *marker)}: {message}" in err, "\n".join(err)
+    assert err[-1].startswith("wa-audit: ")
+    assert err[-1].endswith(f"problem(s) in {mini_pack_dir}")
+
+
+def test_the_bundled_pack_passes(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "check"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"{default_pack_dir()}: ok")
+    assert not [line for line in captured.err.splitlines() if ": warning: " not in line]
+
+
+def test_warnings_do_not_fail_the_check(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mini = ROOT / "tests" / "data" / "packs" / "mini"
+    assert main(["rules", "check", str(mini)]) == 0
+    captured = capsys.readouterr()
+    # Nothing tests the mini pack's platform question: its answer changes nothing.
+    assert f"{mini}/questions.yaml:2: warning: question 'platform' is tested by no rule" in captured.err
+    assert captured.out == f"{mini}: ok (1 warning(s))\n"
+    load_pack(mini)  # warnings never refuse a pack
+
+
+def test_a_pack_with_an_error_is_refused_at_load(mini_pack_dir: Path) -> None:
+    path = mini_pack_dir / "flows.yaml"
+    path.write_text(path.read_text().replace("to: [whatsapp], purposes", "to: [advertisers], purposes"))
+    from audit.errors import PackError
+
+    with pytest.raises(PackError, match="no flow may send phone_number to advertisers"):
+        load_pack(mini_pack_dir)
+
+
+# --- rules show ------------------------------------------------------------------------------
+def test_show_markdown_reads_the_model_per_recipient(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mini = ROOT / "tests" / "data" / "packs" / "mini"
+    assert main(["--rules", str(mini), "rules", "show", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    # Recipients in vocabulary order, each with what it gets.
+    headings = re.findall(r"^## (.+)$", out, flags=re.MULTILINE)
+    assert headings == [
+        "WhatsApp",
+        "Meta companies",
+        "Advertisers",
+        "Anyone with your number",
+        "What stays protected",
+    ]
+    meta = out.split("## Meta companies")[1].split("## Advertisers")[0]
+    assert "- **Status updates** (F2: Linking shares status with Meta)" in meta
+    assert "  - if: Is it linked? = Yes" in meta
+    f2 = "rule F2 applies (\u201cLinking shares status with Meta\u201d)"
+    assert f"  - if: {f2} and Do you share status? = Always" in meta
+    assert "  - certainty: reported (regulators or the press say so; no official text found)" in meta
+    assert "    - S2: A news story, Example press, 2025-06-16, <https://example.org/news>" in meta
+    assert "Nothing goes here in this model." in out.split("## Advertisers")[1].split("##")[0]
+    assert "      - \u201cWe collect your number.\u201d" in out
+    assert "- **Messages are end-to-end encrypted**" in out.split("## What stays protected")[1]
+
+
+def test_show_escapes_untrusted_pack_text(mini_pack_dir: Path) -> None:
+    path = mini_pack_dir / "flows.yaml"
+    path.write_text(
+        path.read_text().replace("title: Everyone sees your last seen", "title: '*All* <b>see</b> [it](x)'")
+    )
+    out = model_guide.markdown(load_pack(mini_pack_dir))
+    assert r"\*All\* \<b\>see\</b\> \[it\](x)" in out
+    assert "<b>" not in out
+
+
+def test_show_in_the_terminal_is_plain_when_piped(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b[" not in out
+    assert all(line == line.rstrip() for line in out.splitlines())
+    pack = load_pack(default_pack_dir())
+    positions = [out.index(r.label) for r in pack.vocabulary.recipients]
+    assert positions == sorted(positions)
+    for rule in pack.rules:
+        assert f"{rule.id}: " in out
+    for cited in (*pack.rules, *pack.protections):  # findings are the report's, not the guide's
+        for c in cited.sources:
+            assert pack.source_by_id[c.id].url in out
+    assert "Advertisers" in out
+    assert out.index("What stays protected") > positions[-1]
+
+
+def test_multi_valued_conditions_are_quoted(home: Path) -> None:
+    pack = load_pack(default_pack_dir())
+    f1 = pack.rule_by_id["F1"]
+    words = model_guide.condition_words(pack, f1.when)
+    assert words.startswith(pack.question_by_id["region"].prompt + " = one of \u201c")
+
+
+def test_markdown_needs_no_rich() -> None:
+    code = (
+        "import sys; from audit.render import model_guide; from audit.pack import load_pack; "
+        "from audit.resources import default_pack_dir; model_guide.markdown(load_pack(default_pack_dir())); "
+        "print('rich' in sys.modules, 'jinja2' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == "False False"
