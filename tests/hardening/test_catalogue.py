@@ -581,6 +581,14 @@ def _(e: Env) -> tuple[list[str], str]:
     return on(p, e.mini_report())
 
 
+@case("pack-impossible-condition-contradiction", ":10:", "can never apply", "fix the rule pack")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.pack / "flows.yaml"
+    never = 'when: {all: [{question: linked, in: ["yes"]}, {question: linked, in: ["no"]}]}'
+    p.write_text(p.read_text().replace('when: {question: linked, in: ["yes"]}', never, 1))
+    return on(p, e.mini_report())
+
+
 @case("pack-impossible-condition-not-a-condition", "condition")
 def _(e: Env) -> tuple[list[str], str]:
     p = e.pack / "flows.yaml"
@@ -952,3 +960,28 @@ def test_a_bad_draft_is_ignored_with_one_line_and_kept(
     assert len(lines) == 1, err
     assert lines[0].startswith(f"wa-audit: ignoring the unfinished interview in {path}"), err
     assert "Traceback" not in err
+
+
+# --- a damaged history -----------------------------------------------------------------------
+# Not an input mistake but damage (a crash, a bad disk, a stray edit): wa-audit keeps every byte
+# under a new name, says so in one line, and carries on with a fresh history.
+@pytest.mark.parametrize(
+    "garbage",
+    [b"not a database\n", b"SQLite format 3\x00" + bytes(range(256)) * 8],
+    ids=["text", "torn-header"],
+)
+def test_a_damaged_history_is_kept_aside_byte_for_byte(
+    garbage: bytes, env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = env.home / "history.sqlite3"
+    for side in ("-wal", "-shm"):
+        Path(f"{db}{side}").unlink(missing_ok=True)
+    db.write_bytes(garbage)
+    result = run_cli(capsys, ["--home", str(env.home), "set", "two_step=off", "--format", "json"])
+    assert result.code in (0, 1), result.err
+    notices = [line for line in result.err.splitlines() if "damaged" in line]
+    assert len(notices) == 1, result.err
+    assert notices[0].startswith(f"wa-audit: {db}")
+    kept = [p for p in env.home.iterdir() if p.name.startswith("history.sqlite3.damaged-")]
+    assert [p.read_bytes() for p in kept] == [garbage]
+    assert "Traceback" not in result.err
