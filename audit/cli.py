@@ -185,8 +185,19 @@ def _format_for(args: argparse.Namespace) -> str:
 
 def _write(text: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader left (`| head`): not a failure. Point stdout at /dev/null so Python's
+            # exit-time flush stays quiet; the command's own exit code stands.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError as e:
+            from audit.errors import OutputError
+
+            raise OutputError(
+                f"standard output: cannot write the report ({e.strerror}); use -o FILE"
+            ) from e
         return
     from audit.fsutil import atomic_write
 

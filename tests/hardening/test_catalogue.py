@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ from typing import Any
 import pytest
 
 from audit.yamlio import MAX_BYTES
+from tests.conftest import EXAMPLES, ROOT
 from tests.hardening.support import (
     MINI_ANSWERS,
     MINI_PACK,
@@ -985,3 +988,43 @@ def test_a_damaged_history_is_kept_aside_byte_for_byte(
     kept = [p for p in env.home.iterdir() if p.name.startswith("history.sqlite3.damaged-")]
     assert [p.read_bytes() for p in kept] == [garbage]
     assert "Traceback" not in result.err
+
+
+# --- standard output -------------------------------------------------------------------------
+def _cli_process(home: Path, stdout: Any) -> subprocess.CompletedProcess[str]:
+    example = str(EXAMPLES / "linked-everything.yaml")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "audit", "--home", str(home), "report", "--answers", example],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_on_stdout_is_one_line(tmp_path: Path) -> None:
+    with open("/dev/full", "w") as full:
+        result = _cli_process(tmp_path / "home", full)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        "wa-audit: standard output: cannot write the report (No space left on device); use -o FILE"
+    ]
+
+
+def test_a_reader_that_leaves_early_is_not_an_error(tmp_path: Path) -> None:
+    # `wa-audit report | head -1`: the pipe closes before the report is written.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = _cli_process(tmp_path / "home", write_end)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""

@@ -50,7 +50,10 @@ def test_two_processes_recording_at_once_lose_nothing(
         1,
     )
     capsys.readouterr()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     workers = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER, str(home), value, str(RUNS)],

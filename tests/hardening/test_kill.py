@@ -58,7 +58,10 @@ def test_sigkill_never_leaves_a_partial_file(tmp_path: Path) -> None:
     new_src.write_bytes(NEW)
     atomic_write(target, OLD)
     rng = random.Random(20261129)  # noqa: S311 - kill timings, not secrets
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     seen = {OLD: 0, NEW: 0}
     interrupted = 0
     known: set[Path] = set()

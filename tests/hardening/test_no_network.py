@@ -47,7 +47,12 @@ EXAMPLE = str(EXAMPLES / "linked-everything.yaml")
 
 
 def hooked(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "WA_AUDIT_HOME": str(home), "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "WA_AUDIT_HOME": str(home),
+        "NO_COLOR": "1",
+    }
     return subprocess.run(
         [sys.executable, "-c", HOOKED, *args],
         capture_output=True,
