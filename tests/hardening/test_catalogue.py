@@ -1028,3 +1028,25 @@ def test_a_reader_that_leaves_early_is_not_an_error(tmp_path: Path) -> None:
         os.close(write_end)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+# --- controls: the same world, good inputs -----------------------------------------------------
+# Without these, a broken fixture could make every case above exit 2 for the wrong reason.
+@pytest.mark.parametrize(
+    "content",
+    [
+        GOOD.encode(),
+        b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode(),  # Windows Notepad: BOM and CRLF
+        (HEAD + "answers:\n  region: 'eea'   # quoted, with a comment\n").encode(),
+    ],
+    ids=["plain", "bom-crlf", "quoted-commented"],
+)
+def test_good_inputs_in_the_same_world_work(
+    env: Env, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    answers = env.write("answers-in.yaml", content)
+    result = run_cli(capsys, ["--home", str(env.home), *env.report(answers)])
+    assert result.code == 0, result.err
+    assert '"schema_version": 1' in result.out
+    mini = run_cli(capsys, ["--home", str(env.home), *env.mini_report()])
+    assert mini.code == 0, mini.err

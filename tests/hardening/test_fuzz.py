@@ -20,21 +20,23 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from audit.pack import Pack
+from audit.pack import Pack, load_pack
+from audit.resources import default_pack_dir
 from audit.yamlio import load_yaml
+from tests.conftest import EXAMPLES
 from tests.hardening.support import MINI_ANSWERS, MINI_PACK, Result, run_cli
 
-EXAMPLES = int(os.environ.get("WA_AUDIT_FUZZ_EXAMPLES", "300"))
+FUZZ_EXAMPLES = int(os.environ.get("WA_AUDIT_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(
-    max_examples=EXAMPLES,
+    max_examples=FUZZ_EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 # --set values mostly produce full reports (slow, and one code path): a third as many.
-FUZZ_SET = settings(FUZZ, max_examples=max(1, EXAMPLES // 3))
+FUZZ_SET = settings(FUZZ, max_examples=max(1, FUZZ_EXAMPLES // 3))
 
 
 def assert_clean_ending(result: Result, *, report_expected: bool = True) -> None:
@@ -43,6 +45,7 @@ def assert_clean_ending(result: Result, *, report_expected: bool = True) -> None
     assert "Traceback" not in result.err
     assert "internal error" not in result.err, result.err
     assert result.code in (0, 1, 2), result
+    event(f"exit {result.code}")  # --hypothesis-show-statistics: how often each ending was reached
     if result.code == 2:
         lines = result.err.splitlines()
         assert len(lines) == 1, result.err
@@ -82,11 +85,27 @@ SCALARS = (
 )
 
 
-def answers_documents(questions: list[str], values: list[str]) -> st.SearchStrategy[Any]:
+def valid_documents(pack: Pack) -> st.SearchStrategy[dict[str, Any]]:
+    """Answers files the pack accepts: real questions, each with one of its own values."""
+    answers = st.fixed_dictionaries(
+        {},
+        optional={
+            q.id: st.sampled_from([*q.value_ids, *(["unknown"] if q.allow_unknown else [])])
+            for q in pack.questions
+        },
+    )
+    return st.fixed_dictionaries(
+        {"schema_version": st.just(1), "pack": st.just(pack.meta.id), "answers": answers}
+    )
+
+
+def answers_documents(pack: Pack) -> st.SearchStrategy[Any]:
+    """Valid documents, valid ones with one thing broken, and mappings of anything."""
+    questions, values = pack_words(pack)
     answer_value = st.sampled_from(values) | SCALARS | st.lists(st.sampled_from(values), max_size=3)
     answers = st.dictionaries(st.sampled_from(questions) | st.text(max_size=12), answer_value, max_size=12)
     wrong = SCALARS | st.lists(SCALARS, max_size=3)
-    return st.fixed_dictionaries(
+    anything = st.fixed_dictionaries(
         {},
         optional={
             "schema_version": st.sampled_from([1, 1, 1, 2, 0, "1"]) | wrong,
@@ -98,10 +117,20 @@ def answers_documents(questions: list[str], values: list[str]) -> st.SearchStrat
         },
     ) | st.lists(SCALARS, max_size=3)
 
+    @st.composite
+    def one_thing_broken(draw: st.DrawFn) -> dict[str, Any]:
+        doc = draw(valid_documents(pack))
+        where = draw(st.sampled_from(["answers", "top"]))
+        target = doc["answers"] if where == "answers" else doc
+        key = draw(st.sampled_from([*target, "extra"]) if target else st.just("extra"))
+        target[key] = draw(answer_value | wrong)
+        return doc
+
+    return st.one_of(valid_documents(pack), one_thing_broken(), anything)
+
 
 def answers_files(pack: Pack) -> st.SearchStrategy[bytes]:
-    questions, values = pack_words(pack)
-    as_yaml = answers_documents(questions, values).map(
+    as_yaml = answers_documents(pack).map(
         lambda d: yaml.safe_dump(d, allow_unicode=True, default_flow_style=None)
     )
     return st.one_of(
@@ -112,44 +141,42 @@ def answers_files(pack: Pack) -> st.SearchStrategy[bytes]:
     )
 
 
+BUNDLED = load_pack(default_pack_dir())
+QUESTIONS, _VALUES = pack_words(BUNDLED)
+SET_WORD = st.sampled_from(QUESTIONS) | st.sampled_from(_VALUES) | st.text(max_size=10)
+SET_VALID = st.sampled_from(BUNDLED.questions).flatmap(
+    lambda q: st.sampled_from([f"{q.id}={v}" for v in (*q.value_ids, "unknown")])
+)
+SET_ITEM = SET_VALID | st.builds(
+    lambda q, sep, v: f"{q}{sep}{v}", SET_WORD, st.sampled_from(["=", "", "==", " = "]), SET_WORD
+)
+
+
 @pytest.mark.slow
+@FUZZ
+@given(content=answers_files(BUNDLED), fmt=st.sampled_from(["json", "terminal", "markdown", "html"]))
 def test_any_answers_file_ends_in_a_report_or_one_line(
-    bundled_pack: Pack, capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str], content: bytes, fmt: str
 ) -> None:
-    @FUZZ
-    @given(content=answers_files(bundled_pack), fmt=st.sampled_from(["json", "terminal", "markdown", "html"]))
-    def check(content: bytes, fmt: str) -> None:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "answers.yaml"
-            path.write_bytes(content)
-            result = run_cli(
-                capsys, ["--home", f"{tmp}/home", "report", "--answers", str(path), "--format", fmt]
-            )
-        assert_clean_ending(result)
-
-    check()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "answers.yaml"
+        path.write_bytes(content)
+        result = run_cli(capsys, ["--home", f"{tmp}/home", "report", "--answers", str(path), "--format", fmt])
+    assert_clean_ending(result)
 
 
 @pytest.mark.slow
+@FUZZ_SET
+@given(items=st.lists(SET_ITEM, min_size=1, max_size=3))
 def test_any_set_option_ends_in_a_report_or_one_line(
-    bundled_pack: Pack, capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str], items: list[str]
 ) -> None:
-    questions, _ = pack_words(bundled_pack)
-    word = st.sampled_from(questions) | st.text(max_size=10)
-    item = st.builds(lambda q, sep, v: f"{q}{sep}{v}", word, st.sampled_from(["=", "", "==", " = "]), word)
-    example = str(Path(__file__).resolve().parents[2] / "examples" / "quick-unsure.yaml")
-
-    @FUZZ_SET
-    @given(items=st.lists(item, min_size=1, max_size=3))
-    def check(items: list[str]) -> None:
-        argv = ["report", "--answers", example, "--format", "json"]
-        for i in items:
-            argv += ["--set", i]
-        with tempfile.TemporaryDirectory() as tmp:
-            result = run_cli(capsys, ["--home", f"{tmp}/home", *argv])
-        assert_clean_ending(result)
-
-    check()
+    argv = ["report", "--answers", str(EXAMPLES / "quick-unsure.yaml"), "--format", "json"]
+    for i in items:
+        argv += ["--set", i]
+    with tempfile.TemporaryDirectory() as tmp:
+        result = run_cli(capsys, ["--home", f"{tmp}/home", *argv])
+    assert_clean_ending(result)
 
 
 # --- rule packs ------------------------------------------------------------------------------
@@ -200,13 +227,33 @@ IDS = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True) | st.sampled_from(
 )
 
 
+PROSE_KEYS = frozenset(
+    {"title", "label", "detail", "risk", "prompt", "help", "how", "note", "quote", "intro"}
+)
+PROSE = st.lists(
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=12)
+    | st.sampled_from(
+        ["[bold]", "[/]", "<b>", "</td>", "{{ x }}", "{%", "*", "_", "`", "|", "#", "\\", "&amp;"]
+    ),
+    min_size=1,
+    max_size=6,
+).map("".join)
+
+
 @st.composite
 def mutated_packs(draw: st.DrawFn) -> dict[str, Any]:
     pack = dict(MINI)
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
         name = draw(st.sampled_from(sorted(pack)))
+        op = draw(st.sampled_from(["delete", "wrong_type", "random_id", "empty", "double", "text", "prose"]))
+        prose = [loc for loc in _paths(pack[name]) if loc and loc[-1] in PROSE_KEYS]
+        if op == "prose" and prose:
+            # Keeps the pack valid, so the text reaches every renderer.
+            loc = draw(st.sampled_from(prose))
+            text = draw(PROSE)
+            pack[name] = _replace(pack[name], loc, lambda _v, t=text: t)
+            continue
         loc = draw(st.sampled_from(_paths(pack[name])))
-        op = draw(st.sampled_from(["delete", "wrong_type", "random_id", "empty", "double", "text"]))
         if op == "delete" and loc:
             fn: Callable[[Any], Any] = lambda _v: DELETE  # noqa: E731 - one-line strategy glue
         elif op == "wrong_type":
@@ -234,41 +281,41 @@ def _write_pack(pack: dict[str, Any], folder: Path) -> None:
 
 
 @pytest.mark.slow
-def test_any_mutated_pack_is_reported_or_refused_clearly(capsys: pytest.CaptureFixture[str]) -> None:
-    @FUZZ
-    @given(pack=mutated_packs())
-    def check(pack: dict[str, Any]) -> None:
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp) / "pack"
-            _write_pack(pack, folder)
-            answers = Path(tmp) / "answers.yaml"
-            answers.write_text(MINI_ANSWERS)
-            home = f"{tmp}/home"
-            checked = run_cli(capsys, ["--home", home, "rules", "check", str(folder)])
-            reported = run_cli(
-                capsys,
-                [
-                    "--home",
-                    home,
-                    "--rules",
-                    str(folder),
-                    "report",
-                    "--answers",
-                    str(answers),
-                    "--format",
-                    "json",
-                ],
-            )
-        # `rules check` lists every problem, one `file:line: message` per line, then a summary.
-        assert checked.code in (0, 2), checked
-        assert "Traceback" not in checked.err
-        assert "internal error" not in checked.err
-        if checked.code == 2:
-            *problems, summary = checked.err.splitlines()
-            assert summary.startswith("wa-audit: "), checked.err
-            assert all(str(folder) in p for p in problems), checked.err
-        assert_clean_ending(reported)
-        if checked.code == 2:
-            assert reported.code == 2, "a pack `rules check` refuses must not be used for a report"
-
-    check()
+@FUZZ
+@given(pack=mutated_packs(), fmt=st.sampled_from(["json", "terminal", "markdown", "html"]))
+def test_any_mutated_pack_is_reported_or_refused_clearly(
+    capsys: pytest.CaptureFixture[str], pack: dict[str, Any], fmt: str
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pack"
+        _write_pack(pack, folder)
+        answers = Path(tmp) / "answers.yaml"
+        answers.write_text(MINI_ANSWERS)
+        home = f"{tmp}/home"
+        checked = run_cli(capsys, ["--home", home, "rules", "check", str(folder)])
+        reported = run_cli(
+            capsys,
+            [
+                "--home",
+                home,
+                "--rules",
+                str(folder),
+                "report",
+                "--answers",
+                str(answers),
+                "--format",
+                fmt,
+            ],
+        )
+    # `rules check` lists every problem, one `file:line: message` per line, then a summary.
+    assert checked.code in (0, 2), checked
+    event(f"rules check exit {checked.code}")
+    assert "Traceback" not in checked.err
+    assert "internal error" not in checked.err
+    if checked.code == 2:
+        *problems, summary = checked.err.splitlines()
+        assert summary.startswith("wa-audit: "), checked.err
+        assert all(str(folder) in p for p in problems), checked.err
+    assert_clean_ending(reported)
+    if checked.code == 2:
+        assert reported.code == 2, "a pack `rules check` refuses must not be used for a report"
