@@ -858,6 +858,22 @@ def _(e: Env) -> tuple[list[str], str]:
     return on(p, ["audit", "--answers", str(e.answers(GOOD)), "--format", "json"])
 
 
+@case("reports-folder-a-file-on-audit", "not a folder", "--home")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.home / "reports"
+    for child in p.iterdir():
+        child.unlink()
+    p.rmdir()
+    p.write_text("not a folder\n")
+    return on(p, ["audit", "--answers", str(e.answers(GOOD)), "--format", "json"])
+
+
+@case("home-a-file-on-audit", "--home")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.write("home-file", "x\n")
+    return on(p, ["--home", str(p), "audit", "--answers", str(e.answers(GOOD)), "--format", "json"])
+
+
 @case("saved-answers-a-directory-on-report", "folder")
 def _(e: Env) -> tuple[list[str], str]:
     p = clear(e.home / "answers.yaml")
