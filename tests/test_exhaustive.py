@@ -8,8 +8,9 @@ A question that its own `when` leaves unasked (payments outside India and Brazil
 without Accounts Center) contributes one case, not one per ignored value: its answer is ignored.
 
 CI runs one slice: iPhone, region "other" (the global policy, where the most rules apply): 23,040
-combinations in about 8 s. `WA_AUDIT_EXHAUSTIVE=all` runs all twelve slices (about 2 minutes; the
-three regions where payments are asked have 92,160 combinations each).
+combinations in about 7 s (measured: 0.3 ms per combination, evaluation and what-ifs included).
+`WA_AUDIT_EXHAUSTIVE=all` runs all twelve slices, 691,200 combinations (the three regions where
+payments are asked have 92,160 each): about 6 minutes; all passed when last run.
 
 The checks are those of tests/test_properties.py; a table of every slice's scores lets "a
 recommendation's score_after is the score of the changed answers" and "unknown never lowers the

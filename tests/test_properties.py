@@ -59,7 +59,9 @@ def check_invariants(pack: Pack, values: Mapping[str, str], a: Assessment) -> No
         assert r.question not in FACTS
         assert r.score_after < a.score.value
         assert r.score_removed == a.score.value - r.score_after
-        assert r.score_after == exposure(pack, {**values, r.question: r.to}).score
+        after = exposure(pack, {**values, r.question: r.to})
+        assert r.score_after == after.score
+        assert {(p.data, p.recipient) for p in r.removes} == exposure(pack, values).pairs - after.pairs
         if r.question == "accounts_center":
             assert (r.from_, r.to) in {("linked", "previously_linked"), (UNKNOWN, "previously_linked")}
         keys.append((r.score_after, EFFORT_RANK[r.effort], order[r.question]))
