@@ -89,9 +89,10 @@ def run(settings: app.Settings, request: Request, terminal: Terminal | None = No
     if request.interactive:
         draft = load_draft(pack, home.draft)
         term = terminal or Terminal(color=settings.color)
+        updated = None
         if previous.values and request.answers_file is None:
-            _announce_model_update(term, settings, pack)
-        source = Interview(term, depth=request.depth, fixed=fixed, draft=draft)
+            updated = _announce_model_update(term, settings, pack)
+        source = Interview(term, depth=request.depth, fixed=fixed, draft=draft, updated=updated)
     elif request.answers_file is not None or fixed:
         source = FixedAnswers(fixed)
     else:
@@ -225,15 +226,17 @@ def save_draft(pack: Pack, path: Path, progress: Progress) -> None:
     )
 
 
-def _announce_model_update(term: Terminal, settings: app.Settings, pack: Pack) -> None:
-    """Say so when the model changed since the last run (reruns.model_update decides)."""
+def _announce_model_update(term: Terminal, settings: app.Settings, pack: Pack) -> tuple[str, ...] | None:
+    """Say so when the model changed since the last run; the questions the update asks again."""
     last = reruns.last_run(settings, pack)
     for notice in last.notices:
         _note(notice)
     update = reruns.model_update(pack, last.run)
-    if update is not None:
-        term.say()
-        term.say(term.wrap(update.message))
+    if update is None:
+        return None
+    term.say()
+    term.say(term.wrap(update.message))
+    return update.questions
 
 
 def _note(message: str) -> None:

@@ -281,11 +281,14 @@ class Interview:
         depth: Depth | None = None,
         fixed: Mapping[str, str] | None = None,
         draft: Progress | None = None,
+        updated: tuple[str, ...] | None = None,
     ) -> None:
         self.t = terminal
         self.depth = depth
         self.fixed = dict(fixed or {})
         self.draft = draft
+        # After a model update: the new questions and those whose saved value no longer exists.
+        self.updated = None if updated is None else tuple(q for q in updated if q not in self.fixed)
 
     # --- the AnswerSource --------------------------------------------------------------------
     def collect(self, pack: Pack, previous: Answers) -> Answers:
@@ -379,9 +382,15 @@ class Interview:
         self.t.say(
             self.t.wrap(f"You have saved answers ({answered} answered, {len(fresh)} new or unanswered).")
         )
+        update_choice = (
+            [("update", f"Answer only what the model update changed ({len(self.updated)})")]
+            if self.updated
+            else []
+        )
         choice = self.t.choose(
             "What would you like to do?",
             [
+                *update_choice,
                 ("all", "Review all answers (yours are pre-selected and marked \u2713)"),
                 (
                     "new",
@@ -392,15 +401,18 @@ class Interview:
                 ("pick", "Pick questions to change"),
                 ("report", "Just show the report again"),
             ],
-            default="new" if fresh else "pick",
+            default="update" if self.updated else "new" if fresh else "pick",
             disabled={"new": "none left"} if not fresh else None,
         )
         if choice == "report":
             return None
         picked: tuple[str, ...] = ()
-        if choice == "pick":
+        if choice == "update":
+            assert self.updated is not None  # noqa: S101 - only offered when set
+            picked = self.updated
+        elif choice == "pick":
             picked = tuple(self._pick(pack, saved, depth))
-        mode: Mode = "new" if choice == "new" else "pick" if choice == "pick" else "all"
+        mode: Mode = "new" if choice == "new" else "pick" if choice in {"pick", "update"} else "all"
         return Progress(depth=depth, mode=mode, picked=picked, baseline=saved, values=dict(saved))
 
     def _pick(self, pack: Pack, saved: Mapping[str, str], depth: Depth) -> list[str]:

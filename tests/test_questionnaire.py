@@ -180,6 +180,16 @@ def test_rerun_pick_asks_picked_and_newly_relevant(mini_pack: Pack) -> None:
     assert "Who sees your last seen?" not in run.text
 
 
+def test_rerun_after_model_update_asks_only_what_changed(mini_pack: Pack) -> None:
+    # "what the update changed" is offered first and pre-selected; one up from "nobody" is "everyone"
+    run = drive(mini_pack, ENTER + UP + ENTER, previous=SAVED, updated=("last_seen",))
+    assert run.values == {**SAVED, "last_seen": "everyone"}
+    assert asked(run) == ["1 of 1 - Extra"]
+    assert "Which phone?" not in run.text
+    assert "Is it linked?" not in run.text
+    assert "Who sees your last seen?" in run.text
+
+
 def test_rerun_show_report_again_keeps_answers(mini_pack: Pack) -> None:
     run = drive(mini_pack, DOWN + ENTER, previous=SAVED)
     assert run.values == SAVED
