@@ -10,7 +10,7 @@ from audit.answers import Answers, parse_assignments, read_answers
 from audit.assessment import Changes, Report, make_report
 from audit.engine import evaluate
 from audit.errors import AnswersError, PackError
-from audit.pack import SEVERITIES, Pack, Problem, check_pack, load_pack, read_pack
+from audit.pack import SEVERITIES, Pack, Problem, check_pack, read_pack
 from audit.paths import Home
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.resources import default_pack_dir
@@ -33,8 +33,10 @@ class Settings:
 
 
 def pack_for(settings: Settings) -> Pack:
-    """The rule pack in use: --rules DIR, or the bundled one."""
-    return load_pack(settings.rules if settings.rules is not None else default_pack_dir())
+    """The rule pack in use: --rules DIR, or the bundled one (from the pack cache when unchanged)."""
+    from audit import pack_cache
+
+    return pack_cache.load(settings.rules if settings.rules is not None else default_pack_dir())
 
 
 def gather_answers(pack: Pack, settings: Settings, answers_file: Path | None, sets: list[str]) -> Answers:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,14 @@ from audit.resources import default_pack_dir
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The suite's pack and template cache: a temp folder, inherited by subprocesses."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WA_AUDIT_CACHE", str(tmp_path_factory.mktemp("wa-audit-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")

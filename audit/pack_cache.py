@@ -1,0 +1,180 @@
+"""A cache of validated rule packs, so a report does not parse and cross-check seven YAML files.
+
+Loading the bundled pack from YAML (parse with line numbers, validate, cross-check, reachability)
+costs more than everything else a report does. The result depends only on the pack files' bytes and
+on the code that loads them, so it is kept as JSON (`Pack.model_dump_json`, read back with
+`Pack.model_validate_json`: the cache is data, never pickle) under a name that is the SHA-256 of:
+
+- this cache's format, the wa-audit version and the pydantic version;
+- the source of the modules that validate and check a pack (`pack.py`, `conditions.py`,
+  `yamlio.py`), so a development checkout that changes a check without a new version still misses;
+- each pack file's name, length and bytes.
+
+A stale entry can therefore never be found: any change to any of those gives another name. An entry
+is only written after `load_pack` accepted the pack (every cross-check passed), written atomically
+and private (0600 in a 0700 folder). An entry that cannot be read or no longer validates is ignored
+and written again; a cache that cannot be written is no error: the pack was loaded all the same.
+
+The cache folder is $WA_AUDIT_CACHE, else the platform's user cache folder (platformdirs); packs go
+to its `packs/` (at most MAX_ENTRIES of them), compiled report templates to `templates/`
+(audit.template_cache). It holds no answers, and deleting it at any time is safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from audit import __version__
+from audit.errors import OutputError
+
+if TYPE_CHECKING:
+    from audit.pack import Pack
+
+CACHE_ENV = "WA_AUDIT_CACHE"
+FORMAT = b"wa-audit pack cache 1"
+# The modules whose code decides whether a pack is accepted and what it becomes.
+LOADER_SOURCES = ("pack.py", "conditions.py", "yamlio.py")
+MAX_ENTRIES = 16  # one per pack folder and version in use; tests and --rules trials come and go
+# The same bound as a pack file (yamlio.MAX_BYTES); the JSON of a pack is smaller than its YAML.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_ENTRY_BYTES = 16 * MAX_FILE_BYTES
+
+
+def cache_dir() -> Path:
+    """$WA_AUDIT_CACHE, else the platform's user cache folder for wa-audit."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir  # lazily: only when no folder is given
+
+    return Path(user_cache_dir("wa-audit", appauthor=False))
+
+
+def load(directory: Path, *, folder: Path | None = None) -> Pack:
+    """The pack in `directory`, from the cache when its files are unchanged, else via `load_pack`.
+
+    Errors are `load_pack`'s: a pack that is missing or broken is never served from (or put in)
+    the cache, so the person sees the same `file:line` message either way.
+    """
+    from audit.pack import load_pack
+
+    key = pack_key(directory)
+    if key is None:  # a file is missing, unreadable or not a regular file: load_pack says which
+        return load_pack(directory)
+    where = (folder if folder is not None else cache_dir()) / "packs"
+    entry = where / f"{key}.json"
+    cached = _read_entry(entry)
+    if cached is not None:
+        return cached
+    pack = load_pack(directory)
+    # The files may have changed while they were loaded: store only what was read under its key.
+    if pack_key(directory) == key:
+        _store(where, entry, pack)
+    return pack
+
+
+def pack_key(directory: Path) -> str | None:
+    """The SHA-256 naming the cache entry of the pack in `directory`, or None if it cannot be read."""
+    from pydantic.version import VERSION as PYDANTIC_VERSION
+
+    from audit.pack import PACK_FILES
+
+    digest = hashlib.sha256()
+    _feed(digest, b"format", FORMAT)
+    _feed(digest, b"wa-audit", __version__.encode())
+    _feed(digest, b"pydantic", PYDANTIC_VERSION.encode())
+    code = Path(__file__).resolve().parent
+    for name in LOADER_SOURCES:
+        source = read_small(code / name, MAX_FILE_BYTES)
+        if source is None:  # an install without sources: nothing proves the code is the same
+            return None
+        _feed(digest, f"code/{name}".encode(), source)
+    for name in PACK_FILES:
+        data = read_small(directory / name, MAX_FILE_BYTES)
+        if data is None:
+            return None
+        _feed(digest, f"pack/{name}".encode(), data)
+    return digest.hexdigest()
+
+
+def _feed(digest: hashlib._Hash, label: bytes, data: bytes) -> None:
+    # Length-prefixed, so that no two different inputs give the same byte stream.
+    digest.update(b"%d:%b%d:%b" % (len(label), label, len(data), data))
+
+
+def read_small(path: Path, limit: int, *, own: bool = False) -> bytes | None:
+    """The bytes of a regular file of at most `limit` bytes, else None (never blocks on a FIFO).
+
+    With `own`, only a file that is this user's and that no one else may write, in a folder that
+    no one else may write, is read: what the cache holds must be what wa-audit wrote there.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        if own and not (_private(info) and _private(os.stat(path.parent))):
+            return None
+        chunks = []
+        left = limit + 1  # one byte more: a file that grew after fstat is refused too
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    return data if len(data) <= limit else None
+
+
+def _private(info: os.stat_result) -> bool:
+    uid = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
+    return info.st_uid == uid and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _read_entry(entry: Path) -> Pack | None:
+    from pydantic import ValidationError
+
+    from audit.pack import Pack
+
+    data = read_small(entry, MAX_ENTRY_BYTES, own=True)
+    if data is None:
+        return None
+    try:
+        return Pack.model_validate_json(data)
+    except (ValidationError, ValueError, RecursionError):
+        return None  # damaged (a disk error, a half-copied folder): loaded again and rewritten
+
+
+def _store(folder: Path, entry: Path, pack: Pack) -> None:
+    from audit.fsutil import atomic_write, ensure_private_dir
+
+    with contextlib.suppress(OutputError, OSError):
+        ensure_private_dir(folder)
+        atomic_write(entry, pack.model_dump_json(by_alias=True))
+        _trim(folder, keep=entry)
+
+
+def _trim(folder: Path, *, keep: Path) -> None:
+    """Remove the oldest entries beyond MAX_ENTRIES (never `keep`, the one just written)."""
+    entries = []
+    for name in os.listdir(folder):
+        if len(name) == 69 and name.endswith(".json") and name != keep.name:
+            with contextlib.suppress(OSError):
+                entries.append((os.lstat(folder / name).st_mtime_ns, folder / name))
+    entries.sort()
+    for _, old in entries[: max(0, len(entries) - (MAX_ENTRIES - 1))]:
+        with contextlib.suppress(OSError):
+            old.unlink()
