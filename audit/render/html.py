@@ -15,6 +15,7 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup
 
+from audit import template_cache
 from audit.assessment import Report
 from audit.pack import Pack
 from audit.render import flowmap, labels
@@ -30,7 +31,7 @@ STYLESHEET = "style.css"
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """The template environment, built (and its templates compiled) once per process."""
+    """The template environment, built once per process; compiled templates persist between runs."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(reports_dir() / "html"),
         autoescape=True,
@@ -38,6 +39,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=template_cache.for_module(__file__),
     )
 
 

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from audit import template_cache
 from audit.assessment import Report
 from audit.pack import Pack
 from audit.render import labels
@@ -86,6 +87,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=template_cache.for_module(__file__),
     )
     env.filters["md_url"] = md_url
     env.filters["block"] = md_block
