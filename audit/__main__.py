@@ -1,5 +1,5 @@
 """`python -m audit`: the same as the `wa-audit` command."""
 
-from audit.cli import main
+from audit.launcher import main
 
 raise SystemExit(main())

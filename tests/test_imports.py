@@ -1,10 +1,17 @@
-"""Start-up stays cheap: the fast paths never import the interview or template libraries."""
+"""Start-up stays cheap: the fast paths never import the interview or template libraries.
+
+Each check runs in a fresh interpreter and reads `sys.modules` after the command: what a path
+imports is what it costs (benches/run.py measures the time; these hold the line in CI).
+"""
 
 from __future__ import annotations
 
+import ast
 import json
+import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -13,7 +20,7 @@ from tests.conftest import EXAMPLES, ROOT
 
 PROBE = """
 import contextlib, io, json, sys
-from audit.cli import main
+from {module} import main
 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
     try:
         main(sys.argv[2:])
@@ -24,15 +31,28 @@ with open(sys.argv[1], "w") as f:
 """
 
 
-def modules_after(tmp_path: Path, *argv: str) -> set[str]:
+def modules_after(tmp_path: Path, *argv: str, module: str = "audit.cli") -> set[str]:
     out = tmp_path / "modules.json"
     subprocess.run(
-        [sys.executable, "-c", PROBE, str(out), *argv],
+        [sys.executable, "-c", PROBE.format(module=module), str(out), *argv],
         check=True,
         cwd=ROOT,
-        env={"WA_AUDIT_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"},
+        env={
+            "WA_AUDIT_HOME": str(tmp_path / "home"),
+            # The suite's cache folder (conftest), warm after the first test: the usual case.
+            "WA_AUDIT_CACHE": os.environ.get("WA_AUDIT_CACHE", str(tmp_path / "cache")),
+            "PATH": "/usr/bin:/bin",
+        },
     )
     return set(json.loads(out.read_text()))
+
+
+def top_level(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+INTERVIEW_AND_TEMPLATES = {"questionary", "prompt_toolkit", "jinja2", "markupsafe"}
+EXAMPLE = str(EXAMPLES / "linked-everything.yaml")
 
 
 @pytest.mark.parametrize(
@@ -41,13 +61,80 @@ def modules_after(tmp_path: Path, *argv: str) -> set[str]:
         ("--version",),
         ("--help",),
         ("report", "--help"),
-        ("report", "--answers", str(EXAMPLES / "linked-everything.yaml"), "--format", "json"),
+        ("report", "--answers", EXAMPLE, "--format", "json"),
+        ("history", "--format", "json"),
+        ("diff", "--format", "json"),
+        ("rules", "check"),
+        ("rules", "show", "--format", "markdown"),
+        ("schema", "report"),
     ],
 )
 def test_fast_paths_import_neither_questionary_nor_jinja2(tmp_path: Path, argv: tuple[str, ...]) -> None:
     loaded = modules_after(tmp_path, *argv)
     assert "audit.cli" in loaded
-    assert not {m for m in loaded if m.split(".")[0] in {"questionary", "prompt_toolkit", "jinja2"}}
+    assert not top_level(loaded) & INTERVIEW_AND_TEMPLATES
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("report", "--answers", EXAMPLE, "--format", "json"),
+        ("report", "--answers", EXAMPLE, "--format", "html", "-o", "report.html"),
+        ("report", "--answers", EXAMPLE, "--format", "markdown"),
+        ("history", "--format", "json"),
+        ("rules", "check"),
+    ],
+)
+def test_reports_and_scripts_do_not_import_rich(tmp_path: Path, argv: tuple[str, ...]) -> None:
+    argv = tuple(str(tmp_path / a) if a == "report.html" else a for a in argv)
+    loaded = top_level(modules_after(tmp_path, *argv))
+    assert "rich" not in loaded
+    assert not loaded & {"questionary", "prompt_toolkit"}
+
+
+def test_the_html_report_imports_no_interview_library(tmp_path: Path) -> None:
+    html = str(tmp_path / "r.html")
+    loaded = top_level(modules_after(tmp_path, "report", "--answers", EXAMPLE, "-o", html))
+    assert "jinja2" in loaded
+    assert not loaded & {"questionary", "prompt_toolkit", "rich"}
+
+
+def test_the_console_script_answers_version_before_argparse() -> None:
+    def loaded_by(statement: str) -> tuple[str, set[str]]:
+        # No json or contextlib in this probe: they would import `re` themselves.
+        code = f"import sys; {statement}; sys.stderr.write(repr(sorted(sys.modules)))"
+        done = subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
+        )
+        return done.stdout, set(ast.literal_eval(done.stderr))
+
+    _, interpreter = loaded_by("pass")
+    out, loaded = loaded_by("from audit.launcher import main; main(['--version'])")
+    assert out.startswith("wa-audit ")
+    assert loaded - interpreter <= {"audit", "audit.launcher", "__future__"}
+
+
+def test_the_console_script_is_the_launcher() -> None:
+    # benches/run.py times the installed console script; it must be the light entry point.
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"wa-audit": "audit.launcher:main"}
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--version", "--debug"], ["--no-color", "--version"]])
+def test_the_launcher_prints_what_argparse_prints(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from audit import cli, launcher
+
+    with pytest.raises(SystemExit) as by_argparse:
+        cli.main(argv)
+    expected = capsys.readouterr()
+    try:
+        code = launcher.main(argv)
+    except SystemExit as e:
+        code = e.code
+    assert (code, capsys.readouterr()) == (by_argparse.value.code, expected)
+    assert expected.out.startswith("wa-audit ")
 
 
 @pytest.mark.parametrize("argv", [("--version",), ("--help",)])
