@@ -4,10 +4,11 @@ Pure and deterministic: no clock, no environment, no randomness. The same pack a
 the same Assessment, field for field and in the same order.
 
 The score (written down for people in the README, "How the score works"): every (data, recipient)
-pair that flows weighs sensitivity(data) x reach(recipient) x the certainty weight it flows with
-(the highest among the rules that send it); the score is the sum as a percentage of the most the
-pack can describe (every pair it names, at the highest weight), rounded, 0-100. Bands come from the
-pack's vocabulary.
+pair that flows weighs sensitivity(data) x reach(recipient) x purpose x certainty, where a rule
+sending the pair contributes its certainty weight times the weight of its weightiest purpose for
+that pair, and the pair takes the highest contribution among the rules that send it; the score is
+the sum as a percentage of the most the pack can describe (every pair it names, at its highest
+weight), rounded, 0-100. Bands come from the pack's vocabulary.
 
 Speed: a pack is compiled once (conditions into functions, pairs into indices) and kept in a small
 cache; a what-if re-evaluates only the questions, rules and pairs that the changed answer can reach.
@@ -72,6 +73,7 @@ class _Rule:
     weight: float  # when the rule holds
     weight_possible: float  # when it only possibly holds
     purposes: Mapping[int, frozenset[str]]  # pair index -> purposes; the keys are the pairs it sends
+    factor: Mapping[int, float]  # pair index -> the weight of its weightiest purpose in this rule
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ def _compile(pack: Pack) -> _Plan:
     pair_pos = {k: i for i, k in enumerate(pairs)}
     pair_base = tuple(float(pack.data_by_id[d].sensitivity * pack.recipient_by_id[r].reach) for d, r in pairs)
     top = max(weights.values(), default=1.0)
+    purpose_weight = {x.id: x.weight for x in pack.vocabulary.purposes}
 
     rules = []
     for rule in pack.rules:
@@ -132,6 +135,7 @@ def _compile(pack: Pack) -> _Plan:
                 weight=weights.get(rule.certainty, 1.0),
                 weight_possible=weights.get("possible", 1.0),
                 purposes={p: frozenset(x) for p, x in sorted(purposes.items())},
+                factor={p: max(purpose_weight[x] for x in xs) for p, xs in sorted(purposes.items())},
             )
         )
     pair_rules = tuple(
@@ -173,7 +177,9 @@ def _compile(pack: Pack) -> _Plan:
         pairs=pairs,
         pair_base=pair_base,
         pair_rules=pair_rules,
-        maximum=sum(pair_base) * top,
+        maximum=top * sum(
+            base * max(rules[i].factor[p] for i in pair_rules[p]) for p, base in enumerate(pair_base)
+        ),
         resettle=resettle,
         value_class=_value_classes(pack, rule_when),
         touched_rules=touched_rules,
@@ -281,7 +287,7 @@ def _level(plan: _Plan, pair: int, truths: Sequence[Truth]) -> float:
             continue
         rule = plan.rules[i]
         w = rule.weight if t is Truth.TRUE else rule.weight_possible
-        best = max(best, w)
+        best = max(best, w * rule.factor[pair])
     return best
 
 

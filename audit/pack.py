@@ -99,6 +99,8 @@ class Recipient(Model):
 class Purpose(Model):
     id: Id
     label: Text
+    # How much a use for this purpose weighs in the score (own uses such as ads weigh most).
+    weight: float = Field(default=1.0, gt=0, le=1)
 
 
 class Band(Model):

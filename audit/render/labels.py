@@ -288,7 +288,8 @@ def _score_how(pack: Pack) -> str:
         lower = band.below
     return (
         "How the score works: each data flow that applies to you weighs how sensitive the data is "
-        "\u00d7 how widely the recipient spreads it \u00d7 how certain the flow is; the score is the "
+        "\u00d7 how widely the recipient spreads it \u00d7 what it is used for (ads count more than "
+        "running the service) \u00d7 how certain the flow is; the score is the "
         "total as a share of the most exposure this model can describe "
         f"({', '.join(ranges)})."
     )
