@@ -203,3 +203,31 @@ def test_a_question_may_not_depend_on_a_rule_at_evaluation(mini_pack_dir: Path) 
     pack = read_pack(mini_pack_dir).pack
     with pytest.raises(ValueError, match="may not refer to rule 'F2'"):
         run(pack, linked="yes")
+
+
+def test_purpose_weights_count_in_the_score(mini_pack_dir: Path) -> None:
+    # F2 sends status_content to Meta for ads; weighting ads down lowers that pair's share.
+    answers = Answers(
+        pack="mini", values={"platform": "android", "linked": "yes", "share": "never", "last_seen": "nobody"}
+    )
+    before = evaluate(load_pack(mini_pack_dir), answers).score.value
+    vocabulary = mini_pack_dir / "vocabulary.yaml"
+    vocabulary.write_text(
+        vocabulary.read_text().replace("{id: ads, label: Ads}", "{id: ads, label: Ads, weight: 0.5}")
+    )
+    after = evaluate(load_pack(mini_pack_dir), answers).score.value
+    assert 0 < after < before
+
+
+def test_leaving_accounts_center_lowers_the_score_even_though_combined_data_stays(
+    bundled_pack: Pack,
+) -> None:
+    # F4 keeps the combined profile with Meta, but Meta's own uses (ads) of device and usage data stop.
+    from audit.answers import read_answers
+    from tests.conftest import EXAMPLES
+
+    answers = read_answers(bundled_pack, EXAMPLES / "linked-everything.yaml")
+    linked = evaluate(bundled_pack, answers)
+    left = evaluate(bundled_pack, answers.with_values({"accounts_center": "previously_linked"}))
+    assert left.score.value < linked.score.value
+    assert "accounts_center" in {r.question for r in linked.recommendations}
