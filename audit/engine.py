@@ -592,7 +592,9 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
             tuple(rule_truth(rid) for rid in f.flows_from),
         )
         findings.append(_memo(plan, key, partial(_finding, pack, plan, state, f, t)))
-    findings.sort(key=lambda x: _SEVERITY_RANK[x.severity])  # stable: pack order within a severity
+    # Most serious first; within a severity, what is true for the person before what only might be
+    # (a quick audit's unasked questions); the sort is stable, so pack order breaks the rest.
+    findings.sort(key=lambda x: (_SEVERITY_RANK[x.severity], x.certainty == "possible"))
 
     protections = tuple(
         _memo(plan, ("protection", p.id), partial(_protection, pack, p))

@@ -231,3 +231,15 @@ def test_leaving_accounts_center_lowers_the_score_even_though_combined_data_stay
     left = evaluate(bundled_pack, answers.with_values({"accounts_center": "previously_linked"}))
     assert left.score.value < linked.score.value
     assert "accounts_center" in {r.question for r in linked.recommendations}
+
+
+def test_findings_most_serious_first_and_certain_before_possible(bundled_pack: Pack) -> None:
+    from audit.answers import read_answers
+    from tests.conftest import EXAMPLES
+
+    order = ["critical", "high", "medium", "low", "info"]
+    answers = read_answers(bundled_pack, EXAMPLES / "quick-unsure.yaml")
+    findings = evaluate(bundled_pack, answers).findings
+    keys = [(order.index(f.severity), f.certainty == "possible") for f in findings]
+    assert keys == sorted(keys)
+    assert {f.certainty for f in findings} >= {"possible", "documented"}  # both kinds are present
