@@ -369,8 +369,9 @@ class Interview:
         choice = self.t.choose(
             "How much do you want to check?",
             [
-                ("quick", f"Quick: {first} only ({quick} questions, about {minutes(quick)} min)"),
-                ("full", f"Full: everything ({full} questions, about {minutes(full)} min)"),
+                # Short enough that the answered line ("? How much ... Quick: ...") fits 80 columns.
+                ("quick", f"Quick: {first} ({quick} questions, {minutes(quick)} min)"),
+                ("full", f"Full: everything ({full} questions, {minutes(full)} min)"),
             ],
         )
         return "quick" if choice == "quick" else "full"
