@@ -775,21 +775,3 @@ def _no_rule(rule_id: str) -> Truth:
 def check_pack(loaded: LoadedPack) -> list[Problem]:
     """Every cross-reference problem of a schema-valid pack, in file order."""
     return _Checker(loaded).run()
-
-
-def referenced_questions(pack: Pack, cond: Condition | None) -> list[str]:
-    """The questions a condition depends on, following rule references, in first-seen order."""
-    out: list[str] = []
-    seen_rules: set[str] = set()
-
-    def visit(c: Condition | None) -> None:
-        for atom in walk(c):
-            if isinstance(atom, QuestionIn):
-                if atom.question not in out:
-                    out.append(atom.question)
-            elif atom.rule not in seen_rules and atom.rule in pack.rule_by_id:
-                seen_rules.add(atom.rule)
-                visit(pack.rule_by_id[atom.rule].when)
-
-    visit(cond)
-    return out
