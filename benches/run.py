@@ -1,0 +1,348 @@
+"""Speed against the floor: `make bench` measures what a person waits for, as ratios to Python itself.
+
+Run: .venv/bin/python benches/run.py [--runs N] [--markdown]
+
+Each command-line measure runs the installed `wa-audit` console script (what a person types) and a
+baseline measured in the same run, interleaved round by round, so a busy machine slows both alike;
+the ratio of the two medians is compared with the goal of issue 9:
+
+- `wa-audit --version` against `python -c pass` (the interpreter alone);
+- `wa-audit report ... --format html -o FILE` and `--format json` against importing the libraries
+  wa-audit is built on (`import questionary, pydantic, rich.console, jinja2, yaml`);
+- the time until the interview's first question is on screen (a real pty, pexpect) against
+  `python -c "import questionary"`.
+
+Two floors are measured alongside, with the same baselines: importing pydantic and defining one
+model, alone and after questionary. A path that validates with pydantic cannot be faster than its
+floor, so a goal below the floor cannot be met by any change short of dropping pydantic from that
+path; the rows say how far each path is above its floor.
+
+Then, in process (reusing benches/bench_engine.py's timer): pack load, one evaluation, evaluation
+plus all what-ifs, HTML render. The table goes to stdout, the numbers to benches/results/latest.json
+(git-ignored). Exits 1 when a goal is missed. Not a test: timings depend on the machine.
+
+Every run happens with HOME pointing at a temporary folder (and no XDG_* or WA_AUDIT_* variables),
+so the person's own data and cache folders are never read or written, while the commands still find
+their folders exactly as they do for a person (platformdirs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benches"))
+
+import pexpect  # noqa: E402 - a test dependency, as is everything `make bench` installs
+from bench_engine import timed  # noqa: E402 - after the path is set
+
+from audit.fsutil import atomic_write  # noqa: E402
+
+PYTHON = sys.executable
+# The console script next to the interpreter: what `pip install` gives a person.
+WA_AUDIT = str(Path(sys.executable).parent / "wa-audit")
+EXAMPLE = ROOT / "examples" / "linked-everything.yaml"
+RESULTS = ROOT / "benches" / "results" / "latest.json"
+LIBRARIES = "import questionary, pydantic, rich.console, jinja2, yaml"
+FIRST_QUESTION = "How much do you want to check?"  # the interview's first screen (questionnaire.py)
+MIN_RUNS = 10
+PYDANTIC_FLOOR = "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int"
+
+
+@dataclass
+class Row:
+    """One line of the table: a median and, for ratio goals, its baseline."""
+
+    measure: str
+    median_ms: float
+    baseline: str = ""
+    baseline_ms: float | None = None
+    goal: float | None = None  # ratio to the baseline, or milliseconds when there is no baseline
+    samples_ms: list[float] = field(default_factory=list, repr=False)
+    cpu_ms: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.baseline_ms is None else self.median_ms / self.baseline_ms
+
+    @property
+    def met(self) -> bool | None:
+        if self.goal is None:
+            return None
+        value = self.ratio if self.ratio is not None else self.median_ms
+        return value <= self.goal
+
+    def goal_text(self) -> str:
+        if self.goal is None:
+            return "-"
+        return f"<= {self.goal:g}x" if self.baseline_ms is not None else f"< {self.goal:g} ms"
+
+
+# --- running commands --------------------------------------------------------------------------
+def clean_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment for every measured command: a throw-away HOME, nothing of the person's."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("XDG_", "WA_AUDIT_", "PYTHON")) and k not in {"NO_COLOR", "COLUMNS"}
+    }
+    env.update(HOME=str(home), LANG="C.UTF-8", LC_ALL="C.UTF-8", TERM="xterm-256color", **extra)
+    return env
+
+
+def run_once(argv: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU milliseconds of one command, from fork to exit; fails loudly on a non-zero exit."""
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = (time.perf_counter() - start) * 1000
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:  # once more, to show why
+        again = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+        raise SystemExit(f"bench: {' '.join(argv)} exited {child.returncode}:\n{again.stderr}")
+    return wall, (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def first_prompt_once(argv: Sequence[str], env: dict[str, str], expect: str | None) -> tuple[float, float]:
+    """Milliseconds until `expect` appears in a real pty (or, with None, until the program ends)."""
+    start = time.perf_counter()
+    child = pexpect.spawn(
+        argv[0], list(argv[1:]), cwd=str(ROOT), env=env, dimensions=(24, 80), encoding="utf-8", timeout=60
+    )
+    try:
+        child.expect(pexpect.EOF if expect is None else expect)
+        wall = (time.perf_counter() - start) * 1000
+    except pexpect.ExceptionPExpect as e:
+        raise SystemExit(f"bench: {' '.join(argv)} never showed {expect!r}:\n{child.before}") from e
+    finally:
+        child.close(force=True)  # Ctrl-C would save a draft; nothing here needs one
+    return wall, float("nan")
+
+
+@dataclass
+class Command:
+    name: str
+    once: Callable[[int], tuple[float, float]]  # run number -> (wall ms, cpu ms)
+    walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+
+    def median(self) -> float:
+        return statistics.median(self.walls)
+
+    def cpu(self) -> float | None:
+        known = [c for c in self.cpus if not math.isnan(c)]  # NaN: not measured (pty runs)
+        return statistics.median(known) if known else None
+
+
+def measure_commands(runs: int, scratch: Path) -> list[Row]:
+    home = scratch / "home"
+    home.mkdir()
+    env = clean_env(home)
+    html_out = scratch / "report.html"
+    report = [WA_AUDIT, "report", "--answers", str(EXAMPLE)]
+
+    def interview(n: int) -> tuple[float, float]:
+        # Each interview starts as a person's first one, in an empty wa-audit home. pexpect answers
+        # no cursor position request: without NO_CPR prompt_toolkit would wait for one.
+        extra = {"WA_AUDIT_HOME": str(scratch / f"interview-{n}"), "PROMPT_TOOLKIT_NO_CPR": "1"}
+        return first_prompt_once([WA_AUDIT], clean_env(home, **extra), FIRST_QUESTION)
+
+    def cold(n: int) -> tuple[float, float]:
+        # A first run after installing or upgrading: nothing in the pack cache yet.
+        return run_once([*report, "--format", "json"], clean_env(home, WA_AUDIT_CACHE=str(scratch / f"c{n}")))
+
+    commands = {
+        "pass": Command("python -c pass", lambda n: run_once([PYTHON, "-c", "pass"], env)),
+        "version": Command("wa-audit --version", lambda n: run_once([WA_AUDIT, "--version"], env)),
+        "libraries": Command(f'python -c "{LIBRARIES}"', lambda n: run_once([PYTHON, "-c", LIBRARIES], env)),
+        "html": Command(
+            "wa-audit report --format html -o FILE",
+            lambda n: run_once([*report, "--format", "html", "-o", str(html_out)], env),
+        ),
+        "json": Command(
+            "wa-audit report --format json", lambda n: run_once([*report, "--format", "json"], env)
+        ),
+        "json-cold": Command("report --format json, empty pack cache", cold),
+        # What no path that uses pydantic models can go below: import it and build one model.
+        "pydantic-floor": Command(
+            "floor: pydantic, one model", lambda n: run_once([PYTHON, "-c", PYDANTIC_FLOOR], env)
+        ),
+        "interview-floor": Command(
+            "floor: questionary + pydantic, one model (pty)",
+            lambda n: first_prompt_once([PYTHON, "-c", "import questionary\n" + PYDANTIC_FLOOR], env, None),
+        ),
+        "questionary": Command(
+            'python -c "import questionary" (pty)',
+            lambda n: first_prompt_once([PYTHON, "-c", "import questionary"], env, None),
+        ),
+        "interview": Command("interview: first question on screen (pty)", interview),
+    }
+    for command in commands.values():  # warm-up: page cache, bytecode, the pack cache
+        command.once(-1)
+    order = list(commands.values())
+    for n in range(runs):
+        # Interleaved, and rotated so no command always follows the same neighbour.
+        shift = n % len(order)
+        for command in order[shift:] + order[:shift]:
+            wall, cpu = command.once(n)
+            command.walls.append(wall)
+            command.cpus.append(cpu)
+
+    def row(key: str, base: str | None = None, goal: float | None = None) -> Row:
+        c = commands[key]
+        b = commands[base] if base else None
+        return Row(
+            measure=c.name,
+            median_ms=c.median(),
+            baseline=b.name if b else "",
+            baseline_ms=b.median() if b else None,
+            goal=goal,
+            samples_ms=c.walls,
+            cpu_ms=c.cpu(),
+        )
+
+    return [
+        row("version", "pass", 2.5),
+        row("html", "libraries", 0.6),
+        row("json", "libraries", 0.4),
+        row("interview", "questionary", 1.5),
+        row("json-cold", "libraries"),
+        row("pydantic-floor", "libraries"),
+        row("interview-floor", "questionary"),
+        row("pass"),
+        row("libraries"),
+        row("questionary"),
+    ]
+
+
+# --- in process ------------------------------------------------------------------------------
+EVALUATION_BUDGET_MS = 10.0  # issue 5: one evaluation plus all what-ifs
+
+
+def measure_in_process(runs: int, scratch: Path) -> list[Row]:
+    from audit import engine, pack_cache
+    from audit.answers import read_answers
+    from audit.app import Settings, build_report
+    from audit.pack import load_pack
+    from audit.paths import Home
+    from audit.render.base import Format, RenderOptions, renderer_for
+    from audit.resources import default_pack_dir
+
+    folder = default_pack_dir()
+    cache = scratch / "inproc-cache"
+    pack = load_pack(folder)
+    answers = read_answers(pack, EXAMPLE)
+    report = build_report(pack, answers, Settings(home=Home(scratch / "home")))
+    html = renderer_for(Format.HTML)
+    many = max(runs, 10) * 10
+
+    def cached_load() -> object:
+        return pack_cache.load(folder, folder=cache)
+
+    rows = [
+        ("pack load (warm; YAML, validate, cross-check)", timed(lambda: load_pack(folder), runs), None),
+        ("pack load (warm; from the pack cache)", timed(cached_load, many), None),
+        ("one evaluation (flows, score)", timed(lambda: engine.exposure(pack, answers.values), many), None),
+        (
+            "evaluation + all what-ifs",
+            timed(lambda: engine.evaluate(pack, answers), many),
+            EVALUATION_BUDGET_MS,
+        ),
+        ("HTML render", timed(lambda: html.render(report, pack, RenderOptions()), runs * 3), None),
+    ]
+    return [Row(measure=name, median_ms=median, goal=goal) for name, (median, _p95), goal in rows]
+
+
+# --- output ----------------------------------------------------------------------------------
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def table(rows: Sequence[Row], *, markdown: bool) -> str:
+    head = ("measure", "median ms", "baseline ms", "ratio", "goal", "met?")
+    body = [
+        (
+            r.measure,
+            _fmt(r.median_ms, 1 if r.median_ms >= 10 else 2),
+            _fmt(r.baseline_ms),
+            "-" if r.ratio is None else f"{r.ratio:.2f}x",
+            r.goal_text(),
+            "-" if r.met is None else ("yes" if r.met else "NO"),
+        )
+        for r in rows
+    ]
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---", *["---:"] * 5]) + "|"]
+        lines += ["| " + " | ".join(cells) + " |" for cells in body]
+        return "\n".join(lines)
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=True)]
+    fmt = "  ".join(f"{{:<{widths[0]}}}" if i == 0 else f"{{:>{w}}}" for i, w in enumerate(widths))
+    return "\n".join(fmt.format(*cells) for cells in (head, *body))
+
+
+def machine() -> dict[str, object]:
+    return {
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "system": f"{platform.system()} {platform.machine()}",
+        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=15, help=f"runs per measure (at least {MIN_RUNS})")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (README)")
+    args = parser.parse_args(argv)
+    if args.runs < MIN_RUNS:
+        parser.error(f"--runs must be at least {MIN_RUNS}: a median of fewer says little")
+    if not Path(WA_AUDIT).exists():
+        raise SystemExit(f"bench: {WA_AUDIT} is missing; run 'make bench' (it installs wa-audit)")
+    started = datetime.now(UTC).replace(microsecond=0)
+    with tempfile.TemporaryDirectory(prefix="wa-audit-bench-") as tmp:
+        scratch = Path(tmp)
+        rows = measure_commands(args.runs, scratch)
+        rows += measure_in_process(args.runs, scratch)
+    about = machine()
+    print(
+        f"wa-audit bench, {started:%Y-%m-%d}, {about['nproc']} CPUs, Python {about['python']}, "
+        f"medians of {args.runs} runs (in process: more), load average {about['load_average']}"
+    )
+    print(table(rows, markdown=args.markdown))
+    result = {
+        "date": started.isoformat(),
+        "machine": about,
+        "runs": args.runs,
+        "rows": [
+            {**{k: v for k, v in asdict(r).items() if k != "samples_ms"}, "ratio": r.ratio, "met": r.met}
+            | {"samples_ms": [round(s, 2) for s in r.samples_ms]}
+            for r in rows
+        ],
+    }
+    RESULTS.parent.mkdir(exist_ok=True)
+    atomic_write(RESULTS, json.dumps(result, indent=2) + "\n")
+    missed = [r.measure for r in rows if r.met is False]
+    if missed:
+        print(f"\ngoal missed: {'; '.join(missed)}", file=sys.stderr)
+        return 1
+    print("\nevery goal met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
