@@ -1,39 +1,49 @@
-"""What the engine concludes, as plain data: the models behind the report JSON (schema_version 1).
+"""What the engine concludes, as plain data: the records behind the report JSON (schema_version 1).
 
 Field order here is the key order of the JSON report; SHARING_MODEL.md section 6 is the contract.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from audit.pack import Certainty, Severity
+from audit.records import CONFIG, meta
+
+# Frozen dataclasses (records.py); pydantic reads them only for `wa-audit schema` and the history.
 
 
-class Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+@dataclass(frozen=True, kw_only=True)
+class PackRef:
+    __pydantic_config__ = CONFIG
 
-
-class PackRef(Out):
     id: str
     version: str
     reviewed: date
     title: str = ""
 
 
-class Score(Out):
-    value: int = Field(ge=0, le=100)
+@dataclass(frozen=True, kw_only=True)
+class Score:
+    __pydantic_config__ = CONFIG
+
+    value: int = field(metadata=meta(ge=0, le=100))
     band: str
 
 
-class Pair(Out):
+@dataclass(frozen=True, kw_only=True)
+class Pair:
+    __pydantic_config__ = CONFIG
+
     data: str
     recipient: str
 
 
-class Flow(Out):
+@dataclass(frozen=True, kw_only=True)
+class Flow:
+    __pydantic_config__ = CONFIG
+
     data: str
     recipient: str
     purposes: tuple[str, ...]
@@ -41,7 +51,10 @@ class Flow(Out):
     rules: tuple[str, ...]
 
 
-class SourceRef(Out):
+@dataclass(frozen=True, kw_only=True)
+class SourceRef:
+    __pydantic_config__ = CONFIG
+
     id: str
     title: str
     url: str
@@ -51,14 +64,20 @@ class SourceRef(Out):
     kind: str = ""
 
 
-class FixOut(Out):
+@dataclass(frozen=True, kw_only=True)
+class FixOut:
+    __pydantic_config__ = CONFIG
+
     question: str
     to: str
     how: str
     steps: tuple[str, ...] = ()
 
 
-class FindingOut(Out):
+@dataclass(frozen=True, kw_only=True)
+class FindingOut:
+    __pydantic_config__ = CONFIG
+
     id: str
     severity: Severity
     title: str
@@ -72,16 +91,22 @@ class FindingOut(Out):
     conflict: str | None = None
 
 
-class ProtectionOut(Out):
+@dataclass(frozen=True, kw_only=True)
+class ProtectionOut:
+    __pydantic_config__ = CONFIG
+
     id: str
     title: str
     sources: tuple[SourceRef, ...]
     detail: str = ""
 
 
-class Recommendation(Out):
+@dataclass(frozen=True, kw_only=True)
+class Recommendation:
+    __pydantic_config__ = CONFIG
+
     question: str
-    from_: str = Field(alias="from")
+    from_: str = field(metadata=meta(alias="from"))
     to: str
     score_after: int
     removes: tuple[Pair, ...]
@@ -90,15 +115,21 @@ class Recommendation(Out):
     score_removed: int = 0
 
 
-class Unknown(Out):
+@dataclass(frozen=True, kw_only=True)
+class Unknown:
+    __pydantic_config__ = CONFIG
+
     question: str
     how_to_check: str
     prompt: str = ""
     section: str = ""
 
 
-class Assessment(Out):
+@dataclass(frozen=True, kw_only=True)
+class Assessment:
     """Everything evaluate() concludes for one set of answers (deterministic: no clock)."""
+
+    __pydantic_config__ = CONFIG
 
     pack: PackRef
     platform: str
@@ -112,12 +143,18 @@ class Assessment(Out):
     not_asked: tuple[str, ...] = ()
 
 
-class AnswerChange(Out):
-    from_: str = Field(alias="from")
+@dataclass(frozen=True, kw_only=True)
+class AnswerChange:
+    __pydantic_config__ = CONFIG
+
+    from_: str = field(metadata=meta(alias="from"))
     to: str
 
 
-class Changes(Out):
+@dataclass(frozen=True, kw_only=True)
+class Changes:
+    __pydantic_config__ = CONFIG
+
     since: datetime
     score_before: int
     score_after: int
@@ -127,15 +164,21 @@ class Changes(Out):
     new_rules: tuple[str, ...] = ()
 
 
-class TrendPoint(Out):
+@dataclass(frozen=True, kw_only=True)
+class TrendPoint:
     """One past run's score, for the score-trend chart."""
+
+    __pydantic_config__ = CONFIG
 
     at: datetime
     score: int
 
 
-class Report(Out):
+@dataclass(frozen=True, kw_only=True)
+class Report:
     """The report JSON: an assessment plus when it was made and what changed."""
+
+    __pydantic_config__ = CONFIG
 
     schema_version: int = 1
     generated_at: datetime
@@ -148,7 +191,7 @@ class Report(Out):
     unknowns: tuple[Unknown, ...]
     changes: Changes | None
     platform: str = "unknown"
-    answers: dict[str, str] = Field(default_factory=dict)
+    answers: dict[str, str] = field(default_factory=dict)
     stale_model: bool = False
     trend: tuple[TrendPoint, ...] = ()
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 from audit import __version__
 from audit.errors import AuditError, UserError, one_line
 
-if TYPE_CHECKING:  # the use cases import pydantic; --version and --help must not pay for it
+if TYPE_CHECKING:  # the use cases import yaml and more; --version and --help must not pay for it
     from audit import app
 
 EPILOG = """\
@@ -319,7 +319,9 @@ def _cmd_diff(args: argparse.Namespace, settings: app.Settings) -> int:
     compared = reruns.diff_runs(settings, args.runs)
     _notify(compared.notices)
     if args.format == "json":
-        _write(compared.changes.model_dump_json(by_alias=True, indent=2) + "\n", None)
+        from audit.records import to_json
+
+        _write(to_json(compared.changes, indent=2) + "\n", None)
     else:
         text = reruns.changes_text(
             compared, pack=app.pack_for(settings), width=settings.width, color=settings.color
@@ -359,14 +361,15 @@ def _cmd_schema(args: argparse.Namespace, settings: app.Settings) -> int:
     from audit.answers import AnswersFile
     from audit.assessment import Report
     from audit.pack import Pack
+    from audit.records import json_schema
 
     # The report is what wa-audit writes (serialisation, keys by alias: "from"); the others are read.
     if args.kind == "answers":
-        body = AnswersFile.model_json_schema(by_alias=True)
+        body = json_schema(AnswersFile)
     elif args.kind == "pack":
-        body = Pack.model_json_schema(by_alias=True)
+        body = json_schema(Pack)
     else:
-        body = Report.model_json_schema(by_alias=True, mode="serialization")
+        body = json_schema(Report, mode="serialization")
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **body}
     _write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", None)
     return 0

@@ -15,10 +15,11 @@ only possible (it depends on an unknown answer) is asked, but tests on it are po
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from audit.records import CONFIG, meta
 
 UNKNOWN = "unknown"
 MAX_TERMS = 100  # per all/any list: packs may come from elsewhere (see pack.MAX_RULES)
@@ -33,28 +34,39 @@ class Truth(IntEnum):
     TRUE = 2
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+@dataclass(frozen=True, kw_only=True)
+class QuestionIn:
+    __pydantic_config__ = CONFIG
 
-
-class QuestionIn(_Strict):
     question: str
-    in_: tuple[str, ...] = Field(alias="in", min_length=1)
+    in_: tuple[str, ...] = field(metadata=meta(alias="in", min_length=1))
 
 
-class AllOf(_Strict):
-    all: tuple[Condition, ...] = Field(min_length=1, max_length=MAX_TERMS)
+@dataclass(frozen=True, kw_only=True)
+class AllOf:
+    __pydantic_config__ = CONFIG
+
+    all: tuple[Condition, ...] = field(metadata=meta(min_length=1, max_length=MAX_TERMS))
 
 
-class AnyOf(_Strict):
-    any: tuple[Condition, ...] = Field(min_length=1, max_length=MAX_TERMS)
+@dataclass(frozen=True, kw_only=True)
+class AnyOf:
+    __pydantic_config__ = CONFIG
+
+    any: tuple[Condition, ...] = field(metadata=meta(min_length=1, max_length=MAX_TERMS))
 
 
-class NotOf(_Strict):
-    not_: Condition = Field(alias="not")
+@dataclass(frozen=True, kw_only=True)
+class NotOf:
+    __pydantic_config__ = CONFIG
+
+    not_: Condition = field(metadata=meta(alias="not"))
 
 
-class RuleRef(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class RuleRef:
+    __pydantic_config__ = CONFIG
+
     rule: str
 
 
@@ -74,24 +86,34 @@ def _kind(raw: Any) -> str | None:
     return None
 
 
-Condition = Annotated[
-    Annotated[QuestionIn, Tag("~question")]
-    | Annotated[AllOf, Tag("~all")]
-    | Annotated[AnyOf, Tag("~any")]
-    | Annotated[NotOf, Tag("~not")]
-    | Annotated[RuleRef, Tag("~rule")]
-    | Annotated[Literal["always"], Tag("~always")],
-    Discriminator(
-        _kind,
-        custom_error_type="condition",
-        custom_error_message=(
-            "a condition is 'always' or a mapping with one of: question+in, all, any, not, rule"
-        ),
-    ),
-]
+class _ConditionSchema:
+    """How pydantic validates a condition: a union tagged by its key, with one clear error.
 
-for _model in (AllOf, AnyOf, NotOf):
-    _model.model_rebuild()
+    Built only when pydantic validates (a pack read from YAML), so the type itself needs no pydantic.
+    """
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic import Discriminator, Tag
+
+        tagged = Annotated[
+            Annotated[QuestionIn, Tag("~question")]
+            | Annotated[AllOf, Tag("~all")]
+            | Annotated[AnyOf, Tag("~any")]
+            | Annotated[NotOf, Tag("~not")]
+            | Annotated[RuleRef, Tag("~rule")]
+            | Annotated[Literal["always"], Tag("~always")],
+            Discriminator(
+                _kind,
+                custom_error_type="condition",
+                custom_error_message=(
+                    "a condition is 'always' or a mapping with one of: question+in, all, any, not, rule"
+                ),
+            ),
+        ]
+        return handler.generate_schema(tagged)
+
+
+Condition = Annotated[QuestionIn | AllOf | AnyOf | NotOf | RuleRef | Literal["always"], _ConditionSchema()]
 
 
 ValuesOf = Callable[[str], tuple[str, ...]]

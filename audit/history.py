@@ -19,11 +19,10 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from audit import __version__
 from audit.answers import Answers
@@ -32,6 +31,7 @@ from audit.conditions import UNKNOWN
 from audit.errors import HistoryError
 from audit.fsutil import PRIVATE_FILE, ensure_private_dir
 from audit.pack import Pack
+from audit.records import CONFIG, meta, to_json, validate, validate_json
 
 BUSY_TIMEOUT_MS = 5000
 SIDECARS = ("-wal", "-shm", "-journal")  # files SQLite keeps next to the database
@@ -69,20 +69,21 @@ _COLUMNS = (
 )
 
 
-class Run(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Run:
     """One recorded run, as read back from the database (every row is validated on the way out)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = CONFIG
 
-    id: int = Field(ge=0)  # 1..N once recorded; 0 for a run not saved yet (make_run)
+    id: int = field(metadata=meta(ge=0))  # 1..N once recorded; 0 for a run not saved yet (make_run)
     at: datetime
     tool_version: str
     pack_id: str
     pack_version: str
     pack_reviewed: date
     answers: dict[str, str]
-    assessment_json: str = Field(repr=False)
-    score: int = Field(ge=0, le=100)
+    assessment_json: str = field(repr=False)
+    score: int = field(metadata=meta(ge=0, le=100))
     band: str
     findings: tuple[str, ...]
     rules_seen: tuple[str, ...]
@@ -90,8 +91,10 @@ class Run(BaseModel):
 
     def assessment(self) -> Assessment:
         """The full assessment stored with this run."""
+        from pydantic import ValidationError
+
         try:
-            return Assessment.model_validate_json(self.assessment_json)
+            return validate_json(Assessment, self.assessment_json)
         except ValidationError as e:
             raise HistoryError(
                 f"run {self.id}: its stored assessment no longer reads ({e.error_count()} problem(s)); "
@@ -251,7 +254,7 @@ def make_run(*, at: datetime, pack: Pack, answers: Answers, assessment: Assessme
         pack_version=pack.meta.version,
         pack_reviewed=pack.meta.reviewed,
         answers=dict(answers.values),
-        assessment_json=assessment.model_dump_json(by_alias=True),
+        assessment_json=to_json(assessment),
         score=assessment.score.value,
         band=assessment.score.band,
         findings=tuple(f.id for f in assessment.findings),
@@ -266,7 +269,7 @@ def diff(previous: Run, current: Run) -> Changes:
     order = list(dict.fromkeys([*current.questions_seen, *previous.questions_seen]))
     order += sorted((set(previous.answers) | set(current.answers)) - set(order))
     changed = {
-        q: AnswerChange.model_validate({"from": previous.answer(q), "to": current.answer(q)})
+        q: AnswerChange(from_=previous.answer(q), to=current.answer(q))
         for q in order
         if previous.answer(q) != current.answer(q)
     }
@@ -410,13 +413,15 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def _run_from_row(path: Path, row: Sequence[Any]) -> Run:
+    from pydantic import ValidationError
+
     names = [c.strip() for c in _COLUMNS.split(",")]
     raw = dict(zip(names, row, strict=True))
     try:
         for key in ("answers", "findings", "rules_seen", "questions_seen"):
             raw[key] = json.loads(raw[key])
         raw["assessment_json"] = raw.pop("assessment")
-        return Run.model_validate(raw)
+        return validate(Run, raw)
     except (ValueError, TypeError) as e:  # json and pydantic errors are both ValueErrors
         first = e.errors()[0] if isinstance(e, ValidationError) else None
         field = ".".join(str(p) for p in first["loc"]) if first else "a JSON column"

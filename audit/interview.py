@@ -18,9 +18,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
-
 from audit import app, reruns
 from audit.answers import Answers, check_value, parse_assignments, read_answers, save_answers
 from audit.assessment import Report
@@ -29,6 +26,7 @@ from audit.fsutil import atomic_write, check_replaceable, ensure_private_dir
 from audit.pack import Pack
 from audit.paths import Home
 from audit.questionnaire import AnswerSource, Depth, FixedAnswers, Interview, Progress, Stopped, Terminal
+from audit.records import CONFIG, to_jsonable
 from audit.render.base import FILE_SUFFIX, Format
 from audit.yamlio import load_yaml
 
@@ -64,10 +62,11 @@ class Outcome:
     saved: bool
 
 
-class DraftFile(BaseModel):
-    """The draft on disk: an unfinished interview."""
+@dataclass(frozen=True, kw_only=True)
+class DraftFile:
+    """The draft on disk: an unfinished interview (validated by pydantic, only when there is one)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = CONFIG
 
     schema_version: Literal[1]
     pack: str
@@ -147,7 +146,7 @@ def _stopped(
     """Keep the draft (when something was answered) and say so: exit 130, or 2 without input."""
     progress = stop.progress
     if progress is not None and progress.asked:
-        save_draft(pack, home.draft, progress.model_copy(update={"saved_at": now}))
+        save_draft(pack, home.draft, replace(progress, saved_at=now))
         kept = len(progress.asked)
     elif draft_existed:  # stopped on the "continue?" screen: the old draft is still there
         previous = load_draft(pack, home.draft)
@@ -196,9 +195,13 @@ def load_draft(pack: Pack, path: Path) -> Progress | None:
     """The unfinished interview, or None. A draft that cannot be used is ignored (with a note)."""
     if not path.exists():
         return None
+    from pydantic import ValidationError
+
+    from audit.records import validate
+
     try:
         doc = load_yaml(path, what="a draft")
-        draft = DraftFile.model_validate(doc.data)
+        draft = validate(DraftFile, doc.data)
     except (UserError, ValidationError):
         _note(f"ignoring the unfinished interview in {path}: it cannot be read")
         return None
@@ -206,13 +209,12 @@ def load_draft(pack: Pack, path: Path) -> Progress | None:
         return None
     p = draft.progress
     values = _valid(pack, p.values)
-    return p.model_copy(
-        update={
-            "values": values,
-            "baseline": _valid(pack, p.baseline),
-            "asked": tuple(q for q in p.asked if q in values),
-            "picked": tuple(q for q in p.picked if q in pack.question_by_id),
-        }
+    return replace(
+        p,
+        values=values,
+        baseline=_valid(pack, p.baseline),
+        asked=tuple(q for q in p.asked if q in values),
+        picked=tuple(q for q in p.picked if q in pack.question_by_id),
     )
 
 
@@ -221,9 +223,9 @@ def save_draft(pack: Pack, path: Path, progress: Progress) -> None:
     body = DraftFile(schema_version=1, pack=pack.meta.id, pack_version=pack.meta.version, progress=progress)
     header = "# wa-audit: an unfinished interview. Run wa-audit to continue it.\n"
     ensure_private_dir(path.parent)
-    atomic_write(
-        path, header + yaml.safe_dump(body.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
-    )
+    import yaml
+
+    atomic_write(path, header + yaml.safe_dump(to_jsonable(body), sort_keys=False, allow_unicode=True))
 
 
 def _announce_model_update(term: Terminal, settings: app.Settings, pack: Pack) -> tuple[str, ...] | None:

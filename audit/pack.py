@@ -1,4 +1,4 @@
-"""The rule pack: pydantic models for the YAML files, loading with `file:line` errors, cross-checks.
+"""The rule pack: the YAML files as dataclasses (pydantic validates them), `file:line` errors, cross-checks.
 
 A pack is data (see docs/PACK_FORMAT.md). Loading validates each file against its model, then
 cross-checks the references between files; every problem names the file and line it comes from.
@@ -10,13 +10,11 @@ import difflib
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from audit.conditions import (
     NOT_ASKED,
@@ -33,13 +31,15 @@ from audit.conditions import (
 )
 from audit.conditions import evaluate as evaluate_condition
 from audit.errors import PackError, UserError
+from audit.records import CONFIG, Str, meta, to_jsonable
 from audit.yamlio import Located, describe_validation_error, load_yaml
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-SourceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
-RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
-Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"']+$", max_length=500)]
+Id = Annotated[str, Str(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+SourceId = Annotated[str, Str(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
+RuleId = Annotated[str, Str(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
+Text = Annotated[str, Str(min_length=1, max_length=4000)]
+Url = Annotated[str, Str(pattern=r"^https://[^\s<>\"']+$", max_length=500)]
+Version = Annotated[str, Str(pattern=r"^\d{4}\.\d{1,2}(\.\d+)?$")]
 Certainty = Literal["documented", "reported", "possible"]
 RuleCertainty = Literal["documented", "reported"]
 Severity = Literal["info", "low", "medium", "high", "critical"]
@@ -60,64 +60,85 @@ PACK_FILES = (
     "findings.yaml",
     "protections.yaml",
 )
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+# Every class below is a frozen dataclass that pydantic validates on the way in (records.py).
 
 
 # --- pack.yaml -------------------------------------------------------------------------------
-class Section(Model):
+@dataclass(frozen=True, kw_only=True)
+class Section:
+    __pydantic_config__ = CONFIG
+
     id: Id
     title: Text
     intro: str = ""
 
 
-class PackMeta(Model):
+@dataclass(frozen=True, kw_only=True)
+class PackMeta:
+    __pydantic_config__ = CONFIG
+
     id: Id
-    version: Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{1,2}(\.\d+)?$")]
+    version: Version
     reviewed: date
     title: Text
-    sections: tuple[Section, ...] = Field(min_length=1)
+    sections: tuple[Section, ...] = field(metadata=meta(min_length=1))
 
 
 # --- vocabulary.yaml -------------------------------------------------------------------------
-class DataCategory(Model):
+@dataclass(frozen=True, kw_only=True)
+class DataCategory:
+    __pydantic_config__ = CONFIG
+
     id: Id
     label: Text
     description: str = ""
-    sensitivity: int = Field(ge=1, le=5)
+    sensitivity: int = field(metadata=meta(ge=1, le=5))
 
 
-class Recipient(Model):
+@dataclass(frozen=True, kw_only=True)
+class Recipient:
+    __pydantic_config__ = CONFIG
+
     id: Id
     label: Text
     description: str = ""
-    reach: int = Field(ge=1, le=5)
+    reach: int = field(metadata=meta(ge=1, le=5))
 
 
-class Purpose(Model):
+@dataclass(frozen=True, kw_only=True)
+class Purpose:
+    __pydantic_config__ = CONFIG
+
     id: Id
     label: Text
     # How much a use for this purpose weighs in the score (own uses such as ads weigh most).
-    weight: float = Field(default=1.0, gt=0, le=1)
+    weight: float = field(default=1.0, metadata=meta(gt=0, le=1))
 
 
-class Band(Model):
+@dataclass(frozen=True, kw_only=True)
+class Band:
+    __pydantic_config__ = CONFIG
+
     id: Id
-    below: int = Field(ge=1, le=101)
+    below: int = field(metadata=meta(ge=1, le=101))
 
 
-class Vocabulary(Model):
-    data_categories: tuple[DataCategory, ...] = Field(min_length=1)
-    recipients: tuple[Recipient, ...] = Field(min_length=1)
-    purposes: tuple[Purpose, ...] = Field(min_length=1)
+@dataclass(frozen=True, kw_only=True)
+class Vocabulary:
+    __pydantic_config__ = CONFIG
+
+    data_categories: tuple[DataCategory, ...] = field(metadata=meta(min_length=1))
+    recipients: tuple[Recipient, ...] = field(metadata=meta(min_length=1))
+    purposes: tuple[Purpose, ...] = field(metadata=meta(min_length=1))
     certainty_weights: dict[Certainty, float]
-    bands: tuple[Band, ...] = Field(min_length=1)
+    bands: tuple[Band, ...] = field(metadata=meta(min_length=1))
 
 
 # --- sources.yaml ----------------------------------------------------------------------------
-class Source(Model):
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    __pydantic_config__ = CONFIG
+
     id: SourceId
     title: Text
     publisher: Text
@@ -127,47 +148,68 @@ class Source(Model):
     capture: str | None = None
 
 
-class SourcesFile(Model):
-    sources: tuple[Source, ...] = Field(min_length=1, max_length=MAX_RULES)
+@dataclass(frozen=True, kw_only=True)
+class SourcesFile:
+    __pydantic_config__ = CONFIG
+
+    sources: tuple[Source, ...] = field(metadata=meta(min_length=1, max_length=MAX_RULES))
 
 
-class Citation(Model):
+@dataclass(frozen=True, kw_only=True)
+class Citation:
+    __pydantic_config__ = CONFIG
+
     id: SourceId
     quote: str | None = None
 
 
 # --- questions.yaml --------------------------------------------------------------------------
-class Value(Model):
+@dataclass(frozen=True, kw_only=True)
+class Value:
+    __pydantic_config__ = CONFIG
+
     id: Id
     label: Text
     how: str | None = None
 
 
-class Where(Model):
+@dataclass(frozen=True, kw_only=True)
+class Where:
     """Where a setting lives; a platform may lack it (iCloud backup is iPhone only)."""
+
+    __pydantic_config__ = CONFIG
 
     android: Text | None = None
     iphone: Text | None = None
 
 
-class Change(Model):
+@dataclass(frozen=True, kw_only=True)
+class Change:
+    __pydantic_config__ = CONFIG
+
     allowed: bool = True
-    from_: tuple[Id, ...] | None = Field(default=None, alias="from")
+    from_: tuple[Id, ...] | None = field(default=None, metadata=meta(alias="from"))
     to: tuple[Id, ...] | None = None
     effort: Literal["setting", "habit"] = "setting"
 
 
-class Question(Model):
+@dataclass(frozen=True, kw_only=True)
+class Question:
+    __pydantic_config__ = CONFIG
+
     id: Id
     section: Id
     prompt: Text
     help: str = ""
     where: Where | None = None  # None for facts about the person (region, the 2016 choice)
     where_reported: bool = False
-    values: tuple[Value, ...] = Field(min_length=2, max_length=MAX_VALUES)
+    values: tuple[Value, ...] = field(metadata=meta(min_length=2, max_length=MAX_VALUES))
     allow_unknown: bool = True
     when: Condition | None = None
-    change: Change = Change()
+    # The default as the files write it ("from", not "from_") in `wa-audit schema pack`.
+    change: Change = field(
+        default=Change(), metadata=meta(json_schema_extra={"default": to_jsonable(Change())})
+    )
 
     @cached_property
     def value_ids(self) -> tuple[str, ...]:
@@ -177,46 +219,67 @@ class Question(Model):
         return next((v for v in self.values if v.id == value_id), None)
 
 
-class QuestionsFile(Model):
-    questions: tuple[Question, ...] = Field(min_length=1, max_length=MAX_QUESTIONS)
+@dataclass(frozen=True, kw_only=True)
+class QuestionsFile:
+    __pydantic_config__ = CONFIG
+
+    questions: tuple[Question, ...] = field(metadata=meta(min_length=1, max_length=MAX_QUESTIONS))
 
 
 # --- flows.yaml ------------------------------------------------------------------------------
-class FlowSpec(Model):
-    data: tuple[Id, ...] = Field(min_length=1)
-    to: tuple[Id, ...] = Field(min_length=1)
-    purposes: tuple[Id, ...] = Field(min_length=1)
+@dataclass(frozen=True, kw_only=True)
+class FlowSpec:
+    __pydantic_config__ = CONFIG
+
+    data: tuple[Id, ...] = field(metadata=meta(min_length=1))
+    to: tuple[Id, ...] = field(metadata=meta(min_length=1))
+    purposes: tuple[Id, ...] = field(metadata=meta(min_length=1))
 
 
-class FlowRule(Model):
+@dataclass(frozen=True, kw_only=True)
+class FlowRule:
+    __pydantic_config__ = CONFIG
+
     id: RuleId
     title: Text
     when: Condition | None = None
     certainty: RuleCertainty
-    flows: tuple[FlowSpec, ...] = Field(min_length=1)
+    flows: tuple[FlowSpec, ...] = field(metadata=meta(min_length=1))
     note: str | None = None
-    sources: tuple[Citation, ...] = Field(min_length=1)
+    sources: tuple[Citation, ...] = field(metadata=meta(min_length=1))
 
 
-class FlowsFile(Model):
-    rules: tuple[FlowRule, ...] = Field(min_length=1, max_length=MAX_RULES)
+@dataclass(frozen=True, kw_only=True)
+class FlowsFile:
+    __pydantic_config__ = CONFIG
+
+    rules: tuple[FlowRule, ...] = field(metadata=meta(min_length=1, max_length=MAX_RULES))
 
 
 # --- findings.yaml ---------------------------------------------------------------------------
-class Steps(Model):
+@dataclass(frozen=True, kw_only=True)
+class Steps:
     """Numbered fix steps per platform; a platform may lack them (iCloud is iPhone only)."""
 
-    android: tuple[Text, ...] | None = Field(default=None, min_length=1)
-    iphone: tuple[Text, ...] | None = Field(default=None, min_length=1)
+    __pydantic_config__ = CONFIG
+
+    android: tuple[Text, ...] | None = field(default=None, metadata=meta(min_length=1))
+    iphone: tuple[Text, ...] | None = field(default=None, metadata=meta(min_length=1))
 
 
-class Fix(Model):
+@dataclass(frozen=True, kw_only=True)
+class Fix:
+    __pydantic_config__ = CONFIG
+
     question: Id
     to: Id
     steps: Steps
 
 
-class Finding(Model):
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    __pydantic_config__ = CONFIG
+
     id: Id
     title: Text
     severity: Severity
@@ -227,29 +290,41 @@ class Finding(Model):
     risk: str | None = None
     conflict: str | None = None
     fix: Fix | None = None
-    sources: tuple[Citation, ...] = Field(min_length=1)
+    sources: tuple[Citation, ...] = field(metadata=meta(min_length=1))
 
 
-class FindingsFile(Model):
-    findings: tuple[Finding, ...] = Field(default=(), max_length=MAX_RULES)
+@dataclass(frozen=True, kw_only=True)
+class FindingsFile:
+    __pydantic_config__ = CONFIG
+
+    findings: tuple[Finding, ...] = field(default=(), metadata=meta(max_length=MAX_RULES))
 
 
 # --- protections.yaml ------------------------------------------------------------------------
-class Protection(Model):
+@dataclass(frozen=True, kw_only=True)
+class Protection:
+    __pydantic_config__ = CONFIG
+
     id: Id
     title: Text
     detail: str = ""
     when: Condition | None = None
-    sources: tuple[Citation, ...] = Field(min_length=1)
+    sources: tuple[Citation, ...] = field(metadata=meta(min_length=1))
 
 
-class ProtectionsFile(Model):
-    protections: tuple[Protection, ...] = Field(default=(), max_length=MAX_RULES)
+@dataclass(frozen=True, kw_only=True)
+class ProtectionsFile:
+    __pydantic_config__ = CONFIG
+
+    protections: tuple[Protection, ...] = field(default=(), metadata=meta(max_length=MAX_RULES))
 
 
 # --- the pack --------------------------------------------------------------------------------
-class Pack(Model):
+@dataclass(frozen=True, kw_only=True)
+class Pack:
     """A validated, cross-checked rule pack."""
+
+    __pydantic_config__ = CONFIG
 
     meta: PackMeta
     vocabulary: Vocabulary
@@ -309,7 +384,7 @@ class Problem:
         return f"{self.where}: {'warning: ' if self.level == 'warning' else ''}{self.message}"
 
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 
 def _parse(doc: Located, model: type[M]) -> M:
@@ -317,8 +392,12 @@ def _parse(doc: Located, model: type[M]) -> M:
         raise PackError(f"{doc.path}: file is empty; see docs/PACK_FORMAT.md")
     if not isinstance(doc.data, dict):
         raise PackError(f"{doc.path}:1: expected a mapping of fields at the top")
+    from pydantic import ValidationError
+
+    from audit.records import validate
+
     try:
-        return model.model_validate(doc.data)
+        return validate(model, doc.data)
     except ValidationError as e:
         raise PackError(describe_validation_error(doc, e)) from e
 

@@ -17,17 +17,16 @@ import math
 import sys
 import textwrap
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from audit.answers import Answers
 from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.engine import effective_answers, platform_of, where_text
 from audit.pack import Pack, Question
+from audit.records import CONFIG
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -59,16 +58,17 @@ class FixedAnswers:
         return previous.with_values(self.fixed)
 
 
-class Progress(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Progress:
     """Where an interview stands; this is what a draft keeps so the next run can resume."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = CONFIG
 
     depth: Depth = "full"
     mode: Mode = "all"
     picked: tuple[str, ...] = ()
-    baseline: dict[str, str] = Field(default_factory=dict)  # the answers the interview started from
-    values: dict[str, str] = Field(default_factory=dict)  # baseline plus what was answered
+    baseline: dict[str, str] = field(default_factory=dict)  # the answers the interview started from
+    values: dict[str, str] = field(default_factory=dict)  # baseline plus what was answered
     asked: tuple[str, ...] = ()  # questions answered in this interview, in order
     saved_at: datetime | None = None
 
@@ -451,7 +451,7 @@ class Interview:
         i = 0
 
         def snapshot() -> Progress:
-            return progress.model_copy(update={"values": dict(values), "asked": tuple(asked)})
+            return replace(progress, values=dict(values), asked=tuple(asked))
 
         while True:
             effective = effective_answers(pack, values)

@@ -11,7 +11,7 @@ import io
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -130,7 +130,7 @@ def prepare_set(settings: Settings, pack: Pack, assignments: Sequence[str]) -> P
             f"{path}: no saved answers; run 'wa-audit' first or use 'wa-audit audit --answers FILE'"
         )
     answers = read_answers(pack, path).with_values(changes)
-    answers = answers.model_copy(update={"pack_version": pack.meta.version})
+    answers = replace(answers, pack_version=pack.meta.version)
     return prepare_run(settings, pack, answers, save_answers=True)
 
 

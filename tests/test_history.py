@@ -21,6 +21,7 @@ from audit.engine import evaluate
 from audit.errors import HistoryError
 from audit.history import History, Run, diff
 from audit.pack import Pack
+from audit.records import validate
 
 T0 = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
 
@@ -46,7 +47,7 @@ def _run(**over: object) -> Run:
         "rules_seen": (),
         "questions_seen": (),
     }
-    return Run.model_validate({**base, **over})
+    return validate(Run, {**base, **over})
 
 
 def test_runs_are_numbered_from_one_and_read_back(tmp_path: Path, mini_pack: Pack) -> None:
@@ -213,9 +214,9 @@ def test_diff_is_exact() -> None:
     assert changes.new_findings == ("c",)
     assert changes.resolved_findings == ("a",)
     assert changes.changed_answers == {
-        "linked": AnswerChange.model_validate({"from": "yes", "to": "no"}),
-        "new_q": AnswerChange.model_validate({"from": "unknown", "to": "y"}),
-        "gone": AnswerChange.model_validate({"from": "x", "to": "unknown"}),
+        "linked": validate(AnswerChange, {"from": "yes", "to": "no"}),
+        "new_q": validate(AnswerChange, {"from": "unknown", "to": "y"}),
+        "gone": validate(AnswerChange, {"from": "x", "to": "unknown"}),
     }
     assert list(changes.changed_answers) == ["linked", "new_q", "gone"]
     assert changes.new_rules == ("F9",)

@@ -150,3 +150,79 @@ def test_import_audit_cli_is_light() -> None:
         [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
     )
     assert result.stdout.strip() == "[]"
+
+
+# --- pydantic validates at the boundaries only ---------------------------------------------------
+VALIDATION = {"pydantic", "pydantic_core"}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("report", "--answers", EXAMPLE, "--format", "json"),
+        ("report", "--answers", EXAMPLE, "--format", "html", "-o", "report.html"),
+        ("report", "--answers", EXAMPLE, "--format", "markdown"),
+        ("report", "--answers", EXAMPLE, "--set", "region=eea", "--format", "json"),
+    ],
+)
+def test_reports_from_the_pack_cache_do_not_import_pydantic(tmp_path: Path, argv: tuple[str, ...]) -> None:
+    argv = tuple(str(tmp_path / a) if a == "report.html" else a for a in argv)
+    cache = str(tmp_path / "cache")
+    cold = top_level(_modules(tmp_path, cache, argv))  # an empty cache: the YAML pack is validated
+    assert cold & VALIDATION
+    loaded = top_level(_modules(tmp_path, cache, argv))
+    assert not loaded & VALIDATION
+    if "json" in argv:
+        assert "jinja2" not in loaded
+
+
+def _modules(tmp_path: Path, cache: str, argv: tuple[str, ...]) -> set[str]:
+    out = tmp_path / "modules.json"
+    subprocess.run(
+        [sys.executable, "-c", PROBE.format(module="audit.cli"), str(out), *argv],
+        check=True,
+        cwd=ROOT,
+        env={"WA_AUDIT_HOME": str(tmp_path / "home"), "WA_AUDIT_CACHE": cache, "PATH": "/usr/bin:/bin"},
+    )
+    return set(json.loads(out.read_text()))
+
+
+INTERVIEW_PROBE = """
+import json, os, sys
+from audit import questionnaire
+from audit.cli import main
+
+def choose(self, message, choices, **kwargs):
+    with open(sys.argv[1], "w") as f:
+        json.dump(sorted(sys.modules), f)
+    os._exit(0)
+
+questionnaire.Terminal.choose = choose
+main([])
+"""
+
+
+@pytest.mark.slow
+def test_the_interview_reaches_its_first_question_without_pydantic(tmp_path: Path) -> None:
+    import pexpect
+
+    out = tmp_path / "modules.json"
+    child = pexpect.spawn(
+        sys.executable,
+        ["-c", INTERVIEW_PROBE, str(out)],
+        cwd=str(ROOT),
+        env={
+            "WA_AUDIT_HOME": str(tmp_path / "home"),
+            "WA_AUDIT_CACHE": os.environ.get("WA_AUDIT_CACHE", str(tmp_path / "cache")),
+            "PATH": "/usr/bin:/bin",
+            "TERM": "xterm",
+        },
+        dimensions=(24, 80),
+        encoding="utf-8",
+        timeout=60,
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    loaded = top_level(set(json.loads(out.read_text())))
+    assert "audit" in loaded
+    assert not loaded & VALIDATION

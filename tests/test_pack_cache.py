@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import shutil
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from audit import app, pack_cache
+from audit.conditions import AllOf, AnyOf, NotOf, RuleRef
 from audit.errors import PackError
 from audit.pack import PACK_FILES, Pack, load_pack
 from audit.paths import Home
+from audit.records import DecodeError, decode, to_json, to_jsonable, validate, validate_json
+from audit.resources import default_pack_dir
 from tests.conftest import DATA, ROOT
 
 
@@ -60,7 +66,7 @@ def test_entries_are_private_json(pack_dir: Path, cache: Path) -> None:
     [entry] = entries(cache)
     assert stat.S_IMODE(entry.stat().st_mode) == 0o600
     assert stat.S_IMODE((cache / "packs").stat().st_mode) == 0o700
-    assert Pack.model_validate_json(entry.read_bytes()) == load_pack(pack_dir)  # data, not pickle
+    assert validate_json(Pack, entry.read_bytes()) == load_pack(pack_dir)  # data, not pickle
 
 
 @pytest.mark.parametrize("name", PACK_FILES)
@@ -123,7 +129,7 @@ def test_a_damaged_entry_is_ignored_and_rewritten(
     entry.write_bytes(damage)
     assert pack_cache.load(pack_dir, folder=cache) == good
     assert loads == [pack_dir, pack_dir]
-    assert Pack.model_validate_json(entry.read_bytes()) == good  # rewritten
+    assert validate_json(Pack, entry.read_bytes()) == good  # rewritten
     assert pack_cache.load(pack_dir, folder=cache) == good
     assert loads == [pack_dir, pack_dir]  # and used again
 
@@ -209,3 +215,107 @@ def test_the_app_loads_through_the_cache(
     bundled = app.pack_for(app.Settings(home=Home(tmp_path / "home")))
     assert bundled.meta.id == "whatsapp"
     assert len(list((tmp_path / "c" / "packs").glob("*.json"))) == 2
+
+
+# --- the trusted decoder ---------------------------------------------------------------------------
+def assert_same(decoded: object, validated: object, at: str = "pack") -> None:
+    """Equal field for field, and of the same types all the way down (1.0 is not 1, () is not [])."""
+    assert type(decoded) is type(validated), at
+    if dataclasses.is_dataclass(validated):
+        for f in dataclasses.fields(validated):
+            assert_same(getattr(decoded, f.name), getattr(validated, f.name), f"{at}.{f.name}")
+    elif isinstance(validated, tuple):
+        assert isinstance(decoded, tuple)
+        assert len(decoded) == len(validated), at
+        for i, (d, v) in enumerate(zip(decoded, validated, strict=True)):
+            assert_same(d, v, f"{at}[{i}]")
+    elif isinstance(validated, dict):
+        assert isinstance(decoded, dict)
+        assert list(decoded) == list(validated), at
+        for key, value in validated.items():
+            assert_same(decoded[key], value, f"{at}[{key!r}]")
+    else:
+        assert decoded == validated, at
+
+
+def every_kind_of_field(tmp_path: Path) -> Path:
+    """The mini pack plus every condition kind and every optional field the cache must carry."""
+    target = tmp_path / "every"
+    shutil.copytree(DATA / "packs" / "mini", target)
+    loaded = load_pack(target)
+    q = loaded.questions[0]
+    everything = {
+        "all": [
+            {"not": {"question": q.id, "in": [q.values[0].id]}},
+            {"any": [{"question": q.id, "in": [q.values[0].id, "unknown"]}, "always"]},
+            {"rule": loaded.rules[0].id},
+        ]
+    }
+    data = to_jsonable(loaded)
+    for finding, cond in zip(data["findings"], [everything, "always"], strict=False):
+        finding["when"] = cond
+        finding["risk"] = "a risk"
+        finding["conflict"] = "a conflict"
+    data["questions"][0]["change"] = {
+        "allowed": True,
+        "from": [q.values[0].id],
+        "to": [q.values[1].id],
+        "effort": "habit",
+    }
+    data["questions"][0]["where"] = {"android": "Settings", "iphone": None}
+    data["vocabulary"]["purposes"][0]["weight"] = 1
+    data["sources"][0]["capture"] = "2026-01-01"
+    pack = validate(Pack, data)
+    assert pack.vocabulary.purposes[0].weight == 1.0
+    assert isinstance(pack.vocabulary.purposes[0].weight, float)
+    (tmp_path / "every.json").write_text(to_json(pack))
+    return tmp_path / "every.json"
+
+
+@pytest.mark.parametrize("which", ["bundled", "mini"])
+def test_the_decoder_rebuilds_exactly_the_validated_pack(which: str, tmp_path: Path, cache: Path) -> None:
+    source = default_pack_dir() if which == "bundled" else DATA / "packs" / "mini"
+    validated = load_pack(source)
+    pack_cache.load(source, folder=cache)
+    [entry] = entries(cache)
+    data = json.loads(entry.read_bytes())
+    assert_same(decode(Pack, data), validated)
+    # What pydantic makes of the same JSON is the same pack: the cache is valid input for the validator.
+    assert_same(validate(Pack, data), validated)
+
+
+def test_the_decoder_carries_every_kind_of_field(tmp_path: Path) -> None:
+    path = every_kind_of_field(tmp_path)
+    data = json.loads(path.read_text())
+    validated = validate(Pack, data)
+    decoded = decode(Pack, data)
+    assert_same(decoded, validated)
+    when = decoded.findings[0].when
+    assert isinstance(when, AllOf)
+    assert [type(c) for c in when.all] == [NotOf, AnyOf, RuleRef]
+    assert decoded.findings[1].when == "always"
+    assert decoded.questions[0].change.from_ is not None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d.update(extra=1),
+        lambda d: d["meta"].pop("id"),
+        lambda d: d["meta"].update(reviewed="yesterday"),
+        lambda d: d["questions"][0].update(values="yes"),
+        lambda d: d["findings"][0].update(when={"question": "x"}),
+        lambda d: d["findings"][0].update(when={"sometimes": True}),
+        lambda d: d["vocabulary"]["data_categories"][0].update(sensitivity=True),
+        lambda d: d["vocabulary"]["data_categories"][0].update(sensitivity="3"),
+        lambda d: d["vocabulary"].update(certainty_weights={"maybe": 1.0}),
+        lambda d: d["findings"][0].update(severity="dire"),
+    ],
+)
+def test_the_decoder_refuses_what_it_did_not_write(damage: Any, cache: Path) -> None:
+    pack_cache.load(DATA / "packs" / "mini", folder=cache)
+    [entry] = entries(cache)
+    data = json.loads(entry.read_bytes())
+    damage(data)
+    with pytest.raises(DecodeError):
+        decode(Pack, data)

@@ -6,11 +6,12 @@ import json
 
 from audit.assessment import Report
 from audit.pack import Pack
+from audit.records import to_jsonable
 from audit.render.base import RenderOptions
 
 
 class JsonRenderer:
     def render(self, report: Report, pack: Pack, options: RenderOptions) -> str:
         del pack, options
-        data = report.model_dump(mode="json", by_alias=True)
+        data = to_jsonable(report)
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
