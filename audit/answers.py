@@ -12,7 +12,7 @@ A question that is not answered counts as `unknown`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -21,13 +21,13 @@ from audit.conditions import UNKNOWN
 from audit.errors import AnswersError, UserError
 from audit.fsutil import atomic_write, ensure_private_dir
 from audit.pack import Pack, Question, did_you_mean
-from audit.records import CONFIG, to_jsonable
+from audit.records import CONFIG, record, to_jsonable
 from audit.yamlio import Located, load_yaml, show
 
 HINT = "see examples/ for the format"
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class AnswersFile:
     """The answers file on disk (schema_version 1)."""
 
@@ -40,7 +40,7 @@ class AnswersFile:
     answers: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Answers:
     """Validated answers for one pack; questions not present are unknown."""
 

@@ -5,16 +5,16 @@ Field order here is the key order of the JSON report; SHARING_MODEL.md section 6
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime
 
 from audit.pack import Certainty, Severity
-from audit.records import CONFIG, meta
+from audit.records import CONFIG, meta, record
 
 # Frozen dataclasses (records.py); pydantic reads them only for `wa-audit schema` and the history.
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class PackRef:
     __pydantic_config__ = CONFIG
 
@@ -24,7 +24,7 @@ class PackRef:
     title: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Score:
     __pydantic_config__ = CONFIG
 
@@ -32,7 +32,7 @@ class Score:
     band: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Pair:
     __pydantic_config__ = CONFIG
 
@@ -40,7 +40,7 @@ class Pair:
     recipient: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Flow:
     __pydantic_config__ = CONFIG
 
@@ -51,7 +51,7 @@ class Flow:
     rules: tuple[str, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class SourceRef:
     __pydantic_config__ = CONFIG
 
@@ -64,7 +64,7 @@ class SourceRef:
     kind: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class FixOut:
     __pydantic_config__ = CONFIG
 
@@ -74,7 +74,7 @@ class FixOut:
     steps: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class FindingOut:
     __pydantic_config__ = CONFIG
 
@@ -91,7 +91,7 @@ class FindingOut:
     conflict: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class ProtectionOut:
     __pydantic_config__ = CONFIG
 
@@ -101,7 +101,7 @@ class ProtectionOut:
     detail: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Recommendation:
     __pydantic_config__ = CONFIG
 
@@ -115,7 +115,7 @@ class Recommendation:
     score_removed: int = 0
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Unknown:
     __pydantic_config__ = CONFIG
 
@@ -125,7 +125,7 @@ class Unknown:
     section: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Assessment:
     """Everything evaluate() concludes for one set of answers (deterministic: no clock)."""
 
@@ -143,7 +143,7 @@ class Assessment:
     not_asked: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class AnswerChange:
     __pydantic_config__ = CONFIG
 
@@ -151,7 +151,7 @@ class AnswerChange:
     to: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Changes:
     __pydantic_config__ = CONFIG
 
@@ -164,7 +164,7 @@ class Changes:
     new_rules: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class TrendPoint:
     """One past run's score, for the score-trend chart."""
 
@@ -174,7 +174,7 @@ class TrendPoint:
     score: int
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Report:
     """The report JSON: an assessment plus when it was made and what changed."""
 

@@ -15,11 +15,11 @@ only possible (it depends on an unknown answer) is asked, but tests on it are po
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import IntEnum
 from typing import Annotated, Any, Literal
 
-from audit.records import CONFIG, meta
+from audit.records import CONFIG, meta, record
 
 UNKNOWN = "unknown"
 MAX_TERMS = 100  # per all/any list: packs may come from elsewhere (see pack.MAX_RULES)
@@ -34,7 +34,7 @@ class Truth(IntEnum):
     TRUE = 2
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class QuestionIn:
     __pydantic_config__ = CONFIG
 
@@ -42,28 +42,28 @@ class QuestionIn:
     in_: tuple[str, ...] = field(metadata=meta(alias="in", min_length=1))
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class AllOf:
     __pydantic_config__ = CONFIG
 
     all: tuple[Condition, ...] = field(metadata=meta(min_length=1, max_length=MAX_TERMS))
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class AnyOf:
     __pydantic_config__ = CONFIG
 
     any: tuple[Condition, ...] = field(metadata=meta(min_length=1, max_length=MAX_TERMS))
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class NotOf:
     __pydantic_config__ = CONFIG
 
     not_: Condition = field(metadata=meta(alias="not"))
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class RuleRef:
     __pydantic_config__ = CONFIG
 

@@ -59,14 +59,19 @@ PairKey = tuple[str, str]
 
 
 # --- the compiled pack -------------------------------------------------------------------------
-@dataclass(frozen=True)
+# eq and repr are not needed: fewer generated methods keep importing the engine cheap.
+@dataclass(frozen=True, eq=False, repr=False)
 class _Question:
+    """A question of the compiled pack: its id and compiled `when`."""
+
     id: str
     when: Compiled | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _Rule:
+    """A rule of the compiled pack, with the pairs it sends and their weights."""
+
     id: str
     when: Compiled
     certainty: str
@@ -76,8 +81,10 @@ class _Rule:
     factor: Mapping[int, float]  # pair index -> the weight of its weightiest purpose in this rule
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _Plan:
+    """A pack compiled for evaluation (see the module's Speed note)."""
+
     questions: tuple[_Question, ...]
     rules: tuple[_Rule, ...]
     rule_pos: Mapping[str, int]
@@ -234,8 +241,10 @@ def _plan(pack: Pack) -> _Plan:
 
 
 # --- evaluation --------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class _State:
+    """One evaluation: answers, truths, levels and the score."""
+
     values: Mapping[str, str]  # raw answers (missing = unknown)
     answers: Mapping[str, str]  # effective: unknown filled in, not_asked where a `when` is false
     applies: Mapping[str, Truth]  # truth of each question's own `when`

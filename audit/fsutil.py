@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -58,6 +57,8 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int = PRIVATE_FILE) -> 
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name")
     remove_stale_temps(path)
+    import tempfile  # lazily: it loads shutil, random and compression modules
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=folder)
     except OSError as e:
@@ -116,6 +117,8 @@ def check_output(path: Path, *, keep: Iterable[Path] = ()) -> None:
             raise OutputError(f"{path}: is wa-audit's own {own.name}; write the report to another path")
     folder = path.parent if str(path.parent) else Path(".")
     # The real test of writability (permissions say nothing for root, read-only mounts, /proc).
+    import tempfile
+
     try:
         fd, probe = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=folder)
     except OSError as e:

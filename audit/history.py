@@ -19,7 +19,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from audit.conditions import UNKNOWN
 from audit.errors import HistoryError
 from audit.fsutil import PRIVATE_FILE, ensure_private_dir
 from audit.pack import Pack
-from audit.records import CONFIG, meta, to_json, validate, validate_json
+from audit.records import CONFIG, meta, record, to_json, validate, validate_json
 
 BUSY_TIMEOUT_MS = 5000
 SIDECARS = ("-wal", "-shm", "-journal")  # files SQLite keeps next to the database
@@ -69,7 +69,7 @@ _COLUMNS = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Run:
     """One recorded run, as read back from the database (every row is validated on the way out)."""
 

@@ -26,7 +26,7 @@ from audit.fsutil import atomic_write, check_replaceable, ensure_private_dir
 from audit.pack import Pack
 from audit.paths import Home
 from audit.questionnaire import AnswerSource, Depth, FixedAnswers, Interview, Progress, Stopped, Terminal
-from audit.records import CONFIG, to_jsonable
+from audit.records import CONFIG, record, to_jsonable
 from audit.render.base import FILE_SUFFIX, Format
 from audit.yamlio import load_yaml
 
@@ -62,7 +62,7 @@ class Outcome:
     saved: bool
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class DraftFile:
     """The draft on disk: an unfinished interview (validated by pydantic, only when there is one)."""
 

@@ -6,7 +6,6 @@ cross-checks the references between files; every problem names the file and line
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
@@ -31,7 +30,7 @@ from audit.conditions import (
 )
 from audit.conditions import evaluate as evaluate_condition
 from audit.errors import PackError, UserError
-from audit.records import CONFIG, Str, meta, to_jsonable
+from audit.records import CONFIG, Str, meta, record, to_jsonable
 from audit.yamlio import Located, describe_validation_error, load_yaml
 
 Id = Annotated[str, Str(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -64,7 +63,7 @@ PACK_FILES = (
 
 
 # --- pack.yaml -------------------------------------------------------------------------------
-@dataclass(frozen=True, kw_only=True)
+@record
 class Section:
     __pydantic_config__ = CONFIG
 
@@ -73,7 +72,7 @@ class Section:
     intro: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class PackMeta:
     __pydantic_config__ = CONFIG
 
@@ -85,7 +84,7 @@ class PackMeta:
 
 
 # --- vocabulary.yaml -------------------------------------------------------------------------
-@dataclass(frozen=True, kw_only=True)
+@record
 class DataCategory:
     __pydantic_config__ = CONFIG
 
@@ -95,7 +94,7 @@ class DataCategory:
     sensitivity: int = field(metadata=meta(ge=1, le=5))
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Recipient:
     __pydantic_config__ = CONFIG
 
@@ -105,7 +104,7 @@ class Recipient:
     reach: int = field(metadata=meta(ge=1, le=5))
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Purpose:
     __pydantic_config__ = CONFIG
 
@@ -115,7 +114,7 @@ class Purpose:
     weight: float = field(default=1.0, metadata=meta(gt=0, le=1))
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Band:
     __pydantic_config__ = CONFIG
 
@@ -123,7 +122,7 @@ class Band:
     below: int = field(metadata=meta(ge=1, le=101))
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Vocabulary:
     __pydantic_config__ = CONFIG
 
@@ -135,7 +134,7 @@ class Vocabulary:
 
 
 # --- sources.yaml ----------------------------------------------------------------------------
-@dataclass(frozen=True, kw_only=True)
+@record
 class Source:
     __pydantic_config__ = CONFIG
 
@@ -148,14 +147,14 @@ class Source:
     capture: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class SourcesFile:
     __pydantic_config__ = CONFIG
 
     sources: tuple[Source, ...] = field(metadata=meta(min_length=1, max_length=MAX_RULES))
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Citation:
     __pydantic_config__ = CONFIG
 
@@ -164,7 +163,7 @@ class Citation:
 
 
 # --- questions.yaml --------------------------------------------------------------------------
-@dataclass(frozen=True, kw_only=True)
+@record
 class Value:
     __pydantic_config__ = CONFIG
 
@@ -173,7 +172,7 @@ class Value:
     how: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Where:
     """Where a setting lives; a platform may lack it (iCloud backup is iPhone only)."""
 
@@ -183,7 +182,7 @@ class Where:
     iphone: Text | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Change:
     __pydantic_config__ = CONFIG
 
@@ -193,7 +192,7 @@ class Change:
     effort: Literal["setting", "habit"] = "setting"
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Question:
     __pydantic_config__ = CONFIG
 
@@ -219,7 +218,7 @@ class Question:
         return next((v for v in self.values if v.id == value_id), None)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class QuestionsFile:
     __pydantic_config__ = CONFIG
 
@@ -227,7 +226,7 @@ class QuestionsFile:
 
 
 # --- flows.yaml ------------------------------------------------------------------------------
-@dataclass(frozen=True, kw_only=True)
+@record
 class FlowSpec:
     __pydantic_config__ = CONFIG
 
@@ -236,7 +235,7 @@ class FlowSpec:
     purposes: tuple[Id, ...] = field(metadata=meta(min_length=1))
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class FlowRule:
     __pydantic_config__ = CONFIG
 
@@ -249,7 +248,7 @@ class FlowRule:
     sources: tuple[Citation, ...] = field(metadata=meta(min_length=1))
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class FlowsFile:
     __pydantic_config__ = CONFIG
 
@@ -257,7 +256,7 @@ class FlowsFile:
 
 
 # --- findings.yaml ---------------------------------------------------------------------------
-@dataclass(frozen=True, kw_only=True)
+@record
 class Steps:
     """Numbered fix steps per platform; a platform may lack them (iCloud is iPhone only)."""
 
@@ -267,7 +266,7 @@ class Steps:
     iphone: tuple[Text, ...] | None = field(default=None, metadata=meta(min_length=1))
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Fix:
     __pydantic_config__ = CONFIG
 
@@ -276,7 +275,7 @@ class Fix:
     steps: Steps
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Finding:
     __pydantic_config__ = CONFIG
 
@@ -293,7 +292,7 @@ class Finding:
     sources: tuple[Citation, ...] = field(metadata=meta(min_length=1))
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class FindingsFile:
     __pydantic_config__ = CONFIG
 
@@ -301,7 +300,7 @@ class FindingsFile:
 
 
 # --- protections.yaml ------------------------------------------------------------------------
-@dataclass(frozen=True, kw_only=True)
+@record
 class Protection:
     __pydantic_config__ = CONFIG
 
@@ -312,7 +311,7 @@ class Protection:
     sources: tuple[Citation, ...] = field(metadata=meta(min_length=1))
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class ProtectionsFile:
     __pydantic_config__ = CONFIG
 
@@ -320,7 +319,7 @@ class ProtectionsFile:
 
 
 # --- the pack --------------------------------------------------------------------------------
-@dataclass(frozen=True, kw_only=True)
+@record
 class Pack:
     """A validated, cross-checked rule pack."""
 
@@ -449,6 +448,8 @@ def load_pack(directory: Path) -> Pack:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' when a close match exists, else ''."""
+    import difflib  # lazily: only a mistake needs it
+
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
 

@@ -26,11 +26,10 @@ to its `packs/` (at most MAX_ENTRIES of them), compiled report templates to `tem
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from audit import __version__
 from audit.errors import OutputError
@@ -85,7 +84,7 @@ def pack_key(directory: Path) -> str | None:
     """The SHA-256 naming the cache entry of the pack in `directory`, or None if it cannot be read."""
     from audit.pack import PACK_FILES
 
-    digest = hashlib.sha256()
+    digest = _sha256()
     _feed(digest, b"format", FORMAT)
     _feed(digest, b"wa-audit", __version__.encode())
     code = Path(__file__).resolve().parent
@@ -103,7 +102,8 @@ def pack_key(directory: Path) -> str | None:
         if data is None:
             return None
         _feed(digest, f"pack/{name}".encode(), data)
-    return digest.hexdigest()
+    key: str = digest.hexdigest()
+    return key
 
 
 def _pydantic_version_file() -> bytes | None:
@@ -120,7 +120,15 @@ def _pydantic_version_file() -> bytes | None:
     return None
 
 
-def _feed(digest: hashlib._Hash, label: bytes, data: bytes) -> None:
+def _sha256() -> Any:
+    try:  # CPython's own SHA-256 loads faster than hashlib, which loads OpenSSL; the digest is the same
+        from _sha256 import sha256  # type: ignore[import-not-found]
+    except ImportError:  # other Pythons (3.12 calls it _sha2)
+        from hashlib import sha256
+    return sha256()
+
+
+def _feed(digest: Any, label: bytes, data: bytes) -> None:
     # Length-prefixed, so that no two different inputs give the same byte stream.
     digest.update(b"%d:%b%d:%b" % (len(label), label, len(data), data))
 

@@ -26,7 +26,7 @@ from audit.answers import Answers
 from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.engine import effective_answers, platform_of, where_text
 from audit.pack import Pack, Question
-from audit.records import CONFIG
+from audit.records import CONFIG, record
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -58,7 +58,7 @@ class FixedAnswers:
         return previous.with_values(self.fixed)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Progress:
     """Where an interview stands; this is what a draft keeps so the next run can resume."""
 
