@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -26,7 +26,7 @@ from audit.fsutil import atomic_write, check_replaceable, ensure_private_dir
 from audit.pack import Pack
 from audit.paths import Home
 from audit.questionnaire import AnswerSource, Depth, FixedAnswers, Interview, Progress, Stopped, Terminal
-from audit.records import CONFIG, record, to_jsonable
+from audit.records import CONFIG, frozen, record, to_jsonable
 from audit.render.base import FILE_SUFFIX, Format
 from audit.yamlio import load_yaml
 
@@ -39,7 +39,7 @@ def interrupted_message(saved: int) -> str:
     return f"Saved {saved} answer{'s' if saved != 1 else ''}. Run wa-audit to continue."
 
 
-@dataclass(frozen=True)
+@frozen
 class Request:
     """What the command line asked for."""
 
@@ -50,7 +50,7 @@ class Request:
     fmt: Format = Format.TERMINAL
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     """A finished run: the report, its text in the requested format, and the filed HTML copy."""
 

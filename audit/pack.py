@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -30,7 +30,7 @@ from audit.conditions import (
 )
 from audit.conditions import evaluate as evaluate_condition
 from audit.errors import PackError, UserError
-from audit.records import CONFIG, Str, meta, record, to_jsonable
+from audit.records import CONFIG, Str, frozen, meta, record, to_jsonable
 from audit.yamlio import Located, describe_validation_error, load_yaml
 
 Id = Annotated[str, Str(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -367,7 +367,7 @@ class Pack:
 
 
 # --- loading ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@frozen
 class Problem:
     """One thing wrong with a pack, located as `file:line`.
 
@@ -401,7 +401,7 @@ def _parse(doc: Located, model: type[M]) -> M:
         raise PackError(describe_validation_error(doc, e)) from e
 
 
-@dataclass(frozen=True)
+@frozen
 class LoadedPack:
     """A pack with the parsed documents, so checks can point at lines."""
 
@@ -675,7 +675,7 @@ def _located_atoms(
 _MAX_COMBINATIONS = 20_000
 
 
-@dataclass(frozen=True)
+@frozen
 class _Outcome:
     """One combination of answers and what a condition makes of it."""
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+
+from audit.records import frozen
 
 APP_NAME = "wa-audit"
 
@@ -19,7 +20,7 @@ def default_home() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
-@dataclass(frozen=True)
+@frozen
 class Home:
     """The files of one person's wa-audit home."""
 

@@ -17,7 +17,7 @@ import math
 import sys
 import textwrap
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
@@ -26,7 +26,7 @@ from audit.answers import Answers
 from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.engine import effective_answers, platform_of, where_text
 from audit.pack import Pack, Question
-from audit.records import CONFIG, record
+from audit.records import CONFIG, frozen, record
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -48,7 +48,7 @@ class AnswerSource(Protocol):
     def collect(self, pack: Pack, previous: Answers) -> Answers: ...
 
 
-@dataclass(frozen=True)
+@frozen
 class FixedAnswers:
     """The non-interactive source: an answers file and --set values, no questions."""
 
@@ -86,7 +86,7 @@ def first_section(pack: Pack) -> str:
     return pack.meta.sections[0].id
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     """Which questions an interview asks; pure, so the rules are testable without a terminal."""
 

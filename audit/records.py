@@ -46,6 +46,16 @@ CONFIG: dict[str, Any] = {"extra": "forbid", "populate_by_name": True}
 @dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(dataclasses.field,))
 def record(cls: type[T]) -> type[T]:
     """`cls` as a frozen, keyword-only dataclass, equal and hashed by its fields (see above)."""
+    return _make(cls)
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
+def frozen(cls: type[T]) -> type[T]:
+    """Like `record`, for internal classes whose fields may also be given by position (views)."""
+    return _make(cls)
+
+
+def _make(cls: type[T]) -> type[T]:
     doc = cls.__dict__.get("__doc__")
     cls.__doc__ = doc or "-"  # else dataclasses computes a signature for the docstring (slow)
     dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
@@ -59,9 +69,17 @@ def record(cls: type[T]) -> type[T]:
     return cls
 
 
-def _init(self: Any, **kwargs: Any) -> None:
+def _init(self: Any, *args: Any, **kwargs: Any) -> None:
+    spec = type(self).__record_init__
+    if args:  # only `frozen` classes are given positions (mypy holds `record` classes to keywords)
+        if len(args) > len(spec):
+            raise TypeError(f"{type(self).__name__}() takes {len(spec)} arguments, {len(args)} given")
+        for (name, _, _), value in zip(spec, args, strict=False):
+            if name in kwargs:
+                raise TypeError(f"{type(self).__name__}() got multiple values for argument '{name}'")
+            kwargs[name] = value
     values = self.__dict__
-    for name, default, factory in type(self).__record_init__:
+    for name, default, factory in spec:
         if name in kwargs:
             values[name] = kwargs.pop(name)
         elif default is not _MISSING:
@@ -69,7 +87,7 @@ def _init(self: Any, **kwargs: Any) -> None:
         elif factory is not _MISSING:
             values[name] = factory()
         else:
-            raise TypeError(f"{type(self).__name__}() missing required keyword argument: '{name}'")
+            raise TypeError(f"{type(self).__name__}() missing required argument: '{name}'")
     if kwargs:
         raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument '{next(iter(kwargs))}'")
 

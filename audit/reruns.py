@@ -11,7 +11,7 @@ import io
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ from audit.errors import AnswersError, HistoryError
 from audit.history import DAMAGED_MARK, SIDECARS, History, Run, diff, make_run
 from audit.pack import Pack
 from audit.paths import Home
+from audit.records import frozen
 
 if TYPE_CHECKING:  # rich is imported only when a text view is asked for
     from rich.console import Console
@@ -34,7 +35,7 @@ SPARK = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"  # ▁▂▃▄▅▆
 
 
 # --- recording ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@frozen
 class Recorded:
     """A run just recorded: its report (with changes since the previous run) and its number."""
 
@@ -56,7 +57,7 @@ def trend_of(runs: Sequence[Run]) -> tuple[TrendPoint, ...]:
     return tuple(TrendPoint(at=r.at, score=r.score) for r in runs[-TREND_POINTS:])
 
 
-@dataclass(frozen=True)
+@frozen
 class Pending:
     """A run ready to record: its report is final, nothing is written yet.
 
@@ -140,7 +141,7 @@ def set_answers(settings: Settings, pack: Pack, assignments: Sequence[str]) -> R
 
 
 # --- history and diff --------------------------------------------------------------------------
-@dataclass(frozen=True)
+@frozen
 class Listed:
     runs: tuple[Run, ...]
     notices: tuple[str, ...] = ()
@@ -154,7 +155,7 @@ def list_runs(settings: Settings) -> Listed:
         return Listed(runs=tuple(history.runs()), notices=_notices(history))
 
 
-@dataclass(frozen=True)
+@frozen
 class Compared:
     """Two runs and what changed from the first to the second."""
 
@@ -344,7 +345,7 @@ def questions_to_ask_after_update(
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class ModelUpdate:
     """The bundled model changed since the last run: what to tell the person and ask again."""
 
@@ -388,7 +389,7 @@ def model_update(
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class LastRun:
     run: Run | None
     notices: tuple[str, ...] = ()
@@ -444,7 +445,7 @@ def stored_files(home: Home) -> list[Path]:
     return [p for p in _ours(home) if p.is_symlink() or not p.is_dir()]
 
 
-@dataclass(frozen=True)
+@frozen
 class Forgotten:
     deleted: tuple[Path, ...]
     kept: tuple[Path, ...] = ()  # files in the home that wa-audit did not write, left alone

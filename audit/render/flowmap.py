@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from audit.records import frozen
 
 WIDTH = 760
 BOX_WIDTH = 236
@@ -28,7 +29,7 @@ TIERS = ("few", "some", "many")
 STROKE_WIDTH = {"few": 1.5, "some": 2.5, "many": 3.5}
 
 
-@dataclass(frozen=True)
+@frozen
 class Box:
     id: str
     lines: tuple[str, ...]
@@ -49,7 +50,7 @@ class Box:
         return round(self.y + (self.height - block) / 2 + LINE_HEIGHT - 4, 1)
 
 
-@dataclass(frozen=True)
+@frozen
 class Edge:
     data: str
     recipient: str
@@ -60,7 +61,7 @@ class Edge:
     title: str
 
 
-@dataclass(frozen=True)
+@frozen
 class FlowMap:
     width: int
     height: int
@@ -69,7 +70,7 @@ class FlowMap:
     edges: tuple[Edge, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Node:
     """Input: one box to place (an id, its label and, for recipients, its reach tier)."""
 
@@ -78,7 +79,7 @@ class Node:
     tier: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Link:
     """Input: one flow (data -> recipient) and how certain it is."""
 
@@ -185,7 +186,7 @@ def layout(data: Sequence[Node], recipients: Sequence[Node], links: Sequence[Lin
 
 
 # --- score trend ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@frozen
 class TrendDot:
     x: float
     y: float
@@ -193,7 +194,7 @@ class TrendDot:
     label: str
 
 
-@dataclass(frozen=True)
+@frozen
 class TrendChart:
     width: int
     height: int

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from audit.assessment import Changes, FindingOut, Recommendation, Report, SourceRef
 from audit.conditions import UNKNOWN
 from audit.pack import Pack
+from audit.records import frozen
 
 CERTAINTY_WORDS = {
     "documented": "documented",
@@ -113,7 +113,7 @@ def stamp(moment: datetime) -> str:
 
 
 # --- the view ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@frozen
 class SourceView:
     """One source, cited once, with every quote the finding takes from it."""
 
@@ -125,14 +125,14 @@ class SourceView:
     quotes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class AnswerView:
     question: str
     prompt: str
     answer: str
 
 
-@dataclass(frozen=True)
+@frozen
 class FindingView:
     id: str
     severity: str
@@ -149,14 +149,14 @@ class FindingView:
     sources: tuple[SourceView, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class SeverityGroup:
     severity: str
     word: str
     findings: tuple[FindingView, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class FlowItem:
     data: str
     data_label: str
@@ -166,7 +166,7 @@ class FlowItem:
     rules: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class RecipientView:
     id: str
     label: str
@@ -176,7 +176,7 @@ class RecipientView:
     items: tuple[FlowItem, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class ProtectionView:
     id: str
     title: str
@@ -184,7 +184,7 @@ class ProtectionView:
     sources: tuple[SourceView, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class RecommendationView:
     question: str
     prompt: str
@@ -198,7 +198,7 @@ class RecommendationView:
     removes: tuple[str, ...]  # "data → recipient"
 
 
-@dataclass(frozen=True)
+@frozen
 class UnknownView:
     question: str
     prompt: str
@@ -206,13 +206,13 @@ class UnknownView:
     section: str
 
 
-@dataclass(frozen=True)
+@frozen
 class NamedFinding:
     id: str
     title: str
 
 
-@dataclass(frozen=True)
+@frozen
 class AnswerChangeView:
     question: str
     prompt: str
@@ -220,7 +220,7 @@ class AnswerChangeView:
     after: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ChangesView:
     since: str
     score_before: int
@@ -232,13 +232,13 @@ class ChangesView:
     new_rules: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class TrendPointView:
     label: str
     score: int
 
 
-@dataclass(frozen=True)
+@frozen
 class ReportView:
     title: str
     generated_at: str
