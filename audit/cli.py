@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from audit import __version__
 from audit.errors import AuditError, UserError, one_line
@@ -35,8 +35,40 @@ FORMATS = ("terminal", "html", "json", "markdown")
 SEVERITY_CHOICES = ("info", "low", "medium", "high", "critical")
 
 
+def _columns() -> int:
+    """shutil.get_terminal_size((80, 24)).columns, without importing shutil (and the modules it loads)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Help(argparse.HelpFormatter):
+    """argparse's help layout at the width argparse picks, found without importing shutil."""
+
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
+    ) -> None:
+        width = _columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+class _RawHelp(_Help, argparse.RawDescriptionHelpFormatter):
+    """The same, keeping the description's and epilog's own line breaks."""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with our one-line errors (the usage block is one `--help` away)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Help)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"wa-audit: {one_line(message)}; see '{self.prog} --help'\n")
@@ -70,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         description="What your WhatsApp choices share with Meta and others, and what to change first.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_RawHelp,
     )
     parser.add_argument("--version", action="version", version=f"wa-audit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -388,9 +420,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, app.Settings], int]] = {
 
 
 def _terminal_width() -> int:
-    import shutil
-
-    return shutil.get_terminal_size((80, 24)).columns
+    return _columns()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

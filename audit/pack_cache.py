@@ -18,7 +18,7 @@ is only written after `load_pack` accepted the pack (every cross-check passed), 
 and private (0600 in a 0700 folder). An entry that cannot be read or decoded is ignored
 and written again; a cache that cannot be written is no error: the pack was loaded all the same.
 
-The cache folder is $WA_AUDIT_CACHE, else the platform's user cache folder (platformdirs); packs go
+The cache folder is $WA_AUDIT_CACHE, else the platform's user cache folder (paths.user_dir); packs go
 to its `packs/` (at most MAX_ENTRIES of them), compiled report templates to `templates/`
 (audit.template_cache). It holds no answers, and deleting it at any time is safe.
 """
@@ -52,9 +52,9 @@ def cache_dir() -> Path:
     env = os.environ.get(CACHE_ENV)
     if env:
         return Path(env).expanduser()
-    from platformdirs import user_cache_dir  # lazily: only when no folder is given
+    from audit.paths import user_dir
 
-    return Path(user_cache_dir("wa-audit", appauthor=False))
+    return Path(user_dir("cache"))
 
 
 def load(directory: Path, *, folder: Path | None = None) -> Pack:
