@@ -104,7 +104,7 @@ class _Plan:
     finding_reads: tuple[tuple[str, ...], ...]  # per finding: the questions its `when` and fix read
     protections: tuple[Compiled, ...]
     # Output pieces that depend only on the pack (and the platform): sources, protections, fixes,
-    # unknowns. They are frozen models, so one instance can serve every evaluation.
+    # unknowns. They are frozen records, so one instance can serve every evaluation.
     memo: dict[tuple[object, ...], Any] = field(default_factory=dict)
 
 
