@@ -19,7 +19,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import field
+from dataclasses import field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from audit.conditions import UNKNOWN
 from audit.errors import HistoryError
 from audit.fsutil import PRIVATE_FILE, ensure_private_dir
 from audit.pack import Pack
-from audit.records import CONFIG, meta, record, to_json, validate, validate_json
+from audit.records import CONFIG, decode, field_types, meta, record, to_json, validate_json
 
 BUSY_TIMEOUT_MS = 5000
 SIDECARS = ("-wal", "-shm", "-journal")  # files SQLite keeps next to the database
@@ -412,19 +412,29 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute("COMMIT")
 
 
-def _run_from_row(path: Path, row: Sequence[Any]) -> Run:
-    from pydantic import ValidationError
+_JSON_COLUMNS = ("answers", "findings", "rules_seen", "questions_seen")
 
+
+def _run_from_row(path: Path, row: Sequence[Any]) -> Run:
+    """A row as a Run, every field checked against Run's types and bounds (without pydantic).
+
+    The interview reads the last run before its first question (to announce a model update), so
+    this stays off pydantic; the checks are those pydantic made, on what `save` writes.
+    """
     names = [c.strip() for c in _COLUMNS.split(",")]
     raw = dict(zip(names, row, strict=True))
-    try:
-        for key in ("answers", "findings", "rules_seen", "questions_seen"):
-            raw[key] = json.loads(raw[key])
-        raw["assessment_json"] = raw.pop("assessment")
-        return validate(Run, raw)
-    except (ValueError, TypeError) as e:  # json and pydantic errors are both ValueErrors
-        first = e.errors()[0] if isinstance(e, ValidationError) else None
-        field = ".".join(str(p) for p in first["loc"]) if first else "a JSON column"
-        raise HistoryError(
-            f"{path}: run {raw.get('id')}: {field} does not read; use 'wa-audit forget' to start over"
-        ) from e
+    raw["assessment_json"] = raw.pop("assessment")
+    values: dict[str, Any] = {}
+    for f in fields(Run):
+        try:
+            value = json.loads(raw[f.name]) if f.name in _JSON_COLUMNS else raw[f.name]
+            value = decode(field_types(Run)[f.name], value)
+            low, high = f.metadata.get("ge"), f.metadata.get("le")
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise ValueError(f"{f.name} out of bounds")
+        except (ValueError, TypeError, KeyError) as e:  # JSON and decoding errors are ValueErrors
+            raise HistoryError(
+                f"{path}: run {raw.get('id')}: {f.name} does not read; use 'wa-audit forget' to start over"
+            ) from e
+        values[f.name] = value
+    return Run(**values)

@@ -311,3 +311,42 @@ def test_something_else_where_the_history_belongs_is_an_error(
     assert expected in message
     assert "; " in message
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing moved aside or created
+
+
+def test_rows_read_back_as_pydantic_reads_them(tmp_path: Path, mini_pack: Pack) -> None:
+    # Rows are checked without pydantic (the interview reads the last run before asking); the run
+    # they make is the one pydantic makes of the same columns.
+    import json
+
+    path = tmp_path / "history.sqlite3"
+    with History.open(path) as h:
+        _save(h, mini_pack, {"linked": "yes"})
+        _save(h, mini_pack, {}, at=T0 + timedelta(days=1))
+        runs = h.runs()
+    conn = sqlite3.connect(path)
+    rows = conn.execute(f"SELECT {history_mod._COLUMNS} FROM runs ORDER BY id").fetchall()  # noqa: S608
+    conn.close()
+    names = [c.strip() for c in history_mod._COLUMNS.split(",")]
+    for run, row in zip(runs, rows, strict=True):
+        raw = dict(zip(names, row, strict=True))
+        for key in ("answers", "findings", "rules_seen", "questions_seen"):
+            raw[key] = json.loads(raw[key])
+        raw["assessment_json"] = raw.pop("assessment")
+        assert run == validate(Run, raw)
+        assert run.at.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("score", "101"), ("score", "-1"), ("id", "-5"), ("at", "'yesterday'"), ("findings", "'{}'")],
+)
+def test_a_row_out_of_bounds_does_not_read(tmp_path: Path, mini_pack: Pack, column: str, value: str) -> None:
+    path = tmp_path / "history.sqlite3"
+    with History.open(path) as h:
+        _save(h, mini_pack, {})
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(f"UPDATE runs SET {column} = {value}")  # noqa: S608 - test values
+    conn.close()
+    with History.open(path) as h, pytest.raises(HistoryError, match=f": {column} does not read"):
+        h.runs()

@@ -189,12 +189,16 @@ def _modules(tmp_path: Path, cache: str, argv: tuple[str, ...]) -> set[str]:
 
 INTERVIEW_PROBE = """
 import json, os, sys
-from audit import questionnaire
+from audit import history, questionnaire
 from audit.cli import main
+
+rows = []
+read_row = history._run_from_row
+history._run_from_row = lambda *a: rows.append(1) or read_row(*a)
 
 def choose(self, message, choices, **kwargs):
     with open(sys.argv[1], "w") as f:
-        json.dump(sorted(sys.modules), f)
+        json.dump({"modules": sorted(sys.modules), "rows_read": len(rows)}, f)
     os._exit(0)
 
 questionnaire.Terminal.choose = choose
@@ -203,26 +207,40 @@ main([])
 
 
 @pytest.mark.slow
-def test_the_interview_reaches_its_first_question_without_pydantic(tmp_path: Path) -> None:
+@pytest.mark.parametrize("rerun", [False, True], ids=["first-interview", "rerun-with-history"])
+def test_the_interview_reaches_its_first_question_without_pydantic(tmp_path: Path, rerun: bool) -> None:
     import pexpect
 
+    env = {
+        "WA_AUDIT_HOME": str(tmp_path / "home"),
+        "WA_AUDIT_CACHE": os.environ.get("WA_AUDIT_CACHE", str(tmp_path / "cache")),
+        "PATH": "/usr/bin:/bin",
+        "TERM": "xterm",
+    }
+    if rerun:  # saved answers and a recorded run: the interview reads the last run before asking
+        subprocess.run(
+            [sys.executable, "-m", "audit", "audit", "--answers", EXAMPLE],
+            check=True,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+        )
+        assert (tmp_path / "home" / "history.sqlite3").exists()
     out = tmp_path / "modules.json"
     child = pexpect.spawn(
         sys.executable,
         ["-c", INTERVIEW_PROBE, str(out)],
         cwd=str(ROOT),
-        env={
-            "WA_AUDIT_HOME": str(tmp_path / "home"),
-            "WA_AUDIT_CACHE": os.environ.get("WA_AUDIT_CACHE", str(tmp_path / "cache")),
-            "PATH": "/usr/bin:/bin",
-            "TERM": "xterm",
-        },
+        env=env,
         dimensions=(24, 80),
         encoding="utf-8",
         timeout=60,
     )
     child.expect(pexpect.EOF)
     child.close()
-    loaded = top_level(set(json.loads(out.read_text())))
+    seen = json.loads(out.read_text())
+    loaded = top_level(set(seen["modules"]))
     assert "audit" in loaded
+    assert bool(seen["rows_read"]) == rerun  # a rerun reads its last run before the first question
     assert not loaded & VALIDATION
