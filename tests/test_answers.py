@@ -86,3 +86,54 @@ def test_save_is_private_and_round_trips(tmp_path: Path, mini_pack: Pack) -> Non
     assert read_answers(mini_pack, path).values == answers.values
     # YAML 1.1 would read a bare yes as a boolean; the file must keep the word.
     assert "linked: 'yes'" in path.read_text() or "linked: yes" in path.read_text()
+
+
+# --- the hand check agrees with pydantic -----------------------------------------------------
+HEAD = "schema_version: 1\npack: mini\n"
+DOCUMENTS = [
+    HEAD + "answers:\n  linked: yes\n",
+    "pack: mini\n",
+    "schema_version: 1\n",
+    "schema_version: '1'\npack: mini\n",
+    "schema_version: true\npack: mini\n",
+    "schema_version: 1.0\npack: mini\n",
+    "schema_version: 0\npack: mini\n",
+    "schema_version: [1]\npack: mini\n",
+    "schema_version: 1\npack: 5\n",
+    "schema_version: 1\npack: null\n",
+    HEAD + "pack_version: 2026.1\n",
+    HEAD + "pack_version: '2026.1'\n",
+    HEAD + "pack_version: null\n",
+    HEAD + "answered_at: 2026-01-02\n",
+    HEAD + "answered_at: 2026-01-02 10:00:00\n",
+    HEAD + "answered_at: '2026-01-02T10:00:00Z'\n",
+    HEAD + "answered_at: 'yesterday'\n",
+    HEAD + "answered_at: 1700000000\n",
+    HEAD + "answered_at: [1]\n",
+    HEAD + "answers: null\n",
+    HEAD + "answers: []\n",
+    HEAD + "answrs: {}\n",
+    HEAD + "answrs: {}\nfoo: 1\n",
+    "schema_version: 1\nfoo: 1\n",
+    HEAD + "5: x\n",
+]
+
+
+@pytest.mark.parametrize("text", DOCUMENTS)
+def test_the_answers_file_check_agrees_with_pydantic(text: str, tmp_path: Path, mini_pack: Pack) -> None:
+    from pydantic import ValidationError
+
+    from audit.answers import AnswersFile
+    from audit.records import validate
+    from audit.yamlio import load_yaml
+
+    doc = load_yaml(write(tmp_path, text), what="an answers file")
+    try:
+        validate(AnswersFile, doc.data)
+    except ValidationError as e:
+        first = e.errors()[0]["loc"][0]
+        with pytest.raises(AnswersError) as info:
+            read_answers(mini_pack, doc.path)
+        assert f": {first}: " in info.value.message
+    else:
+        read_answers(mini_pack, doc.path)
