@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property, partial
 from typing import Any, TypeVar
 
@@ -49,6 +49,7 @@ from audit.conditions import (
     walk,
 )
 from audit.pack import PLATFORMS, Citation, Finding, Pack, Protection, Question, Steps
+from audit.records import frozen
 
 # Display order of certainty: what is written down beats what is reported beats what is possible.
 _CERTAINTY_RANK = {"documented": 2, "reported": 1, "possible": 0}
@@ -59,8 +60,7 @@ PairKey = tuple[str, str]
 
 
 # --- the compiled pack -------------------------------------------------------------------------
-# eq and repr are not needed: fewer generated methods keep importing the engine cheap.
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class _Question:
     """A question of the compiled pack: its id and compiled `when`."""
 
@@ -68,7 +68,7 @@ class _Question:
     when: Compiled | None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class _Rule:
     """A rule of the compiled pack, with the pairs it sends and their weights."""
 
@@ -81,7 +81,7 @@ class _Rule:
     factor: Mapping[int, float]  # pair index -> the weight of its weightiest purpose in this rule
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class _Plan:
     """A pack compiled for evaluation (see the module's Speed note)."""
 
@@ -241,7 +241,7 @@ def _plan(pack: Pack) -> _Plan:
 
 
 # --- evaluation --------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False, repr=False)
+@frozen
 class _State:
     """One evaluation: answers, truths, levels and the score."""
 
@@ -360,7 +360,7 @@ def _what_ifs(plan: _Plan, state: _State) -> Callable[[str, str], _LazyExposure]
     return what_if
 
 
-@dataclass(frozen=True)
+@frozen
 class Exposure:
     """The cheap part of an evaluation: effective answers, what flows, and the score."""
 
