@@ -212,17 +212,9 @@ def history_json(runs: Sequence[Run]) -> str:
 
 
 def _console(buf: io.StringIO, width: int, color: bool) -> Console:
-    from rich.console import Console
+    from audit.render.console import buffer_console
 
-    return Console(
-        file=buf,
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-    )
+    return buffer_console(buf, width=width, color=color)
 
 
 def _trimmed(text: str) -> str:

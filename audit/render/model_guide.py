@@ -251,23 +251,15 @@ def markdown(pack: Pack) -> str:
 # --- terminal --------------------------------------------------------------------------------
 def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
     """The guide for a terminal (rich), plain text without colour."""
-    from rich.console import Console
     from rich.padding import Padding
     from rich.rule import Rule
     from rich.text import Text
 
+    from audit.render.console import buffer_console
+
     g = guide(pack)
     buf = io.StringIO()
-    console = Console(
-        file=buf,
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-        legacy_windows=False,
-    )
+    console = buffer_console(buf, width=width, color=color)
 
     def field(name: str, value: str) -> Text:
         return Text.assemble((f"{name}: ", "bold"), value)

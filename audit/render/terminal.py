@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
@@ -20,6 +20,7 @@ from audit.assessment import Report
 from audit.pack import Pack
 from audit.render import labels
 from audit.render.base import RenderOptions
+from audit.render.console import buffer_console
 from audit.render.labels import FindingView, RecommendationView, ReportView, SourceView
 
 _SEVERITY_STYLE = {
@@ -36,20 +37,7 @@ _CERTAINTY_STYLE = {"documented": "", "reported": "yellow", "possible": "magenta
 class TerminalRenderer:
     def render(self, report: Report, pack: Pack, options: RenderOptions) -> str:
         buf = io.StringIO()
-        console = Console(
-            file=buf,
-            width=options.width,
-            force_terminal=options.color,
-            force_interactive=False,
-            color_system="standard" if options.color else None,
-            no_color=not options.color,
-            markup=False,
-            highlight=False,
-            emoji=False,
-            legacy_windows=False,
-            # Renderers are pure: rich must not read COLUMNS, NO_COLOR, FORCE_COLOR or TERM.
-            _environ={},
-        )
+        console = buffer_console(buf, width=options.width, color=options.color)
         for part in _parts(labels.build_view(report, pack)):
             console.print(part)
         # Trailing spaces are invisible noise in files and golden tests.

@@ -173,3 +173,20 @@ def test_control_characters_from_a_python_built_pack_never_reach_the_terminal(ho
         for code in ("\x1b[2J", "\x1b[31m", "\x1b]0;", "\x9b", "\x07"):
             assert code not in out
         assert "cleared" in out
+
+
+def test_rules_show_and_diff_show_markup_as_text(
+    hostile_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every rich Console comes from audit.render.console.buffer_console, which turns markup off.
+    home = ["--home", str(tmp_path / "h"), "--rules", str(hostile_dir)]
+    assert main([*home, "rules", "show"]) == 0
+    shown = capsys.readouterr().out
+    assert MARKUP in shown
+    first = [arg for q, v in ANSWERS.items() for arg in ("--set", f"{q}={v}")]
+    assert main([*home, "audit", *first, "--format", "json"]) == 0
+    assert main([*home, "set", "linked=no", "--format", "json"]) == 0
+    capsys.readouterr()
+    assert main([*home, "diff"]) == 0
+    diff = " ".join(capsys.readouterr().out.split())  # long titles wrap
+    assert MARKUP in diff  # the resolved finding's title, as written
