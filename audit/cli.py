@@ -264,11 +264,15 @@ def _cmd_report(args: argparse.Namespace, settings: app.Settings) -> int:
     report = app.build_report(pack, answers, settings)
     _write(app.render(report, pack, fmt, settings), args.output)
     if args.open:
-        import webbrowser
-
-        # Only the local file we just wrote, as a file:// URI; never a URL from anywhere else.
-        webbrowser.open(args.output.resolve().as_uri())
+        _open_in_browser(args.output)
     return 1 if app.fails(report, args.fail_on) else 0
+
+
+def _open_in_browser(path: Path) -> None:
+    import webbrowser
+
+    # Only a local file we just wrote, as a file:// URI; never a URL from anywhere else.
+    webbrowser.open(path.resolve().as_uri())
 
 
 def _cmd_rules(args: argparse.Namespace, settings: app.Settings) -> int:
@@ -308,6 +312,8 @@ def _cmd_audit(args: argparse.Namespace, settings: app.Settings) -> int:
     outcome = interview.run(settings, request)
     _write(outcome.text, args.output)
     print(f"This report is also saved as a web page:\n  {outcome.html}", file=sys.stderr)
+    if args.open:  # the HTML copy the audit always writes; -o may be another format
+        _open_in_browser(outcome.html)
     return 1 if app.fails(outcome.report, args.fail_on) else 0
 
 

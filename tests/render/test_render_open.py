@@ -57,3 +57,12 @@ def test_open_needs_an_html_file(
     assert err.count("\n") == 1
     assert "--open needs an HTML report written to a file" in err
     assert list(tmp_path.glob("r.*")) == []
+
+
+def test_audit_open_shows_the_html_copy_it_files(tmp_path: Path, opened: list[str]) -> None:
+    home = tmp_path / "home"
+    code = main(["--home", str(home), "audit", "--answers", EXAMPLE, "--format", "json", "--open"])
+    assert code == 0
+    pages = sorted((home / "reports").glob("*.html"))
+    assert len(pages) == 1
+    assert opened == [pages[0].resolve().as_uri()]
