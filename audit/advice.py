@@ -1,8 +1,11 @@
 """Recommendations: what each answer the person can change would remove, if changed.
 
-Rather than authored points, every allowed change is evaluated ("what if") and ranked by the score
-it really removes, then by effort (a setting before a change of habit), then by question order.
-Per question only the best value is kept, and only when it lowers the score.
+Rather than authored points, every allowed change is evaluated ("what if"). A change is advice
+when it lowers the score or resolves a finding of medium severity or more (two-step verification
+adds no data flow, yet leaving it off is a high finding), and never when it raises the score.
+Advice is ranked by the most severe finding it resolves, then the score it removes, then effort
+(a setting before a change of habit), then question order (SHARING_MODEL.md section 5). Per
+question only the best value is kept.
 
 What a person can change comes from each question's `change` (docs/PACK_FORMAT.md): facts about
 them (platform, region, the 2016 choice) not at all, Accounts Center only from linked to removed.
@@ -25,11 +28,16 @@ class Exposure(Protocol):
     def pairs(self) -> frozenset[tuple[str, str]]: ...
     @property
     def score(self) -> int: ...
+    @property
+    def findings(self) -> frozenset[str]: ...  # ids of the findings that hold or possibly hold
 
 
 WhatIf = Callable[[str, str], Exposure]  # (question, new value) -> the exposure after the change
 
 EFFORT_RANK = {"setting": 0, "habit": 1}
+SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+NO_FINDING = len(SEVERITY_RANK)  # the rank of a change that resolves no finding
+ADVICE_SEVERITY = SEVERITY_RANK["medium"]  # resolving this or worse is advice even at no score drop
 
 
 def candidate_values(q: Question, current: str) -> tuple[str, ...]:
@@ -62,33 +70,47 @@ def recommend(
     current: Exposure,
     platform: str,
     what_if: WhatIf,
-    can_lower: Callable[[str], bool] | None = None,
+    can_help: Callable[[str], bool] | None = None,
 ) -> tuple[Recommendation, ...]:
-    """The best change per question that lowers the score, best first.
+    """The best change per question that lowers the score or resolves a serious finding, best first.
 
-    `can_lower(question)` may say that no change of a question can lower the score (the engine
-    knows when none of the rules it reaches holds now), to spare those what-ifs.
+    `can_help(question)` may say that no change of a question can lower the score or resolve a
+    finding (the engine knows which rules hold and what the findings read), to spare those what-ifs.
     """
-    # When two values remove the same, prefer the one a finding's fix names (an encrypted backup
-    # rather than no backup), then the pack's order of values.
+    # Info findings are facts, not problems: a change "resolves" only what is low or worse.
+    severity = {f.id: SEVERITY_RANK[f.severity] for f in pack.findings if f.severity != "info"}
+    order = {f.id: i for i, f in enumerate(pack.findings)}
+    # When two values do as well, prefer the one a finding's fix names (an encrypted backup rather
+    # than no backup), then the pack's order of values.
     fixes: dict[str, set[str]] = {}
     for f in pack.findings:
         if f.fix is not None:
             fixes.setdefault(f.fix.question, set()).add(f.fix.to)
-    found: list[tuple[int, int, int, Recommendation]] = []
+    found: list[tuple[tuple[int, int, int, int], Recommendation]] = []
     for index, q in enumerate(pack.questions):
         now = current.answers.get(q.id, UNKNOWN)
-        if can_lower is not None and not can_lower(q.id):
+        if can_help is not None and not can_help(q.id):
             continue
-        best: tuple[tuple[int, int], str, Exposure] | None = None
+        best: tuple[tuple[int, int, int], str, Exposure, tuple[str, ...]] | None = None
         for value in candidate_values(q, now):
             after = what_if(q.id, value)
-            rank = (after.score, 0 if value in fixes.get(q.id, ()) else 1)
-            if after.score < current.score and (best is None or rank < best[0]):
-                best = (rank, value, after)
+            if after.score > current.score:
+                continue  # advice never raises the score
+            resolved = tuple(
+                sorted(
+                    (f for f in current.findings - after.findings if f in severity),
+                    key=lambda f: (severity[f], order[f]),
+                )
+            )
+            worst = severity[resolved[0]] if resolved else NO_FINDING
+            if after.score == current.score and worst > ADVICE_SEVERITY:
+                continue
+            rank = (worst, after.score, 0 if value in fixes.get(q.id, ()) else 1)
+            if best is None or rank < best[0]:
+                best = (rank, value, after, resolved)
         if best is None:
             continue
-        _, value, after = best
+        (worst, _, _), value, after, resolved = best
         removes = tuple(Pair(data=d, recipient=r) for d, r in sorted(current.pairs - after.pairs))
         rec = Recommendation(
             question=q.id,
@@ -99,7 +121,8 @@ def recommend(
             how=how_to(q, value, platform),
             effort=q.change.effort,
             score_removed=current.score - after.score,
+            resolves=resolved,
         )
-        found.append((after.score, EFFORT_RANK[q.change.effort], index, rec))
-    found.sort(key=lambda t: t[:3])
-    return tuple(t[3] for t in found)
+        found.append(((worst, after.score, EFFORT_RANK[q.change.effort], index), rec))
+    found.sort(key=lambda t: t[0])
+    return tuple(t[1] for t in found)

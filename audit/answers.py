@@ -6,7 +6,8 @@ pack: whatsapp
 answers:
   region: eea
 ```
-A question that is not answered counts as `unknown`.
+A question that is not answered counts as `unknown`; `not_asked` marks one a quick check skipped
+(the report lists it as not checked, with no findings or advice from it).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from audit.conditions import UNKNOWN
+from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.errors import AnswersError, UserError
 from audit.fsutil import atomic_write, ensure_private_dir
 from audit.pack import Pack, Question, did_you_mean
@@ -65,6 +66,8 @@ def check_value(pack: Pack, question: str, value: str, *, where: str) -> None:
         hint = did_you_mean(question, pack.question_by_id) or "; 'wa-audit rules show' lists them"
         raise AnswersError(f"{where}: unknown question '{show(question)}'{hint}")
     if value == UNKNOWN and q.allow_unknown:
+        return
+    if value == NOT_ASKED:  # a quick check skipped it: not checked, which is not "I don't know"
         return
     if value not in q.value_ids:
         raise AnswersError(

@@ -30,6 +30,9 @@ class Score:
 
     value: int = field(metadata=meta(ge=0, le=100))
     band: str
+    # The score with every "I don't know" at its least exposing answer; value - best_case is how
+    # much of the score is not knowing (SHARING_MODEL.md section 6). None in reports made before.
+    best_case: int | None = field(default=None, metadata=meta(ge=0, le=100))
 
 
 @record
@@ -113,6 +116,7 @@ class Recommendation:
     how: str
     effort: str = "setting"
     score_removed: int = 0
+    resolves: tuple[str, ...] = ()  # the findings this change makes go away, most serious first
 
 
 @record
@@ -123,6 +127,7 @@ class Unknown:
     how_to_check: str
     prompt: str = ""
     section: str = ""
+    at_stake: int = 0  # score points this answer controls: what the least exposing answer removes
 
 
 @record
@@ -140,7 +145,8 @@ class Assessment:
     protections: tuple[ProtectionOut, ...]
     recommendations: tuple[Recommendation, ...]
     unknowns: tuple[Unknown, ...]
-    not_asked: tuple[str, ...] = ()
+    not_asked: tuple[str, ...] = ()  # skipped by a quick run: not checked, no findings or advice
+    not_applicable: tuple[str, ...] = ()  # their own `when` is false
 
 
 @record
@@ -160,8 +166,9 @@ class Changes:
     score_after: int
     new_findings: tuple[str, ...]
     resolved_findings: tuple[str, ...]
-    changed_answers: dict[str, AnswerChange]
+    changed_answers: dict[str, AnswerChange]  # `not_asked` on a side: not asked in that run
     new_rules: tuple[str, ...] = ()
+    new_questions: tuple[str, ...] = ()  # questions the earlier run's model did not have
 
 
 @record
@@ -194,6 +201,7 @@ class Report:
     answers: dict[str, str] = field(default_factory=dict)
     stale_model: bool = False
     trend: tuple[TrendPoint, ...] = ()
+    not_asked: tuple[str, ...] = ()
 
 
 def make_report(
@@ -219,4 +227,5 @@ def make_report(
         answers=assessment.answers,
         stale_model=stale_model,
         trend=trend,
+        not_asked=assessment.not_asked,
     )

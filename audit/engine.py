@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import field
+from dataclasses import field, replace
 from functools import cached_property, partial
 from typing import Any, TypeVar
 
@@ -55,6 +55,7 @@ from audit.records import frozen
 _CERTAINTY_RANK = {"documented": 2, "reported": 1, "possible": 0}
 _SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 _ABSENT = -1.0  # the level of a pair that does not flow
+_BEST_CASE_PASSES = 4  # a pass settles every unknown; later passes only refine (rarely needed)
 
 PairKey = tuple[str, str]
 
@@ -98,9 +99,12 @@ class _Plan:
     touched_rules: Mapping[str, tuple[int, ...]]
     touched_pairs: Mapping[str, tuple[int, ...]]
     # Per question, per value: a class number; values in one class pass and fail the same tests
-    # everywhere the score looks (rules and questions' `when`), so one what-if serves them all.
+    # everywhere the score and advice look (rules, findings and questions' `when`), so one what-if
+    # serves them all.
     value_class: Mapping[str, Mapping[str, int]]
     findings: tuple[Compiled, ...]
+    finding_ids: tuple[str, ...]
+    touched_findings: Mapping[str, tuple[int, ...]]  # per question: the findings its answer can change
     finding_reads: tuple[tuple[str, ...], ...]  # per finding: the questions its `when` and fix read
     protections: tuple[Compiled, ...]
     # Output pieces that depend only on the pack (and the platform): sources, protections, fixes,
@@ -139,8 +143,8 @@ def _compile(pack: Pack) -> _Plan:
                 id=rule.id,
                 when=compile_condition(rule.when, values_of),
                 certainty=rule.certainty,
-                weight=weights.get(rule.certainty, 1.0),
-                weight_possible=weights.get("possible", 1.0),
+                weight=weights.get(rule.certainty, 1.0) * rule.weight,
+                weight_possible=weights.get("possible", 1.0) * rule.weight,
                 purposes={p: frozenset(x) for p, x in sorted(purposes.items())},
                 factor={p: max(purpose_weight[x] for x in xs) for p, xs in sorted(purposes.items())},
             )
@@ -192,6 +196,15 @@ def _compile(pack: Pack) -> _Plan:
         touched_rules=touched_rules,
         touched_pairs=touched_pairs,
         findings=tuple(compile_condition(f.when, values_of) for f in pack.findings),
+        finding_ids=tuple(f.id for f in pack.findings),
+        touched_findings={
+            q.id: tuple(
+                i
+                for i, f in enumerate(pack.findings)
+                if {pack.questions[j].id for j in resettle[q.id]} & set(questions_in(f.when, rule_when))
+            )
+            for q in pack.questions
+        },
         finding_reads=tuple(
             tuple(
                 dict.fromkeys(
@@ -209,7 +222,13 @@ def _compile(pack: Pack) -> _Plan:
 
 def _value_classes(pack: Pack, rule_when: Callable[[str], Condition | None]) -> dict[str, dict[str, int]]:
     tests: dict[str, list[frozenset[str]]] = {}
-    for cond in (*(q.when for q in pack.questions), *(r.when for r in pack.rules)):
+    # Findings too: advice compares the findings a change leaves, not only the score.
+    conds = (
+        *(q.when for q in pack.questions),
+        *(r.when for r in pack.rules),
+        *(f.when for f in pack.findings),
+    )
+    for cond in conds:
         for atom in walk(cond):
             if isinstance(atom, QuestionIn):
                 tests.setdefault(atom.question, []).append(frozenset(atom.in_))
@@ -341,20 +360,22 @@ def _what_if(plan: _Plan, base: _State, question: str, value: str) -> _State:
     return _State(values, answers, applies, truths, levels, _score(plan, levels))
 
 
-def _what_ifs(plan: _Plan, state: _State) -> Callable[[str, str], _LazyExposure]:
-    """What-ifs from `state`, one evaluation per class of equivalent values."""
+def _what_ifs(plan: _Plan, unchanged: _LazyExposure) -> Callable[[str, str], _LazyExposure]:
+    """What-ifs from `unchanged`, one evaluation per class of equivalent values."""
     done: dict[tuple[str, int], _LazyExposure] = {}
-    unchanged = _LazyExposure(plan, state)
+    state = unchanged.state
 
     def what_if(question: str, value: str) -> _LazyExposure:
         classes = plan.value_class[question]
         cls = classes.get(value)
         if cls is None:  # not a value of the question: evaluate it as it is
-            return _LazyExposure(plan, _what_if(plan, state, question, value))
+            return _LazyExposure(plan, _what_if(plan, state, question, value), unchanged, question)
         if cls == classes.get(state.answers[question]):
             return unchanged
         if (question, cls) not in done:
-            done[(question, cls)] = _LazyExposure(plan, _what_if(plan, state, question, value))
+            done[(question, cls)] = _LazyExposure(
+                plan, _what_if(plan, state, question, value), unchanged, question
+            )
         return done[(question, cls)]
 
     return what_if
@@ -370,17 +391,102 @@ class Exposure:
 
 
 class _LazyExposure:
-    """A what-if's exposure; the pairs are only worked out for the changes that are kept."""
+    """A what-if's exposure; pairs and findings are only worked out for the changes considered."""
 
-    def __init__(self, plan: _Plan, state: _State) -> None:
+    def __init__(
+        self, plan: _Plan, state: _State, base: _LazyExposure | None = None, question: str = ""
+    ) -> None:
         self._plan = plan
-        self._state = state
+        self.state = state
+        self._base = base  # the exposure this what-if changed one answer of, if any
+        self._question = question
         self.answers = state.answers
         self.score = state.score
 
     @cached_property
     def pairs(self) -> frozenset[PairKey]:
-        return _pairs(self._plan, self._state)
+        return _pairs(self._plan, self.state)
+
+    @cached_property
+    def findings(self) -> frozenset[str]:
+        """The findings that hold, or possibly hold (only those one answer can reach are redone)."""
+        plan, state = self._plan, self.state
+
+        def holds(i: int) -> bool:
+            t = plan.findings[i](state.answers, state.applies, lambda r: state.truths[plan.rule_pos[r]])
+            return t is not Truth.FALSE
+
+        if self._base is None:
+            return frozenset(fid for i, fid in enumerate(plan.finding_ids) if holds(i))
+        touched = plan.touched_findings[self._question]
+        kept = self._base.findings - {plan.finding_ids[i] for i in touched}
+        return kept | {plan.finding_ids[i] for i in touched if holds(i)}
+
+
+def _certain_exposure(plan: _Plan, state: _State) -> float:
+    """What flows for certain (possible rules left out): breaks ties between what-ifs in the best case."""
+    raw = 0.0
+    for p, base in enumerate(plan.pair_base):
+        level = max(
+            (
+                plan.rules[i].weight * plan.rules[i].factor[p]
+                for i in plan.pair_rules[p]
+                if state.truths[i] is Truth.TRUE
+            ),
+            default=0.0,
+        )
+        raw += base * level
+    return raw
+
+
+def _best_case(plan: _Plan, state: _State, unknown: Sequence[str]) -> int:
+    """The score with the `unknown` answers at their least exposing (SHARING_MODEL.md section 6).
+
+    Coordinate descent over real answers: each unknown question in turn takes the value that
+    scores lowest given the others, until a pass changes nothing. The result is the score of
+    answers a person could really give: never lower than any of them, as counting only what is
+    certain would be (that would leave out both regions' rules at once). Ties go to the value that
+    makes the least certain, so two answers that expose together (profile photo or "about" set to
+    Everyone) are both settled safe rather than each left exposing because of the other.
+    """
+    current = state
+    for _ in range(_BEST_CASE_PASSES):
+        changed = False
+        for question in unknown:
+            now = current.answers[question]
+            if now == NOT_ASKED:  # another answer made it not apply
+                continue
+            classes = plan.value_class[question]
+            tried: set[int] = {classes[now]} if now in classes else set()
+            options: list[_State] = []
+            for value, cls in classes.items():
+                if cls not in tried:
+                    tried.add(cls)
+                    options.append(_what_if(plan, current, question, value))
+            if not options:
+                continue
+            lowest = min(o.score for o in options)
+            if lowest > current.score:
+                continue
+            tied = [o for o in options if o.score == lowest]
+            pick = tied[0] if len(tied) == 1 else min(tied, key=partial(_certain_exposure, plan))
+            # From "I don't know" any real answer scores no higher (Kleene's logic is monotone),
+            # so an unknown settles on its lowest; a settled one moves only to something lower.
+            if (
+                now == UNKNOWN
+                or lowest < current.score
+                or (_certain_exposure(plan, pick) < _certain_exposure(plan, current))
+            ):
+                current, changed = pick, True
+        if not changed:
+            break
+    return current.score
+
+
+def _at_stake(plan: _Plan, state: _State, what_if: Callable[[str, str], _LazyExposure], question: str) -> int:
+    """The score points an unknown answer controls: what the least exposing real answer removes."""
+    lowest = min((what_if(question, v).score for v in plan.value_class[question]), default=state.score)
+    return max(0, state.score - lowest)
 
 
 def _pairs(plan: _Plan, state: _State) -> frozenset[PairKey]:
@@ -400,8 +506,10 @@ def exposure(pack: Pack, values: Mapping[str, str]) -> Exposure:
 def effective_answers(pack: Pack, values: Mapping[str, str]) -> dict[str, str]:
     """Every question's answer as the engine sees it (the interview uses it to know what to ask).
 
-    A missing answer is `unknown`; a question whose own `when` is false is `not_asked`.
+    A missing answer is `unknown`; a question whose own `when` is false is `not_asked`. One that a
+    quick check skipped (saved as `not_asked`) counts as unknown here: it is still to be asked.
     """
+    values = {q: v for q, v in values.items() if v != NOT_ASKED}
     answers: dict[str, str] = {}
     applies: dict[str, Truth] = {}
     for q in _plan(pack).questions:
@@ -610,19 +718,40 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
         for p, when in zip(pack.protections, plan.protections, strict=True)
         if when(effective, state.applies, rule_truth) is not Truth.FALSE
     )
+    current = _LazyExposure(plan, state)
+    what_if = _what_ifs(plan, current)
+    unknown_ids = [q.id for q in pack.questions if effective[q.id] == UNKNOWN]
+    # Most at stake first; the sort is stable, so pack order breaks ties.
     unknowns = tuple(
-        _memo(plan, ("unknown", q.id, platform), partial(_unknown, q, platform))
-        for q in pack.questions
-        if effective[q.id] == UNKNOWN
+        sorted(
+            (
+                replace(
+                    _memo(
+                        plan, ("unknown", q, platform), partial(_unknown, pack.question_by_id[q], platform)
+                    ),
+                    at_stake=_at_stake(plan, state, what_if, q),
+                )
+                for q in unknown_ids
+            ),
+            key=lambda u: -u.at_stake,
+        )
     )
+    # What a finding's fix reads may resolve it even where no rule holds (two-step verification).
+    present = {f.id for f in findings}
+    fix_reads = {
+        q for index, f in enumerate(pack.findings) if f.id in present for q in plan.finding_reads[index]
+    }
     recommendations = advice.recommend(
         pack,
-        _exposure(plan, state),
+        current,
         platform,
-        _what_ifs(plan, state),
-        # Scores only fall when a rule that holds (or possibly holds) stops holding: a question
-        # none of whose rules holds now cannot lower the score, whatever it is changed to.
-        lambda question: any(state.truths[i] is not Truth.FALSE for i in plan.touched_rules[question]),
+        what_if,
+        # Scores only fall when a rule that holds (or possibly holds) stops holding, and findings
+        # only go when a question they read changes: other questions need no what-if.
+        lambda question: (
+            question in fix_reads
+            or any(state.truths[i] is not Truth.FALSE for i in plan.touched_rules[question])
+        ),
     )
     return Assessment(
         pack=PackRef(
@@ -630,11 +759,20 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
         ),
         platform=platform,
         answers={q: a for q, a in effective.items() if a != NOT_ASKED},
-        score=Score(value=state.score, band=band_of(pack, state.score)),
+        score=Score(
+            value=state.score,
+            band=band_of(pack, state.score),
+            best_case=_best_case(plan, state, unknown_ids) if unknown_ids else state.score,
+        ),
         flows=_flows(pack, plan, state),
         findings=tuple(findings),
         protections=protections,
         recommendations=recommendations,
         unknowns=unknowns,
-        not_asked=tuple(q for q, a in effective.items() if a == NOT_ASKED),
+        # Not asked: skipped by a quick run (saved as such), though it would apply; not
+        # applicable: its own `when` is false. Neither gives findings or advice.
+        not_asked=tuple(
+            q for q, a in effective.items() if a == NOT_ASKED and state.applies[q] is not Truth.FALSE
+        ),
+        not_applicable=tuple(q for q, t in state.applies.items() if t is Truth.FALSE),
     )

@@ -18,7 +18,7 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from typing import Any
 from audit import __version__
 from audit.answers import Answers
 from audit.assessment import AnswerChange, Assessment, Changes
-from audit.conditions import UNKNOWN
+from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.errors import HistoryError
 from audit.fsutil import PRIVATE_FILE, ensure_private_dir
 from audit.pack import Pack
@@ -263,16 +263,30 @@ def make_run(*, at: datetime, pack: Pack, answers: Answers, assessment: Assessme
     )
 
 
+def _asked(run: Run) -> Callable[[str], str]:
+    """A run's answer per question as its evaluation saw it: `not_asked` where it was not asked.
+
+    A question that did not apply (its `when` was false), that a quick check skipped, or that the
+    model did not have yet was not asked, which is not "I don't know" (SHARING_MODEL.md section 6).
+    """
+    # Only the answers are needed, so plain JSON (the assessment's full reading needs pydantic).
+    try:
+        effective = json.loads(run.assessment_json).get("answers")  # every asked one, "unknown" too
+    except (ValueError, AttributeError):
+        effective = None
+    if not isinstance(effective, dict):
+        return run.answer  # an unreadable old assessment: the saved answers are all there is
+    return lambda q: str(effective.get(q, NOT_ASKED))
+
+
 def diff(previous: Run, current: Run) -> Changes:
     """What changed from `previous` to `current`: score, findings, answers, and rules new since."""
     before, after = set(previous.findings), set(current.findings)
     order = list(dict.fromkeys([*current.questions_seen, *previous.questions_seen]))
     order += sorted((set(previous.answers) | set(current.answers)) - set(order))
-    changed = {
-        q: AnswerChange(from_=previous.answer(q), to=current.answer(q))
-        for q in order
-        if previous.answer(q) != current.answer(q)
-    }
+    was, now = _asked(previous), _asked(current)
+    changed = {q: AnswerChange(from_=was(q), to=now(q)) for q in order if was(q) != now(q)}
+    known = set(previous.questions_seen)
     seen = set(previous.rules_seen)
     return Changes(
         since=previous.at,
@@ -282,6 +296,7 @@ def diff(previous: Run, current: Run) -> Changes:
         resolved_findings=tuple(f for f in previous.findings if f not in after),
         changed_answers=changed,
         new_rules=tuple(r for r in current.rules_seen if r not in seen),
+        new_questions=tuple(q for q in current.questions_seen if known and q not in known),
     )
 
 

@@ -244,6 +244,9 @@ class FlowRule:
     when: Condition | None = None
     certainty: RuleCertainty
     flows: tuple[FlowSpec, ...] = field(metadata=meta(min_length=1))
+    # How much this rule's flows count in the score (0 < w <= 1): what stays after a change (F4,
+    # what Meta already combined) counts less than the live flow it replaces.
+    weight: float = field(default=1.0, metadata=meta(gt=0, le=1))
     note: str | None = None
     sources: tuple[Citation, ...] = field(metadata=meta(min_length=1))
 

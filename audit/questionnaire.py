@@ -105,7 +105,7 @@ class Plan:
         if q.id in self.fixed or not self.in_scope(q) or effective[q.id] == NOT_ASKED:
             return False
         if self.mode == "new":
-            return self.baseline.get(q.id, UNKNOWN) == UNKNOWN
+            return self.baseline.get(q.id, UNKNOWN) in {UNKNOWN, NOT_ASKED}
         if self.mode == "pick":
             # A picked question, or one that a changed answer has just made relevant.
             return q.id in self.picked or self._baseline_effective[q.id] == NOT_ASKED
@@ -297,6 +297,13 @@ class Interview:
             return previous.with_values(self.fixed)
         done = self._walk(pack, progress)
         values = {**done.values, **self.fixed}
+        if done.depth == "quick":
+            # What the quick check did not ask is saved as such, so the report says it was not
+            # checked rather than treating it as "I don't know" (SHARING_MODEL.md section 6).
+            scope = Plan(pack, "quick")
+            for q in pack.questions:
+                if not scope.in_scope(q) and q.id not in values:
+                    values[q.id] = NOT_ASKED
         effective = effective_answers(pack, values)
         # An answer to a question that no longer applies (an iCloud answer after switching to
         # Android) would only confuse whoever reads the answers file later.
@@ -379,7 +386,7 @@ class Interview:
     def _rerun(self, pack: Pack, saved: dict[str, str]) -> Progress | None:
         depth: Depth = self.depth or "full"
         fresh = [q for q in unanswered(pack, saved, depth) if q not in self.fixed]
-        answered = sum(1 for v in saved.values() if v != UNKNOWN)
+        answered = sum(1 for v in saved.values() if v not in {UNKNOWN, NOT_ASKED})
         self.t.say(
             self.t.wrap(f"You have saved answers ({answered} answered, {len(fresh)} new or unanswered).")
         )

@@ -266,7 +266,7 @@ def _titles(run: Run) -> dict[str, str]:
 def changes_text(
     compared: Compared, *, pack: Pack | None = None, width: int = 80, color: bool = False
 ) -> str:
-    """What changed between two runs, for the terminal; `pack` (when given) names the new rules."""
+    """What changed between two runs, for the terminal; `pack` (when given) gives the words."""
     from rich.table import Table
     from rich.text import Text
 
@@ -280,16 +280,21 @@ def changes_text(
     if prev.pack_version != cur.pack_version:
         console.print(f"Model: {prev.pack_version} -> {cur.pack_version}")
     old_titles, new_titles = _titles(prev), _titles(cur)
-    rules = pack.rule_by_id if pack is not None else {}
+    # In the report's words (raw ids only in --format json): findings and rules by their titles,
+    # answers by question and label, "no longer asked" and "new question" rather than unknowns.
+    if pack is not None:
+        from audit.render import labels
+
+        answers = [f"{a.kind}: {a.text}" for a in labels.answer_changes(ch, pack)]
+        rules = list(labels.rule_titles(ch.new_rules, pack))
+    else:
+        answers = [f"{q}: {c.from_} -> {c.to}" for q, c in ch.changed_answers.items()]
+        rules = list(ch.new_rules)
     sections: list[tuple[str, str, list[str]]] = [
-        ("Resolved findings", "+", [f"{old_titles.get(f, f)} ({f})" for f in ch.resolved_findings]),
-        ("New findings", "!", [f"{new_titles.get(f, f)} ({f})" for f in ch.new_findings]),
-        ("Changed answers", "-", [f"{q}: {c.from_} -> {c.to}" for q, c in ch.changed_answers.items()]),
-        (
-            "Rules new in the model",
-            "-",
-            [f"{r}: {rules[r].title}" if r in rules else r for r in ch.new_rules],
-        ),
+        ("Resolved findings", "+", [old_titles.get(f, f) for f in ch.resolved_findings]),
+        ("New findings", "!", [new_titles.get(f, f) for f in ch.new_findings]),
+        ("Answers", "-", answers),
+        ("Rules new in the model", "-", rules),
     ]
     for title, mark, lines in sections:
         if not lines:
@@ -324,7 +329,7 @@ def questions_to_ask_after_update(
         value = previous_answers.get(q.id)
         if value is None:
             continue
-        if value in q.value_ids or (value == UNKNOWN and q.allow_unknown):
+        if value in q.value_ids or (value == UNKNOWN and q.allow_unknown) or value == NOT_ASKED:
             valid[q.id] = value
         else:
             invalid.add(q.id)

@@ -19,6 +19,7 @@ class Stub:
     answers: Mapping[str, str]
     score: int
     pairs: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    findings: frozenset[str] = field(default_factory=frozenset)
 
 
 @pytest.mark.parametrize(

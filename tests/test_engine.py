@@ -89,7 +89,8 @@ def test_possible_weighs_as_much_as_documented(mini_pack: Pack) -> None:
 def test_a_question_whose_when_is_false_is_not_asked_and_ignored(mini_pack: Pack) -> None:
     # share is asked only when linked is yes or unknown; its stale answer must not count.
     a = run(mini_pack, platform="android", linked="no", share="always", last_seen="nobody")
-    assert a.not_asked == ("share",)
+    assert a.not_applicable == ("share",)
+    assert a.not_asked == ()  # not applicable is not "not checked"
     assert "share" not in a.answers
     assert ("status_content", "meta_companies") not in flows_of(a)
     assert "share" not in [u.question for u in a.unknowns]
@@ -164,7 +165,11 @@ def test_recommendations_on_the_mini_pack(mini_pack: Pack) -> None:
     }
     assert (recs["share"].to, recs["share"].how) == ("never", "Status > Privacy: choose \u201cNever\u201d.")
     assert recs["last_seen"].to == "nobody"
-    assert [r.score_after for r in a.recommendations] == sorted(r.score_after for r in a.recommendations)
+    # Changes that resolve the high finding come first (by the score they leave), then the low one.
+    assert recs["linked"].resolves == recs["share"].resolves == ("linked_and_sharing",)
+    assert recs["last_seen"].resolves == ("public_last_seen",)
+    assert [r.question for r in a.recommendations] == ["linked", "share", "last_seen"]
+    assert recs["linked"].score_after < recs["share"].score_after
 
 
 def test_bands_follow_the_vocabulary(mini_pack: Pack) -> None:

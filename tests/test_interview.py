@@ -17,6 +17,7 @@ from prompt_toolkit.output import DummyOutput
 from audit import app, interview
 from audit.answers import Answers, read_answers, save_answers
 from audit.cli import main
+from audit.conditions import NOT_ASKED
 from audit.errors import AnswersError, Interrupted, NeedsTerminal
 from audit.pack import Pack
 from audit.paths import Home
@@ -159,7 +160,7 @@ def test_unreadable_draft_is_ignored(settings: app.Settings, capsys: pytest.Capt
     settings.home.root.mkdir(mode=0o700)
     settings.home.draft.write_text("schema_version: 1\nprogress: [not, a, mapping]\n")
     outcome = run(settings, ENTER + DOWN + ENTER, depth="quick")
-    assert outcome.answers.values == {"platform": "android", "linked": "no"}
+    assert outcome.answers.values == {"platform": "android", "linked": "no", "last_seen": NOT_ASKED}
     assert "ignoring the unfinished interview" in capsys.readouterr().err
 
 

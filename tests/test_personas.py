@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from audit.answers import Answers
+from audit.answers import Answers, read_answers
 from audit.assessment import Assessment
 from audit.conditions import UNKNOWN
 from audit.engine import evaluate
 from audit.pack import Pack
+from audit.render.labels import FIND_OUT_FIRST_GAP
+from tests.test_properties import assert_advice_covers_fixable_findings
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 # Someone in the EU who linked nothing and shares nothing with Facebook or Instagram.
 EEA_NOTHING_LINKED = {
@@ -44,6 +50,26 @@ ELSEWHERE_LINKED = {
     "status_to_instagram": "never",
     "optout_2016": "opted_out",
     "icloud_device_backup": "off",
+}
+
+
+# Issue 13's people: linked with two-step verification off (UK: both high findings come from
+# linking); an iPhone whose whole-phone iCloud Backup is on.
+UK_LINKED_TWO_STEP_OFF = {
+    **EEA_NOTHING_LINKED,
+    "region": "uk",
+    "accounts_center": "linked",
+    "status_to_instagram": "never",
+    "meta_ai": "often",
+    "two_step": "off",
+}
+IPHONE_ICLOUD_BACKUP = {**ELSEWHERE_LINKED, "accounts_center": "never_linked", "icloud_device_backup": "on"}
+PERSONAS = {
+    "eea-nothing-linked": EEA_NOTHING_LINKED,
+    "elsewhere-linked": ELSEWHERE_LINKED,
+    "uk-linked-two-step-off": UK_LINKED_TWO_STEP_OFF,
+    "iphone-icloud-backup": IPHONE_ICLOUD_BACKUP,
+    "all-unknown": {},
 }
 
 
@@ -93,7 +119,7 @@ def test_elsewhere_linked_and_sharing_status(bundled_pack: Pack) -> None:
 def test_all_unknown(bundled_pack: Pack) -> None:
     a = run(bundled_pack, {})
     asked = [q.id for q in bundled_pack.questions]
-    assert [u.question for u in a.unknowns] == asked  # every question is to be checked
+    assert sorted(u.question for u in a.unknowns) == sorted(asked)  # every question is to be checked
     assert a.platform == UNKNOWN
     # Every rule that depends on an answer is possible; both regional rules are possible at once.
     for f in a.flows:
@@ -116,3 +142,60 @@ def test_scores_are_ordered(bundled_pack: Pack) -> None:
 def test_not_knowing_one_answer_scores_at_least_the_answer(bundled_pack: Pack, question: str) -> None:
     known = run(bundled_pack, ELSEWHERE_LINKED).score.value
     assert run(bundled_pack, {**ELSEWHERE_LINKED, question: UNKNOWN}).score.value >= known
+
+
+@pytest.mark.parametrize("name", sorted(PERSONAS))
+def test_advice_covers_every_fixable_finding(bundled_pack: Pack, name: str) -> None:
+    assert_advice_covers_fixable_findings(bundled_pack, run(bundled_pack, PERSONAS[name]))
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_advice_covers_every_fixable_finding_in_the_examples(bundled_pack: Pack, path: Path) -> None:
+    assert_advice_covers_fixable_findings(
+        bundled_pack, evaluate(bundled_pack, read_answers(bundled_pack, path))
+    )
+
+
+def test_linked_with_two_step_off_is_told_to_leave_and_to_turn_two_step_on(bundled_pack: Pack) -> None:
+    a = run(bundled_pack, UK_LINKED_TWO_STEP_OFF)
+    plan = [(r.question, r.to) for r in a.recommendations]
+    assert ("accounts_center", "previously_linked") in plan
+    assert ("two_step", "on") in plan  # no data flow, but a high finding
+    assert plan[0] == ("accounts_center", "previously_linked")  # high, and the largest drop
+    two_step = next(r for r in a.recommendations if r.question == "two_step")
+    assert two_step.resolves == ("two_step_off",)
+    assert two_step.score_after == a.score.value  # advice although the score does not move
+    leave = a.recommendations[0]
+    assert "accounts_center_linked" in leave.resolves
+    assert leave.score_after < a.score.value
+
+
+@pytest.mark.parametrize("name", ["elsewhere-linked", "uk-linked-two-step-off"])
+def test_leaving_accounts_center_always_lowers_the_score(bundled_pack: Pack, name: str) -> None:
+    values = PERSONAS[name]
+    for extra in ({}, {"updates_tab": "often", "ad_chats": "yes", "status_to_facebook": "always"}):
+        linked = run(bundled_pack, {**values, **extra, "accounts_center": "linked"}).score.value
+        left = run(bundled_pack, {**values, **extra, "accounts_center": "previously_linked"}).score.value
+        assert left < linked, extra
+
+
+def test_a_fully_answered_report_has_no_gap(bundled_pack: Pack) -> None:
+    for values in (EEA_NOTHING_LINKED, ELSEWHERE_LINKED, UK_LINKED_TWO_STEP_OFF):
+        a = run(bundled_pack, values)
+        assert a.unknowns == ()
+        assert a.score.best_case == a.score.value
+
+
+def test_all_unknown_has_a_large_gap_and_the_top_unknown_has_most_at_stake(bundled_pack: Pack) -> None:
+    a = run(bundled_pack, {})
+    assert a.score.best_case is not None
+    assert a.score.value - a.score.best_case >= FIND_OUT_FIRST_GAP
+    top = a.unknowns[0]
+    assert top.at_stake == max(u.at_stake for u in a.unknowns) > 0
+    # at_stake is what the least exposing answer to that one question removes.
+    q = bundled_pack.question_by_id[top.question]
+    assert top.at_stake == a.score.value - min(
+        run(bundled_pack, {top.question: v}).score.value for v in q.value_ids
+    )
+    # The best case is a score real answers reach: the person could answer this way.
+    assert a.score.best_case >= run(bundled_pack, EEA_NOTHING_LINKED).score.value - 10

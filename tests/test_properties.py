@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit.advice import EFFORT_RANK
+from audit.advice import EFFORT_RANK, SEVERITY_RANK
 from audit.answers import Answers
 from audit.assessment import Assessment
 from audit.conditions import UNKNOWN
@@ -35,6 +35,26 @@ def run(values: Mapping[str, str]) -> Assessment:
     return evaluate(PACK, Answers(pack="whatsapp", values=dict(values)))
 
 
+def redone_pairs(a: Assessment) -> set[tuple[str, str]]:
+    return {(f.data, f.recipient) for f in a.flows}
+
+
+def assert_advice_covers_fixable_findings(pack: Pack, a: Assessment) -> None:
+    """Every medium or worse finding with a fix is resolved by some recommendation.
+
+    And the first recommendation ("If you do one thing today") resolves one of the most severe.
+    """
+    fixable = [
+        f for f in a.findings if f.fix is not None and SEVERITY_RANK[f.severity] <= SEVERITY_RANK["medium"]
+    ]
+    covered = {f for r in a.recommendations for f in r.resolves}
+    assert {f.id for f in fixable} <= covered, [f.id for f in fixable if f.id not in covered]
+    if fixable:
+        top = min(SEVERITY_RANK[f.severity] for f in fixable)
+        first = a.recommendations[0]
+        assert any(SEVERITY_RANK[pack.finding_by_id[f].severity] == top for f in first.resolves), first
+
+
 def check_invariants(pack: Pack, values: Mapping[str, str], a: Assessment) -> None:
     """What must hold for every answer set; shared with tests/test_exhaustive.py."""
     rules = pack.rule_by_id
@@ -53,20 +73,44 @@ def check_invariants(pack: Pack, values: Mapping[str, str], a: Assessment) -> No
         assert "not_asked" not in finding.triggered_by.values()
     for p in a.protections:
         assert p.sources
-    # Recommendations: each lowers the score, says what the score becomes, comes best first.
+    # Recommendations (SHARING_MODEL.md section 5): applying one never raises the score, resolves
+    # exactly the findings it claims, lowers the score or resolves a medium or worse finding, and
+    # they come ranked by the most severe finding resolved, then the score left, then effort.
     order = {q.id: i for i, q in enumerate(pack.questions)}
+    severity = {f.id: SEVERITY_RANK[f.severity] for f in pack.findings}
+    now = {f.id for f in a.findings}
     keys = []
     for r in a.recommendations:
         assert r.question not in FACTS
-        assert r.score_after < a.score.value
+        assert r.score_after <= a.score.value
         assert r.score_removed == a.score.value - r.score_after
-        after = exposure(pack, {**values, r.question: r.to})
-        assert r.score_after == after.score
-        assert {(p.data, p.recipient) for p in r.removes} == exposure(pack, values).pairs - after.pairs
+        redone = run({**values, r.question: r.to})
+        assert r.score_after == redone.score.value
+        gone = now - {f.id for f in redone.findings}
+        assert set(r.resolves) == {f for f in gone if pack.finding_by_id[f].severity != "info"}
+        assert list(r.resolves) == sorted(r.resolves, key=lambda f: severity[f])
+        worst = severity[r.resolves[0]] if r.resolves else len(SEVERITY_RANK)
+        assert r.score_after < a.score.value or worst <= SEVERITY_RANK["medium"]
+        assert {(p.data, p.recipient) for p in r.removes} == exposure(pack, values).pairs - redone_pairs(
+            redone
+        )
         if r.question == "accounts_center":
             assert (r.from_, r.to) in {("linked", "previously_linked"), (UNKNOWN, "previously_linked")}
-        keys.append((r.score_after, EFFORT_RANK[r.effort], order[r.question]))
+        keys.append((worst, r.score_after, EFFORT_RANK[r.effort], order[r.question]))
     assert keys == sorted(keys)
+    assert_advice_covers_fixable_findings(pack, a)
+    # Unknowns: most at stake first; the best case is the score with them at their least exposing.
+    stakes = [u.at_stake for u in a.unknowns]
+    assert stakes == sorted(stakes, reverse=True)
+    assert a.score.best_case is not None
+    assert 0 <= a.score.best_case <= a.score.value
+    if not a.unknowns:
+        assert a.score.best_case == a.score.value
+    for u in a.unknowns:
+        lowest = min(
+            exposure(pack, {**values, u.question: v}).score for v in pack.question_by_id[u.question].value_ids
+        )
+        assert u.at_stake == a.score.value - lowest
     assert len({r.question for r in a.recommendations}) == len(a.recommendations)
     assert 0 <= a.score.value <= 100
 

@@ -14,6 +14,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from audit.answers import Answers
+from audit.conditions import NOT_ASKED
 from audit.pack import Pack
 from audit.questionnaire import (
     CURRENT_MARK,
@@ -96,13 +97,13 @@ def test_first_screen_says_what_and_how_long(mini_pack: Pack) -> None:
 
 def test_quick_asks_the_first_section_only(mini_pack: Pack) -> None:
     run = drive(mini_pack, ENTER + ENTER + ENTER + ENTER)  # quick is the first choice
-    assert run.values == {"platform": "android", "linked": "yes", "share": "never"}
+    assert run.values == {"platform": "android", "linked": "yes", "share": "never", "last_seen": NOT_ASKED}
     assert "Who sees your last seen?" not in run.text
 
 
 def test_depth_option_skips_the_choice(mini_pack: Pack) -> None:
     run = drive(mini_pack, DOWN + ENTER + DOWN + ENTER + ENTER, depth="quick")
-    assert run.values == {"platform": "iphone", "linked": "no"}
+    assert run.values == {"platform": "iphone", "linked": "no", "last_seen": NOT_ASKED}
     assert "How much" not in run.text
 
 
@@ -115,7 +116,12 @@ def test_platform_offers_no_unknown(mini_pack: Pack) -> None:
 def test_i_dont_know_is_recorded_and_keeps_dependants(mini_pack: Pack) -> None:
     # linked: yes, no, I don't know -> unknown; "share" depends on it and is still asked
     run = drive(mini_pack, ENTER + DOWN + DOWN + ENTER + DOWN + ENTER, depth="quick")
-    assert run.values == {"platform": "android", "linked": "unknown", "share": "always"}
+    assert run.values == {
+        "platform": "android",
+        "linked": "unknown",
+        "share": "always",
+        "last_seen": NOT_ASKED,  # the quick check skipped it: saved as not asked, not unknown
+    }
 
 
 # --- back -------------------------------------------------------------------------------------
@@ -140,13 +146,13 @@ def test_back_choice_is_the_last_item(mini_pack: Pack) -> None:
     # UP from the top wraps to "Back" (the separator is skipped)
     keys = ENTER + UP + ENTER + DOWN + ENTER + ENTER + ENTER
     run = drive(mini_pack, keys, depth="quick")
-    assert run.values == {"platform": "iphone", "linked": "yes", "share": "never"}
+    assert run.values == {"platform": "iphone", "linked": "yes", "share": "never", "last_seen": NOT_ASKED}
 
 
 def test_no_back_on_the_first_question(mini_pack: Pack) -> None:
     # LEFT does nothing on the first question; UP wraps to iphone, not to a "Back" item
     run = drive(mini_pack, LEFT + UP + ENTER + DOWN + ENTER, depth="quick")
-    assert run.values == {"platform": "iphone", "linked": "no"}
+    assert run.values == {"platform": "iphone", "linked": "no", "last_seen": NOT_ASKED}
 
 
 # --- reruns -----------------------------------------------------------------------------------
@@ -242,7 +248,7 @@ def test_resume_continues_after_the_answered_and_back_reaches_them(mini_pack: Pa
 def test_resume_can_start_again(mini_pack: Pack) -> None:
     draft = Progress(depth="full", values={"platform": "iphone"}, asked=("platform",))
     run = drive(mini_pack, DOWN + ENTER + ENTER + ENTER + DOWN + ENTER, draft=draft)
-    assert run.values == {"platform": "android", "linked": "no"}
+    assert run.values == {"platform": "android", "linked": "no", "last_seen": NOT_ASKED}
 
 
 def test_interrupt_after_resume_keeps_every_answer(mini_pack: Pack) -> None:

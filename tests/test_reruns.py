@@ -68,6 +68,8 @@ def test_audit_then_set_shows_the_resolved_finding_and_lower_score(
     assert changes["changed_answers"] == {
         "accounts_center": {"from": "linked", "to": "previously_linked"},
         "status_to_facebook": {"from": "always", "to": "never"},
+        # Asked only while linked: no longer asked, which is not "I don't know".
+        "status_to_instagram": {"from": "selected", "to": "not_asked"},
     }
     assert changes["new_rules"] == []
     assert [p["score"] for p in report["trend"]] == [first.report.score.value, report["score"]["value"]]
@@ -121,9 +123,10 @@ def test_terminal_views(capsys: pytest.CaptureFixture[str], home: Path) -> None:
     assert code == 0
     assert "Run 1" in out
     assert "run 2" in out
-    assert "two_step: off -> on" in out
+    # In the report's words: the question and its labels, the finding by its title, no raw ids.
+    assert "changed: Is two-step verification (a 6-digit WhatsApp PIN) on? Off \u2192 On" in out
     assert "Resolved findings (1):" in out
-    assert "(two_step_off)" in out
+    assert "two_step" not in out
     assert all(line == line.rstrip() for line in out.splitlines())
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from audit.assessment import Changes, FindingOut, Recommendation, Report, SourceRef
-from audit.conditions import UNKNOWN
+from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.pack import Pack
 from audit.records import frozen
 
@@ -41,7 +41,11 @@ SEVERITY_WORDS = {
 # How far a recipient spreads what it gets, in three steps (the pack's reach is 1..5).
 REACH_TIERS = ("few", "some", "many")
 REACH_WORDS = {"few": "reaches few", "some": "reaches some", "many": "reaches many"}
-FULL_AUDIT_COMMAND = "wa-audit audit --full"
+# When this many points or more of the score rest on "I don't know", the report leads with what to
+# find out (SHARING_MODEL.md section 6): advice about what may not apply comes second.
+FIND_OUT_FIRST_GAP = 15
+FIND_OUT_FIRST_MAX = 5  # the rest are listed under "What to check"
+RERUN_NEW = "run wa-audit again and choose \u201cAnswer only new or unanswered questions\u201d"
 
 # C0 and C1 control characters except newline: an untrusted pack must not move a terminal's
 # cursor, clear the screen or smuggle escape sequences into a "plain" report.
@@ -78,9 +82,14 @@ def question_label(pack: Pack, question_id: str) -> str:
     return one_line(q.prompt) if q else question_id
 
 
+NOT_CHECKED = "not checked"  # a quick run's unasked question: not the same as "I don't know"
+
+
 def answer_label(pack: Pack, question_id: str, value: str) -> str:
     if value == UNKNOWN:
         return "I don't know"
+    if value == NOT_ASKED:
+        return NOT_CHECKED
     q = pack.question_by_id.get(question_id)
     v = q.value(value) if q else None
     return one_line(v.label) if v else value
@@ -185,6 +194,32 @@ class ProtectionView:
 
 
 @frozen
+class NamedFinding:
+    id: str
+    title: str
+    severity_word: str = ""
+
+
+def score_effect(before: int, after: int) -> str:
+    """What a recommendation does to the score, in words (it never raises it)."""
+    if after < before:
+        return f"Your score would go from {before} to {after}."
+    return f"Your score stays at {before}: this closes a risk rather than a data flow."
+
+
+def stake_text(points: int) -> str:
+    if points <= 0:
+        return "no points at stake"
+    return f"{points} point{'s' if points != 1 else ''} at stake"
+
+
+def resolves_text(resolves: Sequence[NamedFinding]) -> str:
+    return "; ".join(
+        f"[{f.severity_word.upper()}] {f.title}" if f.severity_word else f.title for f in resolves
+    )
+
+
+@frozen
 class RecommendationView:
     question: str
     prompt: str
@@ -196,6 +231,9 @@ class RecommendationView:
     score_before: int
     score_after: int
     removes: tuple[str, ...]  # "data → recipient"
+    resolves: tuple[NamedFinding, ...] = ()  # the findings it makes go away, most serious first
+    effect: str = ""  # what it does to the score, in words
+    fixes: str = ""  # `resolves` in words: "[HIGH] title; ..."
 
 
 @frozen
@@ -204,12 +242,8 @@ class UnknownView:
     prompt: str
     how_to_check: str
     section: str
-
-
-@frozen
-class NamedFinding:
-    id: str
-    title: str
+    at_stake: int = 0
+    stake: str = ""  # at_stake in words: "13 points at stake"
 
 
 @frozen
@@ -218,6 +252,8 @@ class AnswerChangeView:
     prompt: str
     before: str
     after: str
+    kind: str = "changed"  # changed | new question | no longer asked | now asked
+    text: str = ""  # the change in words, after "<kind>: "
 
 
 @frozen
@@ -266,12 +302,18 @@ class ReportView:
     unknown_summary: str
     suggest_full_audit: bool
     trend: tuple[TrendPointView, ...]
+    best_case: int | None = None  # the score with every "I don't know" at its least exposing
+    unknown_share: str = ""  # how much of the score is "I don't know", in words
+    find_out_first: tuple[UnknownView, ...] = ()  # leads the report when much rests on unknowns
+    find_out_first_intro: str = ""
+    not_checked: tuple[AnswerView, ...] = ()  # what a quick run did not ask (answer: "not checked")
+    not_checked_summary: str = ""
 
 
 PLATFORM_WORDS = {"android": "Android", "iphone": "iPhone"}
 NOTHING_TO_CHANGE = (
-    "Nothing to change today: no change to your answers would lower your score. "
-    "The findings below still say what each setting means."
+    "Nothing to change today: no change to your answers would lower your score or fix a finding "
+    "of medium severity or more. The findings below still say what each setting means."
 )
 SCORE_MEANING = (
     "Higher means more of your data reaches more people. A low score does not mean private: "
@@ -342,12 +384,19 @@ def _finding(f: FindingOut, pack: Pack) -> FindingView:
     )
 
 
+def _named(fid: str, report: Report, pack: Pack) -> NamedFinding:
+    known = pack.finding_by_id.get(fid)
+    severity = known.severity if known else ""
+    return NamedFinding(fid, _finding_title(fid, report, pack), SEVERITY_WORDS.get(severity, severity))
+
+
 def _recommendation(r: Recommendation, report: Report, pack: Pack) -> RecommendationView:
     steps: tuple[str, ...] = ()
     for f in report.findings:
         if f.fix is not None and f.fix.question == r.question and f.fix.to == r.to:
             steps = tuple(one_line(s) for s in f.fix.steps)
             break
+    resolves = tuple(_named(f, report, pack) for f in r.resolves)
     return RecommendationView(
         question=r.question,
         prompt=question_label(pack, r.question),
@@ -361,6 +410,9 @@ def _recommendation(r: Recommendation, report: Report, pack: Pack) -> Recommenda
         removes=tuple(
             f"{data_label(pack, p.data)} \u2192 {recipient_label(pack, p.recipient)}" for p in r.removes
         ),
+        resolves=resolves,
+        effect=score_effect(report.score.value, r.score_after),
+        fixes=resolves_text(resolves),
     )
 
 
@@ -416,32 +468,67 @@ def _changes(c: Changes, report: Report, pack: Pack) -> ChangesView:
         direction=direction,
         resolved=tuple(NamedFinding(f, _finding_title(f, report, pack)) for f in c.resolved_findings),
         new=tuple(NamedFinding(f, _finding_title(f, report, pack)) for f in c.new_findings),
-        answers=tuple(
-            AnswerChangeView(
-                question=q,
-                prompt=question_label(pack, q),
-                before=answer_label(pack, q, ch.from_),
-                after=answer_label(pack, q, ch.to),
-            )
-            for q, ch in c.changed_answers.items()
-        ),
-        new_rules=c.new_rules,
+        answers=answer_changes(c, pack),
+        new_rules=rule_titles(c.new_rules, pack),
     )
+
+
+def answer_changes(c: Changes, pack: Pack) -> tuple[AnswerChangeView, ...]:
+    """Changed answers in words, where not asked is never "I don't know".
+
+    A question that stopped applying is "no longer asked"; one the earlier model did not have is a
+    "new question"; one not asked before that is now is "now asked".
+    """
+    out = []
+    for q, ch in c.changed_answers.items():
+        prompt = question_label(pack, q)
+        before, after = answer_label(pack, q, ch.from_), answer_label(pack, q, ch.to)
+        if ch.to == NOT_ASKED:
+            kind, text = "no longer asked", f"{prompt} (it was: {before})"
+        elif ch.from_ == NOT_ASKED:
+            kind = "new question" if q in c.new_questions else "now asked"
+            text = f"{prompt} {after}"
+        else:
+            kind, text = "changed", f"{prompt} {before} \u2192 {after}"
+        out.append(AnswerChangeView(q, prompt, before, after, kind, text))
+    return tuple(out)
+
+
+def rule_titles(rule_ids: Iterable[str], pack: Pack) -> tuple[str, ...]:
+    """Rules by their titles (their ids are for the JSON report)."""
+    return tuple(one_line(pack.rule_by_id[r].title) if r in pack.rule_by_id else r for r in rule_ids)
 
 
 def _unknown_summary(unknown: int, asked: int) -> tuple[str, bool]:
     if unknown == 0:
         return "", False
-    # "Many": a quarter of what was asked, and at least three; a quick audit leaves far more.
+    # "Many": a quarter of what was asked, and at least three.
     many = unknown >= 3 and unknown * 4 >= asked
-    noun = "question was" if unknown == 1 else "questions were"
     text = (
-        f"{unknown} of {asked} {noun} not assessed (you answered \u201cI don't know\u201d or skipped "
-        "them); what depends on them counts as possible, never as safe."
+        f"You answered \u201cI don't know\u201d to {unknown} of {asked} questions; what depends on "
+        f"them counts as possible, never as safe. Most at stake first; once you have checked, {RERUN_NEW}."
     )
-    if many:
-        text += f" Run the full audit ({FULL_AUDIT_COMMAND}) to answer them."
     return text, many
+
+
+def _unknown_share(value: int, best_case: int | None) -> str:
+    if best_case is None or best_case >= value:
+        return ""
+    gap = value - best_case
+    return (
+        f"{gap} of your {value} points come from \u201cI don't know\u201d answers: with the least "
+        f"exposing answers to them, your score would be {best_case}."
+    )
+
+
+def _not_checked_summary(count: int) -> str:
+    if count == 0:
+        return ""
+    noun = "question" if count == 1 else "questions"
+    return (
+        f"The quick check did not ask {count} {noun}: they give no findings and no advice here, "
+        f"so this report does not cover them. To check them now, {RERUN_NEW}."
+    )
 
 
 def _findings_intro(count: int) -> str:
@@ -478,6 +565,29 @@ def build_view(report: Report, pack: Pack) -> ReportView:
     recs = [_recommendation(r, report, pack) for r in report.recommendations]
     asked = max(len(report.answers), len(report.unknowns))
     summary, many = _unknown_summary(len(report.unknowns), asked)
+    unknowns = tuple(
+        UnknownView(
+            question=u.question,
+            prompt=one_line(u.prompt) or u.question,
+            how_to_check=one_line(u.how_to_check),
+            section=_section_title(pack, u.section),
+            at_stake=u.at_stake,
+            stake=stake_text(u.at_stake),
+        )
+        for u in report.unknowns
+    )
+    best_case = report.score.best_case
+    gap = report.score.value - best_case if best_case is not None else 0
+    staked = [u for u in unknowns if u.at_stake > 0] if gap >= FIND_OUT_FIRST_GAP else []
+    find_out_first = tuple(staked[:FIND_OUT_FIRST_MAX])
+    find_out_intro = ""
+    if find_out_first:
+        rest = len(unknowns) - len(find_out_first)
+        more = f" The other {rest} are under \u201cWhat to check\u201d." if rest else ""
+        find_out_intro = (
+            f"{gap} of your {report.score.value} points rest on \u201cI don't know\u201d, so the advice "
+            f"below may not fit you. Check these first, most at stake first; then {RERUN_NEW}.{more}"
+        )
     stale = ""
     if report.stale_model:
         stale = (
@@ -515,17 +625,18 @@ def build_view(report: Report, pack: Pack) -> ReportView:
             )
             for p in report.protections
         ),
-        unknowns=tuple(
-            UnknownView(
-                question=u.question,
-                prompt=one_line(u.prompt) or u.question,
-                how_to_check=one_line(u.how_to_check),
-                section=_section_title(pack, u.section),
-            )
-            for u in report.unknowns
-        ),
+        unknowns=unknowns,
         asked_count=asked,
         unknown_summary=summary,
         suggest_full_audit=many,
         trend=tuple(TrendPointView(label=f"{p.at:%Y-%m-%d}", score=p.score) for p in report.trend),
+        best_case=best_case,
+        unknown_share=_unknown_share(report.score.value, best_case),
+        find_out_first=find_out_first,
+        find_out_first_intro=find_out_intro,
+        not_checked=tuple(
+            AnswerView(question=q, prompt=question_label(pack, q), answer=NOT_CHECKED)
+            for q in report.not_asked
+        ),
+        not_checked_summary=_not_checked_summary(len(report.not_asked)),
     )

@@ -21,7 +21,7 @@ from audit.pack import Pack
 from audit.render import labels
 from audit.render.base import RenderOptions
 from audit.render.console import buffer_console
-from audit.render.labels import FindingView, RecommendationView, ReportView, SourceView
+from audit.render.labels import FindingView, RecommendationView, ReportView, SourceView, UnknownView
 
 _SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -56,6 +56,10 @@ def _parts(v: ReportView) -> list[RenderableType]:
         parts.append(Text.assemble(("Warning: ", "bold yellow"), (v.stale_warning, "yellow")))
     if v.changes is not None:
         parts.append(_changes(v))
+    if v.find_out_first:
+        parts.append(_find_out_first(v))
+    if v.not_checked:
+        parts.append(_not_checked(v))
     if v.one_thing is not None:
         parts.append(_one_thing(v.one_thing))
     else:
@@ -94,7 +98,7 @@ def _parts(v: ReportView) -> list[RenderableType]:
                 [
                     (
                         "?",
-                        Text.assemble((u.prompt, "bold"), f"\nHow to check: {u.how_to_check}"),
+                        Text.assemble((u.prompt, "bold"), _at_stake(u), f"\nHow to check: {u.how_to_check}"),
                     )
                     for u in v.unknowns
                 ],
@@ -119,6 +123,8 @@ def _score(v: ReportView) -> Panel:
     head.append("\n")
     head.append(labels.bar(v.score), style=_BAND_STYLE.get(v.band, ""))
     head.append(f" {v.score}\n")
+    if v.unknown_share:
+        head.append(f"{v.unknown_share}\n", style="bold")
     head.append(v.score_meaning)
     subtitle = f"report of {v.generated_at}"
     if v.platform:
@@ -152,9 +158,11 @@ def _one_thing(r: RecommendationView) -> Panel:
     tail = Text()
     tail.append(f"{r.prompt}\n", style="dim")
     tail.append(f"now: {r.from_label}  \u2192  after: {r.to_label}\n", style="dim")
-    tail.append(f"Your score would go from {r.score_before} to {r.score_after}.", style="bold")
+    tail.append(r.effect, style="bold")
     if r.removes:
         tail.append(f" It stops: {'; '.join(r.removes)}.")
+    if r.resolves:
+        tail.append(f"\nIt fixes: {r.fixes}")
     body.append(tail)
     return Panel(Group(*body), border_style="green")
 
@@ -166,7 +174,33 @@ def _more(i: int, r: RecommendationView) -> Table:
     t.append(f"\n{r.prompt}", style="dim")
     t.append(f"\nnow: {r.from_label}  \u2192  after: {r.to_label}", style="dim")
     t.append(f"\nscore {r.score_before} \u2192 {r.score_after}")
+    if r.resolves:
+        t.append(f"; fixes: {r.fixes}")
     return _hanging([(f"{i}.", t)], indent=0)
+
+
+def _at_stake(u: UnknownView) -> Text:
+    return Text(f" ({u.stake})", style="dim")
+
+
+def _find_out_first(v: ReportView) -> Panel:
+    rows = [
+        ("?", Text.assemble((u.prompt, "bold"), _at_stake(u), f"\nHow to check: {u.how_to_check}"))
+        for u in v.find_out_first
+    ]
+    return Panel(
+        Group(Text(v.find_out_first_intro), _hanging(rows, indent=0)),
+        title=Text("Find out first", style="bold yellow"),
+        border_style="yellow",
+    )
+
+
+def _not_checked(v: ReportView) -> Panel:
+    rows = [("-", Text(a.prompt)) for a in v.not_checked]
+    return Panel(
+        Group(Text(v.not_checked_summary), _hanging(rows, indent=0)),
+        title=Text("Not checked", style="bold"),
+    )
 
 
 def _sources(sources: tuple[SourceView, ...]) -> RenderableType:
@@ -232,7 +266,7 @@ def _changes(v: ReportView) -> Panel:
     t = Text()
     t.append(f"Score {c.score_before} \u2192 {c.score_after} ({c.direction})\n", style="bold")
     for a in c.answers:
-        t.append(f"changed: {a.prompt} {a.before} \u2192 {a.after}\n")
+        t.append(f"{a.kind}: {a.text}\n")
     for f in c.resolved:
         t.append("resolved: ", style="bold green")
         t.append(f"{f.title}\n")
@@ -240,7 +274,7 @@ def _changes(v: ReportView) -> Panel:
         t.append("new: ", style="bold red")
         t.append(f"{f.title}\n")
     if c.new_rules:
-        t.append(f"The model has new rules since then: {', '.join(c.new_rules)}\n", style="dim")
+        t.append(f"The model has new rules since then: {'; '.join(c.new_rules)}\n", style="dim")
     if not (c.answers or c.resolved or c.new or c.new_rules):
         t.append("Nothing else changed.\n")
     t.rstrip()
