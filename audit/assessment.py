@@ -92,6 +92,9 @@ class FindingOut:
     fix: FixOut | None
     risk: str | None = None
     conflict: str | None = None
+    # For a possible finding: the answers to its "I don't know" questions under which it holds
+    # (the report words it as a condition: "If ... is ...").
+    applies_if: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @record

@@ -616,7 +616,32 @@ def _rule_sort_key(rule_id: str) -> tuple[str, int, str]:
     return (m.group(1), int(m.group(2) or 0), m.group(3))
 
 
-def _finding(pack: Pack, plan: _Plan, state: _State, f: Finding, t: Truth) -> FindingOut:
+def _applies_if(
+    plan: _Plan, state: _State, index: int, causes: Sequence[str], values_of: Callable[[str], tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """For a possible finding: the answers to its unknown questions under which it would hold."""
+    when = plan.findings[index]
+    out: dict[str, tuple[str, ...]] = {}
+    for q in causes:
+        if state.answers[q] != UNKNOWN:
+            continue
+        holding = []
+        for v in values_of(q):
+            after = _what_if(plan, state, q, v)
+            truths = after.truths
+
+            def rule_truth(rule_id: str, truths: Sequence[Truth] = truths) -> Truth:
+                return truths[plan.rule_pos[rule_id]]
+
+            if when(after.answers, after.applies, rule_truth) is not Truth.FALSE:
+                holding.append(v)
+        if 0 < len(holding) < len(values_of(q)):
+            out[q] = tuple(holding)
+    return out
+
+
+def _finding(pack: Pack, plan: _Plan, state: _State, index: int, t: Truth) -> FindingOut:
+    f = pack.findings[index]
     effective = state.answers
     platform = platform_of(effective)
 
@@ -653,6 +678,7 @@ def _finding(pack: Pack, plan: _Plan, state: _State, f: Finding, t: Truth) -> Fi
         fix=fix,
         risk=f.risk,
         conflict=f.conflict,
+        applies_if=_applies_if(plan, state, index, causes, values_of) if t is Truth.POSSIBLE else {},
     )
 
 
@@ -708,7 +734,7 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
             tuple((effective[q], state.applies[q]) for q in plan.finding_reads[index]),
             tuple(rule_truth(rid) for rid in f.flows_from),
         )
-        findings.append(_memo(plan, key, partial(_finding, pack, plan, state, f, t)))
+        findings.append(_memo(plan, key, partial(_finding, pack, plan, state, index, t)))
     # Most serious first; within a severity, what is true for the person before what only might be
     # (a quick audit's unasked questions); the sort is stable, so pack order breaks the rest.
     findings.sort(key=lambda x: (_SEVERITY_RANK[x.severity], x.certainty == "possible"))

@@ -7,9 +7,11 @@ answer. Each uses its own --home, so nothing touches the real data folder.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -140,3 +142,40 @@ def test_rerun_changes_one_answer(tmp_path: Path) -> None:
     expected = {**before, "region": "uk"}
     del expected["payments"]
     assert saved_answers(home) == expected
+
+
+def test_quick_check_reports_nothing_from_what_it_did_not_ask(tmp_path: Path) -> None:
+    # Issue 13: the quick check saves what it skipped as not asked; those questions give no finding
+    # and no advice, and the report says what was not checked and how to check it now.
+    home = tmp_path / "home"
+    child, seen = spawn(home)
+    child.expect("How much do you want to check?")
+    child.send(ENTER)  # quick
+    progress = answer_until_done(child)
+    assert finish(child) == 0
+    asked = progress[-1][1]
+    answers = saved_answers(home)
+    skipped = sorted(q for q, v in answers.items() if v == "not_asked")
+    assert skipped, answers
+    assert len(answers) - len(skipped) == asked
+
+    text = " ".join(seen.getvalue().split())
+    assert f"The quick check did not ask {len(skipped)} questions" in text
+    assert "Answer only new or unanswered questions" in text
+    assert "--full" not in text
+
+    result = subprocess.run(
+        [sys.executable, "-m", "audit", "--home", str(home), "report", "--format", "json"],
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
+    report = json.loads(result.stdout)
+    assert sorted(report["not_asked"]) == skipped
+    assert not {u["question"] for u in report["unknowns"]} & set(skipped)
+    for finding in report["findings"]:
+        assert not set(finding["triggered_by"]) & set(skipped), finding["id"]
+        assert finding["certainty"] != "possible" or not set(finding["applies_if"]) & set(skipped)
+    assert not {r["question"] for r in report["recommendations"]} & set(skipped)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from audit.assessment import Changes, FindingOut, Recommendation, Report, SourceRef
@@ -156,6 +157,13 @@ class FindingView:
     fix_target: str  # the answer the fix leads to, '' without a fix
     fix_steps: tuple[str, ...]
     sources: tuple[SourceView, ...]
+    # A possible finding is worded as a condition: "If the answer to “...” is “...”".
+    condition: str = ""
+    unknown_note: str = ""  # which of its answers were "I don't know"
+    # Possible findings that exclude this one (another region; linked vs never linked), shown
+    # right after it as alternatives rather than as separate facts.
+    alternatives: tuple[FindingView, ...] = ()
+    alternative_intro: str = ""  # on an alternative: how it relates to the one before
 
 
 @frozen
@@ -363,7 +371,20 @@ def sources_view(refs: Iterable[SourceRef]) -> tuple[SourceView, ...]:
     )
 
 
+def _condition(f: FindingOut, pack: Pack) -> str:
+    parts = []
+    for q, values in f.applies_if.items():
+        labels = [f"\u201c{answer_label(pack, q, v)}\u201d" for v in values]
+        either = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
+        parts.append(f"the answer to \u201c{question_label(pack, q)}\u201d is {either}")
+    return f"If {' and '.join(parts)}" if parts else ""
+
+
 def _finding(f: FindingOut, pack: Pack) -> FindingView:
+    note = ""
+    if f.certainty == "possible" and UNKNOWN in f.triggered_by.values():
+        # The condition names the questions; say only why it is a condition.
+        note = "You answered \u201cI don't know\u201d there, so this may not apply to you."
     return FindingView(
         id=f.id,
         severity=f.severity,
@@ -374,14 +395,58 @@ def _finding(f: FindingOut, pack: Pack) -> FindingView:
         conflict=clean(f.conflict or "").strip(),
         certainty=f.certainty,
         certainty_word=CERTAINTY_WORDS.get(f.certainty, f.certainty),
+        # What the person really answered; "I don't know" is said by the condition and the note.
         because=tuple(
             AnswerView(question=q, prompt=question_label(pack, q), answer=answer_label(pack, q, a))
             for q, a in f.triggered_by.items()
+            if a != UNKNOWN or f.certainty != "possible"
         ),
         fix_target=answer_label(pack, f.fix.question, f.fix.to) if f.fix else "",
         fix_steps=tuple(one_line(s) for s in f.fix.steps) if f.fix else (),
         sources=sources_view(f.sources),
+        condition=_condition(f, pack),
+        unknown_note=note,
     )
+
+
+def _exclusive(a: FindingOut, b: FindingOut) -> str:
+    """The question on which two possible findings need different answers ('' if none)."""
+    for q, values in a.applies_if.items():
+        other = b.applies_if.get(q)
+        if other is not None and not set(values) & set(other):
+            return q
+    return ""
+
+
+def _with_alternatives(report: Report, pack: Pack) -> list[FindingView]:
+    """Findings in report order, each possible one followed by those that exclude it.
+
+    A finding joins an earlier group only if it excludes every member (on some question), so a
+    group is always "only one of these", never a chain of pairs that may both hold.
+    """
+    groups: list[list[FindingOut]] = []
+    for f in report.findings:
+        home = None
+        if f.applies_if:
+            # Among the groups it excludes entirely, the one whose lead rests on the most of the
+            # same questions (opt-out honoured goes with opt-out overridden, not with linking).
+            fits = [g for g in groups if g[0].applies_if and all(_exclusive(f, m) for m in g)]
+            home = max(fits, key=lambda g: len(set(g[0].applies_if) & set(f.applies_if)), default=None)
+        if home is None:
+            groups.append([f])
+        else:
+            home.append(f)
+    out = []
+    for lead, *others in groups:
+        view = _finding(lead, pack)
+        if others:
+            alternatives = []
+            for alt in others:
+                intro = "Or instead (only one of these can apply to you):"
+                alternatives.append(replace(_finding(alt, pack), alternative_intro=intro))
+            view = replace(view, alternatives=tuple(alternatives))
+        out.append(view)
+    return out
 
 
 def _named(fid: str, report: Report, pack: Pack) -> NamedFinding:
@@ -561,7 +626,7 @@ def group_by_severity(findings: Sequence[FindingView]) -> tuple[SeverityGroup, .
 
 def build_view(report: Report, pack: Pack) -> ReportView:
     """Everything a report shows, in words, in the order it shows it."""
-    findings = [_finding(f, pack) for f in report.findings]
+    findings = _with_alternatives(report, pack)
     recs = [_recommendation(r, report, pack) for r in report.recommendations]
     asked = max(len(report.answers), len(report.unknowns))
     summary, many = _unknown_summary(len(report.unknowns), asked)
@@ -611,8 +676,8 @@ def build_view(report: Report, pack: Pack) -> ReportView:
         changes=_changes(report.changes, report, pack) if report.changes is not None else None,
         one_thing=recs[0] if recs else None,
         more_changes=tuple(recs[1:]),
-        finding_count=len(findings),
-        findings_intro=_findings_intro(len(findings)),
+        finding_count=len(report.findings),
+        findings_intro=_findings_intro(len(report.findings)),
         severity_groups=group_by_severity(findings),
         recipients=_recipients(report, pack),
         flow_count=len(report.flows),

@@ -79,6 +79,10 @@ def _parts(v: ReportView) -> list[RenderableType]:
             if i:
                 parts.append(Text(""))
             parts.append(_finding(f, v.platform))
+            for alt in f.alternatives:
+                parts.append(Text(""))
+                parts.append(Text(alt.alternative_intro, style="bold"))
+                parts.append(_finding(alt, v.platform))
     parts.append(_heading("Who gets what"))
     parts.append(_flows(v))
     parts.append(_heading("What stays protected"))
@@ -219,6 +223,8 @@ def _finding(f: FindingView, platform: str) -> RenderableType:
     # that before reading it as a fact.
     tag = f.severity_word.upper() + (", possible" if f.certainty == "possible" else "")
     t.append(f"[{tag}] ", style=_SEVERITY_STYLE.get(f.severity, ""))
+    if f.condition:
+        t.append(f"{f.condition}: ")
     t.append(f.title, style="bold")
     t.append(f"\n{f.detail}")
     if f.risk:
@@ -230,6 +236,8 @@ def _finding(f: FindingView, platform: str) -> RenderableType:
     if f.because:
         answers = "; ".join(f"\u201c{a.answer}\u201d to \u201c{a.prompt}\u201d" for a in f.because)
         t.append(f"\nYou answered {answers}", style="dim")
+    if f.unknown_note:
+        t.append(f"\n{f.unknown_note}", style="dim")
     why = labels.CERTAINTY_EXPLAINED.get(f.certainty, "")
     t.append(f"\nCertainty: {f.certainty}: {why}.", style="dim")
     if f.certainty == "possible":

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import PERSONAS, persona_report
+from conftest import ADVICE_PERSONAS, PERSONAS, persona_report
 from rich.cells import cell_len
 
 from audit.answers import Answers
@@ -26,7 +26,7 @@ def render(report: Report, pack: Pack, options: RenderOptions = PLAIN) -> str:
     return TerminalRenderer().render(report, pack, options)
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("persona", [*PERSONAS, *ADVICE_PERSONAS])
 def test_golden(
     persona: str, reports: dict[str, Report], pack: Pack, golden: Callable[[str, str], None]
 ) -> None:
@@ -104,7 +104,8 @@ def test_sources_are_listed_once_per_finding(reports: dict[str, Report], pack: P
     report = reports["linked-everything"]
     twice = next(f for f in report.findings if len({s.id for s in f.sources}) < len(f.sources))
     text = render(report, pack)
-    start = text.index(twice.title[:40])
+    findings = text.index("What your answers mean")
+    start = text.index(twice.title[:40], findings)
     end = text.index("\n[", start)
     block = text[start:end]
     for sid in {s.id for s in twice.sources}:
@@ -120,12 +121,22 @@ def test_flows_tree_names_recipient_data_and_certainty(reports: dict[str, Report
     assert "for: " in tree
 
 
-def test_unknowns_are_counted_and_the_full_audit_suggested(reports: dict[str, Report], pack: Pack) -> None:
+def test_unknowns_are_counted_and_what_was_not_checked_is_offered(
+    reports: dict[str, Report], pack: Pack
+) -> None:
     report = reports["quick-unsure"]
     text = " ".join(render(report, pack).split())
-    assert f"{len(report.unknowns)} of {len(report.answers)} questions were not assessed" in text
-    assert "wa-audit audit --full" in text
-    assert "wa-audit audit --full" not in render(reports["linked-everything"], pack)
+    assert (
+        f"You answered \u201cI don't know\u201d to {len(report.unknowns)} of {len(report.answers)} questions"
+        in text
+    )
+    # Not asked is not "I don't know": listed apart, with how to check it now (not "--full").
+    assert f"The quick check did not ask {len(report.not_asked)} questions" in text
+    assert "choose \u201cAnswer only new or unanswered questions\u201d" in text
+    assert "--full" not in text
+    full = render(reports["linked-everything"], pack)
+    assert "Not checked" not in full
+    assert "--full" not in full
 
 
 def test_changes_show_scores_titles_and_answers(reports: dict[str, Report], pack: Pack) -> None:
