@@ -65,6 +65,29 @@ def how_to(q: Question, value: str, platform: str) -> str:
     return f"{where_text(q, platform)}: choose \u201c{label}\u201d."
 
 
+# A pack is immutable: its tables are kept (the pack is held, so its id is not reused meanwhile).
+_TABLES: dict[int, tuple[Pack, tuple[dict[str, int], dict[str, int], dict[str, set[str]]]]] = {}
+
+
+def _tables(pack: Pack) -> tuple[dict[str, int], dict[str, int], dict[str, set[str]]]:
+    hit = _TABLES.get(id(pack))
+    if hit is not None and hit[0] is pack:
+        return hit[1]
+    # Info findings are facts, not problems: a change "resolves" only what is low or worse.
+    severity = {f.id: SEVERITY_RANK[f.severity] for f in pack.findings if f.severity != "info"}
+    order = {f.id: i for i, f in enumerate(pack.findings)}
+    # When two values do as well, prefer the one a finding's fix names (an encrypted backup rather
+    # than no backup), then the pack's order of values.
+    fixes: dict[str, set[str]] = {}
+    for f in pack.findings:
+        if f.fix is not None:
+            fixes.setdefault(f.fix.question, set()).add(f.fix.to)
+    if len(_TABLES) >= 8:
+        del _TABLES[next(iter(_TABLES))]
+    _TABLES[id(pack)] = (pack, (severity, order, fixes))
+    return severity, order, fixes
+
+
 def recommend(
     pack: Pack,
     current: Exposure,
@@ -77,15 +100,7 @@ def recommend(
     `can_help(question)` may say that no change of a question can lower the score or resolve a
     finding (the engine knows which rules hold and what the findings read), to spare those what-ifs.
     """
-    # Info findings are facts, not problems: a change "resolves" only what is low or worse.
-    severity = {f.id: SEVERITY_RANK[f.severity] for f in pack.findings if f.severity != "info"}
-    order = {f.id: i for i, f in enumerate(pack.findings)}
-    # When two values do as well, prefer the one a finding's fix names (an encrypted backup rather
-    # than no backup), then the pack's order of values.
-    fixes: dict[str, set[str]] = {}
-    for f in pack.findings:
-        if f.fix is not None:
-            fixes.setdefault(f.fix.question, set()).add(f.fix.to)
+    severity, order, fixes = _tables(pack)
     found: list[tuple[tuple[int, int, int, int], Recommendation]] = []
     for index, q in enumerate(pack.questions):
         now = current.answers.get(q.id, UNKNOWN)

@@ -617,7 +617,13 @@ def _rule_sort_key(rule_id: str) -> tuple[str, int, str]:
 
 
 def _applies_if(
-    plan: _Plan, state: _State, index: int, causes: Sequence[str], values_of: Callable[[str], tuple[str, ...]]
+    plan: _Plan,
+    state: _State,
+    what_if: Callable[[str, str], _LazyExposure],
+    *,
+    index: int,
+    causes: Sequence[str],
+    values_of: Callable[[str], tuple[str, ...]],
 ) -> dict[str, tuple[str, ...]]:
     """For a possible finding: the answers to its unknown questions under which it would hold."""
     when = plan.findings[index]
@@ -627,7 +633,7 @@ def _applies_if(
             continue
         holding = []
         for v in values_of(q):
-            after = _what_if(plan, state, q, v)
+            after = what_if(q, v).state
             truths = after.truths
 
             def rule_truth(rule_id: str, truths: Sequence[Truth] = truths) -> Truth:
@@ -640,7 +646,15 @@ def _applies_if(
     return out
 
 
-def _finding(pack: Pack, plan: _Plan, state: _State, index: int, t: Truth) -> FindingOut:
+def _finding(
+    pack: Pack,
+    plan: _Plan,
+    state: _State,
+    what_if: Callable[[str, str], _LazyExposure],
+    *,
+    index: int,
+    t: Truth,
+) -> FindingOut:
     f = pack.findings[index]
     effective = state.answers
     platform = platform_of(effective)
@@ -678,7 +692,11 @@ def _finding(pack: Pack, plan: _Plan, state: _State, index: int, t: Truth) -> Fi
         fix=fix,
         risk=f.risk,
         conflict=f.conflict,
-        applies_if=_applies_if(plan, state, index, causes, values_of) if t is Truth.POSSIBLE else {},
+        applies_if=(
+            _applies_if(plan, state, what_if, index=index, causes=causes, values_of=values_of)
+            if t is Truth.POSSIBLE
+            else {}
+        ),
     )
 
 
@@ -719,6 +737,8 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
     def rule_truth(rule_id: str) -> Truth:
         return state.truths[plan.rule_pos[rule_id]]
 
+    current = _LazyExposure(plan, state)
+    what_if = _what_ifs(plan, current)
     findings = []
     for index, (f, when) in enumerate(zip(pack.findings, plan.findings, strict=True)):
         t = when(effective, state.applies, rule_truth)
@@ -734,7 +754,7 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
             tuple((effective[q], state.applies[q]) for q in plan.finding_reads[index]),
             tuple(rule_truth(rid) for rid in f.flows_from),
         )
-        findings.append(_memo(plan, key, partial(_finding, pack, plan, state, index, t)))
+        findings.append(_memo(plan, key, partial(_finding, pack, plan, state, what_if, index=index, t=t)))
     # Most serious first; within a severity, what is true for the person before what only might be
     # (a quick audit's unasked questions); the sort is stable, so pack order breaks the rest.
     findings.sort(key=lambda x: (_SEVERITY_RANK[x.severity], x.certainty == "possible"))
@@ -744,8 +764,6 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
         for p, when in zip(pack.protections, plan.protections, strict=True)
         if when(effective, state.applies, rule_truth) is not Truth.FALSE
     )
-    current = _LazyExposure(plan, state)
-    what_if = _what_ifs(plan, current)
     unknown_ids = [q.id for q in pack.questions if effective[q.id] == UNKNOWN]
     # Most at stake first; the sort is stable, so pack order breaks ties.
     unknowns = tuple(

@@ -116,7 +116,10 @@ def test_recommendations_from_the_engine_are_real_what_ifs(bundled_pack: Pack) -
     assert a.recommendations, "a linked, sharing person has something to change"
     for r in a.recommendations:
         redone = exposure(bundled_pack, {**values, r.question: r.to})
-        assert r.score_after == redone.score < a.score.value
+        assert r.score_after == redone.score <= a.score.value
+        # Lowers the score, or resolves a finding of medium severity or more (two-step off).
+        severities = {bundled_pack.finding_by_id[f].severity for f in r.resolves}
+        assert r.score_after < a.score.value or severities & {"medium", "high", "critical"}
         assert r.score_removed == a.score.value - r.score_after
         assert r.from_ == a.answers.get(r.question, UNKNOWN)
         before = exposure(bundled_pack, values).pairs
@@ -135,3 +138,45 @@ def test_how_to_falls_back_to_where_and_label(bundled_pack: Pack) -> None:
     assert advice.how_to(q, value.id, "iphone") == (
         f"{q.where.iphone} (menu names vary by version): choose \u201c{value.label}\u201d."
     )
+
+
+def _advise(
+    pack: Pack, now: dict[str, str], score: int, findings: set[str], after: dict[str, tuple[int, set[str]]]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Recommendations with findings: `after` maps "question=value" to (score, findings left)."""
+    current = Stub(answers=now, score=score, findings=frozenset(findings))
+
+    def what_if(question: str, value: str) -> Stub:
+        s, left = after.get(f"{question}={value}", (score, findings))
+        return Stub(answers={**now, question: value}, score=s, findings=frozenset(left))
+
+    return [(f"{r.question}={r.to}", r.resolves) for r in advice.recommend(pack, current, "android", what_if)]
+
+
+def test_a_change_that_resolves_a_serious_finding_is_advice_even_without_a_score_drop(
+    bundled_pack: Pack,
+) -> None:
+    now = {"two_step": "off", "silence_unknown_callers": "off", "meta_ai": "often"}
+    findings = {"two_step_off", "unknown_callers_ring", "meta_ai"}
+    after = {
+        "two_step=on": (50, findings - {"two_step_off"}),  # high, no score drop: advice
+        "silence_unknown_callers=on": (50, findings - {"unknown_callers_ring"}),  # low, no drop: not advice
+        "meta_ai=never": (40, findings - {"meta_ai"}),  # medium, a drop
+    }
+    # Ranked by the most severe finding resolved first, then the score left.
+    assert _advise(bundled_pack, now, 50, findings, after) == [
+        ("two_step=on", ("two_step_off",)),
+        ("meta_ai=never", ("meta_ai",)),
+    ]
+
+
+def test_a_change_that_raises_the_score_is_never_advice(bundled_pack: Pack) -> None:
+    now = {"two_step": "off"}
+    after = {"two_step=on": (51, set())}
+    assert _advise(bundled_pack, now, 50, {"two_step_off"}, after) == []
+
+
+def test_info_findings_are_not_counted_as_resolved(bundled_pack: Pack) -> None:
+    now = {"contacts_permission": "allowed"}
+    after = {"contacts_permission=denied": (45, set())}
+    assert _advise(bundled_pack, now, 50, {"contact_upload"}, after) == [("contacts_permission=denied", ())]

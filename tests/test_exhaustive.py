@@ -25,11 +25,11 @@ from pathlib import Path
 
 import pytest
 
-from audit.advice import EFFORT_RANK
+from audit.advice import EFFORT_RANK, SEVERITY_RANK
 from audit.answers import Answers, read_answers
 from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.engine import effective_answers, evaluate
-from tests.test_properties import FACTS, PACK
+from tests.test_properties import FACTS, PACK, assert_advice_covers_fixable_findings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 META = [q for q in PACK.questions if q.section == "meta"]
@@ -106,13 +106,16 @@ def test_every_combination_of_the_meta_section(platform: str, region: str) -> No
         for r in a.recommendations:
             assert PACK.question_by_id[r.question].section == "meta"
             assert r.question not in FACTS
-            assert r.score_after < a.score.value
+            assert r.score_after <= a.score.value  # never raises it
+            worst = SEVERITY_RANK[PACK.finding_by_id[r.resolves[0]].severity] if r.resolves else 5
+            assert r.score_after < a.score.value or worst <= SEVERITY_RANK["medium"]
             if r.question == "accounts_center":
                 assert r.to == "previously_linked"
                 assert r.from_ in ("linked", UNKNOWN)
             claims.append((settled_key({**values, r.question: r.to}), r.score_after, k, r.question))
-            order.append((r.score_after, EFFORT_RANK[r.effort], ORDER[r.question]))
+            order.append((worst, r.score_after, EFFORT_RANK[r.effort], ORDER[r.question]))
         assert order == sorted(order)
+        assert_advice_covers_fixable_findings(PACK, a)
         for i in range(len(FREE)):
             if k[i] != UNKNOWN:
                 raises.append(((*k[:i], UNKNOWN, *k[i + 1 :]), a.score.value))

@@ -83,7 +83,7 @@ def test_to_jsonable_writes_aliases_dates_and_utc_as_pydantic_did() -> None:
     )
     assert to_jsonable(rec) == TypeAdapter(Recommendation).dump_python(rec, mode="json", by_alias=True)
     assert list(to_jsonable(rec)) == ["question", "from", "to", "score_after", "removes", "how", "effort",
-                                      "score_removed"]
+                                      "score_removed", "resolves"]
 
 
 def test_validate_reads_aliases_and_refuses_unknown_fields() -> None:
