@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,14 +12,13 @@ from audit.engine import evaluate
 from audit.errors import AnswersError, PackError
 from audit.pack import SEVERITIES, Pack, Problem, check_pack, read_pack
 from audit.paths import Home
-from audit.records import frozen
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.resources import default_pack_dir
 
 STALE_AFTER_DAYS = 180
 
 
-@frozen
+@dataclass(frozen=True)
 class Settings:
     """What every use case may need to know about the environment; filled in by the CLI."""
 

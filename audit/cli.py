@@ -357,9 +357,7 @@ def _cmd_diff(args: argparse.Namespace, settings: app.Settings) -> int:
     compared = reruns.diff_runs(settings, args.runs)
     _notify(compared.notices)
     if args.format == "json":
-        from audit.records import to_json
-
-        _write(to_json(compared.changes, indent=2) + "\n", None)
+        _write(compared.changes.model_dump_json(indent=2) + "\n", None)
     else:
         text = reruns.changes_text(
             compared, pack=app.pack_for(settings), width=settings.width, color=settings.color
@@ -399,15 +397,13 @@ def _cmd_schema(args: argparse.Namespace, settings: app.Settings) -> int:
     from audit.answers import AnswersFile
     from audit.assessment import Report
     from audit.pack import Pack
-    from audit.records import json_schema
-
     # The report is what wa-audit writes (serialisation, keys by alias: "from"); the others are read.
     if args.kind == "answers":
-        body = json_schema(AnswersFile)
+        body = AnswersFile.model_json_schema()
     elif args.kind == "pack":
-        body = json_schema(Pack)
+        body = Pack.model_json_schema()
     else:
-        body = json_schema(Report, mode="serialization")
+        body = Report.model_json_schema(mode="serialization")
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **body}
     _write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", None)
     return 0
