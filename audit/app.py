@@ -9,7 +9,7 @@ from audit.answers import Answers, parse_assignments, read_answers
 from audit.assessment import Changes, Report, make_report
 from audit.engine import evaluate
 from audit.errors import AnswersError, PackError
-from audit.pack import SEVERITIES, Pack, Problem, check_pack, read_pack
+from audit.pack import SEVERITIES, Pack, Problem, pack_problems
 from audit.paths import Home
 from audit.records import frozen
 from audit.render.base import Format, RenderOptions, renderer_for
@@ -85,8 +85,7 @@ def check_rules(directory: Path | None) -> tuple[Path, list[Problem]]:
     """Every problem of the pack in `directory` (the bundled one by default)."""
     target = directory if directory is not None else default_pack_dir()
     try:
-        loaded = read_pack(target)
+        return target, pack_problems(target)
     except PackError as e:
         where, _, message = e.message.partition(": ")
         return target, [Problem(where, message)]
-    return target, check_pack(loaded)
