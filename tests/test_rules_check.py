@@ -341,8 +341,10 @@ def test_every_problem_is_reported_not_only_the_first_schema_error(
     assert code == 2
     assert err[-1] == f"wa-audit: 3 problem(s) in {mini_pack_dir}"
     problems = "\n".join(err[:-1])
-    assert f"{mini_pack_dir}/vocabulary.yaml:" in problems and "data_categories.0.sensitivity" in problems
-    assert f"{mini_pack_dir}/findings.yaml:" in problems and "findings.0.severity" in problems
+    assert f"{mini_pack_dir}/vocabulary.yaml:" in problems
+    assert "data_categories.0.sensitivity" in problems
+    assert f"{mini_pack_dir}/findings.yaml:" in problems
+    assert "findings.0.severity" in problems
     assert "unknown question 'linkd' (did you mean 'linked'?)" in problems
 
 
