@@ -107,44 +107,70 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"wa-audit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def output_options(p: argparse.ArgumentParser) -> None:
+    def output_options(p: Any, *, top: bool = False) -> None:
+        # `top`: the top-level copies (see below) default to absent, so a command's own win.
+        def default(value: object) -> object:
+            return argparse.SUPPRESS if top else value
+
         p.add_argument(
             "--format",
             choices=FORMATS,
-            default=None,
+            default=default(None),
             help="report format (default: terminal on screen, else from -o's suffix)",
         )
-        p.add_argument("-o", "--output", type=Path, metavar="PATH", help="write the report to PATH")
+        p.add_argument(
+            "-o",
+            "--output",
+            type=Path,
+            default=default(None),
+            metavar="PATH",
+            help="write the report to PATH",
+        )
         p.add_argument(
             "--fail-on",
             choices=SEVERITY_CHOICES,
+            default=default(None),
             metavar="SEVERITY",
             help="exit 1 if a finding is at or above SEVERITY: info, low, medium, high or critical",
         )
         p.add_argument(
             "--open",
             action="store_true",
+            default=default(False),
             help="open the HTML report written with -o in your browser (a local file)",
         )
 
+    def interview_options(p: Any, *, top: bool = False) -> None:
+        suppress = {"default": argparse.SUPPRESS} if top else {}
+        depth = p.add_mutually_exclusive_group()
+        depth.add_argument(
+            "--quick", action="store_true", help="only the Meta connections questions", **suppress
+        )
+        depth.add_argument("--full", action="store_true", help="every question", **suppress)
+        p.add_argument(
+            "--answers", type=Path, metavar="FILE", help="start from this answers file", **suppress
+        )
+        p.add_argument(
+            "--set",
+            action="append",
+            default=argparse.SUPPRESS if top else [],
+            metavar="QUESTION=VALUE",
+            help="fix one answer without asking it (repeatable)",
+        )
+        output_options(p, top=top)
+
+    # `wa-audit --answers FILE` is `wa-audit audit --answers FILE`, as the advice says: the
+    # interview's options are accepted (and listed) here too; main hands them to `audit`.
+    interview_options(
+        parser.add_argument_group("the interview's options (wa-audit = wa-audit audit)"), top=True
+    )
     audit = sub.add_parser(
         "audit",
         parents=[common],
         help="the interview, then your report (the default)",
         description="Answer questions about your WhatsApp settings, then read your report.",
     )
-    depth = audit.add_mutually_exclusive_group()
-    depth.add_argument("--quick", action="store_true", help="only the Meta connections questions")
-    depth.add_argument("--full", action="store_true", help="every question")
-    audit.add_argument("--answers", type=Path, metavar="FILE", help="start from this answers file")
-    audit.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="QUESTION=VALUE",
-        help="fix one answer without asking it (repeatable)",
-    )
-    output_options(audit)
+    interview_options(audit)
 
     report = sub.add_parser(
         "report",
@@ -237,13 +263,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown", ".txt": "terminal"}
+
+
 def _format_for(args: argparse.Namespace) -> str:
     if args.format:
         return str(args.format)
     if args.output is not None:
-        return {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown"}.get(
-            args.output.suffix.lower(), "terminal"
-        )
+        fmt = SUFFIX_FORMATS.get(args.output.suffix.lower())
+        if fmt is None:
+            # Not the terminal text under a name that promises something else (report.pdf, answers.yaml).
+            suffix = f"the suffix '{args.output.suffix}'" if args.output.suffix else "a name without a suffix"
+            raise UserError(
+                f"{args.output}: {suffix} names no report format; "
+                "end the -o name in .html, .json, .md or .txt, or add --format"
+            )
+        return fmt
     return "terminal"
 
 
@@ -455,6 +490,23 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, app.Settings], int]] = {
 }
 
 
+def _inputs(args: argparse.Namespace, settings: app.Settings) -> list[Path]:
+    """Every file this command reads or keeps: a report written with -o must replace none of them."""
+    from audit.history import SIDECARS
+
+    own = settings.home
+    files = [own.answers, own.draft, own.history, *(Path(f"{own.history}{s}") for s in SIDECARS)]
+    if getattr(args, "answers", None) is not None:
+        files.append(args.answers)
+    return files
+
+
+def _pack_dir(settings: app.Settings) -> Path:
+    from audit.resources import default_pack_dir
+
+    return settings.rules if settings.rules is not None else default_pack_dir()
+
+
 def _terminal_width() -> int:
     return _columns()
 
@@ -514,9 +566,9 @@ def _run(args: argparse.Namespace) -> int:
         if getattr(args, "output", None) is not None:
             from audit.fsutil import check_output
 
-            # Before anything is saved or recorded; and a report never replaces the person's files.
-            own = settings.home
-            check_output(args.output, keep=(own.answers, own.draft, own.history))
+            # Before anything is saved or recorded; and a report never replaces an input.
+            check_output(args.output, keep=_inputs(args, settings), within=_pack_dir(settings))
+            _format_for(args)
         return _COMMANDS[args.command](args, settings)
     except AuditError as e:
         if args.debug:

@@ -834,16 +834,88 @@ def _(e: Env) -> tuple[list[str], str]:
     return on(p, ["audit", "--answers", str(answers), "-o", str(p)])
 
 
-@case("output-is-the-saved-answers", "own answers.yaml", "another path")
+@case("output-is-the-saved-answers", "answers.yaml, which wa-audit reads", "elsewhere")
 def _(e: Env) -> tuple[list[str], str]:
     p = e.home / "answers.yaml"
     return on(p, example_report(e, "-o", str(p)))
 
 
-@case("output-is-the-history", "own history.sqlite3")
+@case("output-is-the-history", "history.sqlite3, which wa-audit reads")
 def _(e: Env) -> tuple[list[str], str]:
     p = e.home / "history.sqlite3"
     return on(p, example_report(e, "--format", "json", "-o", str(p)))
+
+
+@case("output-is-the-answers-file-given", "mine.yaml, which wa-audit reads", "elsewhere")
+def _(e: Env) -> tuple[list[str], str]:
+    # The issue's `report --answers mine.yaml -o mine.yaml`, with --format so the suffix is no excuse.
+    p = e.answers(GOOD, "mine.yaml")
+    return on(p, e.report(p, "-o", str(p)))
+
+
+@case("output-links-to-the-answers-file-given", "which wa-audit reads")
+def _(e: Env) -> tuple[list[str], str]:
+    given = e.answers(GOOD, "mine.yaml")
+    link = e.root / "report.json"
+    link.symlink_to(given)
+    return on(link, e.report(given, "-o", str(link)))
+
+
+@case("output-links-to-the-saved-answers", "answers.yaml, which wa-audit reads")
+def _(e: Env) -> tuple[list[str], str]:
+    link = e.root / "latest.json"
+    link.symlink_to(e.home / "answers.yaml")
+    return on(link, ["report", "--format", "json", "-o", str(link)])
+
+
+@case("output-through-a-linked-folder-to-the-history", "history.sqlite3, which wa-audit reads")
+def _(e: Env) -> tuple[list[str], str]:
+    (e.root / "data").symlink_to(e.home)
+    p = e.root / "data" / ".." / "home" / "history.sqlite3"
+    return on(p, ["report", "--format", "json", "-o", str(p)])
+
+
+@case("output-is-the-draft", "draft.yaml, which wa-audit reads")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.home / "draft.yaml"
+    return on(p, ["set", "two_step=on", "--format", "markdown", "-o", str(p)])
+
+
+@case("output-is-the-history-journal", "history.sqlite3-wal, which wa-audit reads")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.home / "history.sqlite3-wal"
+    return on(p, ["report", "--format", "json", "-o", str(p)])
+
+
+@case("output-is-a-pack-file", "inside the rule pack", "elsewhere")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.pack / "questions.yaml"
+    return on(p, [*e.mini_report(), "-o", str(p)])
+
+
+@case("output-new-file-in-the-pack", "inside the rule pack", "elsewhere")
+def _(e: Env) -> tuple[list[str], str]:
+    # A new .yaml there would be read as part of the pack next time.
+    p = e.pack / "report.json"
+    return on(p, [*e.mini_report(), "-o", str(p)])
+
+
+@case("output-suffix-names-no-format", "'.pdf' names no report format", "--format")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.root / "r.pdf"
+    return on(p, example_report(e, "-o", str(p)))
+
+
+@case("output-suffix-yaml-names-no-format", "'.yaml' names no report format")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.root / "notes.yaml"
+    return on(p, ["set", "two_step=on", "-o", str(p)])
+
+
+@case("output-without-suffix", "without a suffix")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.root / "report"
+    return on(p, ["audit", "--answers", str(e.answers(GOOD)), "-o", str(p)])
 
 
 @case("usage-unknown-format", "--format", "pdf")
