@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from audit.assessment import Changes, FindingOut, Recommendation, Report, SourceRef
 from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.pack import Pack
-from audit.records import frozen
 
 CERTAINTY_WORDS = {
     "documented": "documented",
@@ -123,7 +122,7 @@ def stamp(moment: datetime) -> str:
 
 
 # --- the view ----------------------------------------------------------------------------------
-@frozen
+@dataclass(frozen=True)
 class SourceView:
     """One source, cited once, with every quote the finding takes from it."""
 
@@ -135,14 +134,14 @@ class SourceView:
     quotes: tuple[str, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class AnswerView:
     question: str
     prompt: str
     answer: str
 
 
-@frozen
+@dataclass(frozen=True)
 class FindingView:
     id: str
     severity: str
@@ -166,14 +165,14 @@ class FindingView:
     alternative_intro: str = ""  # on an alternative: how it relates to the one before
 
 
-@frozen
+@dataclass(frozen=True)
 class SeverityGroup:
     severity: str
     word: str
     findings: tuple[FindingView, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class FlowItem:
     data: str
     data_label: str
@@ -183,7 +182,7 @@ class FlowItem:
     rules: tuple[str, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class RecipientView:
     id: str
     label: str
@@ -193,7 +192,7 @@ class RecipientView:
     items: tuple[FlowItem, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class ProtectionView:
     id: str
     title: str
@@ -201,7 +200,7 @@ class ProtectionView:
     sources: tuple[SourceView, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class NamedFinding:
     id: str
     title: str
@@ -227,7 +226,7 @@ def resolves_text(resolves: Sequence[NamedFinding]) -> str:
     )
 
 
-@frozen
+@dataclass(frozen=True)
 class RecommendationView:
     question: str
     prompt: str
@@ -244,7 +243,7 @@ class RecommendationView:
     fixes: str = ""  # `resolves` in words: "[HIGH] title; ..."
 
 
-@frozen
+@dataclass(frozen=True)
 class UnknownView:
     question: str
     prompt: str
@@ -254,7 +253,7 @@ class UnknownView:
     stake: str = ""  # at_stake in words: "13 points at stake"
 
 
-@frozen
+@dataclass(frozen=True)
 class AnswerChangeView:
     question: str
     prompt: str
@@ -264,7 +263,7 @@ class AnswerChangeView:
     text: str = ""  # the change in words, after "<kind>: "
 
 
-@frozen
+@dataclass(frozen=True)
 class ChangesView:
     since: str
     score_before: int
@@ -276,13 +275,13 @@ class ChangesView:
     new_rules: tuple[str, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class TrendPointView:
     label: str
     score: int
 
 
-@frozen
+@dataclass(frozen=True)
 class ReportView:
     title: str
     generated_at: str
@@ -314,6 +313,7 @@ class ReportView:
     unknown_share: str = ""  # how much of the score is "I don't know", in words
     find_out_first: tuple[UnknownView, ...] = ()  # leads the report when much rests on unknowns
     find_out_first_intro: str = ""
+    check_later: tuple[UnknownView, ...] = ()  # the unknowns "What to check" lists: not those above
     not_checked: tuple[AnswerView, ...] = ()  # what a quick run did not ask (answer: "not checked")
     not_checked_summary: str = ""
 
@@ -564,15 +564,19 @@ def rule_titles(rule_ids: Iterable[str], pack: Pack) -> tuple[str, ...]:
     return tuple(one_line(pack.rule_by_id[r].title) if r in pack.rule_by_id else r for r in rule_ids)
 
 
-def _unknown_summary(unknown: int, asked: int) -> tuple[str, bool]:
+def _unknown_summary(unknown: int, asked: int, *, found_out_first: bool) -> tuple[str, bool]:
     if unknown == 0:
         return "", False
     # "Many": a quarter of what was asked, and at least three.
     many = unknown >= 3 and unknown * 4 >= asked
     text = (
         f"You answered \u201cI don't know\u201d to {unknown} of {asked} questions; what depends on "
-        f"them counts as possible, never as safe. Most at stake first; once you have checked, {RERUN_NEW}."
+        "them counts as possible, never as safe. "
     )
+    if found_out_first:  # that box already says how to answer them again
+        text += "Those with the most at stake are under \u201cFind out first\u201d; the others:"
+    else:
+        text += f"Most at stake first; once you have checked, {RERUN_NEW}."
     return text, many
 
 
@@ -591,8 +595,8 @@ def _not_checked_summary(count: int) -> str:
         return ""
     noun = "question" if count == 1 else "questions"
     return (
-        f"The quick check did not ask {count} {noun}: they give no findings and no advice here, "
-        f"so this report does not cover them. To check them now, {RERUN_NEW}."
+        f"The quick check did not ask {count} {noun}, so this report says nothing about them: "
+        f"no findings, no advice. To check them now, {RERUN_NEW}."
     )
 
 
@@ -629,7 +633,6 @@ def build_view(report: Report, pack: Pack) -> ReportView:
     findings = _with_alternatives(report, pack)
     recs = [_recommendation(r, report, pack) for r in report.recommendations]
     asked = max(len(report.answers), len(report.unknowns))
-    summary, many = _unknown_summary(len(report.unknowns), asked)
     unknowns = tuple(
         UnknownView(
             question=u.question,
@@ -645,13 +648,13 @@ def build_view(report: Report, pack: Pack) -> ReportView:
     gap = report.score.value - best_case if best_case is not None else 0
     staked = [u for u in unknowns if u.at_stake > 0] if gap >= FIND_OUT_FIRST_GAP else []
     find_out_first = tuple(staked[:FIND_OUT_FIRST_MAX])
+    summary, many = _unknown_summary(len(report.unknowns), asked, found_out_first=bool(find_out_first))
     find_out_intro = ""
     if find_out_first:
-        rest = len(unknowns) - len(find_out_first)
-        more = f" The other {rest} are under \u201cWhat to check\u201d." if rest else ""
+        # The score box already says how many points rest on "I don't know".
         find_out_intro = (
-            f"{gap} of your {report.score.value} points rest on \u201cI don't know\u201d, so the advice "
-            f"below may not fit you. Check these first, most at stake first; then {RERUN_NEW}.{more}"
+            "Much of your score rests on \u201cI don't know\u201d, so the advice below may not fit you. "
+            f"Check these first, then {RERUN_NEW}."
         )
     stale = ""
     if report.stale_model:
@@ -699,6 +702,7 @@ def build_view(report: Report, pack: Pack) -> ReportView:
         unknown_share=_unknown_share(report.score.value, best_case),
         find_out_first=find_out_first,
         find_out_first_intro=find_out_intro,
+        check_later=tuple(u for u in unknowns if u not in find_out_first),
         not_checked=tuple(
             AnswerView(question=q, prompt=question_label(pack, q), answer=NOT_CHECKED)
             for q in report.not_asked

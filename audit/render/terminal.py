@@ -104,7 +104,7 @@ def _parts(v: ReportView) -> list[RenderableType]:
                         "?",
                         Text.assemble((u.prompt, "bold"), _at_stake(u), f"\nHow to check: {u.how_to_check}"),
                     )
-                    for u in v.unknowns
+                    for u in v.check_later
                 ],
                 indent=0,
             )
