@@ -10,10 +10,10 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from audit.assessment import Recommendation, Report
 from audit.pack import Pack
-from audit.records import frozen
 from audit.render import labels
 from audit.render.base import RenderOptions
 from audit.render.labels import RecommendationView, ReportView, UnknownView
@@ -23,14 +23,14 @@ TEMPLATE_MARKDOWN = "plan.md.j2"
 NOTHING_TO_CHANGE = "Nothing to change today: no change to your answers would lower your score."
 
 
-@frozen
+@dataclass(frozen=True)
 class PlanStep:
     number: int
     step: RecommendationView
     resolves: tuple[str, ...]  # titles of the findings this change resolves
 
 
-@frozen
+@dataclass(frozen=True)
 class PlanView:
     title: str
     generated_at: str

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -78,7 +77,7 @@ def test_plan_page_is_self_contained(reports: dict[str, Report], pack: Pack) -> 
 
 
 def test_nothing_to_change_says_so(reports: dict[str, Report], pack: Pack) -> None:
-    bare = replace(reports["eea-nothing-linked"], recommendations=())
+    bare = reports["eea-nothing-linked"].model_copy(update={"recommendations": ()})
     for fmt in MEDIA:
         text = plan(bare, pack, fmt)
         assert "Nothing to change today" in text
