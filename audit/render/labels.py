@@ -314,6 +314,7 @@ class ReportView:
     find_out_first: tuple[UnknownView, ...] = ()  # leads the report when much rests on unknowns
     find_out_first_intro: str = ""
     check_later: tuple[UnknownView, ...] = ()  # the unknowns "What to check" lists: not those above
+    check_intro: str = ""  # what "What to check" opens with
     not_checked: tuple[AnswerView, ...] = ()  # what a quick run did not ask (answer: "not checked")
     not_checked_summary: str = ""
 
@@ -564,20 +565,26 @@ def rule_titles(rule_ids: Iterable[str], pack: Pack) -> tuple[str, ...]:
     return tuple(one_line(pack.rule_by_id[r].title) if r in pack.rule_by_id else r for r in rule_ids)
 
 
-def _unknown_summary(unknown: int, asked: int, *, found_out_first: bool) -> tuple[str, bool]:
+def _unknown_summary(unknown: int, asked: int) -> tuple[str, bool]:
     if unknown == 0:
         return "", False
     # "Many": a quarter of what was asked, and at least three.
     many = unknown >= 3 and unknown * 4 >= asked
     text = (
         f"You answered \u201cI don't know\u201d to {unknown} of {asked} questions; what depends on "
-        "them counts as possible, never as safe. "
+        f"them counts as possible, never as safe. Most at stake first; once you have checked, {RERUN_NEW}."
     )
-    if found_out_first:  # that box already says how to answer them again
-        text += "Those with the most at stake are under \u201cFind out first\u201d; the others:"
-    else:
-        text += f"Most at stake first; once you have checked, {RERUN_NEW}."
     return text, many
+
+
+def _check_intro(unknown: int, asked: int, summary: str, *, found_out_first: bool) -> str:
+    """What the report's "What to check" opens with: short when "Find out first" said the rest."""
+    if not found_out_first:
+        return summary
+    return (
+        f"You answered \u201cI don't know\u201d to {unknown} of {asked} questions. Those with the most "
+        "at stake are under \u201cFind out first\u201d; the others:"
+    )
 
 
 def _unknown_share(value: int, best_case: int | None) -> str:
@@ -648,7 +655,7 @@ def build_view(report: Report, pack: Pack) -> ReportView:
     gap = report.score.value - best_case if best_case is not None else 0
     staked = [u for u in unknowns if u.at_stake > 0] if gap >= FIND_OUT_FIRST_GAP else []
     find_out_first = tuple(staked[:FIND_OUT_FIRST_MAX])
-    summary, many = _unknown_summary(len(report.unknowns), asked, found_out_first=bool(find_out_first))
+    summary, many = _unknown_summary(len(report.unknowns), asked)
     find_out_intro = ""
     if find_out_first:
         # The score box already says how many points rest on "I don't know".
@@ -696,6 +703,7 @@ def build_view(report: Report, pack: Pack) -> ReportView:
         unknowns=unknowns,
         asked_count=asked,
         unknown_summary=summary,
+        check_intro=_check_intro(len(report.unknowns), asked, summary, found_out_first=bool(find_out_first)),
         suggest_full_audit=many,
         trend=tuple(TrendPointView(label=f"{p.at:%Y-%m-%d}", score=p.score) for p in report.trend),
         best_case=best_case,
