@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PERSONAS
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -53,12 +53,14 @@ def as_html(text: str) -> str:
     return html.escape(labels.one_line(text), quote=False).replace('"', "&quot;")
 
 
+@settings(deadline=None)  # a loaded machine is not a failure; speed is benches/' job
 @given(pack_text)
 def test_escaped_text_renders_as_itself_inline(text: str) -> None:
     expected = as_html(text)
     assert MD.renderInline(md_escape(text)) == expected
 
 
+@settings(deadline=None)  # a loaded machine is not a failure; speed is benches/' job
 @given(pack_text.filter(lambda t: labels.one_line(t) != ""))
 def test_escaped_text_renders_as_one_paragraph_at_line_start(text: str) -> None:
     expected = as_html(text)
