@@ -1,9 +1,10 @@
 """The `wa-audit audit` use case: previous answers, the interview, saving, the report.
 
-Precedence of answers: --set > what the person answers > the starting answers (--answers FILE,
-else the saved answers) > nothing (`unknown`). Without a terminal the interview is not possible:
---answers or --set then give the answers, else `NeedsTerminal`. Ctrl-C keeps what was answered
-as a draft (home.draft) that the next run offers to resume.
+Precedence of answers: --set > what the person answers > the starting answers (--answers FILE
+over the saved answers) > nothing (`unknown`). Without a terminal the interview is not possible:
+--answers or --set then give the answers, else `NeedsTerminal`. Every answer is saved at once as
+a draft (home.draft), so Ctrl-C, a closed terminal or a kill keeps what was answered; the next run
+offers to resume it.
 
 Every run ends in `finish`: the one place that keeps the answers, drops the draft and files the
 report, so that history can hook in there.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -22,11 +23,11 @@ from audit import app, reruns
 from audit.answers import Answers, check_value, parse_assignments, read_answers, save_answers
 from audit.assessment import Report
 from audit.errors import AnswersError, Interrupted, NeedsTerminal, UserError
+from audit.frozen_model import FrozenModel
 from audit.fsutil import atomic_write, check_replaceable, ensure_private_dir
 from audit.pack import Pack
 from audit.paths import Home
 from audit.questionnaire import AnswerSource, Depth, FixedAnswers, Interview, Progress, Stopped, Terminal
-from audit.records import CONFIG, frozen, record, to_jsonable
 from audit.render.base import FILE_SUFFIX, Format
 from audit.yamlio import load_yaml
 
@@ -39,7 +40,7 @@ def interrupted_message(saved: int) -> str:
     return f"Saved {saved} answer{'s' if saved != 1 else ''}. Run wa-audit to continue."
 
 
-@frozen
+@dataclass(frozen=True)
 class Request:
     """What the command line asked for."""
 
@@ -50,7 +51,7 @@ class Request:
     fmt: Format = Format.TERMINAL
 
 
-@frozen
+@dataclass(frozen=True)
 class Outcome:
     """A finished run: the report, its text in the requested format, and the filed HTML copy."""
 
@@ -62,11 +63,8 @@ class Outcome:
     saved: bool
 
 
-@record
-class DraftFile:
-    """The draft on disk: an unfinished interview (validated by pydantic, only when there is one)."""
-
-    __pydantic_config__ = CONFIG
+class DraftFile(FrozenModel):
+    """The draft on disk: an unfinished interview."""
 
     schema_version: Literal[1]
     pack: str
@@ -79,8 +77,9 @@ def run(settings: app.Settings, request: Request, terminal: Terminal | None = No
     pack = app.pack_for(settings)
     home = settings.home
     fixed = parse_assignments(pack, list(request.sets))
+    # The answers file layers over the saved answers (--set, over both, is applied by the source).
     if request.answers_file is not None:
-        previous = read_answers(pack, request.answers_file)
+        previous = app.layered(pack, home, request.answers_file)
     else:
         previous = load_saved(pack, home.answers) or Answers(pack=pack.meta.id)
 
@@ -91,7 +90,12 @@ def run(settings: app.Settings, request: Request, terminal: Terminal | None = No
         updated = None
         if previous.values and request.answers_file is None:
             updated = _announce_model_update(term, settings, pack)
-        source = Interview(term, depth=request.depth, fixed=fixed, draft=draft, updated=updated)
+        def checkpoint(progress: Progress) -> None:
+            save_draft(pack, home.draft, progress.model_copy(update={"saved_at": settings.clock()}))
+
+        source = Interview(
+            term, depth=request.depth, fixed=fixed, draft=draft, updated=updated, checkpoint=checkpoint
+        )
     elif request.answers_file is not None or fixed:
         source = FixedAnswers(fixed)
     else:
@@ -146,7 +150,7 @@ def _stopped(
     """Keep the draft (when something was answered) and say so: exit 130, or 2 without input."""
     progress = stop.progress
     if progress is not None and progress.asked:
-        save_draft(pack, home.draft, replace(progress, saved_at=now))
+        save_draft(pack, home.draft, progress.model_copy(update={"saved_at": now}))
         kept = len(progress.asked)
     elif draft_existed:  # stopped on the "continue?" screen: the old draft is still there
         previous = load_draft(pack, home.draft)
@@ -197,11 +201,9 @@ def load_draft(pack: Pack, path: Path) -> Progress | None:
         return None
     from pydantic import ValidationError
 
-    from audit.records import validate
-
     try:
         doc = load_yaml(path, what="a draft")
-        draft = validate(DraftFile, doc.data)
+        draft = DraftFile.model_validate(doc.data)
     except (UserError, ValidationError):
         _note(f"ignoring the unfinished interview in {path}: it cannot be read")
         return None
@@ -209,12 +211,13 @@ def load_draft(pack: Pack, path: Path) -> Progress | None:
         return None
     p = draft.progress
     values = _valid(pack, p.values)
-    return replace(
-        p,
-        values=values,
-        baseline=_valid(pack, p.baseline),
-        asked=tuple(q for q in p.asked if q in values),
-        picked=tuple(q for q in p.picked if q in pack.question_by_id),
+    return p.model_copy(
+        update={
+            "values": values,
+            "baseline": _valid(pack, p.baseline),
+            "asked": tuple(q for q in p.asked if q in values),
+            "picked": tuple(q for q in p.picked if q in pack.question_by_id),
+        }
     )
 
 
@@ -225,7 +228,8 @@ def save_draft(pack: Pack, path: Path, progress: Progress) -> None:
     ensure_private_dir(path.parent)
     import yaml
 
-    atomic_write(path, header + yaml.safe_dump(to_jsonable(body), sort_keys=False, allow_unicode=True))
+    text = yaml.safe_dump(body.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+    atomic_write(path, header + text)
 
 
 def _announce_model_update(term: Terminal, settings: app.Settings, pack: Pack) -> tuple[str, ...] | None:

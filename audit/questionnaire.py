@@ -16,17 +16,19 @@ from __future__ import annotations
 import math
 import sys
 import textwrap
-from collections.abc import Mapping, Sequence
-from dataclasses import field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
 
+from pydantic import Field
+
 from audit.answers import Answers
 from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.engine import effective_answers, platform_of, where_text
+from audit.frozen_model import FrozenModel
 from audit.pack import Pack, Question
-from audit.records import CONFIG, frozen, record
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -48,7 +50,7 @@ class AnswerSource(Protocol):
     def collect(self, pack: Pack, previous: Answers) -> Answers: ...
 
 
-@frozen
+@dataclass(frozen=True)
 class FixedAnswers:
     """The non-interactive source: an answers file and --set values, no questions."""
 
@@ -58,17 +60,14 @@ class FixedAnswers:
         return previous.with_values(self.fixed)
 
 
-@record
-class Progress:
+class Progress(FrozenModel):
     """Where an interview stands; this is what a draft keeps so the next run can resume."""
-
-    __pydantic_config__ = CONFIG
 
     depth: Depth = "full"
     mode: Mode = "all"
     picked: tuple[str, ...] = ()
-    baseline: dict[str, str] = field(default_factory=dict)  # the answers the interview started from
-    values: dict[str, str] = field(default_factory=dict)  # baseline plus what was answered
+    baseline: dict[str, str] = Field(default_factory=dict)  # the answers the interview started from
+    values: dict[str, str] = Field(default_factory=dict)  # baseline plus what was answered
     asked: tuple[str, ...] = ()  # questions answered in this interview, in order
     saved_at: datetime | None = None
 
@@ -86,7 +85,7 @@ def first_section(pack: Pack) -> str:
     return pack.meta.sections[0].id
 
 
-@frozen
+@dataclass(frozen=True)
 class Plan:
     """Which questions an interview asks; pure, so the rules are testable without a terminal."""
 
@@ -189,6 +188,23 @@ class Terminal:
     def bullet(self, text: str) -> None:
         self.say(self.wrap(f"* {text}", "  ", "    "))
 
+    def drain(self) -> None:
+        """Drop keys that arrived before this prompt was shown: a paste is not a row of answers.
+
+        prompt_toolkit keeps keys read past the end of one prompt for the next ("type-ahead"), and
+        the terminal holds what was not read yet; a pasted block would otherwise answer question
+        after question with whatever is highlighted. Both are emptied before each prompt, so one
+        paste can answer at most the prompt it landed in. Only a person's terminal is drained: a
+        given `input` is a script of keys (tests), read in full.
+        """
+        if self.input is not None:
+            return
+        from prompt_toolkit.application.current import get_app_session
+        from prompt_toolkit.input.typeahead import clear_typeahead
+
+        clear_typeahead(get_app_session().input)
+        _flush_terminal_input(sys.stdin)
+
     def _kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}
         if self.input is not None:
@@ -220,6 +236,7 @@ class Terminal:
         ]
         if back:
             items += [questionary.Separator(" "), questionary.Choice(title="\u2190 Back", value=BACK)]
+        self.drain()
         instruction = "(\u2191/\u2193 to move, Enter to choose" + (", \u2190 to go back)" if back else ")")
         question = questionary.select(
             message,
@@ -259,6 +276,7 @@ class Terminal:
         """Any number (at least one) of `choices`, ticked with the space bar."""
         import questionary
 
+        self.drain()
         question = questionary.checkbox(
             message,
             choices=[questionary.Choice(title=label, value=value) for value, label in choices],
@@ -271,8 +289,28 @@ class Terminal:
         return [str(v) for v in question.unsafe_ask()]
 
 
+def _flush_terminal_input(stream: TextIO) -> None:
+    """Discard what was typed into the terminal `stream` but not read yet (nothing elsewhere)."""
+    try:
+        import termios
+    except ImportError:  # not a POSIX system: prompt_toolkit's own type-ahead is cleared anyway
+        return
+    try:
+        if stream.isatty():
+            termios.tcflush(stream.fileno(), termios.TCIFLUSH)
+    except (OSError, ValueError, termios.error):
+        pass  # not a real terminal after all (a test's stand-in): nothing is waiting there
+
+
+Checkpoint = Callable[[Progress], None]
+
+
 class Interview:
-    """The interactive AnswerSource: first screen, then one question at a time."""
+    """The interactive AnswerSource: first screen, then one question at a time.
+
+    `checkpoint` is called with the progress after every answer (the caller saves it as the draft),
+    so an interview that ends in any way, even a closed terminal window, keeps what was answered.
+    """
 
     def __init__(
         self,
@@ -282,8 +320,10 @@ class Interview:
         fixed: Mapping[str, str] | None = None,
         draft: Progress | None = None,
         updated: tuple[str, ...] | None = None,
+        checkpoint: Checkpoint | None = None,
     ) -> None:
         self.t = terminal
+        self.checkpoint = checkpoint
         self.depth = depth
         self.fixed = dict(fixed or {})
         self.draft = draft
@@ -451,7 +491,7 @@ class Interview:
         i = 0
 
         def snapshot() -> Progress:
-            return replace(progress, values=dict(values), asked=tuple(asked))
+            return progress.model_copy(update={"values": dict(values), "asked": tuple(asked)})
 
         while True:
             effective = effective_answers(pack, values)
@@ -489,6 +529,8 @@ class Interview:
             values[q.id] = answer
             if q.id not in asked:
                 asked.append(q.id)
+            if self.checkpoint is not None:
+                self.checkpoint(snapshot())
             shown.append(j)
             i = j + 1
 

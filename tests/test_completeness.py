@@ -59,10 +59,8 @@ def test_the_examples_get_complete_advice(example: str) -> None:
 
 def test_the_check_finds_a_missing_recommendation() -> None:
     # The check can fail: the quick, unsure example with its advice dropped is incomplete.
-    from dataclasses import replace
-
     values = dict(read_answers(PACK, EXAMPLES / "quick-unsure.yaml").values)
     a = run(values)
     assert len(a.recommendations) >= 2
-    missing = unadvised(PACK, values, replace(a, recommendations=a.recommendations[1:]))
+    missing = unadvised(PACK, values, a.model_copy(update={"recommendations": a.recommendations[1:]}))
     assert {q for q, _, _ in missing} == {a.recommendations[0].question}
