@@ -533,7 +533,12 @@ def _cmd_forget(args: argparse.Namespace, settings: app.Settings) -> int:
         if not sys.stdin.isatty():
             raise UserError("forget: no terminal to confirm on; use --yes")
         print(f"This deletes {len(stored)} file(s) in {home.root}: answers, drafts, reports, history.")
-        if input("Delete them? [y/N] ").strip().lower() not in ("y", "yes"):
+        try:
+            reply = input("Delete them? [y/N] ")
+        except EOFError:  # Ctrl-D: no answer is a no, not an internal error
+            print()
+            reply = ""
+        if reply.strip().lower() not in ("y", "yes"):
             print("Nothing deleted.")
             return 0
     done = reruns.forget(home)

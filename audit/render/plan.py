@@ -40,7 +40,7 @@ class PlanView:
     platform: str
     score: int
     band_word: str
-    best_case: int | None  # the score with every "I don't know" at its least exposing, when known
+    best_case: int | None  # the score with every "I don't know" at its least exposing answer
     steps: tuple[PlanStep, ...]
     find_out: tuple[UnknownView, ...]
     unknown_summary: str
@@ -67,7 +67,7 @@ def _resolves(rec: Recommendation, report: Report) -> tuple[str, ...]:
 
 
 def best_case(report: Report) -> int | None:
-    """The score with every "I don't know" at its least exposing answer, when the report carries it."""
+    """score.best_case when the report carries it: every "I don't know" at its least exposing answer."""
     value = getattr(report.score, "best_case", None)
     return value if isinstance(value, int) else None
 
@@ -100,8 +100,7 @@ def headline(p: PlanView) -> str:
     text = f"Your exposure score: {p.score}/100 ({p.band_word})."
     if p.best_case is not None and p.best_case < p.score:
         text += (
-            f" {p.score - p.best_case} of these points rest on \u201cI don't know\u201d: with the least "
-            f"exposing answers it would be {p.best_case}."
+            f" If each of your \u201cI don't know\u201d answers is the least exposing one: {p.best_case}."
         )
     return text
 
