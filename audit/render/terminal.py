@@ -106,7 +106,13 @@ def _summary(v: ReportView, best: int | None, where: str, width: int) -> Panel:
         ]
         said = [f"{n} {one if n == 1 else many}" for n, one, many in moved if n]
         t.append(f" {', '.join(said).capitalize()}.\n" if said else " Nothing else changed.\n")
-    counts = ", ".join(f"{len(g.findings)} {g.word.lower()}" for g in v.severity_groups)
+    # Every finding counts, alternatives too (they are listed under the one they exclude).
+    every = [x for g in v.severity_groups for f in g.findings for x in (f, *f.alternatives)]
+    counts = ", ".join(
+        f"{n} {word.lower()}"
+        for word in labels.SEVERITY_WORDS.values()
+        if (n := sum(1 for x in every if x.severity_word == word))
+    )
     t.append("Findings: ", style="bold")
     t.append(counts or "none")
     top = [f for g in v.severity_groups for f in g.findings][:TOP_FINDINGS]
@@ -138,7 +144,10 @@ def _heading(title: str) -> Group:
 
 
 def _parts(v: ReportView) -> list[RenderableType]:
-    parts: list[RenderableType] = [Text(v.score_meaning)]
+    parts: list[RenderableType] = []
+    if v.unknown_share:  # how much of the score is "I don't know" (SHARING_MODEL.md section 6)
+        parts.append(Text(v.unknown_share, style="bold"))
+    parts.append(Text(v.score_meaning))
     parts.append(Text(v.score_how, style="dim"))
     if v.stale_warning:
         parts.append(Text.assemble(("Warning: ", "bold yellow"), (v.stale_warning, "yellow")))
