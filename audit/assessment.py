@@ -10,7 +10,8 @@ from datetime import date, datetime
 from pydantic import Field
 
 from audit.frozen_model import FrozenModel
-from audit.pack import Certainty, Severity
+from audit.pack import Certainty
+from audit.severity import Severity
 
 
 class PackRef(FrozenModel):

@@ -282,8 +282,8 @@ def test_show_escapes_untrusted_pack_text(mini_pack_dir: Path) -> None:
         path.read_text().replace("title: Everyone sees your last seen", "title: '*All* <b>see</b> [it](x)'")
     )
     out = model_guide.markdown(load_pack(mini_pack_dir))
-    assert r"\*All\* \<b\>see\</b\> \[it\](x)" in out
-    assert "<b>" not in out
+    assert r"\*All\* \<b>see\</b> \[it\](x)" in out  # the report's escaping: an escaped "<" is enough
+    assert re.search(r"(?<!\\)<b>", out) is None  # every "<" escaped
 
 
 def test_show_in_the_terminal_is_plain_when_piped(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

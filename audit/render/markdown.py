@@ -5,23 +5,24 @@ every value it prints, the way HTML autoescaping does: pack text (untrusted with
 neither open a link, emphasis or table cell nor smuggle raw HTML in. Text the template marks as
 `MdSafe` (bars, URLs made safe by `md_url`) passes through as is.
 
-jinja2 is imported here, and this module only when a Markdown report is asked for.
+The escaping here is the one for all Markdown wa-audit writes (also `rules show`, model_guide.py);
+jinja2 is imported only when a Markdown report is rendered.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import jinja2
-
-from audit import template_cache
 from audit.assessment import Report
 from audit.pack import Pack
 from audit.render import labels
 from audit.render.base import RenderOptions
-from audit.resources import reports_dir
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATE = "report.md.j2"
 
@@ -79,16 +80,10 @@ def _finalize(value: object) -> object:
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The Markdown template environment, built (and its template compiled) once per process."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(reports_dir() / "markdown"),
-        autoescape=False,  # noqa: S701 - Markdown, not HTML: `finalize` escapes every value
-        finalize=_finalize,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        bytecode_cache=template_cache.for_module(__file__),
-    )
+    from audit import template_cache
+
+    # Markdown, not HTML: no autoescaping; `finalize` escapes every value.
+    env = template_cache.environment("markdown", __file__, autoescape=False, finalize=_finalize)
     env.filters["md_url"] = md_url
     env.filters["block"] = md_block
     return env
