@@ -4,7 +4,6 @@ A pack is data (see docs/PACK_FORMAT.md). Loading validates each file against it
 cross-checks the references between files; every problem names the file and line it comes from.
 """
 
-from __future__ import annotations
 
 import contextlib
 import itertools

@@ -23,7 +23,6 @@ to its `packs/` (at most MAX_ENTRIES of them), compiled report templates to `tem
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,7 +83,7 @@ def pack_key(directory: Path) -> str | None:
     """The SHA-256 naming the cache entry of the pack in `directory`, or None if it cannot be read."""
     from audit.pack import PACK_FILES
 
-    digest = hashlib.sha256()
+    digest = _sha256()
     _feed(digest, b"format", FORMAT)
     _feed(digest, b"wa-audit", __version__.encode())
     _feed(digest, b"pydantic", PYDANTIC_VERSION.encode())
@@ -104,6 +103,14 @@ def pack_key(directory: Path) -> str | None:
         _feed(digest, f"pack/{name}".encode(), data)
     key: str = digest.hexdigest()
     return key
+
+
+def _sha256() -> Any:
+    try:  # CPython's own SHA-256 loads faster than hashlib, which loads OpenSSL; the digest is the same
+        from _sha256 import sha256  # type: ignore[import-not-found]
+    except ImportError:  # other Pythons (3.12 calls it _sha2)
+        from hashlib import sha256
+    return sha256()
 
 
 def _feed(digest: Any, label: bytes, data: bytes) -> None:
