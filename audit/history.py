@@ -341,7 +341,11 @@ def _damage(path: Path) -> str | None:
     except sqlite3.OperationalError as e:
         if "locked" in str(e) or "busy" in str(e):
             return None  # another process holds it: busy, not damaged
-        return str(e)
+        # A full disk, a read-only folder or an I/O error say nothing about the file: moving a
+        # good history aside for them would hide the person's runs. Damage is DatabaseError.
+        raise HistoryError(
+            f"{path}: cannot read the history ({e}); check the free space and access of its folder"
+        ) from e
     except sqlite3.DatabaseError as e:
         return str(e)
     finally:

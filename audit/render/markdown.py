@@ -5,8 +5,8 @@ every value it prints, the way HTML autoescaping does: pack text (untrusted with
 neither open a link, emphasis or table cell nor smuggle raw HTML in. Text the template marks as
 `MdSafe` (bars, URLs made safe by `md_url`) passes through as is.
 
-The escaping here is the one for all Markdown wa-audit writes (also `rules show`, model_guide.py);
-jinja2 is imported only when a Markdown report is rendered.
+jinja2 is imported only when a Markdown report is rendered: the escapers here also serve
+`rules show --format markdown` (model_guide), which needs no template.
 """
 
 from __future__ import annotations

@@ -156,6 +156,11 @@ def _certainty(certainty: str) -> str:
 
 
 # --- Markdown --------------------------------------------------------------------------------
+def _md_heading(text: str) -> str:
+    # At the end of a heading, " #" would be read as its closing sequence and dropped.
+    return md_escape(text).replace("#", "\\#")
+
+
 def _md_sources(notes: tuple[SourceView, ...], indent: str) -> list[str]:
     lines = []
     for s in notes:
@@ -179,7 +184,7 @@ def markdown(pack: Pack) -> str:
         "",
     ]
     for r in g.recipients:
-        out += [f"## {md_escape(r.label)}", ""]
+        out += [f"## {_md_heading(r.label)}", ""]
         if r.description:
             out += [md_block(r.description), ""]
         if not r.entries:
@@ -200,7 +205,7 @@ def markdown(pack: Pack) -> str:
     for p in g.protections:
         out.append(f"- **{md_escape(p.title)}**")
         if p.detail:
-            out.append(f"  - {md_escape(p.detail)}")
+            out.append(f"  - {md_block(p.detail)}")
         if p.when != ALWAYS:
             out.append(f"  - if: {md_escape(p.when)}")
         out.append("  - sources:")
