@@ -408,13 +408,19 @@ def _cmd_forget(args: argparse.Namespace, settings: app.Settings) -> int:
 
     home = settings.home
     stored = reruns.stored_files(home)
+    others = reruns.not_ours(home)
     if not stored:
         print(f"Nothing to forget: wa-audit keeps no files in {home.root}.")
+        _note_kept(home.root, others)
         return 0
     if not args.yes:
         if not sys.stdin.isatty():
-            raise UserError("forget: no terminal to confirm on; use --yes")
-        print(f"This deletes {len(stored)} file(s) in {home.root}: answers, drafts, reports, history.")
+            raise UserError("forget: no terminal to confirm on; use 'wa-audit forget --yes'")
+        # Name every file before asking: the person decides on what they see.
+        print(f"These {len(stored)} file(s) in {home.root} were written by wa-audit:")
+        for path in stored:
+            print(f"  {path}")
+        _note_kept(home.root, others)
         if input("Delete them? [y/N] ").strip().lower() not in ("y", "yes"):
             print("Nothing deleted.")
             return 0
@@ -423,9 +429,15 @@ def _cmd_forget(args: argparse.Namespace, settings: app.Settings) -> int:
         print(f"deleted {path}")
     if done.removed_home:
         print(f"removed the empty folder {home.root}")
-    elif done.kept:
-        print(f"left {len(done.kept)} file(s) in {home.root} that wa-audit did not write")
+    elif args.yes:
+        _note_kept(home.root, done.kept)
     return 0
+
+
+def _note_kept(root: Path, kept: Sequence[Path]) -> None:
+    if kept:
+        names = ", ".join(str(p.relative_to(root)) for p in kept[:5]) + (", ..." if len(kept) > 5 else "")
+        print(f"Left alone: {len(kept)} file(s) in {root} that wa-audit did not write ({names}).")
 
 
 def _cmd_schema(args: argparse.Namespace, settings: app.Settings) -> int:

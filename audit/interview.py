@@ -23,9 +23,9 @@ from audit import app, reruns
 from audit.answers import Answers, check_value, parse_assignments, read_answers, save_answers
 from audit.assessment import Report
 from audit.errors import AnswersError, Interrupted, NeedsTerminal, UserError
-from audit.fsutil import atomic_write, check_replaceable, ensure_private_dir
+from audit.fsutil import atomic_write, check_replaceable, create_new, ensure_private_dir
 from audit.pack import Pack
-from audit.paths import Home
+from audit.paths import Home, report_names
 from audit.questionnaire import AnswerSource, Depth, FixedAnswers, Interview, Progress, Stopped, Terminal
 from audit.records import CONFIG, frozen, record, to_jsonable
 from audit.render.base import FILE_SUFFIX, Format
@@ -125,8 +125,7 @@ def finish(pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = F
     report = pending.report
     plain = replace(settings, color=False, width=80)
     text = app.render(report, pack, fmt, settings if fmt is Format.TERMINAL else plain)
-    html = _report_path(home, now)
-    atomic_write(html, app.render(report, pack, Format.HTML, plain))
+    html = _file_report(home, now, app.render(report, pack, Format.HTML, plain))
     if changed:
         save_answers(home.answers, answers, pack_version=pack.meta.version, answered_at=now)
     home.draft.unlink(missing_ok=True)
@@ -136,15 +135,10 @@ def finish(pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = F
     return Outcome(pack=pack, answers=answers, report=report, text=text, html=html, saved=changed)
 
 
-def _report_path(home: Home, now: datetime) -> Path:
+def _file_report(home: Home, now: datetime, html: str) -> Path:
+    """File the HTML copy under a name of its own: two runs in one second keep both."""
     folder = ensure_private_dir(home.reports)
-    stem = f"report-{now:%Y%m%d-%H%M%S}"
-    path = folder / f"{stem}{FILE_SUFFIX[Format.HTML]}"
-    n = 2
-    while path.exists():  # two runs in one second: keep both
-        path = folder / f"{stem}-{n}{FILE_SUFFIX[Format.HTML]}"
-        n += 1
-    return path
+    return create_new(folder, report_names(now, FILE_SUFFIX[Format.HTML]), html)
 
 
 def _stopped(

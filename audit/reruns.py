@@ -24,7 +24,7 @@ from audit.engine import evaluate, exposure
 from audit.errors import AnswersError, HistoryError
 from audit.history import DAMAGED_MARK, SIDECARS, History, Run, diff, make_run
 from audit.pack import Pack
-from audit.paths import Home
+from audit.paths import Home, is_report_name
 from audit.records import frozen
 
 if TYPE_CHECKING:  # rich is imported only when a text view is asked for
@@ -405,7 +405,12 @@ def _temp_of(name: str) -> str | None:
 
 
 def _ours(home: Home) -> list[Path]:
-    """Every file and folder wa-audit may have written in `home`, deepest first."""
+    """Every file wa-audit wrote in `home` (and the reports folder, when it holds only those).
+
+    Known by name only: the answers, draft and history files (with SQLite's side files, damaged
+    copies and interrupted writes) and, in `reports/`, the names only wa-audit gives
+    (`report-<time>[-n].html`, paths.REPORT_NAME). Anything else is the person's and stays.
+    """
     root = home.root
     if not root.is_dir():
         return []
@@ -422,14 +427,25 @@ def _ours(home: Home) -> list[Path]:
             found.append(entry)
     reports = home.reports
     if reports.is_dir() and not reports.is_symlink():
-        for dirpath, dirnames, filenames in os.walk(reports, topdown=False):
-            here = Path(dirpath)
-            found.extend(here / f for f in sorted(filenames))
-            found.extend(here / d for d in sorted(dirnames) if (here / d).is_symlink())
-            found.append(here)
-    elif reports.is_symlink():
-        found.append(reports)
+        entries = sorted(reports.iterdir())
+        filed = [p for p in entries if is_report_name(p.name) and (p.is_file() or p.is_symlink())]
+        found.extend(filed)
+        if len(filed) == len(entries):
+            found.append(reports)  # emptied by the files above: the folder goes too
     return found
+
+
+def not_ours(home: Home) -> list[Path]:
+    """What `forget` leaves: files and folders in the home (and `reports/`) wa-audit did not write."""
+    if not home.root.is_dir():
+        return []
+    ours = set(_ours(home))
+    inside = sorted(home.reports.iterdir()) if home.reports.is_dir() and not home.reports.is_symlink() else []
+    return [
+        p
+        for p in [*sorted(home.root.iterdir()), *inside]
+        if p not in ours and not (p == home.reports and inside)
+    ]
 
 
 def stored_files(home: Home) -> list[Path]:
@@ -445,7 +461,7 @@ class Forgotten:
 
 
 def forget(home: Home) -> Forgotten:
-    """Delete every answer, draft, report and history file of ours; the home too if then empty."""
+    """Delete every answer, draft, report and history file of ours (only those); the home too if empty."""
     deleted: list[Path] = []
     for path in _ours(home):
         try:
@@ -464,8 +480,8 @@ def forget(home: Home) -> Forgotten:
     kept: tuple[Path, ...] = ()
     removed = False
     if home.root.is_dir():
-        kept = tuple(sorted(home.root.iterdir()))
-        if not kept:
+        kept = tuple(not_ours(home))
+        if not any(home.root.iterdir()):
             home.root.rmdir()
             removed = True
     return Forgotten(deleted=tuple(deleted), kept=kept, removed_home=removed)
