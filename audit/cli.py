@@ -1,6 +1,7 @@
 """The `wa-audit` command line: parse, dispatch to `app`, write output, map errors to exit codes.
 
-Exit codes: 0 done; 1 a finding at or above --fail-on; 2 a usage or input error; 130 interrupted.
+Exit codes: 0 done; 1 a finding at or above --fail-on; 2 a usage or input error; 70 an internal
+error (a bug); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ exit codes:
   0    done
   1    a finding at or above --fail-on
   2    a usage or input error (the message says what to fix)
+  70   an internal error: a bug (rerun with --debug and report it)
   130  interrupted (answers given so far are kept)
 
 privacy: wa-audit never asks for your phone number or messages and never uses the network.
@@ -493,8 +495,17 @@ def _terminal_width() -> int:
     return _columns()
 
 
+def _is_utf8(stream: object) -> bool:
+    encoding = str(getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return encoding in ("utf-8", "utf8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `wa-audit` and `python -m audit`."""
+    if not (_is_utf8(sys.stdout) and _is_utf8(sys.stderr)):
+        from audit import ascii_fallback
+
+        ascii_fallback.install()  # box lines, arrows and bars as ASCII, not an exit 70
     parser = _parser()
     given = list(sys.argv[1:] if argv is None else argv)
     args, unknown = parser.parse_known_args(given)
