@@ -368,6 +368,7 @@ def _cmd_set(args: argparse.Namespace, settings: app.Settings) -> int:
         settings = replace(settings, color=False, width=80)
     pack = app.pack_for(settings)
     pending = reruns.prepare_set(settings, pack, args.assignments)
+    reruns.check_can_record(settings)  # a home that cannot take the run stops `set` before the report
     _notify(pending.notices)
     # The report first: a bad -o stops here, before the answers or the history change.
     _write(app.render(pending.report, pack, fmt, settings), args.output)

@@ -176,6 +176,27 @@ def check_output(path: Path, *, keep: Iterable[Path] = (), within: Path | None =
         os.unlink(probe)
 
 
+def check_writable_dir(folder: Path) -> None:
+    """OutputError unless files can be created in `folder` (made private if missing).
+
+    Asked before anything is shown or asked (the interview, `set`), so a read-only home stops a
+    command at once, not after the person answered or the report was printed.
+    """
+    ensure_private_dir(folder)
+    import tempfile
+
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".probe.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise OutputError(
+            f"{folder}: cannot write here ({e.strerror}); make the folder writable for you "
+            "or use another --home"
+        ) from e
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
+
+
 def check_replaceable(path: Path, what: str) -> None:
     """Raise OutputError when something other than a file (or a link) sits where `what` belongs.
 

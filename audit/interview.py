@@ -88,11 +88,13 @@ def run(settings: app.Settings, request: Request, terminal: Terminal | None = No
 
     source: AnswerSource
     if request.interactive:
+        reruns.check_can_record(settings)  # before the first question, not after the last
         draft = load_draft(pack, home.draft)
         term = terminal or Terminal(color=settings.color)
         updated = None
         if previous.values and request.answers_file is None:
             updated = _announce_model_update(term, settings, pack)
+
         def checkpoint(progress: Progress) -> None:
             save_draft(pack, home.draft, replace(progress, saved_at=settings.clock()))
 

@@ -44,8 +44,8 @@ class Recorded:
     notices: tuple[str, ...] = ()
 
 
-def _open(settings: Settings) -> History:
-    return History.open(settings.home.history, now=settings.clock())
+def _open(settings: Settings, *, readonly: bool = False) -> History:
+    return History.open(settings.home.history, now=settings.clock(), readonly=readonly)
 
 
 def _notices(history: History) -> tuple[str, ...]:
@@ -87,7 +87,7 @@ def prepare_run(settings: Settings, pack: Pack, answers: Answers, *, save_answer
     past: list[Run] = []
     notices: tuple[str, ...] = ()
     if _has_history(settings.home):
-        with _open(settings) as history:
+        with _open(settings, readonly=True) as history:
             past = history.runs(pack.meta.id)
             notices = _notices(history)
         previous = past[-1] if past else None
@@ -106,12 +106,30 @@ def commit_run(pending: Pending) -> Recorded:
     """Save the answers (when asked to) and record the run."""
     settings, pack = pending.settings, pending.pack
     now = pending.report.generated_at
-    if pending.save_answers:
-        save_answers(settings.home.answers, pending.answers, pack_version=pack.meta.version, answered_at=now)
     with _open(settings) as history:
+        # A history that cannot take the run stops here, before the answers change.
+        history.check_writable()
+        if pending.save_answers:
+            save_answers(
+                settings.home.answers, pending.answers, pack_version=pack.meta.version, answered_at=now
+            )
         run = history.save(at=now, pack=pack, answers=pending.answers, assessment=pending.assessment)
         notices = _notices(history)
     return Recorded(report=pending.report, run=run, notices=(*pending.notices, *notices))
+
+
+def check_can_record(settings: Settings) -> None:
+    """HistoryError or OutputError (one line, with the fix) unless the home can take a new run.
+
+    Asked before a command shows or asks anything, so a read-only home or a history owned by
+    someone else stops it at once, with nothing changed.
+    """
+    from audit.fsutil import check_writable_dir
+
+    check_writable_dir(settings.home.root)
+    if _has_history(settings.home):
+        with _open(settings) as history:
+            history.check_writable()
 
 
 def record_run(settings: Settings, pack: Pack, answers: Answers) -> Recorded:
@@ -151,7 +169,7 @@ def list_runs(settings: Settings) -> Listed:
     """Every recorded run, oldest first."""
     if not _has_history(settings.home):
         return Listed(runs=())  # looking must not create a history
-    with _open(settings) as history:
+    with _open(settings, readonly=True) as history:
         return Listed(runs=tuple(history.runs()), notices=_notices(history))
 
 
@@ -171,7 +189,7 @@ def diff_runs(settings: Settings, numbers: Sequence[int]) -> Compared:
         raise HistoryError("diff takes at most two run numbers; e.g. 'wa-audit diff 3 5'")
     if not _has_history(settings.home):
         raise HistoryError("no runs yet: 'wa-audit diff' needs two; run 'wa-audit' or 'wa-audit set'")
-    with _open(settings) as history:
+    with _open(settings, readonly=True) as history:
         if len(numbers) == 2:
             previous, current = history.get(numbers[0]), history.get(numbers[1])
         else:
@@ -391,7 +409,7 @@ def last_run(settings: Settings, pack: Pack) -> LastRun:
     """The most recent run of `pack` (for the interview's model-update check)."""
     if not _has_history(settings.home):
         return LastRun(run=None)
-    with _open(settings) as history:
+    with _open(settings, readonly=True) as history:
         return LastRun(run=history.latest(pack.meta.id), notices=_notices(history))
 
 
