@@ -93,6 +93,15 @@ def answers_from_doc(pack: Pack, doc: Located) -> Answers:
             f"{doc.where(('schema_version',))}: schema_version: {version} was written by a newer wa-audit "
             "(this one reads 1); upgrade wa-audit"
         )
+    # Answers written at the top level (a flat file) belong under `answers:`; saying so first
+    # saves the person from adding the header and then being told to delete a good answer.
+    known = {f.name for f in fields(AnswersFile)}
+    flat = [k for k in raw if isinstance(k, str) and k not in known and k in pack.question_by_id]
+    if flat:
+        raise AnswersError(
+            f"{doc.where((flat[0],))}: {show(flat[0])}: an answer at the top level; put the answers "
+            f"under 'answers:', after 'schema_version: 1' and 'pack: {pack.meta.id}' (see examples/)"
+        )
     # Plain YAML may hold numbers or null; values are words, so say which one is wrong.
     answers_raw = raw.get("answers")
     if isinstance(answers_raw, dict):

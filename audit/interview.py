@@ -31,7 +31,10 @@ from audit.records import CONFIG, frozen, record, to_jsonable
 from audit.render.base import FILE_SUFFIX, Format
 from audit.yamlio import load_yaml
 
-NEEDS_TERMINAL = "wa-audit needs a terminal for the interview; use --answers FILE or wa-audit set"
+NEEDS_TERMINAL = (
+    "wa-audit needs a terminal for the interview; give the answers instead: "
+    "'wa-audit --answers FILE' (see examples/) or 'wa-audit set QUESTION=VALUE ...'"
+)
 
 
 def interrupted_message(saved: int) -> str:

@@ -21,7 +21,7 @@ from audit.app import Settings, is_stale
 from audit.assessment import Assessment, Changes, Report, TrendPoint, make_report
 from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.engine import evaluate, exposure
-from audit.errors import AnswersError, HistoryError
+from audit.errors import HistoryError
 from audit.history import DAMAGED_MARK, SIDECARS, History, Run, diff, make_run
 from audit.pack import Pack
 from audit.paths import Home, is_report_name
@@ -144,11 +144,10 @@ def prepare_set(settings: Settings, pack: Pack, assignments: Sequence[str]) -> P
     """`wa-audit set q=v ...`: the saved answers with these changes, ready to save and record."""
     changes = parse_assignments(pack, list(assignments))
     path = settings.home.answers
-    if not path.exists():
-        raise AnswersError(
-            f"{path}: no saved answers; run 'wa-audit' first or use 'wa-audit audit --answers FILE'"
-        )
-    answers = read_answers(pack, path).with_values(changes)
+    # On a new home the changes are the answers: every other question is "I don't know", which
+    # the report treats as possible, never as safe. That is a complete report, not a guess.
+    saved = read_answers(pack, path) if path.exists() else Answers(pack=pack.meta.id)
+    answers = saved.with_values(changes)
     answers = replace(answers, pack_version=pack.meta.version)
     return prepare_run(settings, pack, answers, save_answers=True)
 
@@ -183,26 +182,30 @@ class Compared:
     notices: tuple[str, ...] = ()
 
 
+NO_RUNS = "no runs yet: 'wa-audit diff' needs two; run 'wa-audit' or 'wa-audit set QUESTION=VALUE'"
+
+
 def diff_runs(settings: Settings, numbers: Sequence[int]) -> Compared:
     """`wa-audit diff [RUN] [RUN]`: none = the last two; one = that run vs the latest."""
     if len(numbers) > 2:
-        raise HistoryError("diff takes at most two run numbers; e.g. 'wa-audit diff 3 5'")
+        raise HistoryError("diff takes at most two run numbers; e.g. 'wa-audit diff 1 2'")
     if not _has_history(settings.home):
-        raise HistoryError("no runs yet: 'wa-audit diff' needs two; run 'wa-audit' or 'wa-audit set'")
+        raise HistoryError(NO_RUNS)
     with _open(settings, readonly=True) as history:
         if len(numbers) == 2:
             previous, current = history.get(numbers[0]), history.get(numbers[1])
         else:
             latest = history.latest()
             if latest is None:
-                raise HistoryError("no runs yet: 'wa-audit diff' needs two; run 'wa-audit' or 'wa-audit set'")
+                raise HistoryError(NO_RUNS)
             if numbers:
                 previous, current = history.get(numbers[0]), latest
             else:
                 runs = history.runs()
                 if len(runs) < 2:
                     raise HistoryError(
-                        "only one run so far: 'wa-audit diff' needs two; change an answer with 'wa-audit set'"
+                        "only one run so far: 'wa-audit diff' needs two; "
+                        "change an answer with 'wa-audit set QUESTION=VALUE'"
                     )
                 previous, current = runs[-2], runs[-1]
         notices = _notices(history)

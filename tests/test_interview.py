@@ -189,7 +189,8 @@ def test_no_terminal_and_nothing_given(settings: app.Settings) -> None:
     with pytest.raises(NeedsTerminal) as stop:
         interview.run(settings, interview.Request(interactive=False))
     assert stop.value.message == (
-        "wa-audit needs a terminal for the interview; use --answers FILE or wa-audit set"
+        "wa-audit needs a terminal for the interview; give the answers instead: "
+        "'wa-audit --answers FILE' (see examples/) or 'wa-audit set QUESTION=VALUE ...'"
     )
 
 
@@ -279,9 +280,7 @@ def test_broken_saved_answers_are_reported(settings: app.Settings) -> None:
 # --- the command line -------------------------------------------------------------------------
 def test_no_command_without_a_terminal_exits_2(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--home", str(home), "--rules", str(MINI)]) == 2
-    assert capsys.readouterr().err == (
-        "wa-audit needs a terminal for the interview; use --answers FILE or wa-audit set\n"
-    )
+    assert capsys.readouterr().err == interview.NEEDS_TERMINAL + "\n"
 
 
 def test_audit_with_set_without_a_terminal(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

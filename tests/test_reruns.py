@@ -134,10 +134,21 @@ def test_sparkline_uses_a_fixed_scale() -> None:
     assert reruns.sparkline([]) == ""
 
 
+def test_set_on_a_new_home_is_a_first_run(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    # The advice without a terminal is 'wa-audit set QUESTION=VALUE': it must work on a new home.
+    code, out, err = run(capsys, "set", "region=eea", "accounts_center=never_linked", "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["answers"]["region"] == "eea"
+    assert report["answers"]["status_to_facebook"] == "unknown"  # not answered: never taken as safe
+    assert "run 1" in err
+    saved = yaml.safe_load((home / "answers.yaml").read_text())["answers"]
+    assert saved == {"region": "eea", "accounts_center": "never_linked"}
+
+
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (("set", "region=eea"), "no saved answers; run 'wa-audit' first"),
         (("diff",), "no runs yet"),
     ],
 )

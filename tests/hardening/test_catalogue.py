@@ -128,6 +128,20 @@ def on(path: Path, argv: list[str]) -> tuple[list[str], str]:
 
 
 # --- the answers file ------------------------------------------------------------------------
+@case("answers-flat", ":1: region: an answer at the top level", "under 'answers:'", "pack: whatsapp")
+def _(e: Env) -> tuple[list[str], str]:
+    # Answers without the header and `answers:`: the first advice must be to nest them, not (after
+    # adding the header) to delete a good answer as an "unknown field".
+    p = e.answers("region: eea\ntwo_step: 'on'\n")
+    return on(p, e.report(p))
+
+
+@case("answers-flat-with-header", ":3: two_step: an answer at the top level", "under 'answers:'")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.answers(HEAD + "two_step: 'on'\n")
+    return on(p, e.report(p))
+
+
 @case("answers-empty", "empty", "; see examples/")
 def _(e: Env) -> tuple[list[str], str]:
     p = e.answers("")
