@@ -133,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
             choices=SEVERITY_CHOICES,
             default=default(None),
             metavar="SEVERITY",
-            help="exit 1 if a finding is at or above SEVERITY (info..critical)",
+            help="exit 1 if a finding is at or above SEVERITY: info, low, medium, high or critical",
         )
         p.add_argument(
             "--open",
@@ -199,23 +199,55 @@ def _parser() -> argparse.ArgumentParser:
     set_.add_argument("assignments", nargs="+", metavar="QUESTION=VALUE")
     output_options(set_)
 
-    history = sub.add_parser("history", parents=[common], help="your past runs and the score trend")
+    history = sub.add_parser(
+        "history",
+        parents=[common],
+        help="your past runs and the score trend",
+        description="List every recorded run (each interview or 'set') with its score, oldest first.",
+    )
     history.add_argument("--format", choices=("terminal", "json"), default="terminal")
 
-    diff = sub.add_parser("diff", parents=[common], help="what changed between two runs")
+    diff = sub.add_parser(
+        "diff",
+        parents=[common],
+        help="what changed between two runs",
+        description="What changed between two runs: answers, findings and score. "
+        "No RUN: the last two; one RUN: that run and the latest.",
+    )
     diff.add_argument("runs", nargs="*", type=int, metavar="RUN", help="run numbers (default: the last two)")
     # The changes alone, for a screen or a script; the full report with its changes is 'set' or the interview.
     diff.add_argument("--format", choices=("terminal", "json"), default="terminal")
 
-    forget = sub.add_parser("forget", parents=[common], help="delete every answer, report and run stored")
+    forget = sub.add_parser(
+        "forget",
+        parents=[common],
+        help="delete every answer, report and run stored",
+        description="Delete the saved answers, the unfinished interview, the filed reports and the "
+        "history from the wa-audit folder (--home). Files wa-audit did not write are left alone.",
+    )
     forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    schema = sub.add_parser("schema", parents=[common], help="print a JSON Schema")
+    schema = sub.add_parser(
+        "schema",
+        parents=[common],
+        help="print a JSON Schema",
+        description="Print the JSON Schema of an answers file, a rule pack or the JSON report.",
+    )
     schema.add_argument("kind", choices=("answers", "pack", "report"))
 
-    rules = sub.add_parser("rules", parents=[common], help="check or read the rule pack")
+    rules = sub.add_parser(
+        "rules",
+        parents=[common],
+        help="check or read the rule pack",
+        description="Check a rule pack for problems, or read the sharing model without answering anything.",
+    )
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
-    check = rules_sub.add_parser("check", parents=[common], help="validate a rule pack (exit 2 on problems)")
+    check = rules_sub.add_parser(
+        "check",
+        parents=[common],
+        help="validate a rule pack (exit 2 on problems)",
+        description="Validate a rule pack and list every problem, one per line (exit 2 on problems).",
+    )
     check.add_argument(
         "directory",
         nargs="?",
@@ -395,9 +427,7 @@ def _cmd_diff(args: argparse.Namespace, settings: app.Settings) -> int:
     compared = reruns.diff_runs(settings, args.runs)
     _notify(compared.notices)
     if args.format == "json":
-        from audit.records import to_json
-
-        _write(to_json(compared.changes, indent=2) + "\n", None)
+        _write(reruns.diff_json(compared), None)
     else:
         text = reruns.changes_text(
             compared, pack=app.pack_for(settings), width=settings.width, color=settings.color
@@ -449,15 +479,13 @@ def _cmd_schema(args: argparse.Namespace, settings: app.Settings) -> int:
     from audit.answers import AnswersFile
     from audit.assessment import Report
     from audit.pack import Pack
-    from audit.records import json_schema
-
     # The report is what wa-audit writes (serialisation, keys by alias: "from"); the others are read.
     if args.kind == "answers":
-        body = json_schema(AnswersFile)
+        body = AnswersFile.model_json_schema()
     elif args.kind == "pack":
-        body = json_schema(Pack)
+        body = Pack.model_json_schema()
     else:
-        body = json_schema(Report, mode="serialization")
+        body = Report.model_json_schema(mode="serialization")
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **body}
     _write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", None)
     return 0
@@ -501,28 +529,58 @@ def _is_utf8(stream: object) -> bool:
     return encoding in ("utf-8", "utf8")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `wa-audit` and `python -m audit`."""
-    if not (_is_utf8(sys.stdout) and _is_utf8(sys.stderr)):
-        from audit import ascii_fallback
+class _StderrGuard:
+    """sys.stderr that outlives a closed pipe (`wa-audit ... 2>&1 | head -2`).
 
-        ascii_fallback.install()  # box lines, arrows and bars as ASCII, not an exit 70
-    parser = _parser()
-    given = list(sys.argv[1:] if argv is None else argv)
-    args, unknown = parser.parse_known_args(given)
-    if args.command is None:
-        # No command is the interview (`wa-audit` = `wa-audit audit`, so `wa-audit --quick` works
-        # too); the audit command accepts every global option as well.
-        args = parser.parse_args(["audit", *given])
-    elif unknown:
-        args = parser.parse_args(given)  # argparse names what it did not recognise, and exits 2
-    # Not parser.set_defaults: parent parsers share action objects, and defaults set there would
-    # reset a global option given before the command.
-    for name, default in GLOBAL_DEFAULTS.items():
-        if not hasattr(args, name):
-            setattr(args, name, default)
+    A reader that leaves early is not a failure: the command's own exit code stands (a closed
+    stderr pipe used to end in an exception and exit 1, the code of --fail-on findings).
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.closed_pipe = False
+
+    def write(self, text: str) -> int:
+        if not self.closed_pipe:
+            try:
+                self.stream.write(text)
+                self.stream.flush()
+            except BrokenPipeError:
+                self._silence()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed_pipe:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._silence()
+
+    def _silence(self) -> None:
+        self.closed_pipe = True
+        import contextlib
+
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            # Python's exit-time flush of fd 2 must not fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self.stream.fileno())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _check_home(home: Path) -> None:
+    """A home that is not a folder is said once, by every command, before anything reads it."""
+    if home.exists() and not home.is_dir():
+        raise UserError(
+            f"{home}: the wa-audit home is a file, not a folder; "
+            "give a folder with --home (or WA_AUDIT_HOME), it is created if missing"
+        )
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         settings = _settings(args)
+        _check_home(settings.home.root)
         if getattr(args, "output", None) is not None:
             from audit.fsutil import check_output
 
@@ -548,3 +606,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 70
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `wa-audit` and `python -m audit`."""
+    if not (_is_utf8(sys.stdout) and _is_utf8(sys.stderr)):
+        from audit import ascii_fallback
+
+        ascii_fallback.install()  # box lines, arrows and bars as ASCII, not an exit 70
+    parser = _parser()
+    given = list(sys.argv[1:] if argv is None else argv)
+    args, unknown = parser.parse_known_args(given)
+    if args.command is None:
+        # No command is the interview (`wa-audit` = `wa-audit audit`, so `wa-audit --quick` works
+        # too); the audit command accepts every global option as well.
+        args = parser.parse_args(["audit", *given])
+    elif unknown:
+        args = parser.parse_args(given)  # argparse names what it did not recognise, and exits 2
+    # Not parser.set_defaults: parent parsers share action objects, and defaults set there would
+    # reset a global option given before the command.
+    for name, default in GLOBAL_DEFAULTS.items():
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    guard = _StderrGuard(sys.stderr)
+    sys.stderr = guard
+    try:
+        return _run(args)
+    finally:
+        if sys.stderr is guard:
+            sys.stderr = guard.stream

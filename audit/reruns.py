@@ -11,8 +11,8 @@ import io
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,12 +20,11 @@ from audit.answers import Answers, parse_assignments, read_answers, save_answers
 from audit.app import Settings, is_stale
 from audit.assessment import Assessment, Changes, Report, TrendPoint, make_report
 from audit.conditions import NOT_ASKED, UNKNOWN
-from audit.engine import evaluate, exposure
-from audit.errors import HistoryError
+from audit.engine import effective_answers, evaluate, exposure
+from audit.errors import AnswersError, HistoryError
 from audit.history import DAMAGED_MARK, SIDECARS, History, Run, diff, make_run
 from audit.pack import Pack
 from audit.paths import Home, is_report_name
-from audit.records import frozen
 
 if TYPE_CHECKING:  # rich is imported only when a text view is asked for
     from rich.console import Console
@@ -35,7 +34,7 @@ SPARK = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"  # ▁▂▃▄▅▆
 
 
 # --- recording ---------------------------------------------------------------------------------
-@frozen
+@dataclass(frozen=True)
 class Recorded:
     """A run just recorded: its report (with changes since the previous run) and its number."""
 
@@ -57,7 +56,7 @@ def trend_of(runs: Sequence[Run]) -> tuple[TrendPoint, ...]:
     return tuple(TrendPoint(at=r.at, score=r.score) for r in runs[-TREND_POINTS:])
 
 
-@frozen
+@dataclass(frozen=True)
 class Pending:
     """A run ready to record: its report is final, nothing is written yet.
 
@@ -148,8 +147,30 @@ def prepare_set(settings: Settings, pack: Pack, assignments: Sequence[str]) -> P
     # the report treats as possible, never as safe. That is a complete report, not a guess.
     saved = read_answers(pack, path) if path.exists() else Answers(pack=pack.meta.id)
     answers = saved.with_values(changes)
-    answers = replace(answers, pack_version=pack.meta.version)
+    _check_applies(pack, answers, changes)
+    answers = answers.model_copy(update={"pack_version": pack.meta.version})
     return prepare_run(settings, pack, answers, save_answers=True)
+
+
+def _check_applies(pack: Pack, answers: Answers, changes: Mapping[str, str]) -> None:
+    """Refuse an answer to a question the other answers rule out (iCloud backup on Android)."""
+    from audit.conditions import describe, questions_in
+
+    effective = effective_answers(pack, answers.values)
+    for question in changes:
+        if effective[question] != NOT_ASKED:
+            continue
+        when = pack.question_by_id[question].when
+        # A question's `when` tests earlier questions only (rules check holds that line).
+        deciders = questions_in(when, lambda rule: None)
+        yours = ", ".join(
+            f"yours is {answers.get(d)}" if len(deciders) == 1 else f"{d} is {answers.get(d)}"
+            for d in deciders
+        )
+        raise AnswersError(
+            f"{question}: does not apply to your answers (it is asked only when {describe(when)}; "
+            f"{yours}); nothing recorded"
+        )
 
 
 def set_answers(settings: Settings, pack: Pack, assignments: Sequence[str]) -> Recorded:
@@ -158,7 +179,7 @@ def set_answers(settings: Settings, pack: Pack, assignments: Sequence[str]) -> R
 
 
 # --- history and diff --------------------------------------------------------------------------
-@frozen
+@dataclass(frozen=True)
 class Listed:
     runs: tuple[Run, ...]
     notices: tuple[str, ...] = ()
@@ -172,7 +193,7 @@ def list_runs(settings: Settings) -> Listed:
         return Listed(runs=tuple(history.runs()), notices=_notices(history))
 
 
-@frozen
+@dataclass(frozen=True)
 class Compared:
     """Two runs and what changed from the first to the second."""
 
@@ -217,12 +238,27 @@ def sparkline(scores: Iterable[int]) -> str:
     return "".join(SPARK[min(len(SPARK) - 1, max(0, s) * len(SPARK) // 101)] for s in scores)
 
 
+def rfc3339(at: datetime) -> str:
+    """A time as every JSON output writes it: RFC 3339 in UTC with `Z` (2026-12-01T09:30:00Z)."""
+    return at.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def diff_json(compared: Compared) -> str:
+    """What changed between two runs, for scripts: the changes plus which runs they compare."""
+    body = {
+        "previous_run": {"run": compared.previous.id, "at": rfc3339(compared.previous.at)},
+        "current_run": {"run": compared.current.id, "at": rfc3339(compared.current.at)},
+        **compared.changes.model_dump(mode="json"),
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
 def history_json(runs: Sequence[Run]) -> str:
     """The runs for scripts: one object per run, oldest first."""
     rows = [
         {
             "run": r.id,
-            "at": r.at.isoformat(),
+            "at": rfc3339(r.at),
             "pack": {"id": r.pack_id, "version": r.pack_version, "reviewed": r.pack_reviewed.isoformat()},
             "score": {"value": r.score, "band": r.band},
             "findings": list(r.findings),
@@ -358,7 +394,7 @@ def questions_to_ask_after_update(
     )
 
 
-@frozen
+@dataclass(frozen=True)
 class ModelUpdate:
     """The bundled model changed since the last run: what to tell the person and ask again."""
 
@@ -402,7 +438,7 @@ def model_update(
     )
 
 
-@frozen
+@dataclass(frozen=True)
 class LastRun:
     run: Run | None
     notices: tuple[str, ...] = ()
@@ -474,7 +510,7 @@ def stored_files(home: Home) -> list[Path]:
     return [p for p in _ours(home) if p.is_symlink() or not p.is_dir()]
 
 
-@frozen
+@dataclass(frozen=True)
 class Forgotten:
     deleted: tuple[Path, ...]
     kept: tuple[Path, ...] = ()  # files in the home that wa-audit did not write, left alone
