@@ -91,9 +91,32 @@ def build_report(pack: Pack, answers: Answers, settings: Settings, changes: Chan
     )
 
 
-def render(report: Report, pack: Pack, fmt: Format, settings: Settings) -> str:
-    """The report as text in `fmt`."""
-    return renderer_for(fmt).render(report, pack, RenderOptions(width=settings.width, color=settings.color))
+def render(report: Report, pack: Pack, fmt: Format, settings: Settings, full_report: str = "") -> str:
+    """The report as text in `fmt`; `full_report` says where the full report was filed, if it was."""
+    options = RenderOptions(width=settings.width, color=settings.color, full_report=full_report)
+    return renderer_for(fmt).render(report, pack, options)
+
+
+def summary(report: Report, pack: Pack, settings: Settings, full_report: str = "") -> str:
+    """The terminal summary alone: what stays on screen after an interview."""
+    from audit.render import terminal
+
+    options = RenderOptions(width=settings.width, color=settings.color, full_report=full_report)
+    return terminal.summary(report, pack, options)
+
+
+def file_report(settings: Settings, fmt: Format, text: str) -> Path:
+    """Write `text` as a new file in the reports folder (0700), named by the time; returns it.
+
+    Created under a name of its own (paths.report_names, fsutil.create_new): a report filed in
+    the same second as another never replaces it.
+    """
+    from audit.fsutil import create_new, ensure_private_dir
+    from audit.paths import report_names
+    from audit.render.base import FILE_SUFFIX
+
+    folder = ensure_private_dir(settings.home.reports)
+    return create_new(folder, report_names(settings.clock(), FILE_SUFFIX[fmt]), text)
 
 
 def fails(report: Report, fail_on: str | None) -> bool:

@@ -12,12 +12,12 @@ with --rules may be anyone's): control characters are dropped and Markdown is es
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 
 from audit.conditions import UNKNOWN, AllOf, AnyOf, Condition, NotOf, QuestionIn, RuleRef
 from audit.pack import Citation, Pack
 from audit.render.labels import CERTAINTY_EXPLAINED, one_line
+from audit.render.markdown import md_block, md_escape
 
 ALWAYS = "always, whatever you answer"
 INTRO = (
@@ -214,12 +214,14 @@ def _certainty(certainty: str) -> str:
 
 
 # --- Markdown --------------------------------------------------------------------------------
-# Characters that could start Markdown syntax inline (emphasis, code, links, HTML, tables).
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
-
-
 def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    # The report's escaper: one line, and no inline syntax (emphasis, links, HTML, table cells).
+    return md_escape(text)
+
+
+def _md_heading(text: str) -> str:
+    # At the end of a heading, " #" would be read as its closing sequence and dropped.
+    return md_escape(text).replace("#", "\\#")
 
 
 def _md_sources(notes: tuple[SourceNote, ...], indent: str) -> list[str]:
@@ -243,9 +245,9 @@ def markdown(pack: Pack) -> str:
         "",
     ]
     for r in g.recipients:
-        out += [f"## {_md(r.label)}", ""]
+        out += [f"## {_md_heading(r.label)}", ""]
         if r.description:
-            out += [_md(r.description), ""]
+            out += [md_block(r.description), ""]
         if not r.entries:
             out += ["Nothing goes here in this model.", ""]
         for e in r.entries:
@@ -264,7 +266,7 @@ def markdown(pack: Pack) -> str:
     for p in g.protections:
         out.append(f"- **{_md(p.title)}**")
         if p.detail:
-            out.append(f"  - {_md(p.detail)}")
+            out.append(f"  - {md_block(p.detail)}")
         if p.when != ALWAYS:
             out.append(f"  - if: {_md(p.when)}")
         out.append("  - sources:")
