@@ -367,9 +367,10 @@ def _access_error(path: Path, e: sqlite3.Error, doing: str) -> HistoryError:
             f"{path}: cannot {doing} the history ({e}); make it and its folder writable for you "
             f"(chmod u+w, or chown if another user made them) or use another --home"
         )
+    # A full disk, an I/O error, a file the person cannot read: nothing about the file itself.
     return HistoryError(
-        f"{path}: cannot {doing} the history ({e}); check that you can read it (chmod u+r) "
-        "and that the disk is healthy, or use another --home"
+        f"{path}: cannot {doing} the history ({e}); check the free space and access of its folder "
+        "(chmod u+r) and that the disk is healthy, or use another --home"
     )
 
 
