@@ -235,11 +235,11 @@ def markdown(pack: Pack) -> str:
             out.append(f"  - if: {md_escape(p.when)}")
         out.append("  - sources:")
         out += _md_sources(p.sources, "    ")
-    out += ["", f"## {_md(QUESTIONS_TITLE)}", ""]
+    out += ["", f"## {md_escape(QUESTIONS_TITLE)}", ""]
     for q in g.questions:
         # Ids are [a-z0-9_] (the pack's Id pattern): safe in code spans, and copied as written.
-        out.append(f"- `{q.id}`: {_md(q.prompt)}")
-        out.append("  - " + ", ".join(f"`{v}` ({_md(label)})" for v, label in q.values))
+        out.append(f"- `{q.id}`: {md_escape(q.prompt)}")
+        out.append("  - " + ", ".join(f"`{v}` ({md_escape(label)})" for v, label in q.values))
     out.append("")
     return "\n".join(out)
 
