@@ -10,7 +10,6 @@ A question that is not answered counts as `unknown`; `not_asked` marks one a qui
 (the report lists it as not checked, with no findings or advice from it).
 """
 
-from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
@@ -49,7 +48,7 @@ class Answers(FrozenModel):
     def get(self, question: str) -> str:
         return self.values.get(question, UNKNOWN)
 
-    def with_values(self, changes: Mapping[str, str]) -> Answers:
+    def with_values(self, changes: Mapping[str, str]) -> "Answers":
         """A copy with `changes` applied (later wins)."""
         return self.model_copy(update={"values": {**self.values, **changes}})
 
