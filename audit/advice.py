@@ -19,6 +19,7 @@ from typing import Protocol
 from audit.assessment import Pair, Recommendation
 from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.pack import Pack, Question
+from audit.severity import MOST_SEVERE_FIRST
 
 
 class Exposure(Protocol):
@@ -35,7 +36,7 @@ class Exposure(Protocol):
 WhatIf = Callable[[str, str], Exposure]  # (question, new value) -> the exposure after the change
 
 EFFORT_RANK = {"setting": 0, "habit": 1}
-SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+SEVERITY_RANK = {s: i for i, s in enumerate(MOST_SEVERE_FIRST)}  # critical 0 ... info 4
 NO_FINDING = len(SEVERITY_RANK)  # the rank of a change that resolves no finding
 ADVICE_SEVERITY = SEVERITY_RANK["medium"]  # resolving this or worse is advice even at no score drop
 
