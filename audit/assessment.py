@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import field
 from datetime import date, datetime
+from typing import Literal
 
 from audit.pack import Certainty, Severity
 from audit.records import CONFIG, meta, record
@@ -49,6 +50,8 @@ class Flow:
     purposes: tuple[str, ...]
     certainty: Certainty
     rules: tuple[str, ...]
+    # v2: purposes that only `disputed` rules send (official texts disagree about them).
+    disputed_purposes: tuple[str, ...] = ()
 
 
 @record
@@ -62,6 +65,18 @@ class SourceRef:
     quote: str | None = None
     publisher: str = ""
     kind: str = ""
+    undated: bool = False  # `date` is when the pack last checked an undated page
+
+
+@record
+class DisputeOut:
+    """Official texts that disagree, side by side, and which one is binding."""
+
+    __pydantic_config__ = CONFIG
+
+    binding: str
+    says: tuple[SourceRef, ...]
+    denies: tuple[SourceRef, ...]
 
 
 @record
@@ -89,6 +104,18 @@ class FindingOut:
     fix: FixOut | None
     risk: str | None = None
     conflict: str | None = None
+    dispute: DisputeOut | None = None
+
+
+@record
+class ExceptionOut:
+    """Where a protection does not hold for this person (`possible`: it rests on "I don't know")."""
+
+    __pydantic_config__ = CONFIG
+
+    text: str
+    certainty: Literal["documented", "possible"]
+    sources: tuple[SourceRef, ...]
 
 
 @record
@@ -99,6 +126,20 @@ class ProtectionOut:
     title: str
     sources: tuple[SourceRef, ...]
     detail: str = ""
+    holds: Literal["yes", "partly"] = "yes"
+    except_: tuple[ExceptionOut, ...] = field(default=(), metadata=meta(alias="except"))
+
+
+@record
+class RightOut:
+    """Something the person can ask for where they live."""
+
+    __pydantic_config__ = CONFIG
+
+    id: str
+    title: str
+    how: str
+    sources: tuple[SourceRef, ...]
 
 
 @record
@@ -141,6 +182,7 @@ class Assessment:
     recommendations: tuple[Recommendation, ...]
     unknowns: tuple[Unknown, ...]
     not_asked: tuple[str, ...] = ()
+    rights: tuple[RightOut, ...] = ()
 
 
 @record
@@ -194,6 +236,7 @@ class Report:
     answers: dict[str, str] = field(default_factory=dict)
     stale_model: bool = False
     trend: tuple[TrendPoint, ...] = ()
+    rights: tuple[RightOut, ...] = ()
 
 
 def make_report(
@@ -219,4 +262,5 @@ def make_report(
         answers=assessment.answers,
         stale_model=stale_model,
         trend=trend,
+        rights=assessment.rights,
     )

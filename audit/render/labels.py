@@ -23,11 +23,13 @@ from audit.records import frozen
 CERTAINTY_WORDS = {
     "documented": "documented",
     "reported": "reported",
+    "disputed": "disputed (official texts disagree)",
     "possible": "possible (depends on an \u201cI don't know\u201d)",
 }
 CERTAINTY_EXPLAINED = {
     "documented": "WhatsApp's or Meta's own text says so",
     "reported": "regulators or the press say so; no official text found",
+    "disputed": "official texts disagree; both are quoted, with dates, and which one is binding",
     "possible": "it depends on an answer you gave as \u201cI don't know\u201d",
 }
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
@@ -182,6 +184,8 @@ class ProtectionView:
     title: str
     detail: str
     sources: tuple[SourceView, ...]
+    holds: str = "yes"  # "partly": never shown with a plain check mark
+    exceptions: tuple[str, ...] = ()
 
 
 @frozen
@@ -313,11 +317,34 @@ def sources_view(refs: Iterable[SourceRef]) -> tuple[SourceView, ...]:
             id=sid,
             title=one_line(first[sid].title),
             url=first[sid].url if first[sid].url.startswith("https://") else None,
-            date=first[sid].date.isoformat(),
+            date=(
+                f"undated; checked {first[sid].date.isoformat()}"
+                if first[sid].undated
+                else first[sid].date.isoformat()
+            ),
             publisher=one_line(first[sid].publisher),
             quotes=tuple(quotes[sid]),
         )
         for sid in order
+    )
+
+
+def _dispute_text(f: FindingOut) -> str:
+    """Both sides of a disputed finding, with dates, and which text is binding."""
+    d = f.dispute
+    if d is None:
+        return ""
+
+    def side(refs: tuple[SourceRef, ...]) -> str:
+        return " ".join(
+            f"{s.id} ({s.publisher}, {'undated; checked ' if s.undated else ''}{s.date.isoformat()}): "
+            f'"{one_line(s.quote or s.title)}"'
+            for s in refs
+        )
+
+    return (
+        f"Says so: {side(d.says)} Says otherwise: {side(d.denies)} "
+        f"Binding: {d.binding}."
     )
 
 
@@ -329,7 +356,7 @@ def _finding(f: FindingOut, pack: Pack) -> FindingView:
         title=one_line(f.title),
         detail=clean(f.detail).strip(),
         risk=clean(f.risk or "").strip(),
-        conflict=clean(f.conflict or "").strip(),
+        conflict=clean(f.conflict or "").strip() or _dispute_text(f),
         certainty=f.certainty,
         certainty_word=CERTAINTY_WORDS.get(f.certainty, f.certainty),
         because=tuple(
@@ -511,7 +538,9 @@ def build_view(report: Report, pack: Pack) -> ReportView:
                 id=p.id,
                 title=one_line(p.title),
                 detail=clean(p.detail).strip(),
-                sources=sources_view(p.sources),
+                sources=sources_view((*p.sources, *(s for e in p.except_ for s in e.sources))),
+                holds=p.holds,
+                exceptions=tuple(one_line(e.text) for e in p.except_),
             )
             for p in report.protections
         ),

@@ -87,9 +87,13 @@ def test_nothing_points_at_the_network(
     persona: str, pages: dict[str, str], reports: dict[str, Report]
 ) -> None:
     root = parse(pages[persona])
-    source_urls = {s.url for f in reports[persona].findings for s in f.sources} | {
-        s.url for p in reports[persona].protections for s in p.sources
-    }
+    report = reports[persona]
+    source_urls = (
+        {s.url for f in report.findings for s in f.sources}
+        | {s.url for p in report.protections for s in p.sources}
+        | {s.url for p in report.protections for e in p.except_ for s in e.sources}
+        | {s.url for r in report.rights for s in r.sources}
+    )
     for el in elements(root):
         tag = local(el)
         assert tag not in {
