@@ -102,6 +102,7 @@ def answers_from_doc(pack: Pack, doc: Located) -> Answers:
             "see examples/ for the format"
         )
     raw = dict(doc.data)
+    _not_an_answers_file(pack, doc, raw)
     version = raw.get("schema_version")
     if isinstance(version, int) and not isinstance(version, bool) and version > 1:
         raise AnswersError(
@@ -130,6 +131,26 @@ def answers_from_doc(pack: Pack, doc: Located) -> Answers:
         check_value(pack, question, value, where=where)
     _check_implied(pack, parsed.answers, lambda q: f"{doc.where(('answers', q))}: answers.{show(q)}")
     return Answers(pack=parsed.pack, pack_version=parsed.pack_version, values=dict(parsed.answers))
+
+
+# Keys only a JSON report has at its top level (the report also has `answers`, `pack` and more).
+_REPORT_KEYS = frozenset({"generated_at", "score", "findings", "flows"})
+
+
+def _not_an_answers_file(pack: Pack, doc: Located, raw: Mapping[Any, Any]) -> None:
+    """Two easy mistakes, said plainly: a report given as answers, answers not under `answers:`."""
+    if len(_REPORT_KEYS & raw.keys()) >= 2:
+        raise AnswersError(
+            f"{doc.path}: this is a report, not an answers file; give the answers file it was made from "
+            "(see examples/)"
+        )
+    flat = [k for k in raw if isinstance(k, str) and k in pack.question_by_id]
+    if flat:
+        raise AnswersError(
+            f"{doc.where((flat[0],))}: '{show(flat[0])}' is an answer; nest the answers under 'answers:', "
+            f"as in these three lines: 'schema_version: 1', 'pack: {pack.meta.id}', 'answers:', "
+            "then each answer below, indented by two spaces"
+        )
 
 
 _BAD = object()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from audit.answers import Answers, parse_assignments, read_answers
 from audit.assessment import Changes, Report, make_report
 from audit.engine import evaluate
 from audit.errors import AnswersError, PackError
-from audit.pack import SEVERITIES, Pack, Problem, check_pack, read_pack
+from audit.pack import SEVERITIES, Pack, Problem, pack_problems
 from audit.paths import Home
 from audit.records import frozen
 from audit.render.base import Format, RenderOptions, renderer_for
@@ -40,19 +41,42 @@ def pack_for(settings: Settings) -> Pack:
 
 
 def gather_answers(pack: Pack, settings: Settings, answers_file: Path | None, sets: list[str]) -> Answers:
-    """Answers for a non-interactive run: --set over the answers file (or the saved one)."""
+    """Answers for a non-interactive run: --set over the answers file over the saved answers.
+
+    Each layer only adds or replaces the answers it names: a file with one answer changes that one.
+    """
     overrides = parse_assignments(pack, sets)
-    if answers_file is not None:
-        base = read_answers(pack, answers_file)
-    elif settings.home.answers.exists():
-        base = read_answers(pack, settings.home.answers)
-    elif overrides:
-        base = Answers(pack=pack.meta.id)
-    else:
+    saved = settings.home.answers.exists()
+    if answers_file is None and not saved and not overrides:
         raise AnswersError(
             "no answers yet: run 'wa-audit' for the interview, or pass --answers FILE (see examples/)"
         )
-    return base.with_values(overrides)
+    return layered(pack, settings.home, answers_file).with_values(overrides)
+
+
+def layered(pack: Pack, home: Home, answers_file: Path | None) -> Answers:
+    """The saved answers (if any) with the answers file (if any) over them."""
+    if answers_file is None:
+        return read_answers(pack, home.answers) if home.answers.exists() else Answers(pack=pack.meta.id)
+    given = read_answers(pack, answers_file)
+    base = _saved_beneath(pack, home.answers)
+    return replace(given, values={**base.values, **given.values})
+
+
+def _saved_beneath(pack: Pack, path: Path) -> Answers:
+    """The saved answers to layer a file over; none when they were made for another pack."""
+    empty = Answers(pack=pack.meta.id)
+    if not path.exists():
+        return empty
+    try:
+        return read_answers(pack, path)
+    except AnswersError:
+        from audit.yamlio import load_yaml
+
+        doc = load_yaml(path, what="an answers file")
+        if isinstance(doc.data, dict) and doc.data.get("pack") != pack.meta.id:
+            return empty  # the saved answers of another pack (--rules) say nothing here
+        raise
 
 
 def is_stale(pack: Pack, now: datetime) -> bool:
@@ -85,8 +109,7 @@ def check_rules(directory: Path | None) -> tuple[Path, list[Problem]]:
     """Every problem of the pack in `directory` (the bundled one by default)."""
     target = directory if directory is not None else default_pack_dir()
     try:
-        loaded = read_pack(target)
+        return target, pack_problems(target)
     except PackError as e:
         where, _, message = e.message.partition(": ")
         return target, [Problem(where, message)]
-    return target, check_pack(loaded)

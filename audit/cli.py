@@ -107,44 +107,70 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"wa-audit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def output_options(p: argparse.ArgumentParser) -> None:
+    def output_options(p: Any, *, top: bool = False) -> None:
+        # `top`: the top-level copies (see below) default to absent, so a command's own win.
+        def default(value: object) -> object:
+            return argparse.SUPPRESS if top else value
+
         p.add_argument(
             "--format",
             choices=FORMATS,
-            default=None,
+            default=default(None),
             help="report format (default: terminal on screen, else from -o's suffix)",
         )
-        p.add_argument("-o", "--output", type=Path, metavar="PATH", help="write the report to PATH")
+        p.add_argument(
+            "-o",
+            "--output",
+            type=Path,
+            default=default(None),
+            metavar="PATH",
+            help="write the report to PATH",
+        )
         p.add_argument(
             "--fail-on",
             choices=SEVERITY_CHOICES,
+            default=default(None),
             metavar="SEVERITY",
-            help="exit 1 if a finding is at or above SEVERITY (info..critical)",
+            help="exit 1 if a finding is at or above SEVERITY: info, low, medium, high or critical",
         )
         p.add_argument(
             "--open",
             action="store_true",
+            default=default(False),
             help="open the HTML report written with -o in your browser (a local file)",
         )
 
+    def interview_options(p: Any, *, top: bool = False) -> None:
+        suppress = {"default": argparse.SUPPRESS} if top else {}
+        depth = p.add_mutually_exclusive_group()
+        depth.add_argument(
+            "--quick", action="store_true", help="only the Meta connections questions", **suppress
+        )
+        depth.add_argument("--full", action="store_true", help="every question", **suppress)
+        p.add_argument(
+            "--answers", type=Path, metavar="FILE", help="start from this answers file", **suppress
+        )
+        p.add_argument(
+            "--set",
+            action="append",
+            default=argparse.SUPPRESS if top else [],
+            metavar="QUESTION=VALUE",
+            help="fix one answer without asking it (repeatable)",
+        )
+        output_options(p, top=top)
+
+    # `wa-audit --answers FILE` is `wa-audit audit --answers FILE`, as the advice says: the
+    # interview's options are accepted (and listed) here too; main hands them to `audit`.
+    interview_options(
+        parser.add_argument_group("the interview's options (wa-audit = wa-audit audit)"), top=True
+    )
     audit = sub.add_parser(
         "audit",
         parents=[common],
         help="the interview, then your report (the default)",
         description="Answer questions about your WhatsApp settings, then read your report.",
     )
-    depth = audit.add_mutually_exclusive_group()
-    depth.add_argument("--quick", action="store_true", help="only the Meta connections questions")
-    depth.add_argument("--full", action="store_true", help="every question")
-    audit.add_argument("--answers", type=Path, metavar="FILE", help="start from this answers file")
-    audit.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="QUESTION=VALUE",
-        help="fix one answer without asking it (repeatable)",
-    )
-    output_options(audit)
+    interview_options(audit)
 
     report = sub.add_parser(
         "report",
@@ -171,23 +197,55 @@ def _parser() -> argparse.ArgumentParser:
     set_.add_argument("assignments", nargs="+", metavar="QUESTION=VALUE")
     output_options(set_)
 
-    history = sub.add_parser("history", parents=[common], help="your past runs and the score trend")
+    history = sub.add_parser(
+        "history",
+        parents=[common],
+        help="your past runs and the score trend",
+        description="List every recorded run (each interview or 'set') with its score, oldest first.",
+    )
     history.add_argument("--format", choices=("terminal", "json"), default="terminal")
 
-    diff = sub.add_parser("diff", parents=[common], help="what changed between two runs")
+    diff = sub.add_parser(
+        "diff",
+        parents=[common],
+        help="what changed between two runs",
+        description="What changed between two runs: answers, findings and score. "
+        "No RUN: the last two; one RUN: that run and the latest.",
+    )
     diff.add_argument("runs", nargs="*", type=int, metavar="RUN", help="run numbers (default: the last two)")
     # The changes alone, for a screen or a script; the full report with its changes is 'set' or the interview.
     diff.add_argument("--format", choices=("terminal", "json"), default="terminal")
 
-    forget = sub.add_parser("forget", parents=[common], help="delete every answer, report and run stored")
+    forget = sub.add_parser(
+        "forget",
+        parents=[common],
+        help="delete every answer, report and run stored",
+        description="Delete the saved answers, the unfinished interview, the filed reports and the "
+        "history from the wa-audit folder (--home). Files wa-audit did not write are left alone.",
+    )
     forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    schema = sub.add_parser("schema", parents=[common], help="print a JSON Schema")
+    schema = sub.add_parser(
+        "schema",
+        parents=[common],
+        help="print a JSON Schema",
+        description="Print the JSON Schema of an answers file, a rule pack or the JSON report.",
+    )
     schema.add_argument("kind", choices=("answers", "pack", "report"))
 
-    rules = sub.add_parser("rules", parents=[common], help="check or read the rule pack")
+    rules = sub.add_parser(
+        "rules",
+        parents=[common],
+        help="check or read the rule pack",
+        description="Check a rule pack for problems, or read the sharing model without answering anything.",
+    )
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
-    check = rules_sub.add_parser("check", parents=[common], help="validate a rule pack (exit 2 on problems)")
+    check = rules_sub.add_parser(
+        "check",
+        parents=[common],
+        help="validate a rule pack (exit 2 on problems)",
+        description="Validate a rule pack and list every problem, one per line (exit 2 on problems).",
+    )
     check.add_argument(
         "directory",
         nargs="?",
@@ -205,13 +263,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown", ".txt": "terminal"}
+
+
 def _format_for(args: argparse.Namespace) -> str:
     if args.format:
         return str(args.format)
     if args.output is not None:
-        return {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown"}.get(
-            args.output.suffix.lower(), "terminal"
-        )
+        fmt = SUFFIX_FORMATS.get(args.output.suffix.lower())
+        if fmt is None:
+            # Not the terminal text under a name that promises something else (report.pdf, answers.yaml).
+            suffix = f"the suffix '{args.output.suffix}'" if args.output.suffix else "a name without a suffix"
+            raise UserError(
+                f"{args.output}: {suffix} names no report format; "
+                "end the -o name in .html, .json, .md or .txt, or add --format"
+            )
+        return fmt
     return "terminal"
 
 
@@ -357,9 +424,7 @@ def _cmd_diff(args: argparse.Namespace, settings: app.Settings) -> int:
     compared = reruns.diff_runs(settings, args.runs)
     _notify(compared.notices)
     if args.format == "json":
-        from audit.records import to_json
-
-        _write(to_json(compared.changes, indent=2) + "\n", None)
+        _write(reruns.diff_json(compared), None)
     else:
         text = reruns.changes_text(
             compared, pack=app.pack_for(settings), width=settings.width, color=settings.color
@@ -425,34 +490,85 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, app.Settings], int]] = {
 }
 
 
+def _inputs(args: argparse.Namespace, settings: app.Settings) -> list[Path]:
+    """Every file this command reads or keeps: a report written with -o must replace none of them."""
+    from audit.history import SIDECARS
+
+    own = settings.home
+    files = [own.answers, own.draft, own.history, *(Path(f"{own.history}{s}") for s in SIDECARS)]
+    if getattr(args, "answers", None) is not None:
+        files.append(args.answers)
+    return files
+
+
+def _pack_dir(settings: app.Settings) -> Path:
+    from audit.resources import default_pack_dir
+
+    return settings.rules if settings.rules is not None else default_pack_dir()
+
+
 def _terminal_width() -> int:
     return _columns()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `wa-audit` and `python -m audit`."""
-    parser = _parser()
-    given = list(sys.argv[1:] if argv is None else argv)
-    args, unknown = parser.parse_known_args(given)
-    if args.command is None:
-        # No command is the interview (`wa-audit` = `wa-audit audit`, so `wa-audit --quick` works
-        # too); the audit command accepts every global option as well.
-        args = parser.parse_args(["audit", *given])
-    elif unknown:
-        args = parser.parse_args(given)  # argparse names what it did not recognise, and exits 2
-    # Not parser.set_defaults: parent parsers share action objects, and defaults set there would
-    # reset a global option given before the command.
-    for name, default in GLOBAL_DEFAULTS.items():
-        if not hasattr(args, name):
-            setattr(args, name, default)
+class _StderrGuard:
+    """sys.stderr that outlives a closed pipe (`wa-audit ... 2>&1 | head -2`).
+
+    A reader that leaves early is not a failure: the command's own exit code stands (a closed
+    stderr pipe used to end in an exception and exit 1, the code of --fail-on findings).
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.closed_pipe = False
+
+    def write(self, text: str) -> int:
+        if not self.closed_pipe:
+            try:
+                self.stream.write(text)
+                self.stream.flush()
+            except BrokenPipeError:
+                self._silence()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed_pipe:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._silence()
+
+    def _silence(self) -> None:
+        self.closed_pipe = True
+        import contextlib
+
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            # Python's exit-time flush of fd 2 must not fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self.stream.fileno())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _check_home(home: Path) -> None:
+    """A home that is not a folder is said once, by every command, before anything reads it."""
+    if home.exists() and not home.is_dir():
+        raise UserError(
+            f"{home}: the wa-audit home is a file, not a folder; "
+            "give a folder with --home (or WA_AUDIT_HOME), it is created if missing"
+        )
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         settings = _settings(args)
+        _check_home(settings.home.root)
         if getattr(args, "output", None) is not None:
             from audit.fsutil import check_output
 
-            # Before anything is saved or recorded; and a report never replaces the person's files.
-            own = settings.home
-            check_output(args.output, keep=(own.answers, own.draft, own.history))
+            # Before anything is saved or recorded; and a report never replaces an input.
+            check_output(args.output, keep=_inputs(args, settings), within=_pack_dir(settings))
+            _format_for(args)
         return _COMMANDS[args.command](args, settings)
     except AuditError as e:
         if args.debug:
@@ -472,3 +588,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 70
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `wa-audit` and `python -m audit`."""
+    parser = _parser()
+    given = list(sys.argv[1:] if argv is None else argv)
+    args, unknown = parser.parse_known_args(given)
+    if args.command is None:
+        # No command is the interview (`wa-audit` = `wa-audit audit`, so `wa-audit --quick` works
+        # too); the audit command accepts every global option as well.
+        args = parser.parse_args(["audit", *given])
+    elif unknown:
+        args = parser.parse_args(given)  # argparse names what it did not recognise, and exits 2
+    # Not parser.set_defaults: parent parsers share action objects, and defaults set there would
+    # reset a global option given before the command.
+    for name, default in GLOBAL_DEFAULTS.items():
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    guard = _StderrGuard(sys.stderr)
+    sys.stderr = guard
+    try:
+        return _run(args)
+    finally:
+        if sys.stderr is guard:
+            sys.stderr = guard.stream

@@ -104,17 +104,22 @@ def remove_stale_temps(path: Path, *, older_than: float = STALE_TEMP_SECONDS) ->
     return removed
 
 
-def check_output(path: Path, *, keep: Iterable[Path] = ()) -> None:
+def check_output(path: Path, *, keep: Iterable[Path] = (), within: Path | None = None) -> None:
     """Refuse a bad output path before anything else is saved or recorded.
 
-    Bad means: it cannot be written, or it is one of the files in `keep` (the person's answers,
-    draft, history), which a report must never replace.
+    Bad means: it cannot be written, it is one of the files in `keep` (the person's answers file,
+    saved answers, draft, history), or it lies in the folder `within` (the rule pack, whose every
+    file is read); compared by resolved path, so a link or `..` does not get around it.
     """
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name")
     for own in keep:
         if _same_file(path, own):
-            raise OutputError(f"{path}: is wa-audit's own {own.name}; write the report to another path")
+            raise OutputError(
+                f"{path}: would replace {own.name}, which wa-audit reads; write the report elsewhere"
+            )
+    if within is not None and _inside(path, within):
+        raise OutputError(f"{path}: is inside the rule pack {within}; write the report elsewhere")
     folder = path.parent if str(path.parent) else Path(".")
     # The real test of writability (permissions say nothing for root, read-only mounts, /proc).
     import tempfile
@@ -152,7 +157,13 @@ def _same_file(a: Path, b: Path) -> bool:
     try:
         return os.path.samefile(a, b)
     except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
+        # One of them does not exist (yet): the same name once links and `..` are resolved.
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    real, top = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
+    return real == top or top in real.parents
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -1,9 +1,10 @@
 """The `wa-audit audit` use case: previous answers, the interview, saving, the report.
 
-Precedence of answers: --set > what the person answers > the starting answers (--answers FILE,
-else the saved answers) > nothing (`unknown`). Without a terminal the interview is not possible:
---answers or --set then give the answers, else `NeedsTerminal`. Ctrl-C keeps what was answered
-as a draft (home.draft) that the next run offers to resume.
+Precedence of answers: --set > what the person answers > the starting answers (--answers FILE
+over the saved answers) > nothing (`unknown`). Without a terminal the interview is not possible:
+--answers or --set then give the answers, else `NeedsTerminal`. Every answer is saved at once as
+a draft (home.draft), so Ctrl-C, a closed terminal or a kill keeps what was answered; the next run
+offers to resume it.
 
 Every run ends in `finish`: the one place that keeps the answers, drops the draft and files the
 report, so that history can hook in there.
@@ -79,8 +80,9 @@ def run(settings: app.Settings, request: Request, terminal: Terminal | None = No
     pack = app.pack_for(settings)
     home = settings.home
     fixed = parse_assignments(pack, list(request.sets))
+    # The answers file layers over the saved answers (--set, over both, is applied by the source).
     if request.answers_file is not None:
-        previous = read_answers(pack, request.answers_file)
+        previous = app.layered(pack, home, request.answers_file)
     else:
         previous = load_saved(pack, home.answers) or Answers(pack=pack.meta.id)
 
@@ -91,7 +93,12 @@ def run(settings: app.Settings, request: Request, terminal: Terminal | None = No
         updated = None
         if previous.values and request.answers_file is None:
             updated = _announce_model_update(term, settings, pack)
-        source = Interview(term, depth=request.depth, fixed=fixed, draft=draft, updated=updated)
+        def checkpoint(progress: Progress) -> None:
+            save_draft(pack, home.draft, replace(progress, saved_at=settings.clock()))
+
+        source = Interview(
+            term, depth=request.depth, fixed=fixed, draft=draft, updated=updated, checkpoint=checkpoint
+        )
     elif request.answers_file is not None or fixed:
         source = FixedAnswers(fixed)
     else:

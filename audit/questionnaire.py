@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import sys
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import field, replace
 from datetime import datetime
 from functools import cached_property
@@ -191,6 +191,23 @@ class Terminal:
     def bullet(self, text: str) -> None:
         self.say(self.wrap(f"* {text}", "  ", "    "))
 
+    def drain(self) -> None:
+        """Drop keys that arrived before this prompt was shown: a paste is not a row of answers.
+
+        prompt_toolkit keeps keys read past the end of one prompt for the next ("type-ahead"), and
+        the terminal holds what was not read yet; a pasted block would otherwise answer question
+        after question with whatever is highlighted. Both are emptied before each prompt, so one
+        paste can answer at most the prompt it landed in. Only a person's terminal is drained: a
+        given `input` is a script of keys (tests), read in full.
+        """
+        if self.input is not None:
+            return
+        from prompt_toolkit.application.current import get_app_session
+        from prompt_toolkit.input.typeahead import clear_typeahead
+
+        clear_typeahead(get_app_session().input)
+        _flush_terminal_input(sys.stdin)
+
     def _kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}
         if self.input is not None:
@@ -222,6 +239,7 @@ class Terminal:
         ]
         if back:
             items += [questionary.Separator(" "), questionary.Choice(title="\u2190 Back", value=BACK)]
+        self.drain()
         instruction = "(\u2191/\u2193 to move, Enter to choose" + (", \u2190 to go back)" if back else ")")
         question = questionary.select(
             message,
@@ -261,6 +279,7 @@ class Terminal:
         """Any number (at least one) of `choices`, ticked with the space bar."""
         import questionary
 
+        self.drain()
         question = questionary.checkbox(
             message,
             choices=[questionary.Choice(title=label, value=value) for value, label in choices],
@@ -273,8 +292,28 @@ class Terminal:
         return [str(v) for v in question.unsafe_ask()]
 
 
+def _flush_terminal_input(stream: TextIO) -> None:
+    """Discard what was typed into the terminal `stream` but not read yet (nothing elsewhere)."""
+    try:
+        import termios
+    except ImportError:  # not a POSIX system: prompt_toolkit's own type-ahead is cleared anyway
+        return
+    try:
+        if stream.isatty():
+            termios.tcflush(stream.fileno(), termios.TCIFLUSH)
+    except (OSError, ValueError, termios.error):
+        pass  # not a real terminal after all (a test's stand-in): nothing is waiting there
+
+
+Checkpoint = Callable[[Progress], None]
+
+
 class Interview:
-    """The interactive AnswerSource: first screen, then one question at a time."""
+    """The interactive AnswerSource: first screen, then one question at a time.
+
+    `checkpoint` is called with the progress after every answer (the caller saves it as the draft),
+    so an interview that ends in any way, even a closed terminal window, keeps what was answered.
+    """
 
     def __init__(
         self,
@@ -284,8 +323,10 @@ class Interview:
         fixed: Mapping[str, str] | None = None,
         draft: Progress | None = None,
         updated: tuple[str, ...] | None = None,
+        checkpoint: Checkpoint | None = None,
     ) -> None:
         self.t = terminal
+        self.checkpoint = checkpoint
         self.depth = depth
         self.fixed = dict(fixed or {})
         self.draft = draft
@@ -491,6 +532,8 @@ class Interview:
             values[q.id] = answer
             if q.id not in asked:
                 asked.append(q.id)
+            if self.checkpoint is not None:
+                self.checkpoint(snapshot())
             shown.append(j)
             i = j + 1
 

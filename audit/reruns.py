@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,7 @@ from audit.answers import Answers, parse_assignments, read_answers, save_answers
 from audit.app import Settings, is_stale
 from audit.assessment import Assessment, Changes, Report, TrendPoint, make_report
 from audit.conditions import NOT_ASKED, UNKNOWN
-from audit.engine import evaluate, exposure
+from audit.engine import effective_answers, evaluate, exposure
 from audit.errors import AnswersError, HistoryError
 from audit.history import DAMAGED_MARK, SIDECARS, History, Run, diff, make_run
 from audit.pack import Pack
@@ -131,8 +131,30 @@ def prepare_set(settings: Settings, pack: Pack, assignments: Sequence[str]) -> P
             f"{path}: no saved answers; run 'wa-audit' first or use 'wa-audit audit --answers FILE'"
         )
     answers = read_answers(pack, path).with_values(changes)
+    _check_applies(pack, answers, changes)
     answers = replace(answers, pack_version=pack.meta.version)
     return prepare_run(settings, pack, answers, save_answers=True)
+
+
+def _check_applies(pack: Pack, answers: Answers, changes: Mapping[str, str]) -> None:
+    """Refuse an answer to a question the other answers rule out (iCloud backup on Android)."""
+    from audit.conditions import describe, questions_in
+
+    effective = effective_answers(pack, answers.values)
+    for question in changes:
+        if effective[question] != NOT_ASKED:
+            continue
+        when = pack.question_by_id[question].when
+        # A question's `when` tests earlier questions only (rules check holds that line).
+        deciders = questions_in(when, lambda rule: None)
+        yours = ", ".join(
+            f"yours is {answers.get(d)}" if len(deciders) == 1 else f"{d} is {answers.get(d)}"
+            for d in deciders
+        )
+        raise AnswersError(
+            f"{question}: does not apply to your answers (it is asked only when {describe(when)}; "
+            f"{yours}); nothing recorded"
+        )
 
 
 def set_answers(settings: Settings, pack: Pack, assignments: Sequence[str]) -> Recorded:
@@ -196,12 +218,29 @@ def sparkline(scores: Iterable[int]) -> str:
     return "".join(SPARK[min(len(SPARK) - 1, max(0, s) * len(SPARK) // 101)] for s in scores)
 
 
+def rfc3339(at: datetime) -> str:
+    """A time as every JSON output writes it: RFC 3339 in UTC with `Z` (2026-12-01T09:30:00Z)."""
+    return at.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def diff_json(compared: Compared) -> str:
+    """What changed between two runs, for scripts: the changes plus which runs they compare."""
+    from audit.records import to_jsonable
+
+    body = {
+        "previous_run": {"run": compared.previous.id, "at": rfc3339(compared.previous.at)},
+        "current_run": {"run": compared.current.id, "at": rfc3339(compared.current.at)},
+        **to_jsonable(compared.changes),
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
 def history_json(runs: Sequence[Run]) -> str:
     """The runs for scripts: one object per run, oldest first."""
     rows = [
         {
             "run": r.id,
-            "at": r.at.isoformat(),
+            "at": rfc3339(r.at),
             "pack": {"id": r.pack_id, "version": r.pack_version, "reviewed": r.pack_reviewed.isoformat()},
             "score": {"value": r.score, "band": r.band},
             "findings": list(r.findings),

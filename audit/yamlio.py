@@ -106,6 +106,9 @@ def read_text(path: Path, *, what: str) -> str:
         os.close(fd)
     if len(raw) > MAX_BYTES:
         raise UserError(f"{path}: too large for {what} (limit 1 MiB); check the file")
+    if _is_utf16(raw):
+        # Windows Notepad's "Unicode" encoding; the bytes are fine, only the encoding is wrong.
+        raise UserError(f"{path}: is saved as UTF-16 (Notepad's \"Unicode\"), not UTF-8; save it as UTF-8")
     if b"\x00" in raw:
         raise UserError(f"{path}: is a binary file, not {what}; give the path of a YAML text file")
     try:
@@ -113,6 +116,19 @@ def read_text(path: Path, *, what: str) -> str:
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         raise UserError(f"{path}:{line}: byte {e.start} is not UTF-8; save {what} as UTF-8 text") from e
+
+
+def _is_utf16(raw: bytes) -> bool:
+    """A UTF-16 byte order mark, or text whose every other byte is zero (UTF-16 without one)."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    head = raw[:64]
+    if len(head) < 4 or len(head) % 2:
+        head = head[: len(head) - len(head) % 2]
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return (not any(even) and all(odd)) or (not any(odd) and all(even))
 
 
 def _read_at_most(fd: int, limit: int) -> bytes:
@@ -137,6 +153,10 @@ def load_yaml(path: Path, *, what: str, text: str | None = None) -> Located:
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else None
         at = f"{path}:{line}" if line else str(path)
+        if line is not None and _tab_indented(text, line):
+            raise UserError(
+                f"{at}: YAML indents with spaces, not tabs; replace the tabs on line {line} with spaces"
+            ) from e
         problem = e.problem or e.context or "syntax error"
         raise UserError(f"{at}: not valid YAML ({problem}); fix the syntax") from e
     except yaml.reader.ReaderError as e:
@@ -155,6 +175,17 @@ def load_yaml(path: Path, *, what: str, text: str | None = None) -> Located:
         return located
     located.data = _build(node, (), located, loader, set())
     return located
+
+
+def _tab_indented(text: str, line: int) -> bool:
+    """Whether a tab in the indentation of `line` (or of the line before) broke the parse."""
+    lines = text.splitlines()
+    for n in (line, line - 1):
+        if 0 < n <= len(lines):
+            body = lines[n - 1]
+            if "\t" in body[: len(body) - len(body.lstrip(" \t"))]:
+                return True
+    return False
 
 
 def _first_alias_line(text: str) -> int | None:

@@ -166,3 +166,50 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["report", "--format", "pdf"])
     assert info.value.code == 2
+
+
+def test_fail_on_help_lists_the_five_values(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "exit 1 if a finding is at or above SEVERITY: info, low, medium, high or critical" in text
+
+
+@pytest.mark.parametrize("command", ["history", "diff", "forget", "rules", "schema", "rules check"])
+def test_every_command_has_a_description_in_its_help(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    with pytest.raises(SystemExit):
+        main([*command.split(), "--help"])
+    text = capsys.readouterr().out
+    usage, _, rest = text.partition("\n\n")
+    assert usage.startswith("usage: wa-audit")
+    # argparse puts the description between the usage and the first option group.
+    description = rest.split("\n\n", 1)[0]
+    assert description.splitlines()[0] not in ("options:", "positional arguments:"), text
+    assert len(description.split()) >= 6, description
+
+
+def test_a_closed_stderr_pipe_keeps_the_exit_code(tmp_path: Path) -> None:
+    # `wa-audit set about=x 2>&1 | head -0`: the reader is gone before the error is written. The
+    # exit code stays 2 (an input error); 1 would say a finding reached --fail-on.
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "audit", "--home", str(tmp_path / "home"), "set", "about=x"],
+            cwd=str(ROOT),
+            stdout=write_end,
+            stderr=write_end,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 2

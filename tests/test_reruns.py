@@ -95,7 +95,13 @@ def test_audit_then_set_shows_the_resolved_finding_and_lower_score(
     for argv in (("diff",), ("diff", "1", "2"), ("diff", "1")):
         code, out, _ = run(capsys, *argv, "--format", "json")
         assert code == 0
-        assert json.loads(out) == changes, argv
+        compared = json.loads(out)
+        # The runs compared, by number and time, written as history writes them (RFC 3339, Z).
+        assert compared.pop("previous_run") == {"run": 1, "at": listed[0]["at"]}, argv
+        assert compared.pop("current_run") == {"run": 2, "at": listed[1]["at"]}, argv
+        assert compared == changes, argv
+    times = [r["at"] for r in listed] + [changes["since"], report["generated_at"]]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", t) for t in times), times
 
 
 def test_terminal_views(capsys: pytest.CaptureFixture[str], home: Path) -> None:

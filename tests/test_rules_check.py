@@ -320,3 +320,62 @@ def test_markdown_needs_no_rich() -> None:
         [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
     )
     assert result.stdout.strip() == "False False"
+
+
+def test_every_problem_is_reported_not_only_the_first_schema_error(
+    mini_pack_dir: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two schema errors in two files and a cross-reference error in a third: all three are listed
+    # (the check used to stop at the first schema error and hide the rest behind it).
+    edits = {
+        "vocabulary.yaml": ("sensitivity: 3", "sensitivity: high"),
+        "findings.yaml": ("severity: high", "severity: 7"),
+        "flows.yaml": ("{question: linked,", "{question: linkd,"),
+    }
+    for file, (old, new) in edits.items():
+        path = mini_pack_dir / file
+        assert old in path.read_text(), "the mini pack changed: update this test"
+        path.write_text(path.read_text().replace(old, new, 1))
+    code = main(["rules", "check", str(mini_pack_dir)])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert err[-1] == f"wa-audit: 3 problem(s) in {mini_pack_dir}"
+    problems = "\n".join(err[:-1])
+    assert f"{mini_pack_dir}/vocabulary.yaml:" in problems
+    assert "data_categories.0.sensitivity" in problems
+    assert f"{mini_pack_dir}/findings.yaml:" in problems
+    assert "findings.0.severity" in problems
+    assert "unknown question 'linkd' (did you mean 'linked'?)" in problems
+
+
+def test_an_item_with_a_schema_error_is_not_reported_again_as_unknown(
+    mini_pack_dir: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Rule F3 has a bad certainty: it is left out of the cross-checks, and the finding that cites
+    # it is not reported for an "unknown rule 'F3'" on top.
+    path = mini_pack_dir / "flows.yaml"
+    text = path.read_text()
+    assert "certainty: reported\n" in text, "the mini pack changed: update this test"
+    path.write_text(text.replace("certainty: reported\n", "certainty: sure\n", 1))
+    assert main(["rules", "check", str(mini_pack_dir)]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if ": warning: " not in line]
+    assert err[0].startswith(f"{path}:18: rules.2.certainty: "), err
+    assert err[1:] == [f"wa-audit: 1 problem(s) in {mini_pack_dir}"]
+
+
+def test_the_folder_around_a_pack_names_the_pack_inside(
+    tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "README.txt").write_text("packs live in the folders here\n")
+    import shutil
+
+    shutil.copytree(ROOT / "tests" / "data" / "packs" / "mini", rules / "mini")
+    assert main(["rules", "check", str(rules)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"{rules}/pack.yaml: missing; {rules} is the folder around a pack: give the pack folder {rules}/mini",
+        f"wa-audit: 1 problem(s) in {rules}",
+    ]
+    assert main(["rules", "check", str(rules / "mini")]) == 0

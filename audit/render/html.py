@@ -26,6 +26,8 @@ from audit.resources import reports_dir
 # styles and data: images. Tests and the browser test check this exact policy.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 TEMPLATE = "report.html.j2"
+# Findings at these severities start open; the others show their title until a click.
+OPEN_SEVERITIES = ("critical", "high")
 STYLESHEET = "style.css"
 
 
@@ -93,5 +95,10 @@ class HtmlRenderer:
                 tiers=flowmap.TIERS,
                 tier_words=labels.REACH_WORDS,
                 stroke_width=flowmap.STROKE_WIDTH,
+                open_severities=OPEN_SEVERITIES,
+                all_sources=labels.sources_view(
+                    [*(s for f in report.findings for s in f.sources)]
+                    + [s for p in report.protections for s in p.sources]
+                ),
             )
         )

@@ -80,14 +80,19 @@ class Case:
     setup: Setup
     expect: tuple[str, ...] = ()  # more fragments the message must contain (line, field, hint)
     skip: str | None = None
+    exact: str | None = None  # the whole line after "wa-audit: ", with {file} for the name
+
+
 
 
 CASES: list[Case] = []
 
 
-def case(case_id: str, *expect: str, skip: str | None = None) -> Callable[[Setup], Setup]:
+def case(
+    case_id: str, *expect: str, skip: str | None = None, exact: str | None = None
+) -> Callable[[Setup], Setup]:
     def register(fn: Setup) -> Setup:
-        CASES.append(Case(case_id, fn, expect, skip))
+        CASES.append(Case(case_id, fn, expect, skip, exact))
         return fn
 
     return register
@@ -176,9 +181,79 @@ def _(e: Env) -> tuple[list[str], str]:
     return on(p, e.report(p))
 
 
-@case("answers-utf16", "binary")
+UTF16 = "{file}: is saved as UTF-16 (Notepad's \"Unicode\"), not UTF-8; save it as UTF-8"
+
+
+@case("answers-utf16", exact=UTF16)
 def _(e: Env) -> tuple[list[str], str]:
     p = e.write("answers-in.yaml", GOOD.encode("utf-16"))
+    return on(p, e.report(p))
+
+
+@case("answers-utf16-without-bom", exact=UTF16)
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.write("answers-in.yaml", GOOD.encode("utf-16-le"))
+    return on(p, e.report(p))
+
+
+@case("answers-utf16-big-endian", exact=UTF16)
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.write("answers-in.yaml", GOOD.encode("utf-16-be"))
+    return on(p, e.report(p))
+
+
+@case(
+    "answers-indented-with-tabs",
+    exact="{file}:4: YAML indents with spaces, not tabs; replace the tabs on line 4 with spaces",
+)
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.answers(HEAD + "answers:\n\tregion: eea\n")
+    return on(p, e.report(p))
+
+
+@case(
+    "answers-indented-with-a-tab-after-spaces",
+    exact="{file}:5: YAML indents with spaces, not tabs; replace the tabs on line 5 with spaces",
+)
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.answers(HEAD + "answers:\n  region: eea\n  \tplatform: iphone\n")
+    return on(p, e.report(p))
+
+
+@case(
+    "answers-a-json-report",
+    exact="{file}: this is a report, not an answers file; give the answers file it was made from "
+    "(see examples/)",
+)
+def _(e: Env) -> tuple[list[str], str]:
+    good = e.answers(GOOD, name="good.yaml")
+    result = subprocess.run(
+        [sys.executable, "-m", "audit", "--home", str(e.root / "other-home"), *e.report(good)],
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    p = e.write("report.json", result.stdout)
+    return on(p, e.report(p))
+
+
+FLAT = (
+    "{file}:%d: 'region' is an answer; nest the answers under 'answers:', as in these three lines: "
+    "'schema_version: 1', 'pack: whatsapp', 'answers:', then each answer below, indented by two spaces"
+)
+
+
+@case("answers-flat", exact=FLAT % 1)
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.answers("region: eea\nplatform: android\n")
+    return on(p, e.report(p))
+
+
+@case("answers-flat-under-the-header", exact=FLAT % 3)
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.answers(HEAD + "region: eea\nplatform: android\n")
     return on(p, e.report(p))
 
 
@@ -441,6 +516,16 @@ def _(e: Env) -> tuple[list[str], str]:
     return on(p, ["--rules", str(p), "report", "--answers", str(e.write("mini-answers.yaml", MINI_ANSWERS))])
 
 
+@case(
+    "pack-the-folder-around-it",
+    exact="{file}/pack.yaml: missing; {file} is the folder around a pack: give the pack folder {file}/pack",
+)
+def _(e: Env) -> tuple[list[str], str]:
+    # --rules rules/ for --rules rules/whatsapp: the folder holds the pack, it is not one.
+    answers = e.write("mini-answers.yaml", MINI_ANSWERS)
+    return ["--rules", str(e.root), "report", "--answers", str(answers)], str(e.root)
+
+
 @case("pack-file-missing", "missing", "questions.yaml")
 def _(e: Env) -> tuple[list[str], str]:
     (e.pack / "questions.yaml").unlink()
@@ -693,6 +778,16 @@ def _(e: Env) -> tuple[list[str], str]:
     return ["set", "region"], "--set"
 
 
+@case(
+    "set-command-question-that-does-not-apply",
+    exact="payments: does not apply to your answers (it is asked only when region is india or brazil "
+    "or unknown; yours is eea); nothing recorded",
+)
+def _(e: Env) -> tuple[list[str], str]:
+    # The saved answers say Europe; WhatsApp payments exist in India and Brazil only.
+    return ["set", "payments=brazil"], "payments"
+
+
 @case("set-command-unknown-question", "did you mean 'two_step'")
 def _(e: Env) -> tuple[list[str], str]:
     return ["set", "two_stepp=on"], "--set"
@@ -739,16 +834,88 @@ def _(e: Env) -> tuple[list[str], str]:
     return on(p, ["audit", "--answers", str(answers), "-o", str(p)])
 
 
-@case("output-is-the-saved-answers", "own answers.yaml", "another path")
+@case("output-is-the-saved-answers", "answers.yaml, which wa-audit reads", "elsewhere")
 def _(e: Env) -> tuple[list[str], str]:
     p = e.home / "answers.yaml"
     return on(p, example_report(e, "-o", str(p)))
 
 
-@case("output-is-the-history", "own history.sqlite3")
+@case("output-is-the-history", "history.sqlite3, which wa-audit reads")
 def _(e: Env) -> tuple[list[str], str]:
     p = e.home / "history.sqlite3"
     return on(p, example_report(e, "--format", "json", "-o", str(p)))
+
+
+@case("output-is-the-answers-file-given", "mine.yaml, which wa-audit reads", "elsewhere")
+def _(e: Env) -> tuple[list[str], str]:
+    # The issue's `report --answers mine.yaml -o mine.yaml`, with --format so the suffix is no excuse.
+    p = e.answers(GOOD, "mine.yaml")
+    return on(p, e.report(p, "-o", str(p)))
+
+
+@case("output-links-to-the-answers-file-given", "which wa-audit reads")
+def _(e: Env) -> tuple[list[str], str]:
+    given = e.answers(GOOD, "mine.yaml")
+    link = e.root / "report.json"
+    link.symlink_to(given)
+    return on(link, e.report(given, "-o", str(link)))
+
+
+@case("output-links-to-the-saved-answers", "answers.yaml, which wa-audit reads")
+def _(e: Env) -> tuple[list[str], str]:
+    link = e.root / "latest.json"
+    link.symlink_to(e.home / "answers.yaml")
+    return on(link, ["report", "--format", "json", "-o", str(link)])
+
+
+@case("output-through-a-linked-folder-to-the-history", "history.sqlite3, which wa-audit reads")
+def _(e: Env) -> tuple[list[str], str]:
+    (e.root / "data").symlink_to(e.home)
+    p = e.root / "data" / ".." / "home" / "history.sqlite3"
+    return on(p, ["report", "--format", "json", "-o", str(p)])
+
+
+@case("output-is-the-draft", "draft.yaml, which wa-audit reads")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.home / "draft.yaml"
+    return on(p, ["set", "two_step=on", "--format", "markdown", "-o", str(p)])
+
+
+@case("output-is-the-history-journal", "history.sqlite3-wal, which wa-audit reads")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.home / "history.sqlite3-wal"
+    return on(p, ["report", "--format", "json", "-o", str(p)])
+
+
+@case("output-is-a-pack-file", "inside the rule pack", "elsewhere")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.pack / "questions.yaml"
+    return on(p, [*e.mini_report(), "-o", str(p)])
+
+
+@case("output-new-file-in-the-pack", "inside the rule pack", "elsewhere")
+def _(e: Env) -> tuple[list[str], str]:
+    # A new .yaml there would be read as part of the pack next time.
+    p = e.pack / "report.json"
+    return on(p, [*e.mini_report(), "-o", str(p)])
+
+
+@case("output-suffix-names-no-format", "'.pdf' names no report format", "--format")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.root / "r.pdf"
+    return on(p, example_report(e, "-o", str(p)))
+
+
+@case("output-suffix-yaml-names-no-format", "'.yaml' names no report format")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.root / "notes.yaml"
+    return on(p, ["set", "two_step=on", "-o", str(p)])
+
+
+@case("output-without-suffix", "without a suffix")
+def _(e: Env) -> tuple[list[str], str]:
+    p = e.root / "report"
+    return on(p, ["audit", "--answers", str(e.answers(GOOD)), "-o", str(p)])
 
 
 @case("usage-unknown-format", "--format", "pdf")
@@ -874,6 +1041,33 @@ def _(e: Env) -> tuple[list[str], str]:
     return on(p, ["--home", str(p), "audit", "--answers", str(e.answers(GOOD)), "--format", "json"])
 
 
+HOME_A_FILE = (
+    "{file}: the wa-audit home is a file, not a folder; give a folder with --home (or WA_AUDIT_HOME), "
+    "it is created if missing"
+)
+
+
+def _home_a_file(argv: list[str]) -> Setup:
+    def setup(e: Env) -> tuple[list[str], str]:
+        p = e.write("home-file", "x\n")
+        return on(p, ["--home", str(p), *argv])
+
+    return setup
+
+
+# Each command said its own thing ("No runs yet", "Nothing to forget"): now each says this, once.
+for _name, _argv in (
+    ("history", ["history"]),
+    ("diff", ["diff"]),
+    ("report", ["report"]),
+    ("set", ["set", "region=eea"]),
+    ("forget", ["forget", "--yes"]),
+    ("rules-show", ["rules", "show"]),
+    ("schema", ["schema", "answers"]),
+):
+    case(f"home-a-file-on-{_name}", exact=HOME_A_FILE)(_home_a_file(_argv))
+
+
 @case("saved-answers-a-directory-on-report", "folder")
 def _(e: Env) -> tuple[list[str], str]:
     p = clear(e.home / "answers.yaml")
@@ -937,6 +1131,8 @@ def test_bad_input_gets_one_clear_line_and_changes_nothing(
     assert names in line, f"the message must name {names!r}: {line}"
     for fragment in c.expect:
         assert fragment in line, f"missing {fragment!r}: {line}"
+    if c.exact is not None:
+        assert line == "wa-audit: " + c.exact.replace("{file}", names)
     assert re.search(r"; \S|e\.g\. |\(did you mean", line), f"say what to do: {line}"
     assert not any(ord(ch) < 32 or ord(ch) == 127 for ch in line), f"control characters: {line!r}"
     assert changes(before, after) == []

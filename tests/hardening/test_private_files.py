@@ -74,11 +74,11 @@ def test_atomic_write_replaces_a_lax_file_with_a_private_one(tmp_path: Path) -> 
 def test_check_output_refuses_own_files_and_folders(tmp_path: Path) -> None:
     answers = tmp_path / "answers.yaml"
     answers.write_text("x")
-    with pytest.raises(OutputError, match=r"own answers\.yaml"):
+    with pytest.raises(OutputError, match=r"answers\.yaml, which wa-audit reads"):
         check_output(tmp_path / "." / "answers.yaml", keep=(answers,))
     link = tmp_path / "link.yaml"
     link.symlink_to(answers)
-    with pytest.raises(OutputError, match=r"own answers\.yaml"):
+    with pytest.raises(OutputError, match=r"answers\.yaml, which wa-audit reads"):
         check_output(link, keep=(answers,))
     with pytest.raises(OutputError, match="is a folder"):
         check_output(tmp_path, keep=())

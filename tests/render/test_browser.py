@@ -151,3 +151,128 @@ def test_the_checks_catch_a_leaky_page(
     _, console, requests = load(run_chromium, blocked, tmp_path)
     assert requests == []  # the CSP stops the request...
     assert any("Content Security Policy" in line for line in console)  # ...and says so
+
+
+# --- layout: phone and desktop widths, print ---------------------------------------------------
+# The page itself runs no script (its CSP forbids it), so the test measures it from outside: a
+# copy of the page, without the CSP, inside an iframe of the width under test (headless windows
+# are at least 500 px wide; an iframe sets the viewport exactly), and a script in the outer page
+# that writes what it measured into the DOM for --dump-dom.
+PROBE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>probe</title></head>
+<body style="margin:0"><iframe id="page" title="report" style="border:0;width:{width}px;height:900px"
+srcdoc="{srcdoc}"></iframe><script>
+document.getElementById("page").addEventListener("load", () => {{
+  const doc = document.getElementById("page").contentDocument, root = doc.documentElement;
+  const top = (id) => {{
+    const e = doc.getElementById(id);
+    return e ? e.getBoundingClientRect().top : null;
+  }};
+  const wide = [...doc.querySelectorAll("body *")]
+    .filter((e) => e.getBoundingClientRect().right > root.clientWidth + 0.5)
+    .map((e) => e.tagName.toLowerCase() + "." + e.getAttribute("class"));
+  const out = document.createElement("pre");
+  out.id = "probe";
+  out.textContent = JSON.stringify({{
+    scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, wide: wide,
+    flows: top("flows"), plan: top("plan"), findings: top("findings"),
+    pictureShown: [...doc.querySelectorAll(".flowmap > svg")]
+      .some((e) => e.getBoundingClientRect().width > 0),
+    flowRows: doc.querySelectorAll("table.flows td").length,
+  }});
+  document.body.appendChild(out);
+}});
+</script></body></html>"""
+
+
+def measure(run_chromium: Run, page: str, width: int, tmp_path: Path) -> dict[str, object]:
+    import html
+    import re
+
+    bare = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page, count=1)
+    probe = tmp_path / f"probe-{width}.html"
+    probe.write_text(PROBE.format(width=width, srcdoc=html.escape(bare, quote=True)), encoding="utf-8")
+    result = run_chromium(
+        "--window-size=1300,900",
+        "--hide-scrollbars",
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        probe.as_uri(),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = re.search(r'<pre id="probe">(.*?)</pre>', result.stdout, re.S)
+    assert found is not None, result.stdout[-2000:]
+    measured: dict[str, object] = json.loads(html.unescape(found.group(1)))
+    return measured
+
+
+def pdf_pages(run_chromium: Run, page: Path) -> int:
+    """Pages of the A4 PDF Chromium prints `page` to (print preview's count)."""
+    import re
+
+    pdf = page.with_suffix(".pdf")
+    result = run_chromium(f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
+
+
+@pytest.mark.parametrize(
+    "case", [(p, w) for p in ("linked-everything", "quick-unsure") for w in (390, 1200)], ids=str
+)
+def test_layout_fits_the_width_with_the_picture_before_the_findings(
+    run_chromium: Run, reports: dict[str, Report], pack: Pack, tmp_path: Path, case: tuple[str, int]
+) -> None:
+    persona, width = case
+    page = HtmlRenderer().render(reports[persona], pack, RenderOptions())
+    m = measure(run_chromium, page, width, tmp_path)
+    assert m["clientWidth"] == width
+    assert m["scrollWidth"] == width, f"horizontal overflow at {width}px: {m['wide']}"
+    assert m["wide"] == []
+    assert isinstance(m["flows"], float | int)
+    assert isinstance(m["findings"], float | int)
+    assert isinstance(m["plan"], float | int)
+    assert m["flows"] < m["plan"] < m["findings"]
+    # Below 600 px the picture gives way to the list of flows by recipient; above, both show.
+    assert m["pictureShown"] is (width > 600)
+    assert m["flowRows"] == 3 * len(reports[persona].flows)
+
+
+def test_phone_screenshot(run_chromium: Run, reports: dict[str, Report], pack: Pack, tmp_path: Path) -> None:
+    """The page at phone width, saved for a person to look at (out/browser/report-390.png)."""
+    page = tmp_path / "report.html"
+    html = HtmlRenderer().render(reports["linked-everything"], pack, RenderOptions())
+    page.write_text(html, encoding="utf-8")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "report-390.png"
+    result = run_chromium(
+        f"--screenshot={shot}", "--window-size=390,2400", "--hide-scrollbars", page.as_uri()
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("persona", ["linked-everything", "quick-unsure", "eea-nothing-linked"])
+def test_print_puts_summary_and_plan_on_two_pages_and_findings_after(
+    run_chromium: Run, reports: dict[str, Report], pack: Pack, tmp_path: Path, persona: str
+) -> None:
+    import re
+
+    full = HtmlRenderer().render(reports[persona], pack, RenderOptions())
+    # The pages before the findings: the same page without what prints after the plan (the
+    # picture, findings, protections, sources each start on a new page or follow one).
+    cut = full
+    for section in ("flows", "findings", "protected", "sources"):
+        cut, n = re.subn(rf'<section id="{section}".*?</section>\n', "", cut, count=1, flags=re.S)
+        assert n == 1, section
+    cut = re.sub(r"<footer.*?</footer>", "", cut, count=1, flags=re.S)
+    (tmp_path / "cut.html").write_text(cut, encoding="utf-8")
+    (tmp_path / "full.html").write_text(full, encoding="utf-8")
+    summary = pdf_pages(run_chromium, tmp_path / "cut.html")
+    # The quick persona leaves every question outside the first section unanswered; with the v2
+    # pack's questions (link previews, location sharing) its plan lists 12 changes: three pages.
+    assert summary <= (3 if persona == "quick-unsure" else 2)
+    assert pdf_pages(run_chromium, tmp_path / "full.html") > summary + 1  # findings follow on their own
+    # No navigation on paper, and the findings start a page.
+    css = (ROOT / "reports" / "html" / "style.css").read_text(encoding="utf-8")
+    printed = css[css.index("@media print") :]
+    assert ".toc { display: none; }" in printed
+    assert re.search(r"#findings \{[^}]*break-before: page", printed)

@@ -132,7 +132,7 @@ def test_findings_list_sources_as_links_with_date_and_quote(
 ) -> None:
     root = parse(pages["linked-everything"])
     for f in reports["linked-everything"].findings:
-        article = next(a for a in root.iter(f"{NS}article") if a.get("id") == f"finding-{f.id}")
+        article = next(a for a in root.iter(f"{NS}details") if a.get("id") == f"finding-{f.id}")
         body = text_of(article)
         assert " ".join(f.title.split()) in body
         links = {a.get("href") for a in article.iter(f"{NS}a")}
@@ -338,3 +338,39 @@ def test_possible_findings_carry_a_badge(pages: dict[str, str], reports: dict[st
     badges = [s for s in root.iter(f"{NS}span") if s.get("class") == "badge possible"]
     assert len(badges) == sum(f.certainty == "possible" for f in reports["quick-unsure"].findings) > 0
     assert all(text_of(b) == "Possible" for b in badges)
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "quick-unsure"])
+def test_sections_come_in_the_order_a_person_needs(persona: str, pages: dict[str, str]) -> None:
+    root = parse(pages[persona])
+    main = next(root.iter(f"{NS}main"))
+    order = [s.get("id") for s in main if local(s) == "section"]
+    wanted = ["score", "one-thing", "flows", "plan", "findings", "protected", "sources"]
+    assert [s for s in order if s in wanted] == [s for s in wanted if s in order]
+    assert {"score", "one-thing", "flows", "findings", "protected", "sources"} <= set(order)
+
+
+def test_findings_collapse_and_high_ones_start_open(
+    pages: dict[str, str], reports: dict[str, Report]
+) -> None:
+    root = parse(pages["linked-everything"])
+    findings = reports["linked-everything"].findings
+    details = {d.get("id"): d for d in root.iter(f"{NS}details")}
+    assert len(details) == len(findings)
+    severities = {f.severity for f in findings}
+    assert {"high", "medium"} <= severities  # both kinds are exercised
+    for f in findings:
+        d = details[f"finding-{f.id}"]
+        assert local(d[0]) == "summary"
+        assert f.title in text_of(d[0])
+        assert (d.get("open") is not None) is (f.severity in {"critical", "high"})
+
+
+def test_sources_section_cites_each_source_once(pages: dict[str, str], reports: dict[str, Report]) -> None:
+    root = parse(pages["linked-everything"])
+    section = next(s for s in root.iter(f"{NS}section") if s.get("id") == "sources")
+    ids = [s.text for s in section.iter(f"{NS}span") if s.get("class") == "source-id"]
+    cited = {s.id for f in reports["linked-everything"].findings for s in f.sources} | {
+        s.id for p in reports["linked-everything"].protections for s in p.sources
+    }
+    assert sorted(ids) == sorted(cited)

@@ -142,3 +142,9 @@ def test_hostile_pack_text_stays_text(hostile_pack_dir: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
     assert "<h1>Heading</h1>" not in rendered
     assert "<p># Heading - item &lt;img src=https://evil.example/x.png&gt;</p>" in rendered
+
+
+def test_habit_note_is_a_separate_word(reports: dict[str, Report], pack: Pack) -> None:
+    text = MarkdownRenderer().render(reports["linked-everything"], pack, RenderOptions())
+    assert "(a change of habit)" in text
+    assert not re.search(r"\S\(a change of habit\)", text)
