@@ -362,7 +362,8 @@ def test_f1_ads_is_disputed_beside_the_documented_purposes(bundled_pack: Pack) -
     flow = flows[("phone_number", META)]
     assert set(flow.rules) >= {"F1", "F1ads"}
     assert flow.certainty == "documented"
-    assert "ads" in flow.purposes and flow.disputed_purposes == ("ads",)
+    assert "ads" in flow.purposes
+    assert flow.disputed_purposes == ("ads",)
     eea = {(f.data, f.recipient) for f in run(bundled_pack, {"region": "eea"}).flows}
     assert ("phone_number", META) not in eea
 

@@ -28,8 +28,10 @@ def _load(name: str) -> dict:
 
 
 def _citations():
-    """Yield (where, source_id, quote) for every citation in the pack: sources, both sides of a
-    dispute, protection exceptions and rights."""
+    """Yield (where, source_id, quote) for every citation in the pack.
+
+    That is sources, both sides of a dispute, protection exceptions and rights.
+    """
     for fname, key in (("flows.yaml", "rules"), ("findings.yaml", "findings"),
                        ("protections.yaml", "protections"), ("protections.yaml", "rights")):
         for item in _load(fname).get(key) or []:

@@ -84,10 +84,10 @@ def test_full_interview(tmp_path: Path) -> None:
     assert finish(child) == 0
 
     # First choices everywhere: Android (no iCloud question) in Europe (no WhatsApp Pay question).
-    assert progress[0] == (1, 24)
-    assert progress[-1] == (22, 22)
+    assert progress[0] == (1, 29)
+    assert progress[-1] == (27, 27)
     answers = saved_answers(home)
-    assert len(answers) == 22
+    assert len(answers) == 27
     assert answers["platform"] == "android"
     assert answers["region"] == "eea"
     assert (home / "answers.yaml").stat().st_mode & 0o777 == 0o600
@@ -116,7 +116,7 @@ def test_interrupted_then_resumed(tmp_path: Path) -> None:
     progress = answer_until_done(child)
     assert finish(child) == 0
     assert progress[0][0] == 4  # it picks up at the fourth question
-    assert len(saved_answers(home)) == 22
+    assert len(saved_answers(home)) == 27
     assert not (home / "draft.yaml").exists()
 
 
