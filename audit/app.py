@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,14 +12,13 @@ from audit.engine import evaluate
 from audit.errors import AnswersError, PackError
 from audit.pack import SEVERITIES, Pack, Problem, pack_problems
 from audit.paths import Home
-from audit.records import frozen
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.resources import default_pack_dir
 
 STALE_AFTER_DAYS = 180
 
 
-@frozen
+@dataclass(frozen=True)
 class Settings:
     """What every use case may need to know about the environment; filled in by the CLI."""
 
@@ -60,7 +59,7 @@ def layered(pack: Pack, home: Home, answers_file: Path | None) -> Answers:
         return read_answers(pack, home.answers) if home.answers.exists() else Answers(pack=pack.meta.id)
     given = read_answers(pack, answers_file)
     base = _saved_beneath(pack, home.answers)
-    return replace(given, values={**base.values, **given.values})
+    return given.model_copy(update={"values": {**base.values, **given.values}})
 
 
 def _saved_beneath(pack: Pack, path: Path) -> Answers:

@@ -464,15 +464,13 @@ def _cmd_schema(args: argparse.Namespace, settings: app.Settings) -> int:
     from audit.answers import AnswersFile
     from audit.assessment import Report
     from audit.pack import Pack
-    from audit.records import json_schema
-
     # The report is what wa-audit writes (serialisation, keys by alias: "from"); the others are read.
     if args.kind == "answers":
-        body = json_schema(AnswersFile)
+        body = AnswersFile.model_json_schema()
     elif args.kind == "pack":
-        body = json_schema(Pack)
+        body = Pack.model_json_schema()
     else:
-        body = json_schema(Report, mode="serialization")
+        body = Report.model_json_schema(mode="serialization")
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **body}
     _write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", None)
     return 0

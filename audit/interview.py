@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -23,11 +23,11 @@ from audit import app, reruns
 from audit.answers import Answers, check_value, parse_assignments, read_answers, save_answers
 from audit.assessment import Report
 from audit.errors import AnswersError, Interrupted, NeedsTerminal, UserError
+from audit.frozen_model import FrozenModel
 from audit.fsutil import atomic_write, check_replaceable, ensure_private_dir
 from audit.pack import Pack
 from audit.paths import Home
 from audit.questionnaire import AnswerSource, Depth, FixedAnswers, Interview, Progress, Stopped, Terminal
-from audit.records import CONFIG, frozen, record, to_jsonable
 from audit.render.base import FILE_SUFFIX, Format
 from audit.yamlio import load_yaml
 
@@ -40,7 +40,7 @@ def interrupted_message(saved: int) -> str:
     return f"Saved {saved} answer{'s' if saved != 1 else ''}. Run wa-audit to continue."
 
 
-@frozen
+@dataclass(frozen=True)
 class Request:
     """What the command line asked for."""
 
@@ -51,7 +51,7 @@ class Request:
     fmt: Format = Format.TERMINAL
 
 
-@frozen
+@dataclass(frozen=True)
 class Outcome:
     """A finished run: the report, its text in the requested format, and the filed HTML copy."""
 
@@ -63,11 +63,8 @@ class Outcome:
     saved: bool
 
 
-@record
-class DraftFile:
-    """The draft on disk: an unfinished interview (validated by pydantic, only when there is one)."""
-
-    __pydantic_config__ = CONFIG
+class DraftFile(FrozenModel):
+    """The draft on disk: an unfinished interview."""
 
     schema_version: Literal[1]
     pack: str
@@ -94,7 +91,7 @@ def run(settings: app.Settings, request: Request, terminal: Terminal | None = No
         if previous.values and request.answers_file is None:
             updated = _announce_model_update(term, settings, pack)
         def checkpoint(progress: Progress) -> None:
-            save_draft(pack, home.draft, replace(progress, saved_at=settings.clock()))
+            save_draft(pack, home.draft, progress.model_copy(update={"saved_at": settings.clock()}))
 
         source = Interview(
             term, depth=request.depth, fixed=fixed, draft=draft, updated=updated, checkpoint=checkpoint
@@ -153,7 +150,7 @@ def _stopped(
     """Keep the draft (when something was answered) and say so: exit 130, or 2 without input."""
     progress = stop.progress
     if progress is not None and progress.asked:
-        save_draft(pack, home.draft, replace(progress, saved_at=now))
+        save_draft(pack, home.draft, progress.model_copy(update={"saved_at": now}))
         kept = len(progress.asked)
     elif draft_existed:  # stopped on the "continue?" screen: the old draft is still there
         previous = load_draft(pack, home.draft)
@@ -204,11 +201,9 @@ def load_draft(pack: Pack, path: Path) -> Progress | None:
         return None
     from pydantic import ValidationError
 
-    from audit.records import validate
-
     try:
         doc = load_yaml(path, what="a draft")
-        draft = validate(DraftFile, doc.data)
+        draft = DraftFile.model_validate(doc.data)
     except (UserError, ValidationError):
         _note(f"ignoring the unfinished interview in {path}: it cannot be read")
         return None
@@ -216,12 +211,13 @@ def load_draft(pack: Pack, path: Path) -> Progress | None:
         return None
     p = draft.progress
     values = _valid(pack, p.values)
-    return replace(
-        p,
-        values=values,
-        baseline=_valid(pack, p.baseline),
-        asked=tuple(q for q in p.asked if q in values),
-        picked=tuple(q for q in p.picked if q in pack.question_by_id),
+    return p.model_copy(
+        update={
+            "values": values,
+            "baseline": _valid(pack, p.baseline),
+            "asked": tuple(q for q in p.asked if q in values),
+            "picked": tuple(q for q in p.picked if q in pack.question_by_id),
+        }
     )
 
 
@@ -232,7 +228,8 @@ def save_draft(pack: Pack, path: Path, progress: Progress) -> None:
     ensure_private_dir(path.parent)
     import yaml
 
-    atomic_write(path, header + yaml.safe_dump(to_jsonable(body), sort_keys=False, allow_unicode=True))
+    text = yaml.safe_dump(body.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+    atomic_write(path, header + text)
 
 
 def _announce_model_update(term: Terminal, settings: app.Settings, pack: Pack) -> tuple[str, ...] | None:

@@ -17,16 +17,18 @@ import math
 import sys
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
 
+from pydantic import Field
+
 from audit.answers import Answers
 from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.engine import effective_answers, implied, platform_of, where_text
+from audit.frozen_model import FrozenModel
 from audit.pack import Pack, Question
-from audit.records import CONFIG, frozen, record
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -48,7 +50,7 @@ class AnswerSource(Protocol):
     def collect(self, pack: Pack, previous: Answers) -> Answers: ...
 
 
-@frozen
+@dataclass(frozen=True)
 class FixedAnswers:
     """The non-interactive source: an answers file and --set values, no questions."""
 
@@ -58,17 +60,14 @@ class FixedAnswers:
         return previous.with_values(self.fixed)
 
 
-@record
-class Progress:
+class Progress(FrozenModel):
     """Where an interview stands; this is what a draft keeps so the next run can resume."""
-
-    __pydantic_config__ = CONFIG
 
     depth: Depth = "full"
     mode: Mode = "all"
     picked: tuple[str, ...] = ()
-    baseline: dict[str, str] = field(default_factory=dict)  # the answers the interview started from
-    values: dict[str, str] = field(default_factory=dict)  # baseline plus what was answered
+    baseline: dict[str, str] = Field(default_factory=dict)  # the answers the interview started from
+    values: dict[str, str] = Field(default_factory=dict)  # baseline plus what was answered
     asked: tuple[str, ...] = ()  # questions answered in this interview, in order
     saved_at: datetime | None = None
 
@@ -86,7 +85,7 @@ def first_section(pack: Pack) -> str:
     return pack.meta.sections[0].id
 
 
-@frozen
+@dataclass(frozen=True)
 class Plan:
     """Which questions an interview asks; pure, so the rules are testable without a terminal."""
 
@@ -494,7 +493,7 @@ class Interview:
         i = 0
 
         def snapshot() -> Progress:
-            return replace(progress, values=dict(values), asked=tuple(asked))
+            return progress.model_copy(update={"values": dict(values), "asked": tuple(asked)})
 
         while True:
             effective = effective_answers(pack, values)

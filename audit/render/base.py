@@ -8,12 +8,12 @@ for jinja2 or rich.
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
 from audit.assessment import Report
 from audit.pack import Pack
-from audit.records import frozen
 
 
 class Format(StrEnum):
@@ -23,7 +23,7 @@ class Format(StrEnum):
     MARKDOWN = "markdown"
 
 
-@frozen
+@dataclass(frozen=True)
 class RenderOptions:
     """What the caller knows about the output: width and colour (terminal only)."""
 

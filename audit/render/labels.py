@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from audit.assessment import Changes, FindingOut, Recommendation, Report, SourceRef
 from audit.conditions import UNKNOWN
 from audit.pack import Pack
-from audit.records import frozen
 
 CERTAINTY_WORDS = {
     "documented": "documented",
@@ -115,7 +115,7 @@ def stamp(moment: datetime) -> str:
 
 
 # --- the view ----------------------------------------------------------------------------------
-@frozen
+@dataclass(frozen=True)
 class SourceView:
     """One source, cited once, with every quote the finding takes from it."""
 
@@ -127,14 +127,14 @@ class SourceView:
     quotes: tuple[str, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class AnswerView:
     question: str
     prompt: str
     answer: str
 
 
-@frozen
+@dataclass(frozen=True)
 class FindingView:
     id: str
     severity: str
@@ -151,14 +151,14 @@ class FindingView:
     sources: tuple[SourceView, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class SeverityGroup:
     severity: str
     word: str
     findings: tuple[FindingView, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class FlowItem:
     data: str
     data_label: str
@@ -168,7 +168,7 @@ class FlowItem:
     rules: tuple[str, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class RecipientView:
     id: str
     label: str
@@ -178,7 +178,7 @@ class RecipientView:
     items: tuple[FlowItem, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class ProtectionView:
     id: str
     title: str
@@ -188,7 +188,7 @@ class ProtectionView:
     exceptions: tuple[str, ...] = ()
 
 
-@frozen
+@dataclass(frozen=True)
 class RecommendationView:
     question: str
     prompt: str
@@ -202,7 +202,7 @@ class RecommendationView:
     removes: tuple[str, ...]  # "data → recipient"
 
 
-@frozen
+@dataclass(frozen=True)
 class UnknownView:
     question: str
     prompt: str
@@ -210,13 +210,13 @@ class UnknownView:
     section: str
 
 
-@frozen
+@dataclass(frozen=True)
 class NamedFinding:
     id: str
     title: str
 
 
-@frozen
+@dataclass(frozen=True)
 class AnswerChangeView:
     question: str
     prompt: str
@@ -224,7 +224,7 @@ class AnswerChangeView:
     after: str
 
 
-@frozen
+@dataclass(frozen=True)
 class ChangesView:
     since: str
     score_before: int
@@ -236,13 +236,13 @@ class ChangesView:
     new_rules: tuple[str, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class TrendPointView:
     label: str
     score: int
 
 
-@frozen
+@dataclass(frozen=True)
 class ReportView:
     title: str
     generated_at: str

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 
 from audit.conditions import UNKNOWN, AllOf, AnyOf, Condition, NotOf, QuestionIn, RuleRef
 from audit.pack import Citation, Pack
-from audit.records import frozen
 from audit.render.labels import CERTAINTY_EXPLAINED, one_line
 
 ALWAYS = "always, whatever you answer"
@@ -27,7 +27,7 @@ INTRO = (
 )
 
 
-@frozen
+@dataclass(frozen=True)
 class SourceNote:
     """One source as cited by an entry: its details and the quotes taken from it."""
 
@@ -39,7 +39,7 @@ class SourceNote:
     quotes: tuple[str, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class Entry:
     """One rule as it concerns one recipient."""
 
@@ -53,7 +53,7 @@ class Entry:
     sources: tuple[SourceNote, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class RecipientGuide:
     id: str
     label: str
@@ -61,7 +61,7 @@ class RecipientGuide:
     entries: tuple[Entry, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class ProtectionGuide:
     id: str
     title: str
@@ -70,7 +70,7 @@ class ProtectionGuide:
     sources: tuple[SourceNote, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class Guide:
     title: str
     version: str

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -122,7 +121,7 @@ def test_changes_section(reports: dict[str, Report], pack: Pack) -> None:
         resolved_findings=("accounts_center_linked",),
         changed_answers={"accounts_center": AnswerChange(from_="linked", to="previously_linked")},
     )
-    text = render(replace(base, changes=changes), pack)
+    text = render(base.model_copy(update={"changes": changes}), pack)
     assert "## What changed since 2026-10-01 09:30 UTC" in text
     assert f"Score 40 → {base.score.value} (lower)." in text
     assert f"- **Resolved:** {pack.finding_by_id['accounts_center_linked'].title}" in text
