@@ -214,6 +214,15 @@ def _compile(pack: Pack) -> _Plan:
                     [
                         *questions_in(f.when, rule_when),
                         *((f.fix.question,) if f.fix is not None else ()),
+                        # which citations are shown depends on their `when` (the person's region)
+                        *(
+                            q
+                            for c in (
+                                *f.sources,
+                                *((*f.dispute.says, *f.dispute.denies) if f.dispute else ()),
+                            )
+                            for q in questions_in(c.when, rule_when)
+                        ),
                     ]
                 )
             )

@@ -149,6 +149,18 @@ class FindingView:
     fix_target: str  # the answer the fix leads to, '' without a fix
     fix_steps: tuple[str, ...]
     sources: tuple[SourceView, ...]
+    # v2: both sides of a disputed finding, each "S1 (WhatsApp, 2021-01-04): "quote"", and which binds.
+    dispute_says: tuple[str, ...] = ()
+    dispute_denies: tuple[str, ...] = ()
+    dispute_binding: str = ""
+
+
+@dataclass(frozen=True)
+class RightView:
+    id: str
+    title: str
+    how: str
+    sources: tuple[SourceView, ...]
 
 
 @dataclass(frozen=True)
@@ -270,6 +282,7 @@ class ReportView:
     unknown_summary: str
     suggest_full_audit: bool
     trend: tuple[TrendPointView, ...]
+    rights: tuple[RightView, ...] = ()
 
 
 PLATFORM_WORDS = {"android": "Android", "iphone": "iPhone"}
@@ -329,23 +342,21 @@ def sources_view(refs: Iterable[SourceRef]) -> tuple[SourceView, ...]:
     )
 
 
+def _dispute_side(refs: tuple[SourceRef, ...]) -> tuple[str, ...]:
+    return tuple(
+        f"{s.id} ({s.publisher}, {'undated; checked ' if s.undated else ''}{s.date.isoformat()}): "
+        f"\u201c{one_line(s.quote or s.title)}\u201d"
+        for s in refs
+    )
+
+
 def _dispute_text(f: FindingOut) -> str:
     """Both sides of a disputed finding, with dates, and which text is binding."""
     d = f.dispute
     if d is None:
         return ""
-
-    def side(refs: tuple[SourceRef, ...]) -> str:
-        return " ".join(
-            f"{s.id} ({s.publisher}, {'undated; checked ' if s.undated else ''}{s.date.isoformat()}): "
-            f'"{one_line(s.quote or s.title)}"'
-            for s in refs
-        )
-
-    return (
-        f"Says so: {side(d.says)} Says otherwise: {side(d.denies)} "
-        f"Binding: {d.binding}."
-    )
+    says, denies = " ".join(_dispute_side(d.says)), " ".join(_dispute_side(d.denies))
+    return f"Says so: {says} Says otherwise: {denies} Binding: {d.binding}."
 
 
 def _finding(f: FindingOut, pack: Pack) -> FindingView:
@@ -366,6 +377,9 @@ def _finding(f: FindingOut, pack: Pack) -> FindingView:
         fix_target=answer_label(pack, f.fix.question, f.fix.to) if f.fix else "",
         fix_steps=tuple(one_line(s) for s in f.fix.steps) if f.fix else (),
         sources=sources_view(f.sources),
+        dispute_says=_dispute_side(f.dispute.says) if f.dispute else (),
+        dispute_denies=_dispute_side(f.dispute.denies) if f.dispute else (),
+        dispute_binding=f.dispute.binding if f.dispute else "",
     )
 
 
@@ -533,6 +547,12 @@ def build_view(report: Report, pack: Pack) -> ReportView:
         severity_groups=group_by_severity(findings),
         recipients=_recipients(report, pack),
         flow_count=len(report.flows),
+        rights=tuple(
+            RightView(
+                id=r.id, title=one_line(r.title), how=clean(r.how).strip(), sources=sources_view(r.sources)
+            )
+            for r in report.rights
+        ),
         protections=tuple(
             ProtectionView(
                 id=p.id,

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from audit.conditions import UNKNOWN, AllOf, AnyOf, Condition, NotOf, QuestionIn, RuleRef
-from audit.pack import Citation, Pack
+from audit.pack import Citation, Dispute, Pack
 from audit.render.labels import CERTAINTY_EXPLAINED, one_line
 
 ALWAYS = "always, whatever you answer"
@@ -51,6 +51,7 @@ class Entry:
     certainty: str
     note: str
     sources: tuple[SourceNote, ...]
+    dispute: str = ""  # v2: who says what, and which text binds
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,16 @@ class ProtectionGuide:
     detail: str
     when: str
     sources: tuple[SourceNote, ...]
+    exceptions: tuple[str, ...] = ()  # v2: "if <condition>: <where it does not hold>"
+
+
+@dataclass(frozen=True)
+class RightGuide:
+    id: str
+    title: str
+    how: str
+    when: str
+    sources: tuple[SourceNote, ...]
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,7 @@ class Guide:
     reviewed: str
     recipients: tuple[RecipientGuide, ...]
     protections: tuple[ProtectionGuide, ...]
+    rights: tuple[RightGuide, ...] = ()
 
 
 # --- the pure part ---------------------------------------------------------------------------
@@ -126,7 +138,7 @@ def _sources(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceNote, .
                 id=s.id,
                 title=one_line(s.title),
                 publisher=one_line(s.publisher),
-                date=s.date.isoformat(),
+                date=f"undated; checked {s.date.isoformat()}" if s.undated else s.date.isoformat(),
                 url=one_line(s.url),
                 quotes=tuple(said),
             )
@@ -158,6 +170,7 @@ def guide(pack: Pack) -> Guide:
                     certainty=rule.certainty,
                     note=one_line(rule.note or ""),
                     sources=_sources(pack, rule.sources),
+                    dispute=_dispute_words(rule.dispute),
                 )
             )
         recipients.append(
@@ -171,9 +184,20 @@ def guide(pack: Pack) -> Guide:
             title=one_line(p.title),
             detail=one_line(p.detail),
             when=condition_words(pack, p.when),
-            sources=_sources(pack, p.sources),
+            sources=_sources(pack, (*p.sources, *(c for e in p.except_ for c in e.sources))),
+            exceptions=tuple(f"if {condition_words(pack, e.when)}: {one_line(e.text)}" for e in p.except_),
         )
         for p in pack.protections
+    )
+    rights = tuple(
+        RightGuide(
+            id=r.id,
+            title=one_line(r.title),
+            how=one_line(r.how),
+            when=condition_words(pack, r.when),
+            sources=_sources(pack, r.sources),
+        )
+        for r in pack.rights
     )
     return Guide(
         title=one_line(pack.meta.title),
@@ -181,7 +205,16 @@ def guide(pack: Pack) -> Guide:
         reviewed=pack.meta.reviewed.isoformat(),
         recipients=tuple(recipients),
         protections=protections,
+        rights=rights,
     )
+
+
+def _dispute_words(d: Dispute | None) -> str:
+    if d is None:
+        return ""
+    says = ", ".join(dict.fromkeys(c.id for c in d.says))
+    denies = ", ".join(dict.fromkeys(c.id for c in d.denies))
+    return f"{says} say so; {denies} say otherwise; binding: {d.binding}"
 
 
 def _certainty(certainty: str) -> str:
@@ -232,6 +265,8 @@ def markdown(pack: Pack) -> str:
             ]
             if e.note:
                 out.append(f"  - note: {_md(e.note)}")
+            if e.dispute:
+                out.append(f"  - disputed: {_md(e.dispute)}")
             out.append("  - sources:")
             out += _md_sources(e.sources, "    ")
         out.append("")
@@ -242,8 +277,17 @@ def markdown(pack: Pack) -> str:
             out.append(f"  - {_md(p.detail)}")
         if p.when != ALWAYS:
             out.append(f"  - if: {_md(p.when)}")
+        out += [f"  - except {_md(x)}" for x in p.exceptions]
         out.append("  - sources:")
         out += _md_sources(p.sources, "    ")
+    if g.rights:
+        out += ["", "## Rights you can exercise", ""]
+    for right in g.rights:
+        out += [f"- **{_md(right.title)}**", f"  - how: {_md(right.how)}"]
+        if right.when != ALWAYS:
+            out.append(f"  - if: {_md(right.when)}")
+        out.append("  - sources:")
+        out += _md_sources(right.sources, "    ")
     out.append("")
     return "\n".join(out)
 
@@ -295,16 +339,30 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
             indented(field("certainty", _certainty(e.certainty)), 2)
             if e.note:
                 indented(field("note", e.note), 2)
+            if e.dispute:
+                indented(field("disputed", e.dispute), 2)
             sources(e.sources)
             console.print()
     console.print(Rule(Text("What stays protected", style="bold"), style="dim"))
     for p in g.protections:
-        console.print(Text.assemble(("\u2713 ", "green"), (p.title, "bold")))
+        # A protection with exceptions holds only where none applies: no plain check mark.
+        console.print(Text.assemble(("\u25d0 " if p.exceptions else "\u2713 ", "green"), (p.title, "bold")))
         if p.detail:
             indented(Text(p.detail), 2)
         if p.when != ALWAYS:
             indented(field("if", p.when), 2)
+        for x in p.exceptions:
+            indented(field("except", x), 2)
         sources(p.sources)
+        console.print()
+    if g.rights:
+        console.print(Rule(Text("Rights you can exercise", style="bold"), style="dim"))
+    for right in g.rights:
+        console.print(Text(right.title, style="bold"))
+        indented(field("how", right.how), 2)
+        if right.when != ALWAYS:
+            indented(field("if", right.when), 2)
+        sources(right.sources)
         console.print()
     # rich pads lines to the full width; a guide that is piped or saved should not carry that.
     return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))

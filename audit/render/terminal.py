@@ -86,6 +86,12 @@ def _parts(v: ReportView) -> list[RenderableType]:
             body.append(f"\nExcept: {e}")
         body.append(f"\nSources: {cite}", "dim")
         parts.append(_hanging([("\u25d0" if partly else "\u2713", body)], indent=0))
+    if v.rights:
+        parts.append(_heading("Rights you can use"))
+    for r in v.rights:
+        cite = ", ".join(f"{s.id} ({s.date})" for s in r.sources)
+        body = Text.assemble((r.title, "bold"), f"\n{r.how}", (f"\nSources: {cite}", "dim"))
+        parts.append(_hanging([("\u2022", body)], indent=0))
     if v.more_changes:
         parts.append(_heading("More changes, best first"))
         parts.extend(_more(i, r) for i, r in enumerate(v.more_changes, 2))
