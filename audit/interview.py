@@ -61,6 +61,7 @@ class Outcome:
     text: str
     html: Path
     saved: bool
+    summary: str = ""  # the terminal summary, pointing at `html`: what stays on screen
 
 
 class DraftFile(FrozenModel):
@@ -121,8 +122,10 @@ def finish(pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = F
     pending = reruns.prepare_run(settings, pack, answers)
     report = pending.report
     plain = replace(settings, color=False, width=80)
-    text = app.render(report, pack, fmt, settings if fmt is Format.TERMINAL else plain)
     html = _report_path(home, now)
+    on_screen = fmt in {Format.TERMINAL, Format.PLAN}
+    text = app.render(report, pack, fmt, settings if on_screen else plain, full_report=str(html))
+    summary = app.summary(report, pack, settings, full_report=str(html))
     atomic_write(html, app.render(report, pack, Format.HTML, plain))
     if changed:
         save_answers(home.answers, answers, pack_version=pack.meta.version, answered_at=now)
@@ -130,7 +133,9 @@ def finish(pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = F
     recorded = reruns.commit_run(pending)
     for notice in recorded.notices:
         _note(notice)
-    return Outcome(pack=pack, answers=answers, report=report, text=text, html=html, saved=changed)
+    return Outcome(
+        pack=pack, answers=answers, report=report, text=text, html=html, saved=changed, summary=summary
+    )
 
 
 def _report_path(home: Home, now: datetime) -> Path:

@@ -44,6 +44,42 @@ UNKNOWN_LABEL = "I don't know"
 CURRENT_MARK = " \u2713"
 
 
+CHOICE_INDENT = "   "  # where questionary starts a choice's label: pointer and a space
+
+
+def shorten_middle(text: str, width: int, placeholder: str = "\u2026") -> str:
+    """`text` in at most `width` characters, whole words cut from the middle.
+
+    The start says what a line is about and the end tells similar lines apart ("... go to your
+    Facebook story?" and "... Instagram story?"), so both stay.
+    """
+    words = text.split()
+    joined = " ".join(words)
+    if len(joined) <= width:
+        return joined
+    budget = width - len(placeholder) - 2  # the spaces either side of the placeholder
+
+    def size(part: list[str]) -> int:
+        return len(" ".join(part))
+
+    # The end first, up to 60% of the room (all of it on a narrow screen, where the end matters
+    # most); then the start; then more of the end if room is left.
+    share = 0.6 if budget >= 30 else 1.0
+    i, j = 0, len(words)
+    while j > 0 and size(words[j - 1 :]) <= budget * share:
+        j -= 1
+    while i < j - 1 and size(words[: i + 1]) + size(words[j:]) <= budget:
+        i += 1
+    while j > i + 1 and size(words[:i]) + size(words[j - 1 :]) <= budget:
+        j -= 1
+    if j == len(words):  # the last word alone is too long: keep what fits of the start
+        cut = textwrap.shorten(joined, width=width, placeholder=f" {placeholder}")
+        if cut.strip() == placeholder or len(cut) > width:
+            return joined[: width - len(placeholder)] + placeholder
+        return cut
+    return " ".join([*words[:i], placeholder, *words[j:]])
+
+
 class AnswerSource(Protocol):
     """Anything that turns the previous answers into this run's answers."""
 
@@ -173,6 +209,15 @@ class Terminal:
 
         return max(40, min(80, shutil.get_terminal_size((80, 24)).columns))
 
+    @property
+    def columns(self) -> int:
+        """The terminal's full width, for choice lists (text is wrapped at `width`, at most 80)."""
+        if self._width is not None:
+            return max(40, self._width)
+        import shutil
+
+        return max(20, shutil.get_terminal_size((80, 24)).columns)
+
     def say(self, text: str = "") -> None:
         stream = self.echo if self.echo is not None else sys.stdout
         stream.write(text + "\n")
@@ -232,8 +277,17 @@ class Terminal:
         import questionary
 
         disabled = disabled or {}
+        # A long label wraps under itself instead of running off the edge of the screen, where
+        # its last words (often the ones that tell two choices apart) would be cut.
+        room = self.columns - len(CHOICE_INDENT) - 1
         items: list[Any] = [
-            questionary.Choice(title=label, value=value, disabled=disabled.get(value))
+            questionary.Choice(
+                title=textwrap.fill(label, width=room, subsequent_indent=CHOICE_INDENT)
+                if len(label) > room
+                else label,
+                value=value,
+                disabled=disabled.get(value),
+            )
             for value, label in choices
         ]
         if back:
@@ -461,16 +515,14 @@ class Interview:
     def _pick(self, pack: Pack, saved: Mapping[str, str], depth: Depth) -> list[str]:
         plan = Plan(pack, depth)
         effective = effective_answers(pack, saved)
-        room = self.t.width - 8  # pointer, tick box and margin
+        room = self.t.columns - 8  # pointer, tick box and margin
         choices = []
         for q in pack.questions:
             if not plan.wants(q, effective) or q.id in self.fixed:
                 continue
-            answer = f" [{answer_label(q, effective[q.id])}]"
-            prompt = textwrap.shorten(
-                q.prompt, width=max(20, room - min(len(answer), room // 2)), placeholder="..."
-            )
-            choices.append((q.id, textwrap.shorten(prompt + answer, width=room, placeholder="...]")))
+            answer = shorten_middle(answer_label(q, effective[q.id]), max(10, room // 3))
+            prompt = shorten_middle(q.prompt, max(10, room - len(answer) - 3))
+            choices.append((q.id, f"{prompt} [{answer}]"))
         return self.t.pick("Which answers do you want to change?", choices)
 
     # --- the questions -----------------------------------------------------------------------

@@ -270,6 +270,8 @@ def history_text(runs: Sequence[Run], *, width: int = 80, color: bool = False) -
 
     from audit.render.labels import band_label
 
+    if width < NARROW:
+        return _history_list(runs, width=width, color=color)
     table = Table(title="Your runs", title_justify="left", expand=False)
     table.add_column("Run", justify="right")
     table.add_column("Time")
@@ -287,6 +289,38 @@ def history_text(runs: Sequence[Run], *, width: int = 80, color: bool = False) -
     shown = runs[-TREND_POINTS:]
     trend = f"Score trend: {sparkline(r.score for r in shown)}  ({shown[0].score} -> {shown[-1].score})"
     console.print(trend)
+    if len(runs) >= 2:
+        console.print("What changed between the last two: wa-audit diff")
+    return _trimmed(buf.getvalue())
+
+
+NARROW = 60  # below this the six-column table cuts its cells; a list reads better
+
+
+def _history_list(runs: Sequence[Run], *, width: int, color: bool) -> str:
+    """The runs one under the other, for narrow screens: every word whole."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from audit.render.labels import band_label
+
+    buf = io.StringIO()
+    console = _console(buf, width, color)
+    console.print(Text("Your runs", style="bold"))
+    for r in runs:
+        console.print(Text(f"Run {r.id}, {_when(r.at)}", style="bold"))
+        n = len(r.findings)
+        grid = Table.grid(padding=(0, 1, 0, 0))  # wrapped lines hang under the text
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        grid.add_row(
+            " ",
+            f"score {r.score} ({band_label(r.band)}), {n} finding{'s' if n != 1 else ''}, "
+            f"model {r.pack_version}",
+        )
+        console.print(grid)
+    shown = runs[-TREND_POINTS:]
+    console.print(f"Score trend: {sparkline(r.score for r in shown)} ({shown[0].score} -> {shown[-1].score})")
     if len(runs) >= 2:
         console.print("What changed between the last two: wa-audit diff")
     return _trimmed(buf.getvalue())

@@ -276,3 +276,20 @@ def test_print_puts_summary_and_plan_on_two_pages_and_findings_after(
     printed = css[css.index("@media print") :]
     assert ".toc { display: none; }" in printed
     assert re.search(r"#findings \{[^}]*break-before: page", printed)
+
+
+@pytest.mark.parametrize("persona", ["linked-everything", "quick-unsure", "eea-nothing-linked"])
+def test_the_plan_prints_on_at_most_two_pages(
+    run_chromium: Run, reports: dict[str, Report], pack: Pack, tmp_path: Path, persona: str
+) -> None:
+    from audit.render.plan import PlanHtmlRenderer
+
+    page = tmp_path / f"plan-{persona}.html"
+    page.write_text(PlanHtmlRenderer().render(reports[persona], pack, RenderOptions()), encoding="utf-8")
+    # The quick persona leaves every question outside the first section unanswered; with the v2
+    # pack's questions its plan lists 12 changes (see the print test above): three pages.
+    assert 1 <= pdf_pages(run_chromium, page) <= (3 if persona == "quick-unsure" else 2)
+    dom, console, requests = load(run_chromium, page, tmp_path)
+    assert "If you do one thing today" in dom
+    assert console == []
+    assert requests == []

@@ -103,7 +103,7 @@ def test_sources_are_listed_once_per_finding(reports: dict[str, Report], pack: P
     report = reports["linked-everything"]
     twice = next(f for f in report.findings if len({s.id for s in f.sources}) < len(f.sources))
     text = render(report, pack)
-    start = text.index(twice.title[:40])
+    start = text.index(twice.title[:40], text.index("What your answers mean"))
     end = text.index("\n[", start)
     block = text[start:end]
     for sid in {s.id for s in twice.sources}:
