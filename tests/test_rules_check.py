@@ -297,6 +297,7 @@ def test_show_markdown_reads_the_model_per_recipient(home: Path, capsys: pytest.
         "Advertisers",
         "Anyone with your number",
         "What stays protected",
+        "Questions and answers, by id (for answers files and --set)",
     ]
     meta = out.split("## Meta companies")[1].split("## Advertisers")[0]
     assert "- **Status updates** (F2: Linking shares status with Meta)" in meta
@@ -310,14 +311,37 @@ def test_show_markdown_reads_the_model_per_recipient(home: Path, capsys: pytest.
     assert "- **Messages are end-to-end encrypted**" in out.split("## What stays protected")[1]
 
 
+@pytest.mark.parametrize("fmt", ["terminal", "markdown"])
+def test_show_lists_every_question_id_and_value(
+    fmt: str, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What an answers file or --set needs: each id and value, as written there (errors point here).
+    from audit.resources import default_pack_dir
+
+    assert main(["rules", "show", "--format", fmt]) == 0
+    listed = capsys.readouterr().out.split("Questions and answers, by id")[1]
+    pack = load_pack(default_pack_dir())
+    for q in pack.questions:
+        line = next(line for line in listed.splitlines() if re.match(rf"^(- `)?{q.id}`?: ", line))
+        assert q.prompt[:30] in line
+        block = listed.split(line)[1].split("\n-")[0] if fmt == "markdown" else listed.split(line)[1]
+        for v in q.values:
+            assert re.search(rf"(^|[ `]){v.id}(` \(|  +\S)", block, re.M), (q.id, v.id)
+
+
 def test_show_escapes_untrusted_pack_text(mini_pack_dir: Path) -> None:
     path = mini_pack_dir / "flows.yaml"
     path.write_text(
         path.read_text().replace("title: Everyone sees your last seen", "title: '*All* <b>see</b> [it](x)'")
     )
     out = model_guide.markdown(load_pack(mini_pack_dir))
-    assert r"\*All\* \<b\>see\</b\> \[it\](x)" in out
-    assert "<b>" not in out
+    # The report's escaper: an escaped "<" cannot open HTML, so ">" needs no backslash.
+    assert r"\*All\* \<b>see\</b> \[it\](x)" in out
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").render(out)
+    assert "*All* &lt;b&gt;see&lt;/b&gt; [it](x)" in rendered, "shown as the text it is"
+    assert "<b>" not in rendered
 
 
 def test_show_in_the_terminal_is_plain_when_piped(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,12 +12,12 @@ with --rules may be anyone's): control characters are dropped and Markdown is es
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 
 from audit.conditions import UNKNOWN, AllOf, AnyOf, Condition, NotOf, QuestionIn, RuleRef
 from audit.pack import Citation, Dispute, Pack
 from audit.render.labels import CERTAINTY_EXPLAINED, one_line
+from audit.render.markdown import md_block, md_escape
 
 ALWAYS = "always, whatever you answer"
 INTRO = (
@@ -82,6 +82,15 @@ class RightGuide:
 
 
 @dataclass(frozen=True)
+class QuestionGuide:
+    """A question as an answers file or --set names it: its id, and each value's id and label."""
+
+    id: str
+    prompt: str
+    values: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Guide:
     title: str
     version: str
@@ -89,6 +98,10 @@ class Guide:
     recipients: tuple[RecipientGuide, ...]
     protections: tuple[ProtectionGuide, ...]
     rights: tuple[RightGuide, ...] = ()
+    questions: tuple[QuestionGuide, ...] = ()
+
+
+QUESTIONS_TITLE = "Questions and answers, by id (for answers files and --set)"
 
 
 # --- the pure part ---------------------------------------------------------------------------
@@ -199,6 +212,17 @@ def guide(pack: Pack) -> Guide:
         )
         for r in pack.rights
     )
+    questions = tuple(
+        QuestionGuide(
+            id=q.id,
+            prompt=one_line(q.prompt),
+            values=(
+                *((v.id, one_line(v.label)) for v in q.values),
+                *([(UNKNOWN, "I don't know")] if q.allow_unknown else []),
+            ),
+        )
+        for q in pack.questions
+    )
     return Guide(
         title=one_line(pack.meta.title),
         version=pack.meta.version,
@@ -206,6 +230,7 @@ def guide(pack: Pack) -> Guide:
         recipients=tuple(recipients),
         protections=protections,
         rights=rights,
+        questions=questions,
     )
 
 
@@ -222,12 +247,14 @@ def _certainty(certainty: str) -> str:
 
 
 # --- Markdown --------------------------------------------------------------------------------
-# Characters that could start Markdown syntax inline (emphasis, code, links, HTML, tables).
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
-
-
 def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    # The report's escaper: one line, and no inline syntax (emphasis, links, HTML, table cells).
+    return md_escape(text)
+
+
+def _md_heading(text: str) -> str:
+    # At the end of a heading, " #" would be read as its closing sequence and dropped.
+    return md_escape(text).replace("#", "\\#")
 
 
 def _md_sources(notes: tuple[SourceNote, ...], indent: str) -> list[str]:
@@ -251,9 +278,9 @@ def markdown(pack: Pack) -> str:
         "",
     ]
     for r in g.recipients:
-        out += [f"## {_md(r.label)}", ""]
+        out += [f"## {_md_heading(r.label)}", ""]
         if r.description:
-            out += [_md(r.description), ""]
+            out += [md_block(r.description), ""]
         if not r.entries:
             out += ["Nothing goes here in this model.", ""]
         for e in r.entries:
@@ -274,7 +301,7 @@ def markdown(pack: Pack) -> str:
     for p in g.protections:
         out.append(f"- **{_md(p.title)}**")
         if p.detail:
-            out.append(f"  - {_md(p.detail)}")
+            out.append(f"  - {md_block(p.detail)}")
         if p.when != ALWAYS:
             out.append(f"  - if: {_md(p.when)}")
         out += [f"  - except {_md(x)}" for x in p.exceptions]
@@ -288,6 +315,11 @@ def markdown(pack: Pack) -> str:
             out.append(f"  - if: {_md(right.when)}")
         out.append("  - sources:")
         out += _md_sources(right.sources, "    ")
+    out += ["", f"## {_md(QUESTIONS_TITLE)}", ""]
+    for q in g.questions:
+        # Ids are [a-z0-9_] (the pack's Id pattern): safe in code spans, and copied as written.
+        out.append(f"- `{q.id}`: {_md(q.prompt)}")
+        out.append("  - " + ", ".join(f"`{v}` ({_md(label)})" for v, label in q.values))
     out.append("")
     return "\n".join(out)
 
@@ -297,6 +329,7 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
     """The guide for a terminal (rich), plain text without colour."""
     from rich.padding import Padding
     from rich.rule import Rule
+    from rich.table import Table
     from rich.text import Text
 
     from audit.render.console import buffer_console
@@ -364,5 +397,15 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
             indented(field("if", right.when), 2)
         sources(right.sources)
         console.print()
+    console.print(Rule(Text(QUESTIONS_TITLE, style="bold"), style="dim"))
+    for q in g.questions:
+        console.print(Text.assemble((q.id, "bold"), f": {q.prompt}"))
+        # One value a line, id then label: an id is never split from its label by wrapping.
+        values = Table.grid(padding=(0, 2))
+        values.add_column(no_wrap=True)
+        values.add_column()
+        for v, label in q.values:
+            values.add_row(v, Text(label, style="dim"))
+        console.print(Padding(values, (0, 0, 0, 2)))
     # rich pads lines to the full width; a guide that is piped or saved should not carry that.
     return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))

@@ -14,7 +14,6 @@ In CI (.ci/run installs Debian's chromium) a missing browser fails the test; els
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from audit.assessment import Report
 from audit.pack import Pack
 from audit.render.base import RenderOptions
 from audit.render.html import HtmlRenderer
+from tests.ci import missing
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,9 +38,7 @@ BROWSER_ORIGIN = "not an origin"  # the netlog's initiator for the browser's own
 def chromium() -> str:
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing in CI; .ci/run installs it with: apt-get install -y chromium")
-        pytest.skip("chromium is not installed (apt-get install chromium); CI runs this test")
+        missing("chromium", ".ci/run installs it with: apt-get install -y chromium")
     return exe
 
 
