@@ -53,10 +53,10 @@ from audit.conditions import (
 )
 from audit.conditions import evaluate as evaluate_condition
 from audit.pack import PLATFORMS, Citation, Dispute, Finding, Pack, Protection, Question, Right, Steps
+from audit.severity import MOST_SEVERE_FIRST
 
 # Display order of certainty: what is written down beats what is reported beats what is possible.
 _CERTAINTY_RANK = {"documented": 3, "reported": 2, "disputed": 1, "possible": 0}
-_SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 _ABSENT = -1.0  # the level of a pair that does not flow
 
 PairKey = tuple[str, str]
@@ -532,10 +532,11 @@ def _cited(
     truth: Callable[[Condition | None], Truth],
 ) -> tuple[SourceRef, ...]:
     shown = _shown(citations, truth)
-    return _memo(plan, ("cited", key, shown), lambda: _sources(pack, tuple(citations[i] for i in shown)))
+    return _memo(plan, ("cited", key, shown), lambda: source_refs(pack, tuple(citations[i] for i in shown)))
 
 
-def _sources(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef, ...]:
+def source_refs(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef, ...]:
+    """The sources `citations` name, each with the quote taken from it, in citation order."""
     out = []
     for c in citations:
         s = pack.source_by_id[c.id]
@@ -732,7 +733,7 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
         findings.append(_memo(plan, key, partial(_finding, pack, plan, state, f, t)))
     # Most serious first; within a severity, what is true for the person before what only might be
     # (a quick audit's unasked questions); the sort is stable, so pack order breaks the rest.
-    findings.sort(key=lambda x: (_SEVERITY_RANK[x.severity], x.certainty == "possible"))
+    findings.sort(key=lambda x: (MOST_SEVERE_FIRST.index(x.severity), x.certainty == "possible"))
 
     truth = _truth(pack, plan, state)
     protections = tuple(
