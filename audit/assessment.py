@@ -5,6 +5,7 @@ Field order here is the key order of the JSON report; `wa-audit schema report` p
 
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import Field
 
@@ -39,6 +40,8 @@ class Flow(FrozenModel):
     purposes: tuple[str, ...]
     certainty: Certainty
     rules: tuple[str, ...]
+    # v2: purposes that only `disputed` rules send (official texts disagree about them).
+    disputed_purposes: tuple[str, ...] = ()
 
 
 class SourceRef(FrozenModel):
@@ -49,6 +52,15 @@ class SourceRef(FrozenModel):
     quote: str | None = None
     publisher: str = ""
     kind: str = ""
+    undated: bool = False  # `date` is when the pack last checked an undated page
+
+
+class DisputeOut(FrozenModel):
+    """Official texts that disagree, side by side, and which one is binding."""
+
+    binding: str
+    says: tuple[SourceRef, ...]
+    denies: tuple[SourceRef, ...]
 
 
 class FixOut(FrozenModel):
@@ -73,6 +85,15 @@ class FindingOut(FrozenModel):
     # For a possible finding: the answers to its "I don't know" questions under which it holds
     # (the report words it as a condition: "If ... is ...").
     applies_if: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    dispute: DisputeOut | None = None
+
+
+class ExceptionOut(FrozenModel):
+    """Where a protection does not hold for this person (`possible`: it rests on "I don't know")."""
+
+    text: str
+    certainty: Literal["documented", "possible"]
+    sources: tuple[SourceRef, ...]
 
 
 class ProtectionOut(FrozenModel):
@@ -80,6 +101,17 @@ class ProtectionOut(FrozenModel):
     title: str
     sources: tuple[SourceRef, ...]
     detail: str = ""
+    holds: Literal["yes", "partly"] = "yes"
+    except_: tuple[ExceptionOut, ...] = Field(default=(), alias="except")
+
+
+class RightOut(FrozenModel):
+    """Something the person can ask for where they live."""
+
+    id: str
+    title: str
+    how: str
+    sources: tuple[SourceRef, ...]
 
 
 class Recommendation(FrozenModel):
@@ -116,6 +148,7 @@ class Assessment(FrozenModel):
     unknowns: tuple[Unknown, ...]
     not_asked: tuple[str, ...] = ()  # skipped by a quick run: not checked, no findings or advice
     not_applicable: tuple[str, ...] = ()  # their own `when` is false
+    rights: tuple[RightOut, ...] = ()
 
 
 class AnswerChange(FrozenModel):
@@ -159,6 +192,7 @@ class Report(FrozenModel):
     stale_model: bool = False
     trend: tuple[TrendPoint, ...] = ()
     not_asked: tuple[str, ...] = ()
+    rights: tuple[RightOut, ...] = ()
 
 
 def make_report(
@@ -185,4 +219,5 @@ def make_report(
         stale_model=stale_model,
         trend=trend,
         not_asked=assessment.not_asked,
+        rights=assessment.rights,
     )

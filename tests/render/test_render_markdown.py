@@ -100,7 +100,7 @@ def test_sections_match_the_terminal_report(reports: dict[str, Report], pack: Pa
     text = render(report, pack)
     headings = re.findall(r"^## (.+)$", text, flags=re.M)
     assert headings[:4] == [
-        f"Your exposure score: {report.score.value}/100 (High)",
+        f"Your exposure score: {report.score.value}/100 ({report.score.band.capitalize()})",
         "Find out first",
         "Not checked",
         "If you do one thing today",
@@ -109,6 +109,7 @@ def test_sections_match_the_terminal_report(reports: dict[str, Report], pack: Pa
         "What your answers mean",
         "Who gets what",
         "What stays protected",
+        "Rights you can use",
         "More changes, best first",
         "What to check",
     ]
