@@ -378,8 +378,11 @@ def _cmd_audit(args: argparse.Namespace, settings: app.Settings) -> int:
     )
     outcome = interview.run(settings, request)
     _write(outcome.text, args.output)
-    print(f"This report is also saved as a web page:\n  {outcome.html}", file=sys.stderr)
-    if args.open:  # the HTML copy the audit always writes; -o may be another format
+    if outcome.html is None:  # "just show the report again": nothing recorded, nothing filed
+        print(f"Nothing was recorded; your earlier reports are in {settings.home.reports}", file=sys.stderr)
+    else:
+        print(f"This report is also saved as a web page:\n  {outcome.html}", file=sys.stderr)
+    if args.open and outcome.html is not None:  # the HTML copy the audit writes; -o may be another format
         _open_in_browser(outcome.html)
     return 1 if app.fails(outcome.report, args.fail_on) else 0
 

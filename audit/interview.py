@@ -23,10 +23,10 @@ from audit import app, reruns
 from audit.answers import Answers, check_value, parse_assignments, read_answers, save_answers
 from audit.assessment import Report
 from audit.errors import AnswersError, Interrupted, NeedsTerminal, UserError
-from audit.fsutil import atomic_write, check_replaceable, ensure_private_dir
+from audit.fsutil import atomic_write, check_replaceable, ensure_private_dir, interview_lock
 from audit.pack import Pack
 from audit.paths import Home
-from audit.questionnaire import AnswerSource, Depth, FixedAnswers, Interview, Progress, Stopped, Terminal
+from audit.questionnaire import Depth, FixedAnswers, Interview, Progress, Stopped, Terminal
 from audit.records import CONFIG, frozen, record, to_jsonable
 from audit.render.base import FILE_SUFFIX, Format
 from audit.yamlio import load_yaml
@@ -34,7 +34,9 @@ from audit.yamlio import load_yaml
 NEEDS_TERMINAL = "wa-audit needs a terminal for the interview; use --answers FILE or wa-audit set"
 
 
-def interrupted_message(saved: int) -> str:
+def interrupted_message(saved: int, *, has_answers: bool = False) -> str:
+    if saved == 0 and has_answers:
+        return "Stopped; your saved answers are kept as they were. Run wa-audit to continue."
     if saved == 0:
         return "Stopped before the first answer; nothing to keep. Run wa-audit to start."
     return f"Saved {saved} answer{'s' if saved != 1 else ''}. Run wa-audit to continue."
@@ -59,7 +61,7 @@ class Outcome:
     answers: Answers
     report: Report
     text: str
-    html: Path
+    html: Path | None  # None when the report was only shown again (nothing filed)
     saved: bool
 
 
@@ -86,29 +88,70 @@ def run(settings: app.Settings, request: Request, terminal: Terminal | None = No
     else:
         previous = load_saved(pack, home.answers) or Answers(pack=pack.meta.id)
 
-    source: AnswerSource
     if request.interactive:
-        draft = load_draft(pack, home.draft)
-        term = terminal or Terminal(color=settings.color)
-        updated = None
-        if previous.values and request.answers_file is None:
-            updated = _announce_model_update(term, settings, pack)
-        def checkpoint(progress: Progress) -> None:
-            save_draft(pack, home.draft, replace(progress, saved_at=settings.clock()))
+        # One interview at a time per home: a second terminal would overwrite this one's draft.
+        with interview_lock(home.root):
+            return _interview(pack, settings, request, previous=previous, fixed=fixed, terminal=terminal)
+    if request.answers_file is not None or fixed:
+        return finish(pack, FixedAnswers(fixed).collect(pack, previous), settings, request.fmt)
+    raise NeedsTerminal(NEEDS_TERMINAL)
 
-        source = Interview(
-            term, depth=request.depth, fixed=fixed, draft=draft, updated=updated, checkpoint=checkpoint
-        )
-    elif request.answers_file is not None or fixed:
-        source = FixedAnswers(fixed)
-    else:
-        raise NeedsTerminal(NEEDS_TERMINAL)
 
+def _interview(
+    pack: Pack,
+    settings: app.Settings,
+    request: Request,
+    *,
+    previous: Answers,
+    fixed: Mapping[str, str],
+    terminal: Terminal | None,
+) -> Outcome:
+    """The interactive interview, then `finish` (or `show_again`, which records nothing)."""
+    home = settings.home
+    draft = load_draft(pack, home.draft)
+    term = terminal or Terminal(color=settings.color)
+    updated = None
+    if previous.values and request.answers_file is None:
+        updated = _announce_model_update(term, settings, pack)
+
+    def checkpoint(progress: Progress) -> None:
+        save_draft(pack, home.draft, replace(progress, saved_at=settings.clock()))
+
+    source = Interview(
+        term, depth=request.depth, fixed=fixed, draft=draft, updated=updated, checkpoint=checkpoint
+    )
     try:
         answers = source.collect(pack, previous)
     except Stopped as stop:
-        raise _stopped(pack, home, stop, draft_existed=home.draft.exists(), now=settings.clock()) from None
+        raise _stopped(
+            pack,
+            home,
+            stop,
+            draft_existed=home.draft.exists(),
+            now=settings.clock(),
+            has_answers=home.answers.exists(),
+        ) from None
+    if source.show_only:
+        saved = load_saved(pack, home.answers)
+        if saved is not None and saved.values == answers.values:
+            return show_again(pack, answers, settings, request.fmt)
     return finish(pack, answers, settings, request.fmt)
+
+
+def show_again(
+    pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = Format.TERMINAL
+) -> Outcome:
+    """The report of the saved answers ("Just show the report again"), as `wa-audit report` makes it.
+
+    Showing is not a run: nothing is recorded in the history and no new HTML copy is filed (the
+    ones in reports/ stay). The person declined the unfinished interview, if any, so it goes.
+    """
+    check_replaceable(settings.home.draft, "the draft")
+    report = app.build_report(pack, answers, settings)
+    plain = replace(settings, color=False, width=80)
+    text = app.render(report, pack, fmt, settings if fmt is Format.TERMINAL else plain)
+    settings.home.draft.unlink(missing_ok=True)
+    return Outcome(pack=pack, answers=answers, report=report, text=text, html=None, saved=False)
 
 
 def finish(pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = Format.TERMINAL) -> Outcome:
@@ -148,7 +191,7 @@ def _report_path(home: Home, now: datetime) -> Path:
 
 
 def _stopped(
-    pack: Pack, home: Home, stop: Stopped, *, draft_existed: bool, now: datetime
+    pack: Pack, home: Home, stop: Stopped, *, draft_existed: bool, now: datetime, has_answers: bool = False
 ) -> UserError | Interrupted:
     """Keep the draft (when something was answered) and say so: exit 130, or 2 without input."""
     progress = stop.progress
@@ -162,7 +205,7 @@ def _stopped(
         kept = 0
     if stop.eof:
         return NeedsTerminal(NEEDS_TERMINAL)
-    return Interrupted(interrupted_message(kept))
+    return Interrupted(interrupted_message(kept, has_answers=has_answers))
 
 
 def load_saved(pack: Pack, path: Path) -> Answers | None:
