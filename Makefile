@@ -41,8 +41,15 @@ test: lint typecheck check-rules pytest
 bench: $(VENV)/.test-deps
 	$(BIN)/python benches/run.py
 
+# Rewrites the golden renders, then shows what changed: nothing is accepted until a person has read
+# the diff (git diff tests/render/golden) and committed it.
 golden: $(VENV)/.test-deps
 	$(BIN)/pytest -q tests/render --update-golden
+	@echo
+	@echo "Golden files rewritten. Changed (nothing listed: no change):"
+	@git status --short -- tests/render/golden 2>/dev/null || true
+	@git diff --stat -- tests/render/golden 2>/dev/null || true
+	@echo "Review before committing: git diff tests/render/golden  (undo: git checkout -- tests/render/golden)"
 
 clean:
 	rm -rf $(VENV) out dist build .mypy_cache .ruff_cache .pytest_cache

@@ -12,50 +12,45 @@ A question that is not answered counts as `unknown`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import field, fields, replace
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import Field, ValidationError
+
 from audit.conditions import UNKNOWN
 from audit.errors import AnswersError, UserError
+from audit.frozen_model import FrozenModel
 from audit.fsutil import atomic_write, ensure_private_dir
 from audit.pack import Pack, Question, did_you_mean
-from audit.records import CONFIG, record, to_jsonable
-from audit.yamlio import Located, load_yaml, show
+from audit.yamlio import Located, describe_validation_error, load_yaml, show
 
 HINT = "see examples/ for the format"
 
 
-@record
-class AnswersFile:
+class AnswersFile(FrozenModel):
     """The answers file on disk (schema_version 1)."""
-
-    __pydantic_config__ = CONFIG
 
     schema_version: Literal[1]
     pack: str
     pack_version: str | None = None
     answered_at: datetime | None = None
-    answers: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, str] = Field(default_factory=dict)
 
 
-@record
-class Answers:
+class Answers(FrozenModel):
     """Validated answers for one pack; questions not present are unknown."""
-
-    __pydantic_config__ = CONFIG
 
     pack: str
     pack_version: str | None = None
-    values: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = Field(default_factory=dict)
 
     def get(self, question: str) -> str:
         return self.values.get(question, UNKNOWN)
 
     def with_values(self, changes: Mapping[str, str]) -> Answers:
         """A copy with `changes` applied (later wins)."""
-        return replace(self, values={**self.values, **changes})
+        return self.model_copy(update={"values": {**self.values, **changes}})
 
 
 def check_value(pack: Pack, question: str, value: str, *, where: str) -> None:
@@ -105,7 +100,10 @@ def answers_from_doc(pack: Pack, doc: Located) -> Answers:
                 q = pack.question_by_id.get(key)
                 choices = f"use one of: {', '.join(_valid(q))}" if q else "see examples/"
                 raise AnswersError(f"{where}: write the answer as a word, not {show(value)}; {choices}")
-    parsed = _answers_file(doc, raw)
+    try:
+        parsed = AnswersFile.model_validate(raw)
+    except ValidationError as e:
+        raise AnswersError(describe_validation_error(doc, e, hint=HINT)) from e
     if parsed.pack != pack.meta.id:
         raise AnswersError(
             f"{doc.where(('pack',))}: pack: these answers are for '{show(parsed.pack)}', "
@@ -135,75 +133,6 @@ def _not_an_answers_file(pack: Pack, doc: Located, raw: Mapping[Any, Any]) -> No
             f"as in these three lines: 'schema_version: 1', 'pack: {pack.meta.id}', 'answers:', "
             "then each answer below, indented by two spaces"
         )
-
-
-_BAD = object()
-
-
-def _timestamp(value: object) -> datetime | object | None:
-    """`answered_at` as a datetime, None when absent, else _BAD (what pydantic accepted, accepted)."""
-    if value is None or isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = value / 1000 if abs(value) > 2e10 else value  # pydantic reads large numbers as ms
-        try:
-            return datetime.fromtimestamp(seconds, UTC)
-        except (OverflowError, OSError, ValueError):
-            return _BAD
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return _BAD
-    return _BAD
-
-
-def _answers_file(doc: Located, raw: dict[Any, Any]) -> AnswersFile:
-    """`raw` as an AnswersFile, checked by hand (no pydantic on the report's path).
-
-    The first problem is reported as pydantic reported it: `file:line: field: message; hint`, in
-    field order, unknown fields last, with the number of further problems.
-    """
-    problems: list[tuple[tuple[Any, ...], str, str]] = []
-
-    def problem(key: str, message: str, hint: str = HINT) -> None:
-        problems.append(((key,), message, hint))
-
-    missing = "required field is missing"
-    if "schema_version" not in raw:
-        problem("schema_version", missing, "add it")
-    elif raw["schema_version"] != 1:  # 1.0 and true are 1 too, as they were to pydantic
-        problem("schema_version", "Input should be 1")
-    if "pack" not in raw:
-        problem("pack", missing, "add it")
-    elif not isinstance(raw["pack"], str):
-        problem("pack", "Input should be a valid string")
-    if raw.get("pack_version") is not None and not isinstance(raw["pack_version"], str):
-        problem("pack_version", "Input should be a valid string")
-    answered_at = _timestamp(raw.get("answered_at"))
-    if answered_at is _BAD:
-        problem("answered_at", "Input should be a valid datetime")
-    if "answers" in raw and not isinstance(raw["answers"], dict):
-        problem("answers", "Input should be a valid dictionary")
-    known = {f.name for f in fields(AnswersFile)}
-    for key in raw:
-        if not isinstance(key, str):
-            problems.append(((key,), "Keys should be strings", HINT))
-        elif key not in known:
-            problems.append(((key,), "unknown field", "remove it or check its spelling"))
-    if problems:
-        loc, message, hint = problems[0]
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise AnswersError(f"{doc.where(loc)}: {'.'.join(show(p) for p in loc)}: {message}; {hint}{more}")
-    return AnswersFile(
-        schema_version=1,
-        pack=raw["pack"],
-        pack_version=raw.get("pack_version"),
-        answered_at=answered_at if isinstance(answered_at, datetime) else None,
-        answers=dict(raw.get("answers", {})),
-    )
 
 
 def read_answers(pack: Pack, path: Path) -> Answers:
@@ -242,7 +171,7 @@ def dump_answers(answers: Answers, *, pack_version: str, answered_at: datetime) 
     header = "# wa-audit answers. Edit with care; 'unknown' means \"I don't know\".\n"
     import yaml
 
-    return header + yaml.safe_dump(to_jsonable(body), sort_keys=False, allow_unicode=True)
+    return header + yaml.safe_dump(body.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
 def save_answers(path: Path, answers: Answers, *, pack_version: str, answered_at: datetime) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,14 +12,13 @@ from audit.engine import evaluate
 from audit.errors import AnswersError, PackError
 from audit.pack import SEVERITIES, Pack, Problem, pack_problems
 from audit.paths import Home
-from audit.records import frozen
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.resources import default_pack_dir
 
 STALE_AFTER_DAYS = 180
 
 
-@frozen
+@dataclass(frozen=True)
 class Settings:
     """What every use case may need to know about the environment; filled in by the CLI."""
 
@@ -60,7 +59,7 @@ def layered(pack: Pack, home: Home, answers_file: Path | None) -> Answers:
         return read_answers(pack, home.answers) if home.answers.exists() else Answers(pack=pack.meta.id)
     given = read_answers(pack, answers_file)
     base = _saved_beneath(pack, home.answers)
-    return replace(given, values={**base.values, **given.values})
+    return given.model_copy(update={"values": {**base.values, **given.values}})
 
 
 def _saved_beneath(pack: Pack, path: Path) -> Answers:
@@ -92,9 +91,34 @@ def build_report(pack: Pack, answers: Answers, settings: Settings, changes: Chan
     )
 
 
-def render(report: Report, pack: Pack, fmt: Format, settings: Settings) -> str:
-    """The report as text in `fmt`."""
-    return renderer_for(fmt).render(report, pack, RenderOptions(width=settings.width, color=settings.color))
+def render(report: Report, pack: Pack, fmt: Format, settings: Settings, full_report: str = "") -> str:
+    """The report as text in `fmt`; `full_report` says where the full report was filed, if it was."""
+    options = RenderOptions(width=settings.width, color=settings.color, full_report=full_report)
+    return renderer_for(fmt).render(report, pack, options)
+
+
+def summary(report: Report, pack: Pack, settings: Settings, full_report: str = "") -> str:
+    """The terminal summary alone: what stays on screen after an interview."""
+    from audit.render import terminal
+
+    options = RenderOptions(width=settings.width, color=settings.color, full_report=full_report)
+    return terminal.summary(report, pack, options)
+
+
+def filed_report_path(settings: Settings, fmt: Format, stem: str = "report") -> Path:
+    """A new file in the reports folder (created 0700) for a report in `fmt`, named by the time."""
+    from audit.fsutil import ensure_private_dir
+    from audit.render.base import FILE_SUFFIX
+
+    folder = ensure_private_dir(settings.home.reports)
+    base = f"{stem}-{settings.clock():%Y%m%d-%H%M%S}"
+    suffix = FILE_SUFFIX[fmt]
+    path = folder / f"{base}{suffix}"
+    n = 2
+    while path.exists():  # two reports in one second: keep both
+        path = folder / f"{base}-{n}{suffix}"
+        n += 1
+    return path
 
 
 def fails(report: Report, fail_on: str | None) -> bool:

@@ -1,49 +1,36 @@
-"""What the engine concludes, as plain data: the records behind the report JSON (schema_version 1).
+"""What the engine concludes, as plain data: the models behind the report JSON (schema_version 1).
 
-Field order here is the key order of the JSON report; SHARING_MODEL.md section 6 is the contract.
+Field order here is the key order of the JSON report; `wa-audit schema report` prints its JSON Schema.
 """
 
 from __future__ import annotations
 
-from dataclasses import field
 from datetime import date, datetime
 
+from pydantic import Field
+
+from audit.frozen_model import FrozenModel
 from audit.pack import Certainty, Severity
-from audit.records import CONFIG, meta, record
-
-# Frozen dataclasses (records.py); pydantic reads them only for `wa-audit schema` and the history.
 
 
-@record
-class PackRef:
-    __pydantic_config__ = CONFIG
-
+class PackRef(FrozenModel):
     id: str
     version: str
     reviewed: date
     title: str = ""
 
 
-@record
-class Score:
-    __pydantic_config__ = CONFIG
-
-    value: int = field(metadata=meta(ge=0, le=100))
+class Score(FrozenModel):
+    value: int = Field(ge=0, le=100)
     band: str
 
 
-@record
-class Pair:
-    __pydantic_config__ = CONFIG
-
+class Pair(FrozenModel):
     data: str
     recipient: str
 
 
-@record
-class Flow:
-    __pydantic_config__ = CONFIG
-
+class Flow(FrozenModel):
     data: str
     recipient: str
     purposes: tuple[str, ...]
@@ -51,10 +38,7 @@ class Flow:
     rules: tuple[str, ...]
 
 
-@record
-class SourceRef:
-    __pydantic_config__ = CONFIG
-
+class SourceRef(FrozenModel):
     id: str
     title: str
     url: str
@@ -64,20 +48,14 @@ class SourceRef:
     kind: str = ""
 
 
-@record
-class FixOut:
-    __pydantic_config__ = CONFIG
-
+class FixOut(FrozenModel):
     question: str
     to: str
     how: str
     steps: tuple[str, ...] = ()
 
 
-@record
-class FindingOut:
-    __pydantic_config__ = CONFIG
-
+class FindingOut(FrozenModel):
     id: str
     severity: Severity
     title: str
@@ -91,22 +69,16 @@ class FindingOut:
     conflict: str | None = None
 
 
-@record
-class ProtectionOut:
-    __pydantic_config__ = CONFIG
-
+class ProtectionOut(FrozenModel):
     id: str
     title: str
     sources: tuple[SourceRef, ...]
     detail: str = ""
 
 
-@record
-class Recommendation:
-    __pydantic_config__ = CONFIG
-
+class Recommendation(FrozenModel):
     question: str
-    from_: str = field(metadata=meta(alias="from"))
+    from_: str = Field(alias="from")
     to: str
     score_after: int
     removes: tuple[Pair, ...]
@@ -115,21 +87,15 @@ class Recommendation:
     score_removed: int = 0
 
 
-@record
-class Unknown:
-    __pydantic_config__ = CONFIG
-
+class Unknown(FrozenModel):
     question: str
     how_to_check: str
     prompt: str = ""
     section: str = ""
 
 
-@record
-class Assessment:
+class Assessment(FrozenModel):
     """Everything evaluate() concludes for one set of answers (deterministic: no clock)."""
-
-    __pydantic_config__ = CONFIG
 
     pack: PackRef
     platform: str
@@ -143,18 +109,12 @@ class Assessment:
     not_asked: tuple[str, ...] = ()
 
 
-@record
-class AnswerChange:
-    __pydantic_config__ = CONFIG
-
-    from_: str = field(metadata=meta(alias="from"))
+class AnswerChange(FrozenModel):
+    from_: str = Field(alias="from")
     to: str
 
 
-@record
-class Changes:
-    __pydantic_config__ = CONFIG
-
+class Changes(FrozenModel):
     since: datetime
     score_before: int
     score_after: int
@@ -164,21 +124,15 @@ class Changes:
     new_rules: tuple[str, ...] = ()
 
 
-@record
-class TrendPoint:
+class TrendPoint(FrozenModel):
     """One past run's score, for the score-trend chart."""
-
-    __pydantic_config__ = CONFIG
 
     at: datetime
     score: int
 
 
-@record
-class Report:
+class Report(FrozenModel):
     """The report JSON: an assessment plus when it was made and what changed."""
-
-    __pydantic_config__ = CONFIG
 
     schema_version: int = 1
     generated_at: datetime
@@ -191,7 +145,7 @@ class Report:
     unknowns: tuple[Unknown, ...]
     changes: Changes | None
     platform: str = "unknown"
-    answers: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, str] = Field(default_factory=dict)
     stale_model: bool = False
     trend: tuple[TrendPoint, ...] = ()
 

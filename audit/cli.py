@@ -17,7 +17,7 @@ from audit import __version__
 from audit.errors import AuditError, UserError, one_line
 
 if TYPE_CHECKING:  # the use cases import yaml and more; --version and --help must not pay for it
-    from audit import app
+    from audit import app, interview
 
 EPILOG = """\
 exit codes:
@@ -31,7 +31,7 @@ read the model without answering anything: wa-audit rules show
 """
 
 GLOBAL_DEFAULTS: dict[str, object] = {"home": None, "rules": None, "no_color": False, "debug": False}
-FORMATS = ("terminal", "html", "json", "markdown")
+FORMATS = ("terminal", "html", "json", "markdown", "plan")
 SEVERITY_CHOICES = ("info", "low", "medium", "high", "critical")
 
 
@@ -116,7 +116,8 @@ def _parser() -> argparse.ArgumentParser:
             "--format",
             choices=FORMATS,
             default=default(None),
-            help="report format (default: terminal on screen, else from -o's suffix)",
+            help="report format (default: terminal on screen, else from -o's suffix); 'plan' is the "
+            "one page of steps: text, or HTML / Markdown with -o plan.html / plan.md",
         )
         p.add_argument(
             "-o",
@@ -137,7 +138,13 @@ def _parser() -> argparse.ArgumentParser:
             "--open",
             action="store_true",
             default=default(False),
-            help="open the HTML report written with -o in your browser (a local file)",
+            help="open the HTML report in your browser (a local file; says where it is if none opens)",
+        )
+        p.add_argument(
+            "--no-pager",
+            action="store_true",
+            default=default(False),
+            help="print a long report in full instead of showing it in $PAGER (or less)",
         )
 
     def interview_options(p: Any, *, top: bool = False) -> None:
@@ -267,6 +274,11 @@ SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".md": "mark
 
 
 def _format_for(args: argparse.Namespace) -> str:
+    if args.format == "plan" and args.output is not None:
+        # The plan in the medium -o names: a page to print, a note to keep, else text.
+        return {".html": "plan-html", ".htm": "plan-html", ".md": "plan-markdown"}.get(
+            args.output.suffix.lower(), "plan"
+        )
     if args.format:
         return str(args.format)
     if args.output is not None:
@@ -309,12 +321,34 @@ def _settings(args: argparse.Namespace) -> app.Settings:
     from audit.paths import Home, default_home
 
     on_screen = sys.stdout.isatty() and getattr(args, "output", None) is None
+    # A dumb terminal shows escape codes as text: no colour there either.
+    plain = args.no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb"
     return app.Settings(
         home=Home(args.home if args.home is not None else default_home()),
         rules=args.rules,
-        color=on_screen and not (args.no_color or os.environ.get("NO_COLOR")),
-        width=min(100, max(60, _terminal_width())) if on_screen else 80,
+        color=on_screen and not plain,
+        # The screen's own width, down to 20 columns: wider text would wrap mid-word.
+        width=min(100, max(20, _terminal_width())) if on_screen else 80,
     )
+
+
+HTML_FORMATS = ("html", "plan-html")
+SCREEN_FORMATS = ("terminal", "plan")
+
+
+def _show(text: str, args: argparse.Namespace, after: str = "") -> None:
+    """Text for the screen: through the pager when it is longer than the screen, else printed.
+
+    `after` (the summary) is printed once the pager closes, so it is what stays on screen.
+    """
+    if args.output is None and not args.no_pager and sys.stdout.isatty():
+        from audit import pager
+
+        if text.count("\n") >= pager.screen_rows() - 1 and pager.page(text):
+            if after:
+                _write(after, None)
+            return
+    _write(text, args.output)
 
 
 def _cmd_report(args: argparse.Namespace, settings: app.Settings) -> int:
@@ -322,16 +356,27 @@ def _cmd_report(args: argparse.Namespace, settings: app.Settings) -> int:
     from audit.render.base import Format
 
     fmt = Format(_format_for(args))
-    if args.open and (args.output is None or fmt is not Format.HTML):
-        raise UserError("--open needs an HTML report written to a file: add -o report.html")
-    if fmt is not Format.TERMINAL:
+    # HTML on a terminal would be 80 KB of markup: it goes to a file in the reports folder.
+    filed = args.output is None and fmt.value in HTML_FORMATS and sys.stdout.isatty()
+    if args.open and fmt.value not in HTML_FORMATS:
+        raise UserError("--open needs an HTML report: add --format html (or -o report.html)")
+    if args.open and args.output is None and not filed:
+        raise UserError("--open needs the HTML report in a file: add -o report.html")
+    if fmt.value not in SCREEN_FORMATS or args.output is not None:
         settings = replace(settings, color=False, width=80)
     pack = app.pack_for(settings)
     answers = app.gather_answers(pack, settings, args.answers, args.set)
     report = app.build_report(pack, answers, settings)
-    _write(app.render(report, pack, fmt, settings), args.output)
-    if args.open:
-        _open_in_browser(args.output)
+    text = app.render(report, pack, fmt, settings)
+    output = app.filed_report_path(settings, fmt) if filed else args.output
+    if output is not None:
+        _write(text, output)
+    elif fmt is Format.TERMINAL:
+        _show(text, args, after=app.summary(report, pack, settings))
+    else:
+        _show(text, args)
+    if args.open and output is not None:
+        _open_in_browser(output)
     return 1 if app.fails(report, args.fail_on) else 0
 
 
@@ -339,7 +384,13 @@ def _open_in_browser(path: Path) -> None:
     import webbrowser
 
     # Only a local file we just wrote, as a file:// URI; never a URL from anywhere else.
-    webbrowser.open(path.resolve().as_uri())
+    try:
+        opened = webbrowser.open(path.resolve().as_uri())
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        where = path.resolve()
+        print(f"No browser opened; the report is at {where} (open it in a browser).", file=sys.stderr)
 
 
 def _cmd_rules(args: argparse.Namespace, settings: app.Settings) -> int:
@@ -377,14 +428,53 @@ def _cmd_audit(args: argparse.Namespace, settings: app.Settings) -> int:
         fmt=Format(_format_for(args)),
     )
     outcome = interview.run(settings, request)
+    if request.interactive and args.output is None and request.fmt is Format.TERMINAL:
+        # The summary is what stays on screen; the full report is one choice away.
+        _write(outcome.summary, None)
+        if outcome.html is None:
+            print(_NOTHING_RECORDED.format(settings.home.reports), file=sys.stderr)
+        if args.open and outcome.html is not None:
+            _open_in_browser(outcome.html)
+        elif not args.no_pager:
+            _offer_full_report(outcome, settings, args)
+        else:
+            _write(outcome.text, None)
+        return 1 if app.fails(outcome.report, args.fail_on) else 0
     _write(outcome.text, args.output)
-    if outcome.html is None:  # "just show the report again": nothing recorded, nothing filed
-        print(f"Nothing was recorded; your earlier reports are in {settings.home.reports}", file=sys.stderr)
+    if outcome.html is None:
+        print(_NOTHING_RECORDED.format(settings.home.reports), file=sys.stderr)
     else:
         print(f"This report is also saved as a web page:\n  {outcome.html}", file=sys.stderr)
     if args.open and outcome.html is not None:  # the HTML copy the audit writes; -o may be another format
         _open_in_browser(outcome.html)
     return 1 if app.fails(outcome.report, args.fail_on) else 0
+
+
+# "Just show the report again": no run recorded, no HTML copy filed.
+_NOTHING_RECORDED = "Nothing was recorded; your earlier reports are in {}"
+
+
+def _offer_full_report(outcome: interview.Outcome, settings: app.Settings, args: argparse.Namespace) -> None:
+    """After the summary: the full report in the pager, the web page, or nothing more."""
+    from audit import pager
+    from audit.questionnaire import Terminal
+
+    term = Terminal(color=settings.color)
+    try:
+        choice = term.choose(
+            "Read the full report?",
+            [
+                ("page", "Yes, here (q to come back)"),
+                *([("open", "Yes, as a web page in my browser")] if outcome.html is not None else []),
+                ("done", "No, done"),
+            ],
+        )
+    except (KeyboardInterrupt, EOFError):
+        return  # everything is saved already; leaving here is not an interruption
+    if choice == "page" and not pager.page(outcome.text):
+        _write(outcome.text, None)  # no pager: print it all; it ends with the summary
+    elif choice == "open" and outcome.html is not None:
+        _open_in_browser(outcome.html)
 
 
 def _notify(notices: Sequence[str]) -> None:
@@ -403,7 +493,11 @@ def _cmd_set(args: argparse.Namespace, settings: app.Settings) -> int:
     pending = reruns.prepare_set(settings, pack, args.assignments)
     _notify(pending.notices)
     # The report first: a bad -o stops here, before the answers or the history change.
-    _write(app.render(pending.report, pack, fmt, settings), args.output)
+    text = app.render(pending.report, pack, fmt, settings)
+    if args.output is None and fmt is Format.TERMINAL:
+        _show(text, args, after=app.summary(pending.report, pack, settings))
+    else:
+        _write(text, args.output)
     recorded = reruns.commit_run(pending)
     print(f"Answers saved; this is run {recorded.run.id} ('wa-audit history' lists them).", file=sys.stderr)
     return 1 if app.fails(recorded.report, args.fail_on) else 0
@@ -448,7 +542,12 @@ def _cmd_forget(args: argparse.Namespace, settings: app.Settings) -> int:
         if not sys.stdin.isatty():
             raise UserError("forget: no terminal to confirm on; use --yes")
         print(f"This deletes {len(stored)} file(s) in {home.root}: answers, drafts, reports, history.")
-        if input("Delete them? [y/N] ").strip().lower() not in ("y", "yes"):
+        try:
+            reply = input("Delete them? [y/N] ")
+        except EOFError:  # Ctrl-D: no answer is a no, not an internal error
+            print()
+            reply = ""
+        if reply.strip().lower() not in ("y", "yes"):
             print("Nothing deleted.")
             return 0
     done = reruns.forget(home)
@@ -467,15 +566,13 @@ def _cmd_schema(args: argparse.Namespace, settings: app.Settings) -> int:
     from audit.answers import AnswersFile
     from audit.assessment import Report
     from audit.pack import Pack
-    from audit.records import json_schema
-
     # The report is what wa-audit writes (serialisation, keys by alias: "from"); the others are read.
     if args.kind == "answers":
-        body = json_schema(AnswersFile)
+        body = AnswersFile.model_json_schema()
     elif args.kind == "pack":
-        body = json_schema(Pack)
+        body = Pack.model_json_schema()
     else:
-        body = json_schema(Report, mode="serialization")
+        body = Report.model_json_schema(mode="serialization")
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **body}
     _write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", None)
     return 0

@@ -15,11 +15,12 @@ only possible (it depends on an unknown answer) is asked, but tests on it are po
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import field
 from enum import IntEnum
 from typing import Annotated, Any, Literal
 
-from audit.records import CONFIG, meta, record
+from pydantic import Discriminator, Field, Tag
+
+from audit.frozen_model import FrozenModel
 
 UNKNOWN = "unknown"
 MAX_TERMS = 100  # per all/any list: packs may come from elsewhere (see pack.MAX_RULES)
@@ -34,39 +35,24 @@ class Truth(IntEnum):
     TRUE = 2
 
 
-@record
-class QuestionIn:
-    __pydantic_config__ = CONFIG
-
+class QuestionIn(FrozenModel):
     question: str
-    in_: tuple[str, ...] = field(metadata=meta(alias="in", min_length=1))
+    in_: tuple[str, ...] = Field(alias="in", min_length=1)
 
 
-@record
-class AllOf:
-    __pydantic_config__ = CONFIG
-
-    all: tuple[Condition, ...] = field(metadata=meta(min_length=1, max_length=MAX_TERMS))
+class AllOf(FrozenModel):
+    all: tuple[Condition, ...] = Field(min_length=1, max_length=MAX_TERMS)
 
 
-@record
-class AnyOf:
-    __pydantic_config__ = CONFIG
-
-    any: tuple[Condition, ...] = field(metadata=meta(min_length=1, max_length=MAX_TERMS))
+class AnyOf(FrozenModel):
+    any: tuple[Condition, ...] = Field(min_length=1, max_length=MAX_TERMS)
 
 
-@record
-class NotOf:
-    __pydantic_config__ = CONFIG
-
-    not_: Condition = field(metadata=meta(alias="not"))
+class NotOf(FrozenModel):
+    not_: Condition = Field(alias="not")
 
 
-@record
-class RuleRef:
-    __pydantic_config__ = CONFIG
-
+class RuleRef(FrozenModel):
     rule: str
 
 
@@ -86,34 +72,22 @@ def _kind(raw: Any) -> str | None:
     return None
 
 
-class _ConditionSchema:
-    """How pydantic validates a condition: a union tagged by its key, with one clear error.
-
-    Built only when pydantic validates (a pack read from YAML), so the type itself needs no pydantic.
-    """
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        from pydantic import Discriminator, Tag
-
-        tagged = Annotated[
-            Annotated[QuestionIn, Tag("~question")]
-            | Annotated[AllOf, Tag("~all")]
-            | Annotated[AnyOf, Tag("~any")]
-            | Annotated[NotOf, Tag("~not")]
-            | Annotated[RuleRef, Tag("~rule")]
-            | Annotated[Literal["always"], Tag("~always")],
-            Discriminator(
-                _kind,
-                custom_error_type="condition",
-                custom_error_message=(
-                    "a condition is 'always' or a mapping with one of: question+in, all, any, not, rule"
-                ),
-            ),
-        ]
-        return handler.generate_schema(tagged)
-
-
-Condition = Annotated[QuestionIn | AllOf | AnyOf | NotOf | RuleRef | Literal["always"], _ConditionSchema()]
+# A union tagged by its key, so that a bad condition gets one clear error rather than one per member.
+Condition = Annotated[
+    Annotated[QuestionIn, Tag("~question")]
+    | Annotated[AllOf, Tag("~all")]
+    | Annotated[AnyOf, Tag("~any")]
+    | Annotated[NotOf, Tag("~not")]
+    | Annotated[RuleRef, Tag("~rule")]
+    | Annotated[Literal["always"], Tag("~always")],
+    Discriminator(
+        _kind,
+        custom_error_type="condition",
+        custom_error_message=(
+            "a condition is 'always' or a mapping with one of: question+in, all, any, not, rule"
+        ),
+    ),
+]
 
 
 ValuesOf = Callable[[str], tuple[str, ...]]

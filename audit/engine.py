@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import field
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any, TypeVar
 
@@ -49,7 +49,6 @@ from audit.conditions import (
     walk,
 )
 from audit.pack import PLATFORMS, Citation, Finding, Pack, Protection, Question, Steps, Value
-from audit.records import frozen
 
 # Display order of certainty: what is written down beats what is reported beats what is possible.
 _CERTAINTY_RANK = {"documented": 2, "reported": 1, "possible": 0}
@@ -60,7 +59,7 @@ PairKey = tuple[str, str]
 
 
 # --- the compiled pack -------------------------------------------------------------------------
-@frozen
+@dataclass(frozen=True)
 class _Question:
     """A question of the compiled pack: its id and compiled `when`."""
 
@@ -68,7 +67,7 @@ class _Question:
     when: Compiled | None
 
 
-@frozen
+@dataclass(frozen=True)
 class _Rule:
     """A rule of the compiled pack, with the pairs it sends and their weights."""
 
@@ -81,7 +80,7 @@ class _Rule:
     factor: Mapping[int, float]  # pair index -> the weight of its weightiest purpose in this rule
 
 
-@frozen
+@dataclass(frozen=True)
 class _Plan:
     """A pack compiled for evaluation (see the module's Speed note)."""
 
@@ -104,7 +103,7 @@ class _Plan:
     finding_reads: tuple[tuple[str, ...], ...]  # per finding: the questions its `when` and fix read
     protections: tuple[Compiled, ...]
     # Output pieces that depend only on the pack (and the platform): sources, protections, fixes,
-    # unknowns. They are frozen records, so one instance can serve every evaluation.
+    # unknowns. They are frozen models, so one instance can serve every evaluation.
     memo: dict[tuple[object, ...], Any] = field(default_factory=dict)
 
 
@@ -241,7 +240,7 @@ def _plan(pack: Pack) -> _Plan:
 
 
 # --- evaluation --------------------------------------------------------------------------------
-@frozen
+@dataclass(frozen=True)
 class _State:
     """One evaluation: answers, truths, levels and the score."""
 
@@ -360,7 +359,7 @@ def _what_ifs(plan: _Plan, state: _State) -> Callable[[str, str], _LazyExposure]
     return what_if
 
 
-@frozen
+@dataclass(frozen=True)
 class Exposure:
     """The cheap part of an evaluation: effective answers, what flows, and the score."""
 

@@ -19,19 +19,20 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+
+from pydantic import Field, ValidationError
 
 from audit import __version__
 from audit.answers import Answers
 from audit.assessment import AnswerChange, Assessment, Changes
 from audit.conditions import UNKNOWN
 from audit.errors import HistoryError
+from audit.frozen_model import FrozenModel
 from audit.fsutil import PRIVATE_FILE, ensure_private_dir
 from audit.pack import Pack
-from audit.records import CONFIG, decode, field_types, meta, record, to_json, validate_json
 
 BUSY_TIMEOUT_MS = 5000
 SIDECARS = ("-wal", "-shm", "-journal")  # files SQLite keeps next to the database
@@ -69,21 +70,18 @@ _COLUMNS = (
 )
 
 
-@record
-class Run:
+class Run(FrozenModel):
     """One recorded run, as read back from the database (every row is validated on the way out)."""
 
-    __pydantic_config__ = CONFIG
-
-    id: int = field(metadata=meta(ge=0))  # 1..N once recorded; 0 for a run not saved yet (make_run)
+    id: int = Field(ge=0)  # 1..N once recorded; 0 for a run not saved yet (make_run)
     at: datetime
     tool_version: str
     pack_id: str
     pack_version: str
     pack_reviewed: date
     answers: dict[str, str]
-    assessment_json: str = field(repr=False)
-    score: int = field(metadata=meta(ge=0, le=100))
+    assessment_json: str = Field(repr=False)
+    score: int = Field(ge=0, le=100)
     band: str
     findings: tuple[str, ...]
     rules_seen: tuple[str, ...]
@@ -91,10 +89,8 @@ class Run:
 
     def assessment(self) -> Assessment:
         """The full assessment stored with this run."""
-        from pydantic import ValidationError
-
         try:
-            return validate_json(Assessment, self.assessment_json)
+            return Assessment.model_validate_json(self.assessment_json)
         except ValidationError as e:
             raise HistoryError(
                 f"run {self.id}: its stored assessment no longer reads ({e.error_count()} problem(s)); "
@@ -254,7 +250,7 @@ def make_run(*, at: datetime, pack: Pack, answers: Answers, assessment: Assessme
         pack_version=pack.meta.version,
         pack_reviewed=pack.meta.reviewed,
         answers=dict(answers.values),
-        assessment_json=to_json(assessment),
+        assessment_json=assessment.model_dump_json(),
         score=assessment.score.value,
         band=assessment.score.band,
         findings=tuple(f.id for f in assessment.findings),
@@ -345,7 +341,11 @@ def _damage(path: Path) -> str | None:
     except sqlite3.OperationalError as e:
         if "locked" in str(e) or "busy" in str(e):
             return None  # another process holds it: busy, not damaged
-        return str(e)
+        # A full disk, a read-only folder or an I/O error say nothing about the file: moving a
+        # good history aside for them would hide the person's runs. Damage is DatabaseError.
+        raise HistoryError(
+            f"{path}: cannot read the history ({e}); check the free space and access of its folder"
+        ) from e
     except sqlite3.DatabaseError as e:
         return str(e)
     finally:
@@ -416,25 +416,22 @@ _JSON_COLUMNS = ("answers", "findings", "rules_seen", "questions_seen")
 
 
 def _run_from_row(path: Path, row: Sequence[Any]) -> Run:
-    """A row as a Run, every field checked against Run's types and bounds (without pydantic).
-
-    The interview reads the last run before its first question (to announce a model update), so
-    this stays off pydantic; the checks are those pydantic made, on what `save` writes.
-    """
+    """A row as a Run, every column validated; HistoryError naming the first that does not read."""
     names = [c.strip() for c in _COLUMNS.split(",")]
     raw = dict(zip(names, row, strict=True))
     raw["assessment_json"] = raw.pop("assessment")
-    values: dict[str, Any] = {}
-    for f in fields(Run):
+    for name in _JSON_COLUMNS:
         try:
-            value = json.loads(raw[f.name]) if f.name in _JSON_COLUMNS else raw[f.name]
-            value = decode(field_types(Run)[f.name], value)
-            low, high = f.metadata.get("ge"), f.metadata.get("le")
-            if (low is not None and value < low) or (high is not None and value > high):
-                raise ValueError(f"{f.name} out of bounds")
-        except (ValueError, TypeError, KeyError) as e:  # JSON and decoding errors are ValueErrors
-            raise HistoryError(
-                f"{path}: run {raw.get('id')}: {f.name} does not read; use 'wa-audit forget' to start over"
-            ) from e
-        values[f.name] = value
-    return Run(**values)
+            raw[name] = json.loads(raw[name])
+        except (ValueError, TypeError) as e:
+            raise _unreadable(path, raw, name) from e
+    try:
+        return Run.model_validate(raw)
+    except ValidationError as e:
+        raise _unreadable(path, raw, str(e.errors()[0]["loc"][0])) from e
+
+
+def _unreadable(path: Path, raw: dict[str, Any], column: str) -> HistoryError:
+    return HistoryError(
+        f"{path}: run {raw.get('id')}: {column} does not read; use 'wa-audit forget' to start over"
+    )

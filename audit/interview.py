@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -23,11 +23,11 @@ from audit import app, reruns
 from audit.answers import Answers, check_value, parse_assignments, read_answers, save_answers
 from audit.assessment import Report
 from audit.errors import AnswersError, Interrupted, NeedsTerminal, UserError
+from audit.frozen_model import FrozenModel
 from audit.fsutil import atomic_write, check_replaceable, ensure_private_dir, interview_lock
 from audit.pack import Pack
 from audit.paths import Home
 from audit.questionnaire import Depth, FixedAnswers, Interview, Progress, Stopped, Terminal
-from audit.records import CONFIG, frozen, record, to_jsonable
 from audit.render.base import FILE_SUFFIX, Format
 from audit.yamlio import load_yaml
 
@@ -42,7 +42,7 @@ def interrupted_message(saved: int, *, has_answers: bool = False) -> str:
     return f"Saved {saved} answer{'s' if saved != 1 else ''}. Run wa-audit to continue."
 
 
-@frozen
+@dataclass(frozen=True)
 class Request:
     """What the command line asked for."""
 
@@ -53,7 +53,7 @@ class Request:
     fmt: Format = Format.TERMINAL
 
 
-@frozen
+@dataclass(frozen=True)
 class Outcome:
     """A finished run: the report, its text in the requested format, and the filed HTML copy."""
 
@@ -63,13 +63,11 @@ class Outcome:
     text: str
     html: Path | None  # None when the report was only shown again (nothing filed)
     saved: bool
+    summary: str = ""  # the terminal summary, pointing at `html`: what stays on screen
 
 
-@record
-class DraftFile:
-    """The draft on disk: an unfinished interview (validated by pydantic, only when there is one)."""
-
-    __pydantic_config__ = CONFIG
+class DraftFile(FrozenModel):
+    """The draft on disk: an unfinished interview."""
 
     schema_version: Literal[1]
     pack: str
@@ -115,7 +113,7 @@ def _interview(
         updated = _announce_model_update(term, settings, pack)
 
     def checkpoint(progress: Progress) -> None:
-        save_draft(pack, home.draft, replace(progress, saved_at=settings.clock()))
+        save_draft(pack, home.draft, progress.model_copy(update={"saved_at": settings.clock()}))
 
     source = Interview(
         term, depth=request.depth, fixed=fixed, draft=draft, updated=updated, checkpoint=checkpoint
@@ -149,9 +147,13 @@ def show_again(
     check_replaceable(settings.home.draft, "the draft")
     report = app.build_report(pack, answers, settings)
     plain = replace(settings, color=False, width=80)
-    text = app.render(report, pack, fmt, settings if fmt is Format.TERMINAL else plain)
+    on_screen = fmt in {Format.TERMINAL, Format.PLAN}
+    text = app.render(report, pack, fmt, settings if on_screen else plain)
+    summary = app.summary(report, pack, settings)
     settings.home.draft.unlink(missing_ok=True)
-    return Outcome(pack=pack, answers=answers, report=report, text=text, html=None, saved=False)
+    return Outcome(
+        pack=pack, answers=answers, report=report, text=text, html=None, saved=False, summary=summary
+    )
 
 
 def finish(pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = Format.TERMINAL) -> Outcome:
@@ -167,8 +169,10 @@ def finish(pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = F
     pending = reruns.prepare_run(settings, pack, answers)
     report = pending.report
     plain = replace(settings, color=False, width=80)
-    text = app.render(report, pack, fmt, settings if fmt is Format.TERMINAL else plain)
     html = _report_path(home, now)
+    on_screen = fmt in {Format.TERMINAL, Format.PLAN}
+    text = app.render(report, pack, fmt, settings if on_screen else plain, full_report=str(html))
+    summary = app.summary(report, pack, settings, full_report=str(html))
     atomic_write(html, app.render(report, pack, Format.HTML, plain))
     if changed:
         save_answers(home.answers, answers, pack_version=pack.meta.version, answered_at=now)
@@ -176,7 +180,9 @@ def finish(pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = F
     recorded = reruns.commit_run(pending)
     for notice in recorded.notices:
         _note(notice)
-    return Outcome(pack=pack, answers=answers, report=report, text=text, html=html, saved=changed)
+    return Outcome(
+        pack=pack, answers=answers, report=report, text=text, html=html, saved=changed, summary=summary
+    )
 
 
 def _report_path(home: Home, now: datetime) -> Path:
@@ -196,7 +202,7 @@ def _stopped(
     """Keep the draft (when something was answered) and say so: exit 130, or 2 without input."""
     progress = stop.progress
     if progress is not None and progress.asked:
-        save_draft(pack, home.draft, replace(progress, saved_at=now))
+        save_draft(pack, home.draft, progress.model_copy(update={"saved_at": now}))
         kept = len(progress.asked)
     elif draft_existed:  # stopped on the "continue?" screen: the old draft is still there
         previous = load_draft(pack, home.draft)
@@ -247,11 +253,9 @@ def load_draft(pack: Pack, path: Path) -> Progress | None:
         return None
     from pydantic import ValidationError
 
-    from audit.records import validate
-
     try:
         doc = load_yaml(path, what="a draft")
-        draft = validate(DraftFile, doc.data)
+        draft = DraftFile.model_validate(doc.data)
     except (UserError, ValidationError):
         _note(f"ignoring the unfinished interview in {path}: it cannot be read")
         return None
@@ -259,12 +263,13 @@ def load_draft(pack: Pack, path: Path) -> Progress | None:
         return None
     p = draft.progress
     values = _valid(pack, p.values)
-    return replace(
-        p,
-        values=values,
-        baseline=_valid(pack, p.baseline),
-        asked=tuple(q for q in p.asked if q in values),
-        picked=tuple(q for q in p.picked if q in pack.question_by_id),
+    return p.model_copy(
+        update={
+            "values": values,
+            "baseline": _valid(pack, p.baseline),
+            "asked": tuple(q for q in p.asked if q in values),
+            "picked": tuple(q for q in p.picked if q in pack.question_by_id),
+        }
     )
 
 
@@ -275,7 +280,8 @@ def save_draft(pack: Pack, path: Path, progress: Progress) -> None:
     ensure_private_dir(path.parent)
     import yaml
 
-    atomic_write(path, header + yaml.safe_dump(to_jsonable(body), sort_keys=False, allow_unicode=True))
+    text = yaml.safe_dump(body.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+    atomic_write(path, header + text)
 
 
 def _announce_model_update(term: Terminal, settings: app.Settings, pack: Pack) -> tuple[str, ...] | None:

@@ -1,4 +1,4 @@
-"""The rule pack: the YAML files as dataclasses (pydantic validates them), `file:line` errors, cross-checks.
+"""The rule pack: the YAML files as pydantic models, `file:line` errors, cross-checks.
 
 A pack is data (see docs/PACK_FORMAT.md). Loading validates each file against its model, then
 cross-checks the references between files; every problem names the file and line it comes from.
@@ -10,11 +10,13 @@ import contextlib
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import Field, StringConstraints, ValidationError
 
 from audit.conditions import (
     NOT_ASKED,
@@ -31,15 +33,15 @@ from audit.conditions import (
 )
 from audit.conditions import evaluate as evaluate_condition
 from audit.errors import PackError, UserError
-from audit.records import CONFIG, Str, frozen, meta, record, to_jsonable
+from audit.frozen_model import FrozenModel
 from audit.yamlio import Located, describe_validation_error, load_yaml
 
-Id = Annotated[str, Str(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-SourceId = Annotated[str, Str(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
-RuleId = Annotated[str, Str(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
-Text = Annotated[str, Str(min_length=1, max_length=4000)]
-Url = Annotated[str, Str(pattern=r"^https://[^\s<>\"']+$", max_length=500)]
-Version = Annotated[str, Str(pattern=r"^\d{4}\.\d{1,2}(\.\d+)?$")]
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+SourceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
+RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"']+$", max_length=500)]
+Version = Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{1,2}(\.\d+)?$")]
 Certainty = Literal["documented", "reported", "possible"]
 RuleCertainty = Literal["documented", "reported"]
 Severity = Literal["info", "low", "medium", "high", "critical"]
@@ -60,85 +62,60 @@ PACK_FILES = (
     "findings.yaml",
     "protections.yaml",
 )
-# Every class below is a frozen dataclass that pydantic validates on the way in (records.py).
 
 
 # --- pack.yaml -------------------------------------------------------------------------------
-@record
-class Section:
-    __pydantic_config__ = CONFIG
-
+class Section(FrozenModel):
     id: Id
     title: Text
     intro: str = ""
 
 
-@record
-class PackMeta:
-    __pydantic_config__ = CONFIG
-
+class PackMeta(FrozenModel):
     id: Id
     version: Version
     reviewed: date
     title: Text
-    sections: tuple[Section, ...] = field(metadata=meta(min_length=1))
+    sections: tuple[Section, ...] = Field(min_length=1)
 
 
 # --- vocabulary.yaml -------------------------------------------------------------------------
-@record
-class DataCategory:
-    __pydantic_config__ = CONFIG
-
+class DataCategory(FrozenModel):
     id: Id
     label: Text
     description: str = ""
-    sensitivity: int = field(metadata=meta(ge=1, le=5))
+    sensitivity: int = Field(ge=1, le=5)
 
 
-@record
-class Recipient:
-    __pydantic_config__ = CONFIG
-
+class Recipient(FrozenModel):
     id: Id
     label: Text
     description: str = ""
-    reach: int = field(metadata=meta(ge=1, le=5))
+    reach: int = Field(ge=1, le=5)
 
 
-@record
-class Purpose:
-    __pydantic_config__ = CONFIG
-
+class Purpose(FrozenModel):
     id: Id
     label: Text
     # How much a use for this purpose weighs in the score (own uses such as ads weigh most).
-    weight: float = field(default=1.0, metadata=meta(gt=0, le=1))
+    weight: float = Field(default=1.0, gt=0, le=1)
 
 
-@record
-class Band:
-    __pydantic_config__ = CONFIG
-
+class Band(FrozenModel):
     id: Id
-    below: int = field(metadata=meta(ge=1, le=101))
+    below: int = Field(ge=1, le=101)
 
 
-@record
-class Vocabulary:
-    __pydantic_config__ = CONFIG
-
-    data_categories: tuple[DataCategory, ...] = field(metadata=meta(min_length=1))
-    recipients: tuple[Recipient, ...] = field(metadata=meta(min_length=1))
-    purposes: tuple[Purpose, ...] = field(metadata=meta(min_length=1))
+class Vocabulary(FrozenModel):
+    data_categories: tuple[DataCategory, ...] = Field(min_length=1)
+    recipients: tuple[Recipient, ...] = Field(min_length=1)
+    purposes: tuple[Purpose, ...] = Field(min_length=1)
     certainty_weights: dict[Certainty, float]
-    bands: tuple[Band, ...] = field(metadata=meta(min_length=1))
+    bands: tuple[Band, ...] = Field(min_length=1)
 
 
 # --- sources.yaml ----------------------------------------------------------------------------
-@record
-class Source:
-    __pydantic_config__ = CONFIG
-
+class Source(FrozenModel):
     id: SourceId
     title: Text
     publisher: Text
@@ -148,26 +125,17 @@ class Source:
     capture: str | None = None
 
 
-@record
-class SourcesFile:
-    __pydantic_config__ = CONFIG
-
-    sources: tuple[Source, ...] = field(metadata=meta(min_length=1, max_length=MAX_RULES))
+class SourcesFile(FrozenModel):
+    sources: tuple[Source, ...] = Field(min_length=1, max_length=MAX_RULES)
 
 
-@record
-class Citation:
-    __pydantic_config__ = CONFIG
-
+class Citation(FrozenModel):
     id: SourceId
     quote: str | None = None
 
 
 # --- questions.yaml --------------------------------------------------------------------------
-@record
-class Value:
-    __pydantic_config__ = CONFIG
-
+class Value(FrozenModel):
     id: Id
     label: Text
     how: str | None = None
@@ -175,43 +143,32 @@ class Value:
     when: Condition | None = None
 
 
-@record
-class Where:
+class Where(FrozenModel):
     """Where a setting lives; a platform may lack it (iCloud backup is iPhone only)."""
-
-    __pydantic_config__ = CONFIG
 
     android: Text | None = None
     iphone: Text | None = None
 
 
-@record
-class Change:
-    __pydantic_config__ = CONFIG
-
+class Change(FrozenModel):
     allowed: bool = True
-    from_: tuple[Id, ...] | None = field(default=None, metadata=meta(alias="from"))
+    from_: tuple[Id, ...] | None = Field(default=None, alias="from")
     to: tuple[Id, ...] | None = None
     effort: Literal["setting", "habit"] = "setting"
 
 
-@record
-class Question:
-    __pydantic_config__ = CONFIG
-
+class Question(FrozenModel):
     id: Id
     section: Id
     prompt: Text
     help: str = ""
     where: Where | None = None  # None for facts about the person (region, the 2016 choice)
     where_reported: bool = False
-    values: tuple[Value, ...] = field(metadata=meta(min_length=2, max_length=MAX_VALUES))
+    values: tuple[Value, ...] = Field(min_length=2, max_length=MAX_VALUES)
     allow_unknown: bool = True
     when: Condition | None = None
     # The default as the files write it ("from", not "from_") in `wa-audit schema pack`.
-    change: Change = field(
-        default=Change(), metadata=meta(json_schema_extra={"default": to_jsonable(Change())})
-    )
+    change: Change = Change()
 
     @cached_property
     def value_ids(self) -> tuple[str, ...]:
@@ -221,67 +178,46 @@ class Question:
         return next((v for v in self.values if v.id == value_id), None)
 
 
-@record
-class QuestionsFile:
-    __pydantic_config__ = CONFIG
-
-    questions: tuple[Question, ...] = field(metadata=meta(min_length=1, max_length=MAX_QUESTIONS))
+class QuestionsFile(FrozenModel):
+    questions: tuple[Question, ...] = Field(min_length=1, max_length=MAX_QUESTIONS)
 
 
 # --- flows.yaml ------------------------------------------------------------------------------
-@record
-class FlowSpec:
-    __pydantic_config__ = CONFIG
-
-    data: tuple[Id, ...] = field(metadata=meta(min_length=1))
-    to: tuple[Id, ...] = field(metadata=meta(min_length=1))
-    purposes: tuple[Id, ...] = field(metadata=meta(min_length=1))
+class FlowSpec(FrozenModel):
+    data: tuple[Id, ...] = Field(min_length=1)
+    to: tuple[Id, ...] = Field(min_length=1)
+    purposes: tuple[Id, ...] = Field(min_length=1)
 
 
-@record
-class FlowRule:
-    __pydantic_config__ = CONFIG
-
+class FlowRule(FrozenModel):
     id: RuleId
     title: Text
     when: Condition | None = None
     certainty: RuleCertainty
-    flows: tuple[FlowSpec, ...] = field(metadata=meta(min_length=1))
+    flows: tuple[FlowSpec, ...] = Field(min_length=1)
     note: str | None = None
-    sources: tuple[Citation, ...] = field(metadata=meta(min_length=1))
+    sources: tuple[Citation, ...] = Field(min_length=1)
 
 
-@record
-class FlowsFile:
-    __pydantic_config__ = CONFIG
-
-    rules: tuple[FlowRule, ...] = field(metadata=meta(min_length=1, max_length=MAX_RULES))
+class FlowsFile(FrozenModel):
+    rules: tuple[FlowRule, ...] = Field(min_length=1, max_length=MAX_RULES)
 
 
 # --- findings.yaml ---------------------------------------------------------------------------
-@record
-class Steps:
+class Steps(FrozenModel):
     """Numbered fix steps per platform; a platform may lack them (iCloud is iPhone only)."""
 
-    __pydantic_config__ = CONFIG
-
-    android: tuple[Text, ...] | None = field(default=None, metadata=meta(min_length=1))
-    iphone: tuple[Text, ...] | None = field(default=None, metadata=meta(min_length=1))
+    android: tuple[Text, ...] | None = Field(default=None, min_length=1)
+    iphone: tuple[Text, ...] | None = Field(default=None, min_length=1)
 
 
-@record
-class Fix:
-    __pydantic_config__ = CONFIG
-
+class Fix(FrozenModel):
     question: Id
     to: Id
     steps: Steps
 
 
-@record
-class Finding:
-    __pydantic_config__ = CONFIG
-
+class Finding(FrozenModel):
     id: Id
     title: Text
     severity: Severity
@@ -292,41 +228,29 @@ class Finding:
     risk: str | None = None
     conflict: str | None = None
     fix: Fix | None = None
-    sources: tuple[Citation, ...] = field(metadata=meta(min_length=1))
+    sources: tuple[Citation, ...] = Field(min_length=1)
 
 
-@record
-class FindingsFile:
-    __pydantic_config__ = CONFIG
-
-    findings: tuple[Finding, ...] = field(default=(), metadata=meta(max_length=MAX_RULES))
+class FindingsFile(FrozenModel):
+    findings: tuple[Finding, ...] = Field(default=(), max_length=MAX_RULES)
 
 
 # --- protections.yaml ------------------------------------------------------------------------
-@record
-class Protection:
-    __pydantic_config__ = CONFIG
-
+class Protection(FrozenModel):
     id: Id
     title: Text
     detail: str = ""
     when: Condition | None = None
-    sources: tuple[Citation, ...] = field(metadata=meta(min_length=1))
+    sources: tuple[Citation, ...] = Field(min_length=1)
 
 
-@record
-class ProtectionsFile:
-    __pydantic_config__ = CONFIG
-
-    protections: tuple[Protection, ...] = field(default=(), metadata=meta(max_length=MAX_RULES))
+class ProtectionsFile(FrozenModel):
+    protections: tuple[Protection, ...] = Field(default=(), max_length=MAX_RULES)
 
 
 # --- the pack --------------------------------------------------------------------------------
-@record
-class Pack:
+class Pack(FrozenModel):
     """A validated, cross-checked rule pack."""
-
-    __pydantic_config__ = CONFIG
 
     meta: PackMeta
     vocabulary: Vocabulary
@@ -370,7 +294,7 @@ class Pack:
 
 
 # --- loading ---------------------------------------------------------------------------------
-@frozen
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with a pack, located as `file:line`.
 
@@ -386,7 +310,7 @@ class Problem:
         return f"{self.where}: {'warning: ' if self.level == 'warning' else ''}{self.message}"
 
 
-M = TypeVar("M")
+M = TypeVar("M", bound=FrozenModel)
 
 
 def _parse(doc: Located, model: type[M]) -> M:
@@ -394,17 +318,13 @@ def _parse(doc: Located, model: type[M]) -> M:
         raise PackError(f"{doc.path}: file is empty; see docs/PACK_FORMAT.md")
     if not isinstance(doc.data, dict):
         raise PackError(f"{doc.path}:1: expected a mapping of fields at the top")
-    from pydantic import ValidationError
-
-    from audit.records import validate
-
     try:
-        return validate(model, doc.data)
+        return model.model_validate(doc.data)
     except ValidationError as e:
         raise PackError(describe_validation_error(doc, e)) from e
 
 
-@frozen
+@dataclass(frozen=True)
 class LoadedPack:
     """A pack with the parsed documents, so checks can point at lines."""
 
@@ -462,7 +382,7 @@ def _problem(line: str) -> Problem:
     return Problem(where, message)
 
 
-_FILES: dict[str, type] = {
+_FILES: dict[str, type[FrozenModel]] = {
     "pack.yaml": PackMeta,
     "vocabulary.yaml": Vocabulary,
     "sources.yaml": SourcesFile,
@@ -495,10 +415,6 @@ def pack_problems(directory: Path) -> list[Problem]:
     Not only the first: every file's syntax and schema errors, then the cross-checks of whatever
     did parse (an item with a schema error is left out of them, and so are the references to it).
     """
-    from pydantic import ValidationError
-
-    from audit.records import validate
-
     if not directory.is_dir():
         raise PackError(f"{directory}: no such rule pack folder; check --rules")
     problems: list[Problem] = []
@@ -529,7 +445,7 @@ def pack_problems(directory: Path) -> list[Problem]:
         salvaged = _without_bad_items(doc, cause, dropped)
         if salvaged is not None:
             with contextlib.suppress(ValidationError):  # else a field of the file itself: said above
-                parsed[name] = validate(_FILES[name], salvaged)
+                parsed[name] = _FILES[name].model_validate(salvaged)
     if len(parsed) < len(PACK_FILES):
         return problems
     pack = Pack(
@@ -787,7 +703,7 @@ def _located_atoms(
 _MAX_COMBINATIONS = 20_000
 
 
-@frozen
+@dataclass(frozen=True)
 class _Outcome:
     """One combination of answers and what a condition makes of it."""
 

@@ -2,15 +2,12 @@
 
 Loading the bundled pack from YAML (parse with line numbers, validate, cross-check, reachability)
 costs more than everything else a report does. The result depends only on the pack files' bytes and
-on the code that loads them, so it is kept as JSON (`records.to_json`, read back with
-`records.decode`, which rebuilds the dataclasses without pydantic: the cache is data, never pickle)
-under a name that is the SHA-256 of:
+on the code that loads them, so it is kept as the pack's JSON (`model_dump_json`, read back with
+`Pack.model_validate_json`: the cache is data, never pickle) under a name that is the SHA-256 of:
 
-- this cache's format, the wa-audit version and the pydantic version (the bytes of its
-  `version.py`, found without importing pydantic);
-- the source of the modules that validate, check and encode a pack (`pack.py`, `conditions.py`,
-  `yamlio.py`, `records.py`), so a development checkout that changes a check without a new version
-  still misses;
+- this cache's format, the wa-audit version and the pydantic version;
+- the source of every module of the audit package (each `*.py` under `audit/`), so a development
+  checkout that changes a check without a new version still misses;
 - each pack file's name, length and bytes.
 
 A stale entry can therefore never be found: any change to any of those gives another name. An entry
@@ -18,7 +15,7 @@ is only written after `load_pack` accepted the pack (every cross-check passed), 
 and private (0600 in a 0700 folder). An entry that cannot be read or decoded is ignored
 and written again; a cache that cannot be written is no error: the pack was loaded all the same.
 
-The cache folder is $WA_AUDIT_CACHE, else the platform's user cache folder (paths.user_dir); packs go
+The cache folder is $WA_AUDIT_CACHE, else the platform's user cache folder (platformdirs); packs go
 to its `packs/` (at most MAX_ENTRIES of them), compiled report templates to `templates/`
 (audit.template_cache). It holds no answers, and deleting it at any time is safe.
 """
@@ -26,10 +23,13 @@ to its `packs/` (at most MAX_ENTRIES of them), compiled report templates to `tem
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from pydantic.version import VERSION as PYDANTIC_VERSION
 
 from audit import __version__
 from audit.errors import OutputError
@@ -38,9 +38,7 @@ if TYPE_CHECKING:
     from audit.pack import Pack
 
 CACHE_ENV = "WA_AUDIT_CACHE"
-FORMAT = b"wa-audit pack cache 2"
-# The modules whose code decides whether a pack is accepted and what it becomes.
-LOADER_SOURCES = ("pack.py", "conditions.py", "yamlio.py", "records.py")
+FORMAT = b"wa-audit pack cache 3"
 MAX_ENTRIES = 16  # one per pack folder and version in use; tests and --rules trials come and go
 # The same bound as a pack file (yamlio.MAX_BYTES); the JSON of a pack is smaller than its YAML.
 MAX_FILE_BYTES = 1024 * 1024
@@ -52,9 +50,11 @@ def cache_dir() -> Path:
     env = os.environ.get(CACHE_ENV)
     if env:
         return Path(env).expanduser()
-    from audit.paths import user_dir
+    import platformdirs
 
-    return Path(user_dir("cache"))
+    from audit.paths import APP_NAME
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 def load(directory: Path, *, folder: Path | None = None) -> Pack:
@@ -84,19 +84,19 @@ def pack_key(directory: Path) -> str | None:
     """The SHA-256 naming the cache entry of the pack in `directory`, or None if it cannot be read."""
     from audit.pack import PACK_FILES
 
-    digest = _sha256()
+    digest = hashlib.sha256()
     _feed(digest, b"format", FORMAT)
     _feed(digest, b"wa-audit", __version__.encode())
+    _feed(digest, b"pydantic", PYDANTIC_VERSION.encode())
     code = Path(__file__).resolve().parent
-    validator = _pydantic_version_file()
-    if validator is None:
+    sources = sorted(code.rglob("*.py"))
+    if not sources:  # an install without sources: nothing proves the code is the same
         return None
-    _feed(digest, b"pydantic", validator)
-    for name in LOADER_SOURCES:
-        source = read_small(code / name, MAX_FILE_BYTES)
-        if source is None:  # an install without sources: nothing proves the code is the same
+    for path in sources:
+        source = read_small(path, MAX_FILE_BYTES)
+        if source is None:
             return None
-        _feed(digest, f"code/{name}".encode(), source)
+        _feed(digest, f"code/{path.relative_to(code).as_posix()}".encode(), source)
     for name in PACK_FILES:
         data = read_small(directory / name, MAX_FILE_BYTES)
         if data is None:
@@ -104,28 +104,6 @@ def pack_key(directory: Path) -> str | None:
         _feed(digest, f"pack/{name}".encode(), data)
     key: str = digest.hexdigest()
     return key
-
-
-def _pydantic_version_file() -> bytes | None:
-    """The bytes of pydantic's version.py: which pydantic validated the pack, without importing it."""
-    from importlib.util import find_spec
-
-    spec = find_spec("pydantic")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for folder in spec.submodule_search_locations:
-        data = read_small(Path(folder) / "version.py", MAX_FILE_BYTES)
-        if data is not None:
-            return data
-    return None
-
-
-def _sha256() -> Any:
-    try:  # CPython's own SHA-256 loads faster than hashlib, which loads OpenSSL; the digest is the same
-        from _sha256 import sha256  # type: ignore[import-not-found]
-    except ImportError:  # other Pythons (3.12 calls it _sha2)
-        from hashlib import sha256
-    return sha256()
 
 
 def _feed(digest: Any, label: bytes, data: bytes) -> None:
@@ -171,27 +149,25 @@ def _private(info: os.stat_result) -> bool:
 
 
 def _read_entry(entry: Path) -> Pack | None:
-    import json
+    from pydantic import ValidationError
 
     from audit.pack import Pack
-    from audit.records import DecodeError, decode
 
     data = read_small(entry, MAX_ENTRY_BYTES, own=True)
     if data is None:
         return None
     try:
-        return decode(Pack, json.loads(data))
-    except (DecodeError, ValueError, RecursionError):
+        return Pack.model_validate_json(data)
+    except ValidationError:
         return None  # damaged (a disk error, a half-copied folder): loaded again and rewritten
 
 
 def _store(folder: Path, entry: Path, pack: Pack) -> None:
     from audit.fsutil import atomic_write, ensure_private_dir
-    from audit.records import to_json
 
     with contextlib.suppress(OutputError, OSError):
         ensure_private_dir(folder)
-        atomic_write(entry, to_json(pack))
+        atomic_write(entry, pack.model_dump_json())
         _trim(folder, keep=entry)
 
 

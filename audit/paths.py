@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-from audit.records import frozen
 
 APP_NAME = "wa-audit"
 
@@ -17,39 +14,12 @@ def default_home() -> Path:
     env = os.environ.get("WA_AUDIT_HOME")
     if env:
         return Path(env).expanduser()
-    return Path(user_dir("data"))
-
-
-# The XDG variable and default of each folder, for the fast path of user_dir.
-_XDG = {"data": ("XDG_DATA_HOME", "~/.local/share"), "cache": ("XDG_CACHE_HOME", "~/.cache")}
-
-
-def user_dir(kind: Literal["data", "cache"]) -> str:
-    """The user data or cache folder that platformdirs gives for wa-audit.
-
-    On Linux, in the case every platformdirs release answers alike (an absolute HOME; the XDG
-    variable unset, empty or absolute; not Android), the XDG rule is applied here: importing
-    platformdirs costs about 7 ms, a tenth of a JSON report (tests/test_paths.py holds the two
-    answers equal). Anywhere else, platformdirs answers.
-    """
-    variable, default = _XDG[kind]
-    xdg = os.environ.get(variable, "")
-    home = os.environ.get("HOME", "")
-    if (
-        sys.platform == "linux"
-        and "ANDROID_DATA" not in os.environ
-        and os.path.isabs(home)
-        and (xdg == "" or os.path.isabs(xdg))
-    ):
-        return os.path.join(xdg or os.path.expanduser(default), APP_NAME)
     import platformdirs  # lazily: only when no folder is given
 
-    if kind == "data":
-        return platformdirs.user_data_dir(APP_NAME, appauthor=False)
-    return platformdirs.user_cache_dir(APP_NAME, appauthor=False)
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
-@frozen
+@dataclass(frozen=True)
 class Home:
     """The files of one person's wa-audit home."""
 

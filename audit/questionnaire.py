@@ -17,16 +17,18 @@ import math
 import sys
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
 
+from pydantic import Field
+
 from audit.answers import Answers
 from audit.conditions import NOT_ASKED, UNKNOWN, questions_in
 from audit.engine import effective_answers, offered_values, platform_of, where_text
+from audit.frozen_model import FrozenModel
 from audit.pack import Pack, Question
-from audit.records import CONFIG, frozen, record
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -42,13 +44,49 @@ UNKNOWN_LABEL = "I don't know"
 CURRENT_MARK = " \u2713"
 
 
+CHOICE_INDENT = "   "  # where questionary starts a choice's label: pointer and a space
+
+
+def shorten_middle(text: str, width: int, placeholder: str = "\u2026") -> str:
+    """`text` in at most `width` characters, whole words cut from the middle.
+
+    The start says what a line is about and the end tells similar lines apart ("... go to your
+    Facebook story?" and "... Instagram story?"), so both stay.
+    """
+    words = text.split()
+    joined = " ".join(words)
+    if len(joined) <= width:
+        return joined
+    budget = width - len(placeholder) - 2  # the spaces either side of the placeholder
+
+    def size(part: list[str]) -> int:
+        return len(" ".join(part))
+
+    # The end first, up to 60% of the room (all of it on a narrow screen, where the end matters
+    # most); then the start; then more of the end if room is left.
+    share = 0.6 if budget >= 30 else 1.0
+    i, j = 0, len(words)
+    while j > 0 and size(words[j - 1 :]) <= budget * share:
+        j -= 1
+    while i < j - 1 and size(words[: i + 1]) + size(words[j:]) <= budget:
+        i += 1
+    while j > i + 1 and size(words[:i]) + size(words[j - 1 :]) <= budget:
+        j -= 1
+    if j == len(words):  # the last word alone is too long: keep what fits of the start
+        cut = textwrap.shorten(joined, width=width, placeholder=f" {placeholder}")
+        if cut.strip() == placeholder or len(cut) > width:
+            return joined[: width - len(placeholder)] + placeholder
+        return cut
+    return " ".join([*words[:i], placeholder, *words[j:]])
+
+
 class AnswerSource(Protocol):
     """Anything that turns the previous answers into this run's answers."""
 
     def collect(self, pack: Pack, previous: Answers) -> Answers: ...
 
 
-@frozen
+@dataclass(frozen=True)
 class FixedAnswers:
     """The non-interactive source: an answers file and --set values, no questions."""
 
@@ -58,17 +96,14 @@ class FixedAnswers:
         return previous.with_values(self.fixed)
 
 
-@record
-class Progress:
+class Progress(FrozenModel):
     """Where an interview stands; this is what a draft keeps so the next run can resume."""
-
-    __pydantic_config__ = CONFIG
 
     depth: Depth = "full"
     mode: Mode = "all"
     picked: tuple[str, ...] = ()
-    baseline: dict[str, str] = field(default_factory=dict)  # the answers the interview started from
-    values: dict[str, str] = field(default_factory=dict)  # baseline plus what was answered
+    baseline: dict[str, str] = Field(default_factory=dict)  # the answers the interview started from
+    values: dict[str, str] = Field(default_factory=dict)  # baseline plus what was answered
     asked: tuple[str, ...] = ()  # questions answered in this interview, in order
     saved_at: datetime | None = None
 
@@ -86,7 +121,7 @@ def first_section(pack: Pack) -> str:
     return pack.meta.sections[0].id
 
 
-@frozen
+@dataclass(frozen=True)
 class Plan:
     """Which questions an interview asks; pure, so the rules are testable without a terminal."""
 
@@ -178,6 +213,15 @@ class Terminal:
 
         return max(40, min(80, shutil.get_terminal_size((80, 24)).columns))
 
+    @property
+    def columns(self) -> int:
+        """The terminal's full width, for choice lists (text is wrapped at `width`, at most 80)."""
+        if self._width is not None:
+            return max(40, self._width)
+        import shutil
+
+        return max(20, shutil.get_terminal_size((80, 24)).columns)
+
     def say(self, text: str = "") -> None:
         stream = self.echo if self.echo is not None else sys.stdout
         stream.write(text + "\n")
@@ -237,8 +281,17 @@ class Terminal:
         import questionary
 
         disabled = disabled or {}
+        # A long label wraps under itself instead of running off the edge of the screen, where
+        # its last words (often the ones that tell two choices apart) would be cut.
+        room = self.columns - len(CHOICE_INDENT) - 1
         items: list[Any] = [
-            questionary.Choice(title=label, value=value, disabled=disabled.get(value))
+            questionary.Choice(
+                title=textwrap.fill(label, width=room, subsequent_indent=CHOICE_INDENT)
+                if len(label) > room
+                else label,
+                value=value,
+                disabled=disabled.get(value),
+            )
             for value, label in choices
         ]
         if back:
@@ -517,16 +570,17 @@ class Interview:
     def _pick(self, pack: Pack, saved: Mapping[str, str], depth: Depth) -> list[str]:
         plan = Plan(pack, depth)
         effective = effective_answers(pack, saved)
-        room = self.t.width - 8  # pointer, tick box and margin
+        room = self.t.columns - 8  # pointer, tick box and margin
         choices = []
         for q in pack.questions:
             if not plan.wants(q, effective) or q.id in self.fixed:
                 continue
-            answer = f" [{answer_label(q, effective[q.id])}]"
-            prompt = textwrap.shorten(
-                q.prompt, width=max(20, room - min(len(answer), room // 2)), placeholder="..."
-            )
-            choices.append((q.id, textwrap.shorten(prompt + answer, width=room, placeholder="...]")))
+            # An answer says what it is in its first words ("Always, automatically"); a question
+            # in its first and last ones.
+            label = answer_label(q, effective[q.id])
+            answer = textwrap.shorten(label, max(10, room // 3), placeholder=" \u2026")
+            prompt = shorten_middle(q.prompt, max(10, room - len(answer) - 3))
+            choices.append((q.id, f"{prompt} [{answer}]"))
         return self.t.pick("Which answers to change?", choices, back=True)
 
     # --- the questions -----------------------------------------------------------------------
@@ -550,7 +604,7 @@ class Interview:
         i = 0
 
         def snapshot() -> Progress:
-            return replace(progress, values=dict(values), asked=tuple(asked))
+            return progress.model_copy(update={"values": dict(values), "asked": tuple(asked)})
 
         while True:
             effective = effective_answers(pack, values)

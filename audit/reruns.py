@@ -11,7 +11,7 @@ import io
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +25,6 @@ from audit.errors import AnswersError, HistoryError
 from audit.history import DAMAGED_MARK, SIDECARS, History, Run, diff, make_run
 from audit.pack import Pack
 from audit.paths import Home
-from audit.records import frozen
 
 if TYPE_CHECKING:  # rich is imported only when a text view is asked for
     from rich.console import Console
@@ -35,7 +34,7 @@ SPARK = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"  # ▁▂▃▄▅▆
 
 
 # --- recording ---------------------------------------------------------------------------------
-@frozen
+@dataclass(frozen=True)
 class Recorded:
     """A run just recorded: its report (with changes since the previous run) and its number."""
 
@@ -57,7 +56,7 @@ def trend_of(runs: Sequence[Run]) -> tuple[TrendPoint, ...]:
     return tuple(TrendPoint(at=r.at, score=r.score) for r in runs[-TREND_POINTS:])
 
 
-@frozen
+@dataclass(frozen=True)
 class Pending:
     """A run ready to record: its report is final, nothing is written yet.
 
@@ -132,7 +131,7 @@ def prepare_set(settings: Settings, pack: Pack, assignments: Sequence[str]) -> P
         )
     answers = read_answers(pack, path).with_values(changes)
     _check_applies(pack, answers, changes)
-    answers = replace(answers, pack_version=pack.meta.version)
+    answers = answers.model_copy(update={"pack_version": pack.meta.version})
     return prepare_run(settings, pack, answers, save_answers=True)
 
 
@@ -163,7 +162,7 @@ def set_answers(settings: Settings, pack: Pack, assignments: Sequence[str]) -> R
 
 
 # --- history and diff --------------------------------------------------------------------------
-@frozen
+@dataclass(frozen=True)
 class Listed:
     runs: tuple[Run, ...]
     notices: tuple[str, ...] = ()
@@ -177,7 +176,7 @@ def list_runs(settings: Settings) -> Listed:
         return Listed(runs=tuple(history.runs()), notices=_notices(history))
 
 
-@frozen
+@dataclass(frozen=True)
 class Compared:
     """Two runs and what changed from the first to the second."""
 
@@ -225,12 +224,10 @@ def rfc3339(at: datetime) -> str:
 
 def diff_json(compared: Compared) -> str:
     """What changed between two runs, for scripts: the changes plus which runs they compare."""
-    from audit.records import to_jsonable
-
     body = {
         "previous_run": {"run": compared.previous.id, "at": rfc3339(compared.previous.at)},
         "current_run": {"run": compared.current.id, "at": rfc3339(compared.current.at)},
-        **to_jsonable(compared.changes),
+        **compared.changes.model_dump(mode="json"),
     }
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
@@ -273,6 +270,8 @@ def history_text(runs: Sequence[Run], *, width: int = 80, color: bool = False) -
 
     from audit.render.labels import band_label
 
+    if width < NARROW:
+        return _history_list(runs, width=width, color=color)
     table = Table(title="Your runs", title_justify="left", expand=False)
     table.add_column("Run", justify="right")
     table.add_column("Time")
@@ -290,6 +289,38 @@ def history_text(runs: Sequence[Run], *, width: int = 80, color: bool = False) -
     shown = runs[-TREND_POINTS:]
     trend = f"Score trend: {sparkline(r.score for r in shown)}  ({shown[0].score} -> {shown[-1].score})"
     console.print(trend)
+    if len(runs) >= 2:
+        console.print("What changed between the last two: wa-audit diff")
+    return _trimmed(buf.getvalue())
+
+
+NARROW = 60  # below this the six-column table cuts its cells; a list reads better
+
+
+def _history_list(runs: Sequence[Run], *, width: int, color: bool) -> str:
+    """The runs one under the other, for narrow screens: every word whole."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from audit.render.labels import band_label
+
+    buf = io.StringIO()
+    console = _console(buf, width, color)
+    console.print(Text("Your runs", style="bold"))
+    for r in runs:
+        console.print(Text(f"Run {r.id}, {_when(r.at)}", style="bold"))
+        n = len(r.findings)
+        grid = Table.grid(padding=(0, 1, 0, 0))  # wrapped lines hang under the text
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        grid.add_row(
+            " ",
+            f"score {r.score} ({band_label(r.band)}), {n} finding{'s' if n != 1 else ''}, "
+            f"model {r.pack_version}",
+        )
+        console.print(grid)
+    shown = runs[-TREND_POINTS:]
+    console.print(f"Score trend: {sparkline(r.score for r in shown)} ({shown[0].score} -> {shown[-1].score})")
     if len(runs) >= 2:
         console.print("What changed between the last two: wa-audit diff")
     return _trimmed(buf.getvalue())
@@ -376,7 +407,7 @@ def questions_to_ask_after_update(
     )
 
 
-@frozen
+@dataclass(frozen=True)
 class ModelUpdate:
     """The bundled model changed since the last run: what to tell the person and ask again."""
 
@@ -420,7 +451,7 @@ def model_update(
     )
 
 
-@frozen
+@dataclass(frozen=True)
 class LastRun:
     run: Run | None
     notices: tuple[str, ...] = ()
@@ -476,7 +507,7 @@ def stored_files(home: Home) -> list[Path]:
     return [p for p in _ours(home) if p.is_symlink() or not p.is_dir()]
 
 
-@frozen
+@dataclass(frozen=True)
 class Forgotten:
     deleted: tuple[Path, ...]
     kept: tuple[Path, ...] = ()  # files in the home that wa-audit did not write, left alone

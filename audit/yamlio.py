@@ -274,8 +274,7 @@ def describe_validation_error(
     loc = tuple(p for p in (*prefix, *first["loc"]) if not (isinstance(p, str) and p.startswith("~")))
     field_name = ".".join(show(p) for p in loc)
     msg = show(first["msg"], 200)
-    # A dataclass with extra="forbid" says unexpected_keyword_argument where a model said extra_forbidden.
-    if first["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
+    if first["type"] == "extra_forbidden":
         msg, hint = "unknown field", "remove it or check its spelling"
     elif first["type"] == "missing":
         msg, hint = "required field is missing", "add it"

@@ -23,7 +23,7 @@ plus all what-ifs, HTML render. The table goes to stdout, the numbers to benches
 
 Every run happens with HOME pointing at a temporary folder (and no XDG_* or WA_AUDIT_* variables),
 so the person's own data and cache folders are never read or written, while the commands still find
-their folders exactly as they do for a person (audit.paths.user_dir).
+their folders exactly as they do for a person (platformdirs).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from audit.pack import Pack, load_pack
 from audit.resources import default_pack_dir
@@ -14,6 +15,11 @@ from audit.resources import default_pack_dir
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLES = ROOT / "examples"
+
+# No per-example deadline anywhere in the suite: on a loaded 2-core machine an example can take
+# seconds, and a deadline would fail the test for the machine's sake. Speed is measured in benches/.
+settings.register_profile("wa-audit", deadline=None)
+settings.load_profile("wa-audit")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -144,6 +144,11 @@ def test_explain_names_the_answers_that_cause_the_result() -> None:
     assert run({"colour": "red", "size": "small"}) == ["colour", "size"]
     assert run({"colour": "green", "size": UNKNOWN}) == ["size"]  # the possible branch
     assert run({"colour": "green", "size": "large"}) == []
+    # One branch holds, the other only possibly: the answer that holds is the cause, not the "I
+    # don't know" beside it (a pack given with --rules may have such an `any`).
+    assert run({"colour": "red", "size": UNKNOWN}) == ["colour"]
+    assert run({"colour": UNKNOWN, "size": "small"}) == ["size"]
+    assert run({"colour": UNKNOWN, "size": UNKNOWN}) == ["colour", "size"]  # both only possibly
 
 
 def test_explain_follows_rules_and_negations() -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.advice import EFFORT_RANK
+from audit.advice import EFFORT_RANK, candidate_values
 from audit.answers import Answers, read_answers
 from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.engine import effective_answers, evaluate
@@ -92,6 +92,8 @@ def test_every_combination_of_the_meta_section(platform: str, region: str) -> No
     scores: dict[Key, int] = {}
     claims: list[tuple[Key, int, Key, str]] = []  # (key after the change, score_after, key, question)
     raises: list[tuple[Key, int]] = []  # (key with one answer unknown, score before)
+    # Changes a person could make that no recommendation names: (key after, score before, key, question).
+    unadvised: list[tuple[Key, int, Key, str]] = []
     for values in combinations(platform, region):
         a = evaluate(PACK, Answers(pack="whatsapp", values=values))
         k = key(values)
@@ -113,6 +115,12 @@ def test_every_combination_of_the_meta_section(platform: str, region: str) -> No
             claims.append((settled_key({**values, r.question: r.to}), r.score_after, k, r.question))
             order.append((r.score_after, EFFORT_RANK[r.effort], ORDER[r.question]))
         assert order == sorted(order)
+        advised = {r.question for r in a.recommendations}
+        effective = effective_answers(PACK, values)
+        for q in FREE:
+            if q.id not in advised:
+                for v in candidate_values(q, effective[q.id]):
+                    unadvised.append((settled_key({**values, q.id: v}), a.score.value, k, q.id))
         for i in range(len(FREE)):
             if k[i] != UNKNOWN:
                 raises.append(((*k[:i], UNKNOWN, *k[i + 1 :]), a.score.value))
@@ -122,3 +130,6 @@ def test_every_combination_of_the_meta_section(platform: str, region: str) -> No
         assert scores[after] == score_after, (before, question)
     for k, before in raises:
         assert scores[k] >= before, k
+    # Complete: a change that lowers the score is among the recommendations.
+    for after, before, k, question in unadvised:
+        assert scores[after] >= before, f"{question}: lowers the score from {k} but is not recommended"

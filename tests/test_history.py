@@ -8,7 +8,6 @@ import stat
 import subprocess
 import sys
 import textwrap
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from audit.engine import evaluate
 from audit.errors import HistoryError
 from audit.history import History, Run, diff
 from audit.pack import Pack
-from audit.records import validate
+from tests.sync import release_together
 
 T0 = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
 
@@ -47,7 +46,7 @@ def _run(**over: object) -> Run:
         "rules_seen": (),
         "questions_seen": (),
     }
-    return validate(Run, {**base, **over})
+    return Run.model_validate({**base, **over})
 
 
 def test_runs_are_numbered_from_one_and_read_back(tmp_path: Path, mini_pack: Pack) -> None:
@@ -214,9 +213,9 @@ def test_diff_is_exact() -> None:
     assert changes.new_findings == ("c",)
     assert changes.resolved_findings == ("a",)
     assert changes.changed_answers == {
-        "linked": validate(AnswerChange, {"from": "yes", "to": "no"}),
-        "new_q": validate(AnswerChange, {"from": "unknown", "to": "y"}),
-        "gone": validate(AnswerChange, {"from": "x", "to": "unknown"}),
+        "linked": AnswerChange(from_="yes", to="no"),
+        "new_q": AnswerChange(from_="unknown", to="y"),
+        "gone": AnswerChange(from_="x", to="unknown"),
     }
     assert list(changes.changed_answers) == ["linked", "new_q", "gone"]
     assert changes.new_rules == ("F9",)
@@ -244,19 +243,19 @@ def test_a_row_that_does_not_read_is_an_error_not_a_skip(tmp_path: Path, mini_pa
 
 _WRITER = textwrap.dedent(
     """
-    import sys, time
+    import sys
     from pathlib import Path
     from audit.answers import Answers
     from audit.engine import evaluate
     from audit.history import History, now_utc
     from audit.pack import load_pack
 
-    path, pack_dir, go, count = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+    path, pack_dir, count = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     pack = load_pack(pack_dir)
     answers = Answers(pack=pack.meta.id, values={"linked": "yes"})
     assessment = evaluate(pack, answers)
-    while not go.exists():
-        time.sleep(0.005)
+    print("ready", flush=True)
+    sys.stdin.readline()  # go: both writers start at once (tests/sync.py)
     for _ in range(count):
         # A fresh connection per run, as separate wa-audit commands would do.
         with History.open(path) as h:
@@ -268,20 +267,26 @@ _WRITER = textwrap.dedent(
 @pytest.mark.slow
 def test_two_processes_recording_at_once_lose_no_row(tmp_path: Path) -> None:
     path = tmp_path / "home" / "history.sqlite3"  # not created yet: both race to create it too
-    go = tmp_path / "go"
     pack_dir = Path(__file__).resolve().parent / "data" / "packs" / "mini"
     count = 25
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", _WRITER, str(path), str(pack_dir), str(go), str(count)],
+            [sys.executable, "-c", _WRITER, str(path), str(pack_dir), str(count)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            text=True,
+            bufsize=0,
         )
         for _ in range(2)
     ]
-    time.sleep(0.5)  # let both import and wait at the line
-    go.touch()
-    errors = [p.communicate(timeout=120)[1] for p in procs]
+    try:
+        release_together(procs)
+        errors = [p.communicate(timeout=120)[1].decode(errors="replace") for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
     assert [p.returncode for p in procs] == [0, 0], errors
     with History.open(path) as h:
         assert h.notice is None
@@ -311,29 +316,6 @@ def test_something_else_where_the_history_belongs_is_an_error(
     assert expected in message
     assert "; " in message
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing moved aside or created
-
-
-def test_rows_read_back_as_pydantic_reads_them(tmp_path: Path, mini_pack: Pack) -> None:
-    # Rows are checked without pydantic (the interview reads the last run before asking); the run
-    # they make is the one pydantic makes of the same columns.
-    import json
-
-    path = tmp_path / "history.sqlite3"
-    with History.open(path) as h:
-        _save(h, mini_pack, {"linked": "yes"})
-        _save(h, mini_pack, {}, at=T0 + timedelta(days=1))
-        runs = h.runs()
-    conn = sqlite3.connect(path)
-    rows = conn.execute(f"SELECT {history_mod._COLUMNS} FROM runs ORDER BY id").fetchall()  # noqa: S608
-    conn.close()
-    names = [c.strip() for c in history_mod._COLUMNS.split(",")]
-    for run, row in zip(runs, rows, strict=True):
-        raw = dict(zip(names, row, strict=True))
-        for key in ("answers", "findings", "rules_seen", "questions_seen"):
-            raw[key] = json.loads(raw[key])
-        raw["assessment_json"] = raw.pop("assessment")
-        assert run == validate(Run, raw)
-        assert run.at.tzinfo is not None
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Start-up stays cheap: the fast paths never import the interview or template libraries.
+"""Start-up stays cheap: each path imports only the libraries it needs (questionary, jinja2, rich).
 
 Each check runs in a fresh interpreter and reads `sys.modules` after the command: what a path
 imports is what it costs (benches/run.py measures the time; these hold the line in CI).
@@ -152,41 +152,7 @@ def test_import_audit_cli_is_light() -> None:
     assert result.stdout.strip() == "[]"
 
 
-# --- pydantic validates at the boundaries only ---------------------------------------------------
-VALIDATION = {"pydantic", "pydantic_core"}
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ("report", "--answers", EXAMPLE, "--format", "json"),
-        ("report", "--answers", EXAMPLE, "--format", "html", "-o", "report.html"),
-        ("report", "--answers", EXAMPLE, "--format", "markdown"),
-        ("report", "--answers", EXAMPLE, "--set", "region=eea", "--format", "json"),
-    ],
-)
-def test_reports_from_the_pack_cache_do_not_import_pydantic(tmp_path: Path, argv: tuple[str, ...]) -> None:
-    argv = tuple(str(tmp_path / a) if a == "report.html" else a for a in argv)
-    cache = str(tmp_path / "cache")
-    cold = top_level(_modules(tmp_path, cache, argv))  # an empty cache: the YAML pack is validated
-    assert cold & VALIDATION
-    loaded = top_level(_modules(tmp_path, cache, argv))
-    assert not loaded & VALIDATION
-    # The JSON report needs no template; HTML and Markdown render theirs with jinja2.
-    assert ("jinja2" in loaded) == ("json" not in argv)
-
-
-def _modules(tmp_path: Path, cache: str, argv: tuple[str, ...]) -> set[str]:
-    out = tmp_path / "modules.json"
-    subprocess.run(
-        [sys.executable, "-c", PROBE.format(module="audit.cli"), str(out), *argv],
-        check=True,
-        cwd=ROOT,
-        env={"WA_AUDIT_HOME": str(tmp_path / "home"), "WA_AUDIT_CACHE": cache, "PATH": "/usr/bin:/bin"},
-    )
-    return set(json.loads(out.read_text()))
-
-
+# --- the interview -------------------------------------------------------------------------------
 INTERVIEW_PROBE = """
 import json, os, sys
 from audit import history, questionnaire
@@ -208,7 +174,7 @@ main([])
 
 @pytest.mark.slow
 @pytest.mark.parametrize("rerun", [False, True], ids=["first-interview", "rerun-with-history"])
-def test_the_interview_reaches_its_first_question_without_pydantic(tmp_path: Path, rerun: bool) -> None:
+def test_the_interview_asks_before_loading_report_libraries(tmp_path: Path, rerun: bool) -> None:
     import pexpect
 
     env = {
@@ -243,4 +209,4 @@ def test_the_interview_reaches_its_first_question_without_pydantic(tmp_path: Pat
     loaded = top_level(set(seen["modules"]))
     assert "audit" in loaded
     assert bool(seen["rows_read"]) == rerun  # a rerun reads its last run before the first question
-    assert not loaded & VALIDATION
+    assert not loaded & {"jinja2", "rich"}

@@ -23,11 +23,14 @@ pytestmark = pytest.mark.slow
 
 DOWN, UP, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\r", " ", "\x03"
 PROGRESS = re.compile(r"(\d+) of (?:about )?(\d+) - ")
+# The interview ends on the summary and this offer; "No, done" is the third choice.
+OFFER = r"Read the full report\?"
+DONE = DOWN + DOWN + ENTER
 
 
-def spawn(home: Path, *args: str) -> tuple[pexpect.spawn, io.StringIO]:
-    env = {k: v for k, v in os.environ.items() if k != "WA_AUDIT_HOME"}
-    env.update(TERM="xterm-256color", NO_COLOR="1", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+def spawn(home: Path, *args: str, **extra: str) -> tuple[pexpect.spawn, io.StringIO]:
+    env = {k: v for k, v in os.environ.items() if k not in {"WA_AUDIT_HOME", "PAGER", "LESS"}}
+    env.update(TERM="xterm-256color", NO_COLOR="1", LANG="C.UTF-8", LC_ALL="C.UTF-8", **extra)
     # pexpect is not a terminal emulator: nobody answers prompt_toolkit's cursor position
     # request, and waiting for the answer costs a second per prompt.
     env["PROMPT_TOOLKIT_NO_CPR"] = "1"
@@ -52,7 +55,8 @@ def answer_until_done(child: pexpect.spawn, *, stop_at: int | None = None) -> li
     """
     progress = []
     while True:
-        if child.expect([PROGRESS, "saved as a web page"]) == 1:
+        if child.expect([PROGRESS, OFFER]) == 1:
+            child.send(DONE)
             return progress
         number, total = int(child.match.group(1)), int(child.match.group(2))
         progress.append((number, total))
@@ -134,9 +138,60 @@ def test_rerun_changes_one_answer(tmp_path: Path) -> None:
     child.expect("Where do you live?")
     child.expect("Answer:")
     child.send(UP + UP + UP + ENTER)  # from the saved "Somewhere else" up to "In the United Kingdom"
-    child.expect("saved as a web page")
+    child.expect(OFFER)
+    child.send(DONE)
     assert finish(child) == 0
     # WhatsApp Pay is asked only in India and Brazil, so its old answer no longer applies.
     expected = {**before, "region": "uk"}
     del expected["payments"]
     assert saved_answers(home) == expected
+
+
+def screen_of(output: str, columns: int = 80, rows: int = 24) -> str:
+    """What a real 80x24 terminal shows once `output` has been written to it."""
+    import pyte
+
+    screen = pyte.Screen(columns, rows)
+    pyte.Stream(screen).feed(output)
+    return "\n".join(line.rstrip() for line in screen.display)
+
+
+def rerun_to_the_offer(home: Path, **env: str) -> tuple[pexpect.spawn, io.StringIO]:
+    """A rerun on saved answers that asks nothing and goes straight to the summary's offer."""
+    home.mkdir(mode=0o700)
+    shutil.copy(EXAMPLES / "linked-everything.yaml", home / "answers.yaml")
+    child, seen = spawn(home, **env)
+    child.expect("What would you like to do?")
+    child.send(DOWN + ENTER)  # from "Pick questions to change" to "Just show the report again"
+    child.expect(OFFER)
+    return child, seen
+
+
+def test_interview_ends_on_the_summary_at_80x24(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    child, seen = rerun_to_the_offer(home)
+    child.send(DONE)
+    assert finish(child) == 0
+    final = screen_of(seen.getvalue())
+    flat = " ".join(final.split())
+    # The score and the one thing to do are what stays on screen, with where the rest is.
+    assert "Your exposure score: 79/100, Severe" in flat
+    assert "Do one thing today: Turn off automatic sharing to Facebook" in flat
+    assert "Findings: 4 high, 6 medium, 8 low, 2 info" in flat
+    assert "Full report:" in flat
+    assert "No, done" in flat
+    assert "What your answers mean" not in seen.getvalue()  # the full report was not printed
+
+
+def test_the_full_report_opens_in_the_pager(tmp_path: Path) -> None:
+    if shutil.which("less") is None:
+        pytest.skip("less is not installed")
+    home = tmp_path / "home"
+    child, seen = rerun_to_the_offer(home, PAGER="less -R")
+    child.send(ENTER)  # "Yes, here"
+    child.expect("Your exposure score")  # less shows the report's first page
+    child.send("G")  # its end: the footer and the summary again
+    child.expect("cites its source")
+    child.send("q")
+    assert finish(child) == 0
+    assert "What your answers mean" not in screen_of(seen.getvalue())  # less gave the screen back

@@ -55,10 +55,11 @@ def spawn(home: Path, *args: str) -> tuple[pexpect.spawn, io.StringIO]:
 def accept_every_answer(child: pexpect.spawn) -> int:
     """Press Enter on every question (the first choice, or the pre-selected saved answer)."""
     asked = 0
-    while child.expect([PROGRESS, "saved as a web page"]) == 0:
+    while child.expect([PROGRESS, r"Read the full report\?"]) == 0:
         child.expect("Answer:")
         child.send(ENTER)
         asked += 1
+    child.send(DOWN + DOWN + ENTER)  # the summary's offer: "No, done"
     return asked
 
 
@@ -102,7 +103,7 @@ def test_interview_set_rerun_says_what_changed(tmp_path: Path) -> None:
     assert first["meta_ai"] == "often"
 
     # Run 2: the person stopped using Meta AI and says so.
-    child, seen = spawn(home, "set", "meta_ai=never")
+    child, seen = spawn(home, "set", "meta_ai=never", "--no-pager")
     assert finish(child) == 0
     shown = plain(seen.getvalue())
     assert "What changed since" in shown

@@ -302,8 +302,13 @@ def test_show_escapes_untrusted_pack_text(mini_pack_dir: Path) -> None:
         path.read_text().replace("title: Everyone sees your last seen", "title: '*All* <b>see</b> [it](x)'")
     )
     out = model_guide.markdown(load_pack(mini_pack_dir))
-    assert r"\*All\* \<b\>see\</b\> \[it\](x)" in out
-    assert "<b>" not in out
+    # The report's escaper: an escaped "<" cannot open HTML, so ">" needs no backslash.
+    assert r"\*All\* \<b>see\</b> \[it\](x)" in out
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").render(out)
+    assert "*All* &lt;b&gt;see&lt;/b&gt; [it](x)" in rendered, "shown as the text it is"
+    assert "<b>" not in rendered
 
 
 def test_show_in_the_terminal_is_plain_when_piped(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,12 +8,12 @@ for jinja2 or rich.
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
 from audit.assessment import Report
 from audit.pack import Pack
-from audit.records import frozen
 
 
 class Format(StrEnum):
@@ -21,14 +21,23 @@ class Format(StrEnum):
     HTML = "html"
     JSON = "json"
     MARKDOWN = "markdown"
+    # The plan alone, in three media: `--format plan` picks one by -o's suffix.
+    PLAN = "plan"
+    PLAN_HTML = "plan-html"
+    PLAN_MARKDOWN = "plan-markdown"
 
 
-@frozen
+@dataclass(frozen=True)
 class RenderOptions:
-    """What the caller knows about the output: width and colour (terminal only)."""
+    """What the caller knows about the output.
+
+    Width and colour (terminal only), and where the full report was filed, if it was (the
+    terminal summary points there).
+    """
 
     width: int = 80
     color: bool = False
+    full_report: str = ""
 
 
 class Renderer(Protocol):
@@ -41,6 +50,9 @@ _REGISTRY: dict[Format, tuple[str, str]] = {
     Format.HTML: ("html", "HtmlRenderer"),
     Format.JSON: ("json", "JsonRenderer"),
     Format.MARKDOWN: ("markdown", "MarkdownRenderer"),
+    Format.PLAN: ("plan", "PlanTextRenderer"),
+    Format.PLAN_HTML: ("plan", "PlanHtmlRenderer"),
+    Format.PLAN_MARKDOWN: ("plan", "PlanMarkdownRenderer"),
 }
 
 FILE_SUFFIX: dict[Format, str] = {
@@ -48,6 +60,9 @@ FILE_SUFFIX: dict[Format, str] = {
     Format.HTML: ".html",
     Format.JSON: ".json",
     Format.MARKDOWN: ".md",
+    Format.PLAN: ".txt",
+    Format.PLAN_HTML: ".html",
+    Format.PLAN_MARKDOWN: ".md",
 }
 
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-
-from audit.records import frozen
+from dataclasses import dataclass
 
 WIDTH = 760
 BOX_WIDTH = 236
@@ -29,7 +28,7 @@ TIERS = ("few", "some", "many")
 STROKE_WIDTH = {"few": 1.5, "some": 2.5, "many": 3.5}
 
 
-@frozen
+@dataclass(frozen=True)
 class Box:
     id: str
     lines: tuple[str, ...]
@@ -50,7 +49,7 @@ class Box:
         return round(self.y + (self.height - block) / 2 + LINE_HEIGHT - 4, 1)
 
 
-@frozen
+@dataclass(frozen=True)
 class Edge:
     data: str
     recipient: str
@@ -61,7 +60,7 @@ class Edge:
     title: str
 
 
-@frozen
+@dataclass(frozen=True)
 class FlowMap:
     width: int
     height: int
@@ -70,7 +69,7 @@ class FlowMap:
     edges: tuple[Edge, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class Node:
     """Input: one box to place (an id, its label and, for recipients, its reach tier)."""
 
@@ -79,7 +78,7 @@ class Node:
     tier: str = ""
 
 
-@frozen
+@dataclass(frozen=True)
 class Link:
     """Input: one flow (data -> recipient) and how certain it is."""
 
@@ -186,7 +185,7 @@ def layout(data: Sequence[Node], recipients: Sequence[Node], links: Sequence[Lin
 
 
 # --- score trend ---------------------------------------------------------------------------------
-@frozen
+@dataclass(frozen=True)
 class TrendDot:
     x: float
     y: float
@@ -194,7 +193,7 @@ class TrendDot:
     label: str
 
 
-@frozen
+@dataclass(frozen=True)
 class TrendChart:
     width: int
     height: int

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from audit.assessment import Changes, FindingOut, Recommendation, Report, SourceRef
 from audit.conditions import UNKNOWN
 from audit.pack import Pack
-from audit.records import frozen
 
 CERTAINTY_WORDS = {
     "documented": "documented",
@@ -113,7 +113,7 @@ def stamp(moment: datetime) -> str:
 
 
 # --- the view ----------------------------------------------------------------------------------
-@frozen
+@dataclass(frozen=True)
 class SourceView:
     """One source, cited once, with every quote the finding takes from it."""
 
@@ -125,14 +125,14 @@ class SourceView:
     quotes: tuple[str, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class AnswerView:
     question: str
     prompt: str
     answer: str
 
 
-@frozen
+@dataclass(frozen=True)
 class FindingView:
     id: str
     severity: str
@@ -149,14 +149,14 @@ class FindingView:
     sources: tuple[SourceView, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class SeverityGroup:
     severity: str
     word: str
     findings: tuple[FindingView, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class FlowItem:
     data: str
     data_label: str
@@ -166,7 +166,7 @@ class FlowItem:
     rules: tuple[str, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class RecipientView:
     id: str
     label: str
@@ -176,7 +176,7 @@ class RecipientView:
     items: tuple[FlowItem, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class ProtectionView:
     id: str
     title: str
@@ -184,7 +184,7 @@ class ProtectionView:
     sources: tuple[SourceView, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class RecommendationView:
     question: str
     prompt: str
@@ -198,7 +198,7 @@ class RecommendationView:
     removes: tuple[str, ...]  # "data → recipient"
 
 
-@frozen
+@dataclass(frozen=True)
 class UnknownView:
     question: str
     prompt: str
@@ -206,13 +206,13 @@ class UnknownView:
     section: str
 
 
-@frozen
+@dataclass(frozen=True)
 class NamedFinding:
     id: str
     title: str
 
 
-@frozen
+@dataclass(frozen=True)
 class AnswerChangeView:
     question: str
     prompt: str
@@ -220,7 +220,7 @@ class AnswerChangeView:
     after: str
 
 
-@frozen
+@dataclass(frozen=True)
 class ChangesView:
     since: str
     score_before: int
@@ -232,13 +232,13 @@ class ChangesView:
     new_rules: tuple[str, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class TrendPointView:
     label: str
     score: int
 
 
-@frozen
+@dataclass(frozen=True)
 class ReportView:
     title: str
     generated_at: str

@@ -5,23 +5,25 @@ every value it prints, the way HTML autoescaping does: pack text (untrusted with
 neither open a link, emphasis or table cell nor smuggle raw HTML in. Text the template marks as
 `MdSafe` (bars, URLs made safe by `md_url`) passes through as is.
 
-jinja2 is imported here, and this module only when a Markdown report is asked for.
+jinja2 is imported only when a Markdown report is rendered: the escapers here also serve
+`rules show --format markdown` (model_guide), which needs no template.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import jinja2
-
-from audit import template_cache
 from audit.assessment import Report
 from audit.pack import Pack
 from audit.render import labels
 from audit.render.base import RenderOptions
 from audit.resources import reports_dir
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATE = "report.md.j2"
 
@@ -79,6 +81,10 @@ def _finalize(value: object) -> object:
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The Markdown template environment, built (and its template compiled) once per process."""
+    import jinja2
+
+    from audit import template_cache
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(reports_dir() / "markdown"),
         autoescape=False,  # noqa: S701 - Markdown, not HTML: `finalize` escapes every value

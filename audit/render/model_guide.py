@@ -12,12 +12,12 @@ with --rules may be anyone's): control characters are dropped and Markdown is es
 from __future__ import annotations
 
 import io
-import re
+from dataclasses import dataclass
 
 from audit.conditions import UNKNOWN, AllOf, AnyOf, Condition, NotOf, QuestionIn, RuleRef
 from audit.pack import Citation, Pack
-from audit.records import frozen
 from audit.render.labels import CERTAINTY_EXPLAINED, one_line
+from audit.render.markdown import md_block, md_escape
 
 ALWAYS = "always, whatever you answer"
 INTRO = (
@@ -27,7 +27,7 @@ INTRO = (
 )
 
 
-@frozen
+@dataclass(frozen=True)
 class SourceNote:
     """One source as cited by an entry: its details and the quotes taken from it."""
 
@@ -39,7 +39,7 @@ class SourceNote:
     quotes: tuple[str, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class Entry:
     """One rule as it concerns one recipient."""
 
@@ -53,7 +53,7 @@ class Entry:
     sources: tuple[SourceNote, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class RecipientGuide:
     id: str
     label: str
@@ -61,7 +61,7 @@ class RecipientGuide:
     entries: tuple[Entry, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class ProtectionGuide:
     id: str
     title: str
@@ -70,7 +70,7 @@ class ProtectionGuide:
     sources: tuple[SourceNote, ...]
 
 
-@frozen
+@dataclass(frozen=True)
 class Guide:
     title: str
     version: str
@@ -189,12 +189,14 @@ def _certainty(certainty: str) -> str:
 
 
 # --- Markdown --------------------------------------------------------------------------------
-# Characters that could start Markdown syntax inline (emphasis, code, links, HTML, tables).
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
-
-
 def _md(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    # The report's escaper: one line, and no inline syntax (emphasis, links, HTML, table cells).
+    return md_escape(text)
+
+
+def _md_heading(text: str) -> str:
+    # At the end of a heading, " #" would be read as its closing sequence and dropped.
+    return md_escape(text).replace("#", "\\#")
 
 
 def _md_sources(notes: tuple[SourceNote, ...], indent: str) -> list[str]:
@@ -218,9 +220,9 @@ def markdown(pack: Pack) -> str:
         "",
     ]
     for r in g.recipients:
-        out += [f"## {_md(r.label)}", ""]
+        out += [f"## {_md_heading(r.label)}", ""]
         if r.description:
-            out += [_md(r.description), ""]
+            out += [md_block(r.description), ""]
         if not r.entries:
             out += ["Nothing goes here in this model.", ""]
         for e in r.entries:
@@ -239,7 +241,7 @@ def markdown(pack: Pack) -> str:
     for p in g.protections:
         out.append(f"- **{_md(p.title)}**")
         if p.detail:
-            out.append(f"  - {_md(p.detail)}")
+            out.append(f"  - {md_block(p.detail)}")
         if p.when != ALWAYS:
             out.append(f"  - if: {_md(p.when)}")
         out.append("  - sources:")

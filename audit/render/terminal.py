@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
@@ -22,6 +23,7 @@ from audit.render import labels
 from audit.render.base import RenderOptions
 from audit.render.console import buffer_console
 from audit.render.labels import FindingView, RecommendationView, ReportView, SourceView
+from audit.render.plan import best_case
 
 _SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -36,12 +38,90 @@ _CERTAINTY_STYLE = {"documented": "", "reported": "yellow", "possible": "magenta
 
 class TerminalRenderer:
     def render(self, report: Report, pack: Pack, options: RenderOptions) -> str:
-        buf = io.StringIO()
-        console = buffer_console(buf, width=options.width, color=options.color)
-        for part in _parts(labels.build_view(report, pack)):
-            console.print(part)
-        # Trailing spaces are invisible noise in files and golden tests.
-        return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+        view = labels.build_view(report, pack)
+        # The summary first and last: a long report opens and ends where the eye is.
+        where = f"Full report: {options.full_report}" if options.full_report else ""
+        first = _summary(view, best_case(report), where, options.width)
+        last = _summary(view, best_case(report), where or LAST_WHERE, options.width)
+        return _print([first, *_parts(view), Text(""), last], options)
+
+
+def summary(report: Report, pack: Pack, options: RenderOptions) -> str:
+    """The summary alone: what an interview leaves on screen.
+
+    The score, the one thing, findings by severity, the top three, where the full report is.
+    """
+    view = labels.build_view(report, pack)
+    where = f"Full report: {options.full_report}" if options.full_report else ""
+    return _print([_summary(view, best_case(report), where, options.width)], options)
+
+
+LAST_WHERE = "Details above. A page to print or send: wa-audit report --format plan -o plan.html"
+TOP_FINDINGS = 3
+
+
+def _print(parts: list[RenderableType], options: RenderOptions) -> str:
+    buf = io.StringIO()
+    console = buffer_console(buf, width=options.width, color=options.color)
+    for part in parts:
+        console.print(part)
+    # Trailing spaces are invisible noise in files and golden tests.
+    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+
+
+def _summary(v: ReportView, best: int | None, where: str, width: int) -> Panel:
+    t = Text()
+    t.append(f"Your exposure score: {v.score}/100, ", style="bold")
+    t.append(v.band_word, style=_BAND_STYLE.get(v.band, "bold"))
+    if best is not None and best < v.score:
+        # score.best_case: every "I don't know" at its least exposing answer (not the plan's end).
+        t.append(f" (best case {best}, if each \u201cI don't know\u201d is the safest answer)")
+    t.append("\n")
+    t.append(labels.bar(v.score, width=max(10, min(40, width - 8))), style=_BAND_STYLE.get(v.band, ""))
+    t.append(f" {v.score}\n")
+    r = v.one_thing
+    if r is not None:
+        t.append("Do one thing today: ", style="bold green")
+        t.append(r.how)
+        t.append(f" Score {r.score_before} \u2192 {r.score_after}.\n")
+    else:
+        t.append("Nothing to change today: no change to your answers would lower your score.\n")
+    c = v.changes
+    if c is not None:
+        # A rerun's first question is what changed: one line, the details are in the report.
+        t.append(f"What changed since {c.since}: ", style="bold")
+        t.append(f"Score {c.score_before} \u2192 {c.score_after} ({c.direction}).")
+        moved = [
+            (len(c.answers), "answer changed", "answers changed"),
+            (len(c.resolved), "finding resolved", "findings resolved"),
+            (len(c.new), "new finding", "new findings"),
+        ]
+        said = [f"{n} {one if n == 1 else many}" for n, one, many in moved if n]
+        t.append(f" {', '.join(said).capitalize()}.\n" if said else " Nothing else changed.\n")
+    counts = ", ".join(f"{len(g.findings)} {g.word.lower()}" for g in v.severity_groups)
+    t.append("Findings: ", style="bold")
+    t.append(counts or "none")
+    top = [f for g in v.severity_groups for f in g.findings][:TOP_FINDINGS]
+    rows = [(f"[{f.severity_word.upper()}]", Text(f.title)) for f in top]
+    parts: list[RenderableType] = [t]
+    if rows:
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for (tag, name), f in zip(rows, top, strict=True):
+            grid.add_row(Text(tag, style=_SEVERITY_STYLE.get(f.severity, "")), name)
+        parts.append(grid)
+    if where:
+        parts.append(Text(where, style="dim", overflow="fold"))
+    subtitle = f"report of {v.generated_at}"
+    if v.platform:
+        subtitle += f", for {v.platform}"
+    title = f"wa-audit \u00b7 {v.title}"
+    if cell_len(subtitle) + 6 > width or cell_len(title) + 6 > width:
+        # A border title would be cut short ("..."): on a narrow screen it goes inside.
+        parts.insert(0, Text(f"{title}, {subtitle}", style="dim"))
+        return Panel(Group(*parts), title=Text("wa-audit"))
+    return Panel(Group(*parts), title=Text(title), subtitle=Text(subtitle))
 
 
 def _heading(title: str) -> Group:
@@ -50,7 +130,7 @@ def _heading(title: str) -> Group:
 
 
 def _parts(v: ReportView) -> list[RenderableType]:
-    parts: list[RenderableType] = [_score(v)]
+    parts: list[RenderableType] = [Text(v.score_meaning)]
     parts.append(Text(v.score_how, style="dim"))
     if v.stale_warning:
         parts.append(Text.assemble(("Warning: ", "bold yellow"), (v.stale_warning, "yellow")))
@@ -110,20 +190,6 @@ def _parts(v: ReportView) -> list[RenderableType]:
         )
     )
     return parts
-
-
-def _score(v: ReportView) -> Panel:
-    head = Text()
-    head.append(f"Your exposure score: {v.score}/100, ", style="bold")
-    head.append(v.band_word, style=_BAND_STYLE.get(v.band, "bold"))
-    head.append("\n")
-    head.append(labels.bar(v.score), style=_BAND_STYLE.get(v.band, ""))
-    head.append(f" {v.score}\n")
-    head.append(v.score_meaning)
-    subtitle = f"report of {v.generated_at}"
-    if v.platform:
-        subtitle += f", for {v.platform}"
-    return Panel(head, title=Text(f"wa-audit \u00b7 {v.title}"), subtitle=Text(subtitle))
 
 
 def _hanging(rows: list[tuple[str, Text]], indent: int = 2, style: str = "") -> Table:

@@ -3,6 +3,16 @@
 Two processes each run `wa-audit set ...` RUNS times against the same home, started together.
 Every run must land in the history, numbered without gaps, the database must pass SQLite's
 integrity check, and the saved answers must still be a valid answers file.
+
+Started together means: each worker imports and warms up everything a `set` needs (one read-only
+`report` on the same home), says `ready`, and waits; the test sends `go` once both are ready
+(tests/sync.py). Workers speak to the test on a channel of their own (their original stdout);
+what `main` prints goes to /dev/null, so no report text can be read as a worker's answer.
+
+Under load: a `set` waits up to history.BUSY_TIMEOUT_MS (5 s) for the other writer; measured with
+8 writers, two CPU hogs and an fsync-heavy disk load, the longest open-and-record took 1.7 s. A
+run that did wait longer is not lost silently: `set` exits 2 with "the history is busy ...; try
+again" (tests/test_error_paths.py holds that).
 """
 
 from __future__ import annotations
@@ -21,21 +31,26 @@ import pytest
 from audit.cli import main
 from audit.fsutil import temp_prefix
 from tests.conftest import EXAMPLES, ROOT
+from tests.sync import release_together
 
 RUNS = int(os.environ.get("WA_AUDIT_CONCURRENT_RUNS", "20"))
 
 WORKER = textwrap.dedent(
     """
-    import sys
+    import json, os, sys
+
+    # The test reads this process's answers on the original stdout; main() prints to /dev/null.
+    to_test = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
     from audit.cli import main
 
     home, value, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    codes = []
-    sys.stdin.readline()  # start together
-    for i in range(runs):
-        codes.append(main(["--home", home, "set", f"two_step={value}", "--format", "json"]))
-    print(" ".join(map(str, codes)), file=sys.stderr)
-    sys.exit(0 if all(c in (0, 1) for c in codes) else 3)
+    # Warm up (imports, the pack cache) without writing anything, so both start at full speed.
+    warm = main(["--home", home, "report", "--format", "json"])
+    print("ready" if warm in (0, 1) else f"warm-up failed {warm}", file=to_test)
+    sys.stdin.readline()  # go
+    codes = [main(["--home", home, "set", f"two_step={value}", "--format", "json"]) for _ in range(runs)]
+    print(json.dumps(codes), file=to_test)
     """
 )
 
@@ -58,20 +73,26 @@ def test_two_processes_recording_at_once_lose_nothing(
         subprocess.Popen(
             [sys.executable, "-c", WORKER, str(home), value, str(RUNS)],
             stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
-            text=True,
+            bufsize=0,
         )
         for value in ("on", "off")
     ]
-    for w in workers:  # both are importing by now; release them as close together as we can
-        assert w.stdin is not None
-        w.stdin.write("go\n")
-        w.stdin.flush()
-    results = [w.communicate(timeout=300) for w in workers]
-    for w, (_, err) in zip(workers, results, strict=True):
-        assert w.returncode == 0, err
+    try:
+        release_together(workers)
+        results = [w.communicate(timeout=300) for w in workers]
+    finally:
+        for w in workers:
+            if w.poll() is None:
+                w.kill()
+                w.wait()
+    for w, (out, err) in zip(workers, results, strict=True):
+        assert w.returncode == 0, err.decode(errors="replace")
+        codes = json.loads(out)
+        assert len(codes) == RUNS
+        assert all(c in (0, 1) for c in codes), f"exit codes {codes}:\n{err.decode(errors='replace')}"
 
     db = home / "history.sqlite3"
     with sqlite3.connect(db) as conn:

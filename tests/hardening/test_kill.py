@@ -1,8 +1,10 @@
 """Atomic writes survive SIGKILL: the file is always the old version or the new one, never partial.
 
 A child process rewrites one file through `audit.fsutil.atomic_write` in a tight loop, alternating
-two versions of different sizes; the test kills it at random moments (seeded, so a failure can be
-replayed) and checks the file each time. A kill between the temp file and the rename leaves a
+two versions of different sizes; the test kills it at random moments and checks the file each time.
+The moments are a seeded fraction of the write cycle the child measured just before (two cycles at
+most), so kills land mid-write on a fast disk and on a loaded machine alike; the seed makes the
+sequence of fractions replayable. A kill between the temp file and the rename leaves a
 stray `.NAME.*.tmp`; the next write removes it once it is old enough to be clearly abandoned.
 """
 
@@ -22,6 +24,7 @@ import pytest
 
 from audit.fsutil import STALE_TEMP_SECONDS, atomic_write, remove_stale_temps, temp_prefix
 from tests.conftest import ROOT
+from tests.sync import read_line
 
 OLD = b"old\n" + b"a" * 200_000 + b"\nend-old\n"
 NEW = b"new\n" + b"b" * 310_000 + b"\nend-new\n"
@@ -29,14 +32,18 @@ KILLS = int(os.environ.get("WA_AUDIT_KILLS", "50"))
 
 CHILD = textwrap.dedent(
     """
-    import sys
+    import sys, time
     from pathlib import Path
     from audit.fsutil import atomic_write
 
     target = Path(sys.argv[1])
     old, new = Path(sys.argv[2]).read_bytes(), Path(sys.argv[3]).read_bytes()
     atomic_write(target, new)
-    print("ready", flush=True)
+    start = time.perf_counter()
+    for _ in range(3):
+        atomic_write(target, old)
+        atomic_write(target, new)
+    print("ready", (time.perf_counter() - start) / 3, flush=True)  # seconds per old+new cycle
     while True:
         atomic_write(target, old)
         atomic_write(target, new)
@@ -65,15 +72,19 @@ def test_sigkill_never_leaves_a_partial_file(tmp_path: Path) -> None:
     seen = {OLD: 0, NEW: 0}
     interrupted = 0
     known: set[Path] = set()
+    cycles: list[float] = []
     for _ in range(KILLS):
         child = subprocess.Popen(
             [sys.executable, "-c", CHILD, str(target), str(old_src), str(new_src)],
             stdout=subprocess.PIPE,
             env=env,
+            bufsize=0,
         )
         assert child.stdout is not None
-        assert child.stdout.readline() == b"ready\n"
-        time.sleep(rng.uniform(0, 0.03))
+        word, cycle = read_line(child).split()
+        assert word == b"ready"
+        cycles.append(float(cycle))
+        time.sleep(rng.uniform(0, 2 * float(cycle)))
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
         child.stdout.close()
@@ -92,7 +103,10 @@ def test_sigkill_never_leaves_a_partial_file(tmp_path: Path) -> None:
     # Kills landed at different points, not always between two complete writes.
     assert seen[OLD], seen
     assert seen[NEW], seen
-    print(f"old {seen[OLD]}, new {seen[NEW]}, killed mid-write {interrupted} of {KILLS}")
+    print(
+        f"old {seen[OLD]}, new {seen[NEW]}, killed mid-write {interrupted} of {KILLS}, "
+        f"write cycle {min(cycles) * 1000:.1f}-{max(cycles) * 1000:.1f} ms"
+    )
 
 
 def test_the_next_write_removes_abandoned_temp_files(tmp_path: Path) -> None:

@@ -22,7 +22,6 @@ from audit.answers import Answers
 from audit.cli import main
 from audit.pack import Pack, load_pack
 from audit.paths import Home
-from audit.records import to_jsonable, validate
 from audit.render.base import Format
 from audit.yamlio import load_yaml
 from tests.hardening.support import MINI_PACK
@@ -165,9 +164,9 @@ def test_markdown_escapes_pack_text(hostile_pack: Pack) -> None:
 
 def test_control_characters_from_a_python_built_pack_never_reach_the_terminal(hostile_pack: Pack) -> None:
     # The loader refuses them; a pack built in code must still not paint the person's terminal.
-    data = to_jsonable(hostile_pack)
+    data = hostile_pack.model_dump()
     data["findings"][0]["title"] = "\x1b[2J\x1b[31mcleared\x1b]0;title\x07 \x9b31m"
-    pack = validate(Pack, data)
+    pack = Pack.model_validate(data)
     for color in (False, True):
         out = render(pack, Format.TERMINAL, color=color)
         for code in ("\x1b[2J", "\x1b[31m", "\x1b]0;", "\x9b", "\x07"):

@@ -14,7 +14,6 @@ In CI (.ci/run installs Debian's chromium) a missing browser fails the test; els
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from audit.assessment import Report
 from audit.pack import Pack
 from audit.render.base import RenderOptions
 from audit.render.html import HtmlRenderer
+from tests.ci import missing
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,9 +38,7 @@ BROWSER_ORIGIN = "not an origin"  # the netlog's initiator for the browser's own
 def chromium() -> str:
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing in CI; .ci/run installs it with: apt-get install -y chromium")
-        pytest.skip("chromium is not installed (apt-get install chromium); CI runs this test")
+        missing("chromium", ".ci/run installs it with: apt-get install -y chromium")
     return exe
 
 
@@ -274,3 +272,18 @@ def test_print_puts_summary_and_plan_on_two_pages_and_findings_after(
     printed = css[css.index("@media print") :]
     assert ".toc { display: none; }" in printed
     assert re.search(r"#findings \{[^}]*break-before: page", printed)
+
+
+@pytest.mark.parametrize("persona", ["linked-everything", "quick-unsure", "eea-nothing-linked"])
+def test_the_plan_prints_on_at_most_two_pages(
+    run_chromium: Run, reports: dict[str, Report], pack: Pack, tmp_path: Path, persona: str
+) -> None:
+    from audit.render.plan import PlanHtmlRenderer
+
+    page = tmp_path / f"plan-{persona}.html"
+    page.write_text(PlanHtmlRenderer().render(reports[persona], pack, RenderOptions()), encoding="utf-8")
+    assert 1 <= pdf_pages(run_chromium, page) <= 2
+    dom, console, requests = load(run_chromium, page, tmp_path)
+    assert "If you do one thing today" in dom
+    assert console == []
+    assert requests == []

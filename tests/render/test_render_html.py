@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -165,7 +164,7 @@ def test_flow_picture_has_one_edge_per_flow_a_legend_and_a_table(
 
 
 def test_no_flows_means_no_picture(reports: dict[str, Report], pack: Pack) -> None:
-    empty = replace(reports["eea-nothing-linked"], flows=())
+    empty = reports["eea-nothing-linked"].model_copy(update={"flows": ()})
     root = parse(render(empty, pack))
     section = next(s for s in root.iter(f"{NS}section") if s.get("id") == "flows")
     assert section.find(f".//{SVG}svg") is None
@@ -186,7 +185,7 @@ def test_trend_chart_only_with_two_points(reports: dict[str, Report], pack: Pack
     two = (*one, TrendPoint(at=datetime(2026, 10, 1, tzinfo=UTC), score=70))
 
     def chart(trend: tuple[TrendPoint, ...]) -> Element | None:
-        root = parse(render(replace(base, trend=trend), pack))
+        root = parse(render(base.model_copy(update={"trend": trend}), pack))
         return next((f for f in root.iter(f"{NS}figure") if f.get("class") == "trend"), None)
 
     assert chart(()) is None

@@ -5,13 +5,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from conftest import PERSONAS
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -53,13 +52,30 @@ def as_html(text: str) -> str:
     return html.escape(labels.one_line(text), quote=False).replace('"', "&quot;")
 
 
+@settings(deadline=None)  # a loaded machine is not a failure; speed is benches/' job
 @given(pack_text)
 def test_escaped_text_renders_as_itself_inline(text: str) -> None:
     expected = as_html(text)
     assert MD.renderInline(md_escape(text)) == expected
 
 
-@given(pack_text.filter(lambda t: labels.one_line(t) != ""))
+# What opens a block at the start of a line: random text rarely begins with "1. ", so draw it.
+BLOCK_OPENERS = [
+    "1. ", "12) ", "1) ", "999999999. ", "# ", "###### ", "> ", "- ", "+ ", "* ", "= ", "---", "  1. ",
+]  # fmt: skip
+block_text = st.one_of(pack_text, st.tuples(st.sampled_from(BLOCK_OPENERS), pack_text).map("".join))
+
+
+@settings(deadline=None)  # a loaded machine is not a failure; speed is benches/' job
+@given(block_text.filter(lambda t: labels.one_line(t) != ""))
+@example("1. x")
+@example("12) y")
+@example("# y")
+@example("> y")
+@example("- y")
+@example("+ y")
+@example("1.")
+@example("  3) indented")
 def test_escaped_text_renders_as_one_paragraph_at_line_start(text: str) -> None:
     expected = as_html(text)
     assert MD.render(md_block(text)) == f"<p>{expected}</p>\n"
@@ -122,7 +138,7 @@ def test_changes_section(reports: dict[str, Report], pack: Pack) -> None:
         resolved_findings=("accounts_center_linked",),
         changed_answers={"accounts_center": AnswerChange(from_="linked", to="previously_linked")},
     )
-    text = render(replace(base, changes=changes), pack)
+    text = render(base.model_copy(update={"changes": changes}), pack)
     assert "## What changed since 2026-10-01 09:30 UTC" in text
     assert f"Score 40 → {base.score.value} (lower)." in text
     assert f"- **Resolved:** {pack.finding_by_id['accounts_center_linked'].title}" in text

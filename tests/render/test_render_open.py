@@ -55,7 +55,7 @@ def test_open_needs_an_html_file(
     assert opened == []
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert "--open needs an HTML report written to a file" in err
+    assert "--open needs an HTML report" in err
     assert list(tmp_path.glob("r.*")) == []
 
 

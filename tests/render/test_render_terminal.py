@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,7 +103,7 @@ def test_sources_are_listed_once_per_finding(reports: dict[str, Report], pack: P
     report = reports["linked-everything"]
     twice = next(f for f in report.findings if len({s.id for s in f.sources}) < len(f.sources))
     text = render(report, pack)
-    start = text.index(twice.title[:40])
+    start = text.index(twice.title[:40], text.index("What your answers mean"))
     end = text.index("\n[", start)
     block = text[start:end]
     for sid in {s.id for s in twice.sources}:
@@ -143,7 +142,7 @@ def test_changes_show_scores_titles_and_answers(reports: dict[str, Report], pack
         resolved_findings=(resolved.id,),
         changed_answers={"two_step": AnswerChange(from_="on", to="off")},
     )
-    text = " ".join(render(replace(base, changes=changes), pack).replace("│", " ").split())
+    text = " ".join(render(base.model_copy(update={"changes": changes}), pack).replace("│", " ").split())
     assert "What changed since 2026-10-01 09:30 UTC" in text
     assert f"Score 88 → {base.score.value} (lower)" in text
     assert f"resolved: {' '.join(resolved.title.split())}" in text
@@ -167,7 +166,7 @@ def test_score_explained_and_bar_drawn(reports: dict[str, Report], pack: Pack) -
 
 def test_trend_does_not_break_the_terminal(reports: dict[str, Report], pack: Pack) -> None:
     points = tuple(TrendPoint(at=datetime(2026, m, 1, tzinfo=UTC), score=s) for m, s in ((9, 80), (10, 70)))
-    report = replace(reports["linked-everything"], trend=points)
+    report = reports["linked-everything"].model_copy(update={"trend": points})
     assert render(report, pack).startswith("╭")
 
 
@@ -188,8 +187,8 @@ def test_hostile_pack_text_is_printed_literally(hostile_pack_dir: Path) -> None:
 def test_control_characters_in_report_text_are_dropped(reports: dict[str, Report], pack: Pack) -> None:
     # The pack loader refuses control characters; a report built another way must not smuggle them.
     base = reports["linked-everything"]
-    finding = replace(base.findings[0], title="Red \x1b[31malert\x1b[0m\x07 done")
-    report = replace(base, findings=(finding, *base.findings[1:]))
+    finding = base.findings[0].model_copy(update={"title": "Red \x1b[31malert\x1b[0m\x07 done"})
+    report = base.model_copy(update={"findings": (finding, *base.findings[1:])})
     text = render(report, pack)
     assert "\x1b" not in text
     assert "\x07" not in text

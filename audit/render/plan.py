@@ -1,0 +1,207 @@
+"""The plan: one page to keep, print or send. The one thing, the ranked steps, what to find out.
+
+Built from the shared view (`labels.build_view`), so its steps and wording are the report's. Three
+media: plain text (`--format plan`), HTML (`--format plan -o plan.html`, the report's stylesheet,
+the same CSP) and Markdown (`-o plan.md`). jinja2 is imported only for the last two.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from audit.assessment import Recommendation, Report
+from audit.pack import Pack
+from audit.render import labels
+from audit.render.base import RenderOptions
+from audit.render.labels import RecommendationView, ReportView, UnknownView
+
+TEMPLATE_HTML = "plan.html.j2"
+TEMPLATE_MARKDOWN = "plan.md.j2"
+NOTHING_TO_CHANGE = "Nothing to change today: no change to your answers would lower your score."
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    number: int
+    step: RecommendationView
+    resolves: tuple[str, ...]  # titles of the findings this change resolves
+
+
+@dataclass(frozen=True)
+class PlanView:
+    title: str
+    generated_at: str
+    platform: str
+    score: int
+    band_word: str
+    best_case: int | None  # the score with every "I don't know" at its least exposing answer
+    steps: tuple[PlanStep, ...]
+    find_out: tuple[UnknownView, ...]
+    unknown_summary: str
+    finding_count: int
+    pack_id: str
+    version: str
+    reviewed: str
+
+
+def _resolves(rec: Recommendation, report: Report) -> tuple[str, ...]:
+    """The titles of the findings a change resolves.
+
+    The report's own list when it has one, else the findings whose fix is exactly this change.
+    """
+    listed: Sequence[str] | None = getattr(rec, "resolves", None)
+    titles = {f.id: labels.one_line(f.title) for f in report.findings}
+    if listed is not None:
+        return tuple(titles.get(fid, fid) for fid in listed)
+    return tuple(
+        titles[f.id]
+        for f in report.findings
+        if f.fix is not None and f.fix.question == rec.question and f.fix.to == rec.to
+    )
+
+
+def best_case(report: Report) -> int | None:
+    """score.best_case when the report carries it: every "I don't know" at its least exposing answer."""
+    value = getattr(report.score, "best_case", None)
+    return value if isinstance(value, int) else None
+
+
+def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> PlanView:
+    v = view if view is not None else labels.build_view(report, pack)
+    recs = [v.one_thing, *v.more_changes] if v.one_thing is not None else []
+    return PlanView(
+        title=v.title,
+        generated_at=v.generated_at,
+        platform=v.platform,
+        score=v.score,
+        band_word=v.band_word,
+        best_case=best_case(report),
+        steps=tuple(
+            PlanStep(number=i, step=r, resolves=_resolves(raw, report))
+            for i, (r, raw) in enumerate(zip(recs, report.recommendations, strict=True), 1)
+        ),
+        find_out=v.unknowns,
+        unknown_summary=v.unknown_summary,
+        finding_count=v.finding_count,
+        pack_id=v.pack_id,
+        version=v.version,
+        reviewed=v.reviewed,
+    )
+
+
+def headline(p: PlanView) -> str:
+    """The score line every medium opens with."""
+    text = f"Your exposure score: {p.score}/100 ({p.band_word})."
+    if p.best_case is not None and p.best_case < p.score:
+        text += (
+            f" If each of your \u201cI don't know\u201d answers is the least exposing one: {p.best_case}."
+        )
+    return text
+
+
+class PlanTextRenderer:
+    """The plan as plain text at the given width (colour when asked), for a screen or a printer."""
+
+    def render(self, report: Report, pack: Pack, options: RenderOptions) -> str:
+        from rich.console import Group, RenderableType
+        from rich.rule import Rule
+        from rich.table import Table
+        from rich.text import Text
+
+        from audit.render.console import buffer_console
+
+        p = build_plan(report, pack)
+        buf = io.StringIO()
+        console = buffer_console(buf, width=options.width, color=options.color)
+
+        def hanging(marker: str, body: RenderableType, indent: int = 0) -> Table:
+            grid = Table.grid(padding=(0, 1, 0, 0))
+            grid.add_column(no_wrap=True)
+            grid.add_column()
+            grid.add_row(" " * indent + marker, body)
+            return grid
+
+        where = f" for {p.platform}" if p.platform else ""
+        console.print(Text(f"Your WhatsApp privacy plan{where}", style="bold"))
+        console.print(Text(f"{p.title}, {p.generated_at}", style="dim"))
+        console.print(Text(headline(p)))
+        if not p.steps:
+            console.print(Text(""))
+            console.print(Text(NOTHING_TO_CHANGE))
+        for s in p.steps:
+            r = s.step
+            console.print(Text(""))
+            if s.number == 1:
+                title = Text("If you do one thing today", style="bold green")
+                console.print(Rule(title, characters="\u2500"))
+            elif s.number == 2:
+                console.print(Rule(Text("Then, best first", style="bold"), characters="\u2500"))
+            body: list[RenderableType] = []
+            head = Text(r.how, style="bold")
+            if r.effort == "habit":
+                head.append(" (a change of habit)", style="")
+            body.append(head)
+            for i, step in enumerate(r.steps, 1):
+                body.append(hanging(f"{i})", Text(step)))
+            tail = Text(f"{r.prompt} Now: {r.from_label}. After: {r.to_label}.", style="dim")
+            body.append(tail)
+            if s.resolves:
+                body.append(Text(f"Resolves: {'; '.join(s.resolves)}."))
+            body.append(Text(f"Score {r.score_before} \u2192 {r.score_after}."))
+            console.print(hanging(f"{s.number}.", Group(*body)))
+        if p.find_out:
+            console.print(Text(""))
+            console.print(Rule(Text("What to find out", style="bold"), characters="\u2500"))
+            console.print(Text(p.unknown_summary))
+            for u in p.find_out:
+                console.print(
+                    hanging("?", Text.assemble((u.prompt, "bold"), f"\nHow to check: {u.how_to_check}"))
+                )
+        console.print(Text(""))
+        console.print(
+            Text(
+                f"{p.finding_count} finding{'s' if p.finding_count != 1 else ''} and their sources: "
+                f"the full report (wa-audit report). Model {p.pack_id} {p.version}, reviewed {p.reviewed}.",
+                style="dim",
+            )
+        )
+        return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+
+
+class PlanHtmlRenderer:
+    """The plan as one self-contained page, printable on one or two A4 pages."""
+
+    def render(self, report: Report, pack: Pack, options: RenderOptions) -> str:
+        del options
+        from audit.render import html
+
+        return (
+            html.environment()
+            .get_template(TEMPLATE_HTML)
+            .render(
+                p=build_plan(report, pack),
+                headline=headline,
+                css=html.stylesheet(),
+                csp=html.CSP,
+                nothing_to_change=NOTHING_TO_CHANGE,
+            )
+        )
+
+
+class PlanMarkdownRenderer:
+    """The plan in Markdown, every pack string escaped by the Markdown renderer's `finalize`."""
+
+    def render(self, report: Report, pack: Pack, options: RenderOptions) -> str:
+        del options
+        from audit.render import markdown
+
+        p = build_plan(report, pack)
+        text = (
+            markdown.environment()
+            .get_template(TEMPLATE_MARKDOWN)
+            .render(p=p, headline=headline(p), nothing_to_change=NOTHING_TO_CHANGE)
+        )
+        return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -1,0 +1,107 @@
+"""Narrow screens: every layout fits 40 columns without breaking a word across lines.
+
+A word broken by wrapping ("Switzer" / "land") shows up as two lines whose end and start join
+into a word the same text has whole at a width where nothing wraps. Tokens too long for the
+line (web addresses) must fold and are left out.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from conftest import PERSONAS, persona_report
+from rich.cells import cell_len
+
+from audit import reruns
+from audit.answers import Answers
+from audit.assessment import Report
+from audit.engine import evaluate
+from audit.history import Run, diff, make_run
+from audit.pack import Pack
+from audit.render import terminal
+from audit.render.base import Format, RenderOptions, renderer_for
+
+NARROW = 40
+WIDE = 2000
+EDGE = "\u2502\u2503\u2551|\u256d\u256e\u2570\u256f\u2500\u2501 "
+
+
+def broken_words(narrow: str, wide: str, width: int = NARROW) -> list[str]:
+    """Line pairs in `narrow` that split a word `wide` has whole."""
+    words = set(re.findall(r"[A-Za-z]+", wide))
+    lines = [line.strip(EDGE) for line in narrow.splitlines()]
+    found = []
+    for a, b in itertools.pairwise(lines):
+        end = re.search(r"(\S*?)([A-Za-z]+)$", a)
+        start = re.match(r"([A-Za-z]+)", b)
+        if end is None or start is None:
+            continue
+        if len(end.group(0)) >= width - 10:
+            continue  # a token longer than a line (an address) has to fold
+        if end.group(2) + start.group(1) in words:
+            found.append(f"{a[-24:]!r} / {b[:24]!r}")
+    return found
+
+
+def test_the_check_finds_a_broken_word() -> None:
+    assert broken_words("Your region: EEA, UK or Switzer\nland", "EEA, UK or Switzerland") != []
+    assert broken_words("Your region: EEA, UK or\nSwitzerland", "EEA, UK or Switzerland") == []
+
+
+Render = Callable[[int], str]
+
+
+def _report_renders(reports: dict[str, Report], pack: Pack) -> dict[str, Render]:
+    out: dict[str, Render] = {}
+    for name in (*PERSONAS, "quick-unsure"):
+        report = reports[name]
+        for fmt in (Format.TERMINAL, Format.PLAN):
+            out[f"{fmt.value}-{name}"] = lambda w, r=report, f=fmt: renderer_for(f).render(
+                r, pack, RenderOptions(width=w)
+            )
+        out[f"summary-{name}"] = lambda w, r=report: terminal.summary(
+            r, pack, RenderOptions(width=w, full_report="/home/someone/reports/report.html")
+        )
+    return out
+
+
+def _runs(pack: Pack) -> tuple[Run, Run]:
+    t0 = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
+    linked = dict(persona_report(pack, "linked-everything").answers)
+    fewer = {**linked, "status_to_facebook": "never"}
+    runs = []
+    for i, values in enumerate((linked, fewer)):
+        answers = Answers(pack="whatsapp", values=values)
+        at = t0 + timedelta(days=i)
+        assessment = evaluate(pack, answers)
+        runs.append(make_run(at=at, pack=pack, answers=answers, assessment=assessment, run_id=i + 1))
+    return runs[0], runs[1]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        *(f"{k}-{p}" for k in ("terminal", "plan", "summary") for p in (*PERSONAS, "quick-unsure")),
+        "history",
+        "diff",
+    ],
+)
+def test_forty_columns_fit_and_keep_words_whole(case: str, reports: dict[str, Report], pack: Pack) -> None:
+    if case in {"history", "diff"}:
+        first, second = _runs(pack)
+        compared = reruns.Compared(previous=first, current=second, changes=diff(first, second))
+
+        def render(width: int) -> str:
+            if case == "history":
+                return reruns.history_text([first, second], width=width)
+            return reruns.changes_text(compared, pack=pack, width=width)
+    else:
+        render = _report_renders(reports, pack)[case]
+    narrow, wide = render(NARROW), render(WIDE)
+    assert [line for line in narrow.splitlines() if cell_len(line) > NARROW] == []
+    assert broken_words(narrow, wide) == []
+    assert narrow.count("\u2026") == wide.count("\u2026")  # nor cut short with an ellipsis

@@ -1,0 +1,144 @@
+"""The plan (`--format plan`) in three media, and the terminal summary: goldens and content."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import html5lib
+import pytest
+from conftest import PERSONAS, ROOT
+from markdown_it import MarkdownIt
+
+from audit.answers import Answers
+from audit.assessment import Report, make_report
+from audit.cli import main
+from audit.engine import evaluate
+from audit.pack import Pack, load_pack
+from audit.render import terminal
+from audit.render.base import Format, RenderOptions, renderer_for
+from audit.render.html import CSP
+
+MEDIA = {Format.PLAN: "txt", Format.PLAN_HTML: "html", Format.PLAN_MARKDOWN: "md"}
+NS = "{http://www.w3.org/1999/xhtml}"
+
+
+def plan(report: Report, pack: Pack, fmt: Format = Format.PLAN) -> str:
+    return renderer_for(fmt).render(report, pack, RenderOptions(width=80))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("fmt", list(MEDIA))
+def test_plan_golden(
+    persona: str, fmt: Format, reports: dict[str, Report], pack: Pack, golden: Callable[[str, str], None]
+) -> None:
+    golden(f"plan-{persona}.{MEDIA[fmt]}", plan(reports[persona], pack, fmt))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_summary_golden(
+    persona: str, reports: dict[str, Report], pack: Pack, golden: Callable[[str, str], None]
+) -> None:
+    options = RenderOptions(width=80, full_report="/home/you/.local/share/wa-audit/reports/report.html")
+    golden(f"summary-{persona}.txt", terminal.summary(reports[persona], pack, options))
+
+
+@pytest.mark.parametrize("fmt", list(MEDIA))
+def test_plan_ranks_every_change_with_what_it_resolves(
+    fmt: Format, reports: dict[str, Report], pack: Pack
+) -> None:
+    report = reports["quick-unsure"]
+    # The words as a reader sees them: entities decoded, Markdown escapes and wrapping gone.
+    text = " ".join(html.unescape(plan(report, pack, fmt)).replace("\\", "").split())
+    assert "If you do one thing today" in text
+    positions = [text.index(" ".join(r.how.split())[:40]) for r in report.recommendations]
+    assert positions == sorted(positions)
+    assert len(positions) > 3
+    # Each change names the finding its fix is, and the person's own phone's menu path.
+    assert "Resolves: Status updates you share to Facebook" in text
+    assert "Settings (bottom right)" in text  # iPhone menus for the iPhone persona
+    assert "What to find out" in text
+    for u in report.unknowns:
+        assert " ".join(u.prompt.split()) in text
+
+
+def test_plan_page_is_self_contained(reports: dict[str, Report], pack: Pack) -> None:
+    page = plan(reports["linked-everything"], pack, Format.PLAN_HTML)
+    parser = html5lib.HTMLParser(strict=False, namespaceHTMLElements=True)
+    root = parser.parse(page)
+    assert parser.errors == []
+    metas = [m.get("content") for m in root.iter(f"{NS}meta") if m.get("http-equiv")]
+    assert metas == [CSP]
+    assert not [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] in {"script", "img", "link"}]
+    steps = len(reports["linked-everything"].recommendations)
+    assert len(list(root.iter(f"{NS}li"))) >= steps
+
+
+def test_nothing_to_change_says_so(reports: dict[str, Report], pack: Pack) -> None:
+    bare = reports["eea-nothing-linked"].model_copy(update={"recommendations": ()})
+    for fmt in MEDIA:
+        text = plan(bare, pack, fmt)
+        assert "Nothing to change today" in text
+        assert "Then, best first" not in text
+
+
+def test_hostile_pack_text_stays_text_in_the_plan(hostile_pack_dir: Path) -> None:
+    hostile = load_pack(hostile_pack_dir)
+    answers = Answers(pack="mini", values={"platform": "android", "linked": "yes", "share": "always"})
+    report = make_report(evaluate(hostile, answers), generated_at=datetime(2026, 1, 2, tzinfo=UTC))
+    page = plan(report, hostile, Format.PLAN_HTML)
+    assert "<script>" not in page
+    rendered = MarkdownIt("commonmark").render(plan(report, hostile, Format.PLAN_MARKDOWN))
+    assert "<script>" not in rendered
+    assert 'href="https://evil.example' not in rendered
+    assert "\x1b" not in plan(report, hostile, Format.PLAN)
+
+
+@pytest.mark.parametrize(
+    ("args", "expect"),
+    [
+        (["-o", "plan.html"], "<!DOCTYPE html>"),
+        (["-o", "plan.md"], "# Your WhatsApp privacy plan"),
+        (["-o", "plan.txt"], "Your WhatsApp privacy plan"),
+    ],
+)
+def test_format_plan_takes_its_medium_from_the_suffix(
+    args: list[str], expect: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    example = str(ROOT / "examples" / "linked-everything.yaml")
+    code = main(["--home", str(tmp_path / "home"), "report", "--answers", example, "--format", "plan", *args])
+    assert code == 0
+    text = (tmp_path / args[1]).read_text(encoding="utf-8")
+    assert text.startswith(expect)
+    assert "Turn off automatic sharing to Facebook" in text
+    assert "What your answers mean" not in text  # the plan alone, not the report
+
+
+def test_format_plan_prints_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    example = str(ROOT / "examples" / "linked-everything.yaml")
+    assert main(["--home", str(tmp_path), "report", "--answers", example, "--format", "plan"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Your WhatsApp privacy plan for Android")
+    assert "\x1b" not in out
+
+
+def test_best_case_is_shown_when_the_report_has_it_and_says_what_it_means(
+    reports: dict[str, Report], pack: Pack
+) -> None:
+    report = reports["quick-unsure"]
+
+    class ScoreWithBestCase:  # the shape of score.best_case (issue 13), without depending on it
+        value = report.score.value
+        band = report.score.band
+        best_case = report.score.value - 20
+
+    with_best = report.model_copy(update={"score": ScoreWithBestCase()})
+    best = str(report.score.value - 20)
+    shown = terminal.summary(with_best, pack, RenderOptions(width=80))
+    summary = " ".join(shown.replace("\u2502", " ").split())
+    assert f"(best case {best}, if each \u201cI don't know\u201d is the safest answer)" in summary
+    assert f"least exposing one: {best}." in plan(with_best, pack)
+    assert "best case" not in terminal.summary(report, pack, RenderOptions(width=80))
