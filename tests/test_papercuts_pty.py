@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from tests.conftest import EXAMPLES
-from tests.test_pty import CTRL_C, DOWN, ENTER, UP, finish, saved_answers, spawn
+from tests.test_pty import CTRL_C, DONE, DOWN, ENTER, OFFER, UP, finish, saved_answers, spawn
 
 pytestmark = pytest.mark.slow
 
@@ -58,15 +58,19 @@ def test_the_pick_list_goes_back_and_ctrl_c_there_keeps_the_saved_answers(tmp_pa
 
 def test_just_show_the_report_again_records_nothing(tmp_path: Path) -> None:
     home = seeded(tmp_path)
-    child, seen = spawn(home, "set", "two_step=on")  # run 1, and its HTML-free report
+    child, seen = spawn(home, "set", "two_step=on", "--no-pager")  # run 1
     assert finish(child) in (0, 1)
     child, seen = spawn(home)
     child.expect("What would you like to do?")
     child.send(DOWN + ENTER)  # from "Pick questions to change" down to "Just show the report again"
     child.expect("Nothing was recorded")
+    child.expect(OFFER)
+    child.expect("No, done")
+    offered = plain(child.before)
+    child.send(DOWN + ENTER)  # "No, done" is the second choice: no web page was filed to open
     assert finish(child) == 0
+    assert "web page" not in offered
     shown = plain(seen.getvalue())
-    assert "Your exposure score" in shown
     assert "What changed since" not in shown
     assert not (home / "reports").exists()  # no HTML copy filed
     with sqlite3.connect(home / "history.sqlite3") as db:
@@ -82,7 +86,7 @@ def test_the_counter_says_about_until_the_total_is_known_and_india_is_not_offere
     child.send(DOWN + ENTER)  # full
     counters: list[tuple[int, bool, int]] = []
     payments = ""
-    while child.expect([COUNTER, "saved as a web page"]) == 0:
+    while child.expect([COUNTER, OFFER]) == 0:
         number, about, total = child.match.group(1), child.match.group(2), child.match.group(3)
         counters.append((int(number), bool(about), int(total)))
         child.expect("Answer:")
@@ -94,6 +98,7 @@ def test_the_counter_says_about_until_the_total_is_known_and_india_is_not_offere
             child.expect("I don't know")
             payments = plain(child.before)
         child.send(ENTER)
+    child.send(DONE)
     assert finish(child) == 0
     # Phone and region decide which questions follow: the first counters are estimates.
     assert counters[0][1]
