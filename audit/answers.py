@@ -9,7 +9,6 @@ answers:
 A question that is not answered counts as `unknown`.
 """
 
-from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
@@ -48,7 +47,7 @@ class Answers(FrozenModel):
     def get(self, question: str) -> str:
         return self.values.get(question, UNKNOWN)
 
-    def with_values(self, changes: Mapping[str, str]) -> Answers:
+    def with_values(self, changes: Mapping[str, str]) -> "Answers":
         """A copy with `changes` applied (later wins)."""
         return self.model_copy(update={"values": {**self.values, **changes}})
 

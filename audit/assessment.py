@@ -3,14 +3,14 @@
 Field order here is the key order of the JSON report; `wa-audit schema report` prints its JSON Schema.
 """
 
-from __future__ import annotations
 
 from datetime import date, datetime
 
 from pydantic import Field
 
 from audit.frozen_model import FrozenModel
-from audit.pack import Certainty, Severity
+from audit.pack import Certainty
+from audit.severity import Severity
 
 
 class PackRef(FrozenModel):

@@ -49,10 +49,10 @@ from audit.conditions import (
     walk,
 )
 from audit.pack import PLATFORMS, Citation, Finding, Pack, Protection, Question, Steps, Value
+from audit.severity import MOST_SEVERE_FIRST
 
 # Display order of certainty: what is written down beats what is reported beats what is possible.
 _CERTAINTY_RANK = {"documented": 2, "reported": 1, "possible": 0}
-_SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 _ABSENT = -1.0  # the level of a pair that does not flow
 
 PairKey = tuple[str, str]
@@ -492,7 +492,8 @@ def _memo(plan: _Plan, key: tuple[object, ...], make: Callable[[], T]) -> T:
     return value
 
 
-def _sources(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef, ...]:
+def source_refs(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef, ...]:
+    """The sources `citations` name, each with the quote taken from it, in citation order."""
     out = []
     for c in citations:
         s = pack.source_by_id[c.id]
@@ -511,7 +512,7 @@ def _sources(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef, ..
 
 
 def _protection(pack: Pack, p: Protection) -> ProtectionOut:
-    return ProtectionOut(id=p.id, title=p.title, detail=p.detail, sources=_sources(pack, p.sources))
+    return ProtectionOut(id=p.id, title=p.title, detail=p.detail, sources=source_refs(pack, p.sources))
 
 
 def _unknown(q: Question, platform: str) -> Unknown:
@@ -565,7 +566,7 @@ def _finding(pack: Pack, plan: _Plan, state: _State, f: Finding, t: Truth) -> Fi
         certainty="possible" if t is Truth.POSSIBLE else f.certainty,
         flows=tuple(dict.fromkeys(pairs)),
         triggered_by={q: effective[q] for q in causes if effective[q] != NOT_ASKED},
-        sources=_memo(plan, ("sources", f.id), partial(_sources, pack, f.sources)),
+        sources=_memo(plan, ("sources", f.id), partial(source_refs, pack, f.sources)),
         fix=fix,
         risk=f.risk,
         conflict=f.conflict,
@@ -627,7 +628,7 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
         findings.append(_memo(plan, key, partial(_finding, pack, plan, state, f, t)))
     # Most serious first; within a severity, what is true for the person before what only might be
     # (a quick audit's unasked questions); the sort is stable, so pack order breaks the rest.
-    findings.sort(key=lambda x: (_SEVERITY_RANK[x.severity], x.certainty == "possible"))
+    findings.sort(key=lambda x: (MOST_SEVERE_FIRST.index(x.severity), x.certainty == "possible"))
 
     protections = tuple(
         _memo(plan, ("protection", p.id), partial(_protection, pack, p))

@@ -4,7 +4,6 @@ A pack is data (see docs/PACK_FORMAT.md). Loading validates each file against it
 cross-checks the references between files; every problem names the file and line it comes from.
 """
 
-from __future__ import annotations
 
 import contextlib
 import itertools
@@ -34,6 +33,7 @@ from audit.conditions import (
 from audit.conditions import evaluate as evaluate_condition
 from audit.errors import PackError, UserError
 from audit.frozen_model import FrozenModel
+from audit.severity import Severity
 from audit.yamlio import Located, describe_validation_error, load_yaml
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -44,9 +44,7 @@ Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"']+$", max_len
 Version = Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{1,2}(\.\d+)?$")]
 Certainty = Literal["documented", "reported", "possible"]
 RuleCertainty = Literal["documented", "reported"]
-Severity = Literal["info", "low", "medium", "high", "critical"]
 Platform = Literal["android", "iphone"]
-SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
 PLATFORMS: tuple[Platform, ...] = ("android", "iphone")
 # A pack from elsewhere is untrusted: these bound the work one report does (what-ifs are
 # questions x values, each re-evaluating the rules). The bundled pack is far below them.

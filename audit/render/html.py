@@ -34,15 +34,7 @@ STYLESHEET = "style.css"
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The template environment, built once per process; compiled templates persist between runs."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(reports_dir() / "html"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        bytecode_cache=template_cache.for_module(__file__),
-    )
+    return template_cache.environment("html", __file__, autoescape=True)
 
 
 @lru_cache(maxsize=1)

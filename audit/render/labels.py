@@ -19,6 +19,7 @@ from datetime import datetime
 from audit.assessment import Changes, FindingOut, Recommendation, Report, SourceRef
 from audit.conditions import UNKNOWN
 from audit.pack import Pack
+from audit.severity import MOST_SEVERE_FIRST
 
 CERTAINTY_WORDS = {
     "documented": "documented",
@@ -30,7 +31,6 @@ CERTAINTY_EXPLAINED = {
     "reported": "regulators or the press say so; no official text found",
     "possible": "it depends on an answer you gave as \u201cI don't know\u201d",
 }
-SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 SEVERITY_WORDS = {
     "critical": "Critical",
     "high": "High",
@@ -459,8 +459,8 @@ def _section_title(pack: Pack, section: str) -> str:
 
 def group_by_severity(findings: Sequence[FindingView]) -> tuple[SeverityGroup, ...]:
     """Findings in severity order (critical first), empty groups left out."""
-    known = list(SEVERITY_ORDER)
-    known += sorted({f.severity for f in findings} - set(SEVERITY_ORDER))
+    known: list[str] = list(MOST_SEVERE_FIRST)
+    known += sorted({f.severity for f in findings} - set(MOST_SEVERE_FIRST))
     return tuple(
         SeverityGroup(
             severity=s,
