@@ -10,7 +10,7 @@ A question that is not answered counts as `unknown`.
 """
 
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -67,6 +67,21 @@ def check_value(pack: Pack, question: str, value: str, *, where: str) -> None:
         )
 
 
+def _check_implied(pack: Pack, values: Mapping[str, str], where: Callable[[str], str]) -> None:
+    """Refuse answers that contradict an answer implying them (Strict account settings on)."""
+    for q in pack.questions:
+        v = q.value(values.get(q.id, UNKNOWN))
+        if v is None:
+            continue
+        for target, allowed in v.implies.items():
+            given = values.get(target, UNKNOWN)
+            if given != UNKNOWN and given not in allowed:
+                raise AnswersError(
+                    f"{where(target)}: '{show(given)}' contradicts {q.id}: {v.id}, which sets it to "
+                    f"{' or '.join(allowed)}; correct or remove one of the two answers"
+                )
+
+
 def _valid(q: Question) -> list[str]:
     return [*q.value_ids, *([UNKNOWN] if q.allow_unknown else [])]
 
@@ -111,6 +126,7 @@ def answers_from_doc(pack: Pack, doc: Located) -> Answers:
     for question, value in parsed.answers.items():
         where = f"{doc.where(('answers', question))}: answers.{show(question)}"
         check_value(pack, question, value, where=where)
+    _check_implied(pack, parsed.answers, lambda q: f"{doc.where(('answers', q))}: answers.{show(q)}")
     return Answers(pack=parsed.pack, pack_version=parsed.pack_version, values=dict(parsed.answers))
 
 

@@ -91,6 +91,8 @@ class HtmlRenderer:
                 all_sources=labels.sources_view(
                     [*(s for f in report.findings for s in f.sources)]
                     + [s for p in report.protections for s in p.sources]
+                    + [s for p in report.protections for e in p.except_ for s in e.sources]
+                    + [s for r in report.rights for s in r.sources]
                 ),
             )
         )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from audit.conditions import UNKNOWN, AllOf, AnyOf, Condition, NotOf, QuestionIn, RuleRef
 from audit.engine import source_refs
-from audit.pack import Pack
+from audit.pack import Dispute, Pack
 from audit.render.labels import CERTAINTY_EXPLAINED, SourceView, one_line, sources_view
 from audit.render.markdown import md_block, md_escape
 
@@ -40,6 +40,7 @@ class Entry:
     certainty: str
     note: str
     sources: tuple[SourceView, ...]
+    dispute: str = ""  # v2: who says what, and which text binds
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,16 @@ class ProtectionGuide:
     id: str
     title: str
     detail: str
+    when: str
+    sources: tuple[SourceView, ...]
+    exceptions: tuple[str, ...] = ()  # v2: "if <condition>: <where it does not hold>"
+
+
+@dataclass(frozen=True)
+class RightGuide:
+    id: str
+    title: str
+    how: str
     when: str
     sources: tuple[SourceView, ...]
 
@@ -75,6 +86,7 @@ class Guide:
     reviewed: str
     recipients: tuple[RecipientGuide, ...]
     protections: tuple[ProtectionGuide, ...]
+    rights: tuple[RightGuide, ...] = ()
     questions: tuple[QuestionGuide, ...] = ()
 
 
@@ -138,6 +150,7 @@ def guide(pack: Pack) -> Guide:
                     certainty=rule.certainty,
                     note=one_line(rule.note or ""),
                     sources=sources_view(source_refs(pack, rule.sources)),
+                    dispute=_dispute_words(rule.dispute),
                 )
             )
         recipients.append(
@@ -151,9 +164,20 @@ def guide(pack: Pack) -> Guide:
             title=one_line(p.title),
             detail=one_line(p.detail),
             when=condition_words(pack, p.when),
-            sources=sources_view(source_refs(pack, p.sources)),
+            sources=sources_view(source_refs(pack, (*p.sources, *(c for e in p.except_ for c in e.sources)))),
+            exceptions=tuple(f"if {condition_words(pack, e.when)}: {one_line(e.text)}" for e in p.except_),
         )
         for p in pack.protections
+    )
+    rights = tuple(
+        RightGuide(
+            id=r.id,
+            title=one_line(r.title),
+            how=one_line(r.how),
+            when=condition_words(pack, r.when),
+            sources=sources_view(source_refs(pack, r.sources)),
+        )
+        for r in pack.rights
     )
     questions = tuple(
         QuestionGuide(
@@ -172,8 +196,17 @@ def guide(pack: Pack) -> Guide:
         reviewed=pack.meta.reviewed.isoformat(),
         recipients=tuple(recipients),
         protections=protections,
+        rights=rights,
         questions=questions,
     )
+
+
+def _dispute_words(d: Dispute | None) -> str:
+    if d is None:
+        return ""
+    says = ", ".join(dict.fromkeys(c.id for c in d.says))
+    denies = ", ".join(dict.fromkeys(c.id for c in d.denies))
+    return f"{says} say so; {denies} say otherwise; binding: {d.binding}"
 
 
 def _certainty(certainty: str) -> str:
@@ -223,6 +256,8 @@ def markdown(pack: Pack) -> str:
             ]
             if e.note:
                 out.append(f"  - note: {md_escape(e.note)}")
+            if e.dispute:
+                out.append(f"  - disputed: {md_escape(e.dispute)}")
             out.append("  - sources:")
             out += _md_sources(e.sources, "    ")
         out.append("")
@@ -233,8 +268,17 @@ def markdown(pack: Pack) -> str:
             out.append(f"  - {md_block(p.detail)}")
         if p.when != ALWAYS:
             out.append(f"  - if: {md_escape(p.when)}")
+        out += [f"  - except {md_escape(x)}" for x in p.exceptions]
         out.append("  - sources:")
         out += _md_sources(p.sources, "    ")
+    if g.rights:
+        out += ["", "## Rights you can exercise", ""]
+    for right in g.rights:
+        out += [f"- **{md_escape(right.title)}**", f"  - how: {md_escape(right.how)}"]
+        if right.when != ALWAYS:
+            out.append(f"  - if: {md_escape(right.when)}")
+        out.append("  - sources:")
+        out += _md_sources(right.sources, "    ")
     out += ["", f"## {md_escape(QUESTIONS_TITLE)}", ""]
     for q in g.questions:
         # Ids are [a-z0-9_] (the pack's Id pattern): safe in code spans, and copied as written.
@@ -292,16 +336,30 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
             indented(field("certainty", _certainty(e.certainty)), 2)
             if e.note:
                 indented(field("note", e.note), 2)
+            if e.dispute:
+                indented(field("disputed", e.dispute), 2)
             sources(e.sources)
             console.print()
     console.print(Rule(Text("What stays protected", style="bold"), style="dim"))
     for p in g.protections:
-        console.print(Text.assemble(("\u2713 ", "green"), (p.title, "bold")))
+        # A protection with exceptions holds only where none applies: no plain check mark.
+        console.print(Text.assemble(("\u25d0 " if p.exceptions else "\u2713 ", "green"), (p.title, "bold")))
         if p.detail:
             indented(Text(p.detail), 2)
         if p.when != ALWAYS:
             indented(field("if", p.when), 2)
+        for x in p.exceptions:
+            indented(field("except", x), 2)
         sources(p.sources)
+        console.print()
+    if g.rights:
+        console.print(Rule(Text("Rights you can exercise", style="bold"), style="dim"))
+    for right in g.rights:
+        console.print(Text(right.title, style="bold"))
+        indented(field("how", right.how), 2)
+        if right.when != ALWAYS:
+            indented(field("if", right.when), 2)
+        sources(right.sources)
         console.print()
     console.print(Rule(Text(QUESTIONS_TITLE, style="bold"), style="dim"))
     for q in g.questions:
