@@ -105,20 +105,18 @@ def summary(report: Report, pack: Pack, settings: Settings, full_report: str = "
     return terminal.summary(report, pack, options)
 
 
-def filed_report_path(settings: Settings, fmt: Format, stem: str = "report") -> Path:
-    """A new file in the reports folder (created 0700) for a report in `fmt`, named by the time."""
-    from audit.fsutil import ensure_private_dir
+def file_report(settings: Settings, fmt: Format, text: str) -> Path:
+    """Write `text` as a new file in the reports folder (0700), named by the time; returns it.
+
+    Created under a name of its own (paths.report_names, fsutil.create_new): a report filed in
+    the same second as another never replaces it.
+    """
+    from audit.fsutil import create_new, ensure_private_dir
+    from audit.paths import report_names
     from audit.render.base import FILE_SUFFIX
 
     folder = ensure_private_dir(settings.home.reports)
-    base = f"{stem}-{settings.clock():%Y%m%d-%H%M%S}"
-    suffix = FILE_SUFFIX[fmt]
-    path = folder / f"{base}{suffix}"
-    n = 2
-    while path.exists():  # two reports in one second: keep both
-        path = folder / f"{base}-{n}{suffix}"
-        n += 1
-    return path
+    return create_new(folder, report_names(settings.clock(), FILE_SUFFIX[fmt]), text)
 
 
 def fails(report: Report, fail_on: str | None) -> bool:

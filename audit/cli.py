@@ -1,6 +1,7 @@
 """The `wa-audit` command line: parse, dispatch to `app`, write output, map errors to exit codes.
 
-Exit codes: 0 done; 1 a finding at or above --fail-on; 2 a usage or input error; 130 interrupted.
+Exit codes: 0 done; 1 a finding at or above --fail-on; 2 a usage or input error; 70 an internal
+error (a bug); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ exit codes:
   0    done
   1    a finding at or above --fail-on
   2    a usage or input error (the message says what to fix)
+  70   an internal error: a bug (rerun with --debug and report it)
   130  interrupted (answers given so far are kept)
 
 privacy: wa-audit never asks for your phone number or messages and never uses the network.
@@ -368,8 +370,11 @@ def _cmd_report(args: argparse.Namespace, settings: app.Settings) -> int:
     answers = app.gather_answers(pack, settings, args.answers, args.set)
     report = app.build_report(pack, answers, settings)
     text = app.render(report, pack, fmt, settings)
-    output = app.filed_report_path(settings, fmt) if filed else args.output
-    if output is not None:
+    output = args.output
+    if filed:
+        output = app.file_report(settings, fmt, text)
+        print(f"Report written to {output}", file=sys.stderr)
+    elif output is not None:
         _write(text, output)
     elif fmt is Format.TERMINAL:
         _show(text, args, after=app.summary(report, pack, settings))
@@ -482,6 +487,7 @@ def _cmd_set(args: argparse.Namespace, settings: app.Settings) -> int:
         settings = replace(settings, color=False, width=80)
     pack = app.pack_for(settings)
     pending = reruns.prepare_set(settings, pack, args.assignments)
+    reruns.check_can_record(settings)  # a home that cannot take the run stops `set` before the report
     _notify(pending.notices)
     # The report first: a bad -o stops here, before the answers or the history change.
     text = app.render(pending.report, pack, fmt, settings)
@@ -526,13 +532,19 @@ def _cmd_forget(args: argparse.Namespace, settings: app.Settings) -> int:
 
     home = settings.home
     stored = reruns.stored_files(home)
+    others = reruns.not_ours(home)
     if not stored:
         print(f"Nothing to forget: wa-audit keeps no files in {home.root}.")
+        _note_kept(home.root, others)
         return 0
     if not args.yes:
         if not sys.stdin.isatty():
-            raise UserError("forget: no terminal to confirm on; use --yes")
-        print(f"This deletes {len(stored)} file(s) in {home.root}: answers, drafts, reports, history.")
+            raise UserError("forget: no terminal to confirm on; use 'wa-audit forget --yes'")
+        # Name every file before asking: the person decides on what they see.
+        print(f"These {len(stored)} file(s) in {home.root} were written by wa-audit:")
+        for path in stored:
+            print(f"  {path}")
+        _note_kept(home.root, others)
         try:
             reply = input("Delete them? [y/N] ")
         except EOFError:  # Ctrl-D: no answer is a no, not an internal error
@@ -546,9 +558,15 @@ def _cmd_forget(args: argparse.Namespace, settings: app.Settings) -> int:
         print(f"deleted {path}")
     if done.removed_home:
         print(f"removed the empty folder {home.root}")
-    elif done.kept:
-        print(f"left {len(done.kept)} file(s) in {home.root} that wa-audit did not write")
+    elif args.yes:
+        _note_kept(home.root, done.kept)
     return 0
+
+
+def _note_kept(root: Path, kept: Sequence[Path]) -> None:
+    if kept:
+        names = ", ".join(str(p.relative_to(root)) for p in kept[:5]) + (", ..." if len(kept) > 5 else "")
+        print(f"Left alone: {len(kept)} file(s) in {root} that wa-audit did not write ({names}).")
 
 
 def _cmd_schema(args: argparse.Namespace, settings: app.Settings) -> int:
@@ -600,6 +618,11 @@ def _pack_dir(settings: app.Settings) -> Path:
 
 def _terminal_width() -> int:
     return _columns()
+
+
+def _is_utf8(stream: object) -> bool:
+    encoding = str(getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return encoding in ("utf-8", "utf8")
 
 
 class _StderrGuard:
@@ -683,6 +706,10 @@ def _run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `wa-audit` and `python -m audit`."""
+    if not (_is_utf8(sys.stdout) and _is_utf8(sys.stderr)):
+        from audit import ascii_fallback
+
+        ascii_fallback.install()  # box lines, arrows and bars as ASCII, not an exit 70
     parser = _parser()
     given = list(sys.argv[1:] if argv is None else argv)
     args, unknown = parser.parse_known_args(given)

@@ -81,6 +81,49 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int = PRIVATE_FILE) -> 
     _fsync_dir(folder)
 
 
+def create_new(folder: Path, names: Iterable[str], data: str | bytes) -> Path:
+    """Write `data` under the first of `names` in `folder` that is free; never replaces a file.
+
+    The bytes go to a private temp file first (as in `atomic_write`), which is then hard-linked
+    to the name: link() fails when the name exists, so two writers racing for one name both land,
+    one under the next name. Where a file system has no hard links, the name is reserved with
+    O_EXCL and the temp file renamed over that reservation.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".new.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise OutputError(f"{folder}: cannot write here ({e.strerror}); choose another --home") from e
+    try:
+        with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), PRIVATE_FILE)
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        for name in names:
+            target = folder / name
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                continue
+            except OSError:
+                try:  # no hard links here: reserve the name, then move the full file onto it
+                    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+                except FileExistsError:
+                    continue
+                os.replace(tmp, target)
+            _fsync_dir(folder)
+            return target
+    except OSError as e:
+        raise OutputError(f"{folder}: cannot write ({e.strerror}); choose another --home") from e
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    raise OutputError(f"{folder}: no free file name left; remove old reports from it")
+
+
 def remove_stale_temps(path: Path, *, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
     """Delete temp files a killed writer left for `path`; returns what was removed.
 
@@ -128,6 +171,27 @@ def check_output(path: Path, *, keep: Iterable[Path] = (), within: Path | None =
         fd, probe = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=folder)
     except OSError as e:
         raise OutputError(f"{path}: cannot write here ({e.strerror}); choose another path") from e
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
+
+
+def check_writable_dir(folder: Path) -> None:
+    """OutputError unless files can be created in `folder` (made private if missing).
+
+    Asked before anything is shown or asked (the interview, `set`), so a read-only home stops a
+    command at once, not after the person answered or the report was printed.
+    """
+    ensure_private_dir(folder)
+    import tempfile
+
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".probe.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise OutputError(
+            f"{folder}: cannot write here ({e.strerror}); make the folder writable for you "
+            "or use another --home"
+        ) from e
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(probe)

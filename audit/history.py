@@ -115,25 +115,33 @@ class History:
         self.notice = notice  # set when a damaged file was moved aside on opening
 
     @classmethod
-    def open(cls, path: Path, *, now: datetime | None = None) -> History:
+    def open(cls, path: Path, *, now: datetime | None = None, readonly: bool = False) -> History:
         """Open (creating it 0600 in a 0700 folder) the history at `path`, migrating it if needed.
 
-        `now` stamps the name of a damaged copy; it defaults to the current time.
+        `now` stamps the name of a damaged copy; it defaults to the current time. `readonly`
+        (history, diff, the reads before a run) opens without writing anything, so a history on
+        a read-only disk or owned by someone else can still be read; where there is none (or a
+        damaged one was moved aside) it reads as empty.
         """
-        ensure_private_dir(path.parent)
+        if not readonly:
+            ensure_private_dir(path.parent)
         notice = None
-        if _existing_file(path):
+        exists = _existing_file(path)
+        if exists:
             why = _damage(path)
             if why is not None:
-                moved = _move_aside(path, now or now_utc())
+                moved = _move_aside(path, now or now_utc(), why)
                 notice = (
                     f"{path}: the history was damaged ({why}); moved it to {moved.name} and started a new one"
                 )
+                exists = False
+        if readonly:
+            return cls(path, _read_only(path) if exists else _empty(path), notice)
         _create_private(path)
         try:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except sqlite3.Error as e:
-            raise HistoryError(f"{path}: cannot open the history ({e}); check the folder's access") from e
+            raise _access_error(path, e, "open") from e
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
@@ -141,7 +149,7 @@ class History:
             _migrate(conn, path)
         except sqlite3.Error as e:
             conn.close()
-            raise HistoryError(f"{path}: cannot open the history ({e}); try again") from e
+            raise _access_error(path, e, "write") from e
         except BaseException:
             conn.close()
             raise
@@ -161,13 +169,18 @@ class History:
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as e:
-            raise HistoryError(f"{self.path}: the history is busy or unwritable ({e}); try again") from e
+            raise _access_error(self.path, e, "write") from e
         try:
             yield self._conn
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
+
+    def check_writable(self) -> None:
+        """HistoryError (one line, with the fix) unless a run can be recorded now; writes nothing."""
+        with self._transaction():
+            pass
 
     def save(self, *, at: datetime, pack: Pack, answers: Answers, assessment: Assessment) -> Run:
         """Record one completed run; returns it with its number."""
@@ -194,8 +207,10 @@ class History:
                     row,
                 )
                 run_id = cur.lastrowid
+        except HistoryError:
+            raise
         except sqlite3.Error as e:
-            raise HistoryError(f"{self.path}: cannot record this run ({e}); try again") from e
+            raise _access_error(self.path, e, "write") from e
         assert run_id is not None  # noqa: S101 - an INSERT always sets it
         return self.get(run_id)
 
@@ -206,7 +221,7 @@ class History:
                 params,
             ).fetchall()
         except sqlite3.Error as e:
-            raise HistoryError(f"{self.path}: cannot read the history ({e}); use 'wa-audit forget'") from e
+            raise _access_error(self.path, e, "read") from e
         return [_run_from_row(self.path, row) for row in rows]
 
     def runs(self, pack_id: str | None = None) -> list[Run]:
@@ -294,7 +309,15 @@ def _create_private(path: Path) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
     except OSError as e:
-        raise HistoryError(f"{path}: cannot create the history ({e.strerror}); choose another --home") from e
+        if path.exists():
+            raise HistoryError(
+                f"{path}: cannot write the history ({e.strerror}); make it writable for you "
+                "(chmod u+w, or chown if another user made it) or use another --home"
+            ) from e
+        raise HistoryError(
+            f"{path}: cannot create the history ({e.strerror}); make its folder writable for you "
+            "or use another --home"
+        ) from e
     os.close(fd)
 
 
@@ -321,40 +344,132 @@ def _existing_file(path: Path) -> bool:
     return True
 
 
+# SQLite's own word for damage; anything else (no access, a read-only disk, busy) is not damage.
+_DAMAGE_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+_BUSY_CODES = ("SQLITE_BUSY", "SQLITE_LOCKED")
+
+
+def _code(e: sqlite3.Error) -> str:
+    return str(getattr(e, "sqlite_errorname", "") or "")
+
+
+def _access_error(path: Path, e: sqlite3.Error, doing: str) -> HistoryError:
+    """One line for an SQLite error that is not damage: what happened and what to do."""
+    code = _code(e)
+    if code.startswith(_BUSY_CODES):
+        return HistoryError(f"{path}: the history is busy (another wa-audit is writing); try again")
+    if code.startswith(_DAMAGE_CODES):
+        return HistoryError(f"{path}: the history is damaged ({e}); run the command again to move it aside")
+    if code.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")) or (
+        code.startswith("SQLITE_CANTOPEN") and doing != "read"
+    ):
+        return HistoryError(
+            f"{path}: cannot {doing} the history ({e}); make it and its folder writable for you "
+            f"(chmod u+w, or chown if another user made them) or use another --home"
+        )
+    # A full disk, an I/O error, a file the person cannot read: nothing about the file itself.
+    return HistoryError(
+        f"{path}: cannot {doing} the history ({e}); check the free space and access of its folder "
+        "(chmod u+r) and that the disk is healthy, or use another --home"
+    )
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection to read through; where the person cannot write, one that never writes.
+
+    That is mode=ro, or immutable=1 where SQLite cannot even share a lock: a history in WAL mode
+    needs its -shm file to be read; on a read-only disk, or in a folder the person cannot write,
+    SQLite cannot create it and refuses mode=ro; immutable=1 then reads the file as it is (nobody
+    can be writing to it there).
+    """
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        # Writable: an ordinary connection (that this module only reads through), because only
+        # one that may write removes SQLite's -wal and -shm files again when it closes.
+        return sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.absolute()))}"
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.Error as e:
+        if not _code(e).startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")):
+            raise
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    try:
+        conn = _connect_read_only(path)
+        version = _schema_version(conn)
+    except sqlite3.Error as e:
+        raise _access_error(path, e, "read") from e
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise HistoryError(
+            f"{path}: written by a newer wa-audit (history schema {version}, this one knows "
+            f"{SCHEMA_VERSION}); upgrade wa-audit"
+        )
+    if version < len(MIGRATIONS):
+        conn.close()
+        return _empty(path)  # created but never written to: no runs yet (migrating would write)
+    return conn
+
+
+def _empty(path: Path) -> sqlite3.Connection:
+    """An empty history in memory: what a read sees where there is none (nothing is created)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    _migrate(conn, path)
+    return conn
+
+
 def _damage(path: Path) -> str | None:
-    """Why the file at `path` is not a usable database, or None when it is."""
+    """Why the file at `path` is damaged (its header, or PRAGMA integrity_check), or None.
+
+    Only that is damage: a file wa-audit cannot read or open (permissions, a read-only disk, a
+    busy lock) is a HistoryError to report, never a reason to move the person's history aside.
+    """
     # Read the header ourselves first: a file we cannot read is a permission problem to report,
     # not damage to move aside, and SQLite's own message for it is only "unable to open".
     try:
         with open(path, "rb") as f:
             header = f.read(len(SQLITE_HEADER))
     except OSError as e:
-        raise HistoryError(f"{path}: cannot read the history ({e.strerror}); check its permissions") from e
+        raise HistoryError(
+            f"{path}: cannot read the history ({e.strerror}); make it readable for you "
+            "(chmod u+r, or chown if another user made it) or use another --home"
+        ) from e
     if header and header != SQLITE_HEADER:
         return "not an SQLite database"
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = _connect_read_only(path)
     except sqlite3.Error as e:
-        raise HistoryError(f"{path}: cannot open the history ({e}); check its permissions") from e
+        if _code(e).startswith(_DAMAGE_CODES):
+            return str(e)
+        raise _access_error(path, e, "read") from e
     try:
-        rows = conn.execute("PRAGMA quick_check").fetchall()
-    except sqlite3.OperationalError as e:
-        if "locked" in str(e) or "busy" in str(e):
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.Error as e:
+        if _code(e).startswith(_BUSY_CODES):
             return None  # another process holds it: busy, not damaged
-        # A full disk, a read-only folder or an I/O error say nothing about the file: moving a
-        # good history aside for them would hide the person's runs. Damage is DatabaseError.
-        raise HistoryError(
-            f"{path}: cannot read the history ({e}); check the free space and access of its folder"
-        ) from e
-    except sqlite3.DatabaseError as e:
-        return str(e)
+        if _code(e).startswith(_DAMAGE_CODES):
+            return str(e)
+        raise _access_error(path, e, "read") from e
     finally:
         conn.close()
     result = "; ".join(str(r[0]) for r in rows)
     return None if result == "ok" else f"integrity check: {result[:120]}"
 
 
-def _move_aside(path: Path, now: datetime) -> Path:
+def _move_aside(path: Path, now: datetime, why: str) -> Path:
+    # Only a file the person may change: a damaged history they cannot write stays where it is.
+    for what, target_ in (("it", path), ("its folder", path.parent)):
+        if not os.access(target_, os.W_OK):
+            raise HistoryError(
+                f"{path}: the history is damaged ({why}) and you cannot change {what}; move it away "
+                "yourself (or ask whoever owns it) or use another --home"
+            )
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}{DAMAGED_MARK}{stamp}")
     n = 1

@@ -24,14 +24,17 @@ from audit.answers import Answers, check_value, parse_assignments, read_answers,
 from audit.assessment import Report
 from audit.errors import AnswersError, Interrupted, NeedsTerminal, UserError
 from audit.frozen_model import FrozenModel
-from audit.fsutil import atomic_write, check_replaceable, ensure_private_dir
+from audit.fsutil import atomic_write, check_replaceable, create_new, ensure_private_dir
 from audit.pack import Pack
-from audit.paths import Home
+from audit.paths import Home, report_names
 from audit.questionnaire import AnswerSource, Depth, FixedAnswers, Interview, Progress, Stopped, Terminal
 from audit.render.base import FILE_SUFFIX, Format
 from audit.yamlio import load_yaml
 
-NEEDS_TERMINAL = "wa-audit needs a terminal for the interview; use --answers FILE or wa-audit set"
+NEEDS_TERMINAL = (
+    "wa-audit needs a terminal for the interview; give the answers instead: "
+    "'wa-audit --answers FILE' (see examples/) or 'wa-audit set QUESTION=VALUE ...'"
+)
 
 
 def interrupted_message(saved: int) -> str:
@@ -86,11 +89,13 @@ def run(settings: app.Settings, request: Request, terminal: Terminal | None = No
 
     source: AnswerSource
     if request.interactive:
+        reruns.check_can_record(settings)  # before the first question, not after the last
         draft = load_draft(pack, home.draft)
         term = terminal or Terminal(color=settings.color)
         updated = None
         if previous.values and request.answers_file is None:
             updated = _announce_model_update(term, settings, pack)
+
         def checkpoint(progress: Progress) -> None:
             save_draft(pack, home.draft, progress.model_copy(update={"saved_at": settings.clock()}))
 
@@ -122,11 +127,10 @@ def finish(pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = F
     pending = reruns.prepare_run(settings, pack, answers)
     report = pending.report
     plain = replace(settings, color=False, width=80)
-    html = _report_path(home, now)
+    html = _file_report(home, now, app.render(report, pack, Format.HTML, plain))
     on_screen = fmt in {Format.TERMINAL, Format.PLAN}
     text = app.render(report, pack, fmt, settings if on_screen else plain, full_report=str(html))
     summary = app.summary(report, pack, settings, full_report=str(html))
-    atomic_write(html, app.render(report, pack, Format.HTML, plain))
     if changed:
         save_answers(home.answers, answers, pack_version=pack.meta.version, answered_at=now)
     home.draft.unlink(missing_ok=True)
@@ -138,15 +142,10 @@ def finish(pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = F
     )
 
 
-def _report_path(home: Home, now: datetime) -> Path:
+def _file_report(home: Home, now: datetime, html: str) -> Path:
+    """File the HTML copy under a name of its own: two runs in one second keep both."""
     folder = ensure_private_dir(home.reports)
-    stem = f"report-{now:%Y%m%d-%H%M%S}"
-    path = folder / f"{stem}{FILE_SUFFIX[Format.HTML]}"
-    n = 2
-    while path.exists():  # two runs in one second: keep both
-        path = folder / f"{stem}-{n}{FILE_SUFFIX[Format.HTML]}"
-        n += 1
-    return path
+    return create_new(folder, report_names(now, FILE_SUFFIX[Format.HTML]), html)
 
 
 def _stopped(

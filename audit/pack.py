@@ -465,7 +465,9 @@ def load_pack(directory: Path) -> Pack:
     loaded = read_pack(directory)
     problems = [p for p in check_pack(loaded) if p.level == "error"]
     if problems:
-        more = f" ({len(problems) - 1} more; run 'wa-audit rules check')" if len(problems) > 1 else ""
+        # The pack's own folder: plain 'rules check' would check the bundled pack instead.
+        check = f"run 'wa-audit rules check {directory}'"
+        more = f" ({len(problems) - 1} more; {check})" if len(problems) > 1 else ""
         raise PackError(f"{problems[0]}; fix the rule pack{more}")
     return loaded.pack
 

@@ -33,7 +33,7 @@ def page(text: str, environ: Mapping[str, str] | None = None) -> bool:
     """Show `text` in the pager; False when there is none (or it could not start)."""
     env = dict(os.environ if environ is None else environ)
     command = pager_command(env)
-    if command is None:
+    if command is None or env.get("TERM") == "dumb":  # a dumb terminal cannot page: print
         return False
     # less restores the screen on exit (the summary stays where the eye is); utf-8 for the
     # bars and arrows whatever the locale says.

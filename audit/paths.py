@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 APP_NAME = "wa-audit"
@@ -40,3 +43,22 @@ class Home:
     @property
     def reports(self) -> Path:
         return self.root / "reports"
+
+
+# The names of the reports wa-audit files in `reports/`: `report-<UTC time>[-<n>].<format>`. Only
+# files named so (and their temp files) are wa-audit's: `forget` deletes those and nothing else.
+REPORT_NAME = re.compile(r"report-\d{8}-\d{6}(?:-\d+)?\.(?:html|md|json|txt)")
+REPORT_TEMP = re.compile(r"\.(?:new|report-\d{8}-\d{6}(?:-\d+)?\.(?:html|md|json|txt))\.[^/]+\.tmp")
+
+
+def report_names(now: datetime, suffix: str) -> Iterator[str]:
+    """Candidate names for a report filed at `now`: the time, then the time and 2, 3, ..."""
+    stem = f"report-{now:%Y%m%d-%H%M%S}"
+    yield f"{stem}{suffix}"
+    for n in range(2, 10_000):
+        yield f"{stem}-{n}{suffix}"
+
+
+def is_report_name(name: str) -> bool:
+    """True for a file in `reports/` that wa-audit wrote (a report or a temp file of one)."""
+    return bool(REPORT_NAME.fullmatch(name) or REPORT_TEMP.fullmatch(name))

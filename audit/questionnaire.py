@@ -518,7 +518,10 @@ class Interview:
         for q in pack.questions:
             if not plan.wants(q, effective) or q.id in self.fixed:
                 continue
-            answer = shorten_middle(answer_label(q, effective[q.id]), max(10, room // 3))
+            # An answer says what it is in its first words ("Always, automatically"); a question
+            # in its first and last ones.
+            label = answer_label(q, effective[q.id])
+            answer = textwrap.shorten(label, max(10, room // 3), placeholder=" \u2026")
             prompt = shorten_middle(q.prompt, max(10, room - len(answer) - 3))
             choices.append((q.id, f"{prompt} [{answer}]"))
         return self.t.pick("Which answers do you want to change?", choices)

@@ -24,7 +24,7 @@ from audit.engine import effective_answers, evaluate, exposure
 from audit.errors import AnswersError, HistoryError
 from audit.history import DAMAGED_MARK, SIDECARS, History, Run, diff, make_run
 from audit.pack import Pack
-from audit.paths import Home
+from audit.paths import Home, is_report_name
 
 if TYPE_CHECKING:  # rich is imported only when a text view is asked for
     from rich.console import Console
@@ -43,8 +43,8 @@ class Recorded:
     notices: tuple[str, ...] = ()
 
 
-def _open(settings: Settings) -> History:
-    return History.open(settings.home.history, now=settings.clock())
+def _open(settings: Settings, *, readonly: bool = False) -> History:
+    return History.open(settings.home.history, now=settings.clock(), readonly=readonly)
 
 
 def _notices(history: History) -> tuple[str, ...]:
@@ -86,7 +86,7 @@ def prepare_run(settings: Settings, pack: Pack, answers: Answers, *, save_answer
     past: list[Run] = []
     notices: tuple[str, ...] = ()
     if _has_history(settings.home):
-        with _open(settings) as history:
+        with _open(settings, readonly=True) as history:
             past = history.runs(pack.meta.id)
             notices = _notices(history)
         previous = past[-1] if past else None
@@ -105,12 +105,30 @@ def commit_run(pending: Pending) -> Recorded:
     """Save the answers (when asked to) and record the run."""
     settings, pack = pending.settings, pending.pack
     now = pending.report.generated_at
-    if pending.save_answers:
-        save_answers(settings.home.answers, pending.answers, pack_version=pack.meta.version, answered_at=now)
     with _open(settings) as history:
+        # A history that cannot take the run stops here, before the answers change.
+        history.check_writable()
+        if pending.save_answers:
+            save_answers(
+                settings.home.answers, pending.answers, pack_version=pack.meta.version, answered_at=now
+            )
         run = history.save(at=now, pack=pack, answers=pending.answers, assessment=pending.assessment)
         notices = _notices(history)
     return Recorded(report=pending.report, run=run, notices=(*pending.notices, *notices))
+
+
+def check_can_record(settings: Settings) -> None:
+    """HistoryError or OutputError (one line, with the fix) unless the home can take a new run.
+
+    Asked before a command shows or asks anything, so a read-only home or a history owned by
+    someone else stops it at once, with nothing changed.
+    """
+    from audit.fsutil import check_writable_dir
+
+    check_writable_dir(settings.home.root)
+    if _has_history(settings.home):
+        with _open(settings) as history:
+            history.check_writable()
 
 
 def record_run(settings: Settings, pack: Pack, answers: Answers) -> Recorded:
@@ -125,11 +143,10 @@ def prepare_set(settings: Settings, pack: Pack, assignments: Sequence[str]) -> P
     """`wa-audit set q=v ...`: the saved answers with these changes, ready to save and record."""
     changes = parse_assignments(pack, list(assignments))
     path = settings.home.answers
-    if not path.exists():
-        raise AnswersError(
-            f"{path}: no saved answers; run 'wa-audit' first or use 'wa-audit audit --answers FILE'"
-        )
-    answers = read_answers(pack, path).with_values(changes)
+    # On a new home the changes are the answers: every other question is "I don't know", which
+    # the report treats as possible, never as safe. That is a complete report, not a guess.
+    saved = read_answers(pack, path) if path.exists() else Answers(pack=pack.meta.id)
+    answers = saved.with_values(changes)
     _check_applies(pack, answers, changes)
     answers = answers.model_copy(update={"pack_version": pack.meta.version})
     return prepare_run(settings, pack, answers, save_answers=True)
@@ -172,7 +189,7 @@ def list_runs(settings: Settings) -> Listed:
     """Every recorded run, oldest first."""
     if not _has_history(settings.home):
         return Listed(runs=())  # looking must not create a history
-    with _open(settings) as history:
+    with _open(settings, readonly=True) as history:
         return Listed(runs=tuple(history.runs()), notices=_notices(history))
 
 
@@ -186,26 +203,30 @@ class Compared:
     notices: tuple[str, ...] = ()
 
 
+NO_RUNS = "no runs yet: 'wa-audit diff' needs two; run 'wa-audit' or 'wa-audit set QUESTION=VALUE'"
+
+
 def diff_runs(settings: Settings, numbers: Sequence[int]) -> Compared:
     """`wa-audit diff [RUN] [RUN]`: none = the last two; one = that run vs the latest."""
     if len(numbers) > 2:
-        raise HistoryError("diff takes at most two run numbers; e.g. 'wa-audit diff 3 5'")
+        raise HistoryError("diff takes at most two run numbers; e.g. 'wa-audit diff 1 2'")
     if not _has_history(settings.home):
-        raise HistoryError("no runs yet: 'wa-audit diff' needs two; run 'wa-audit' or 'wa-audit set'")
-    with _open(settings) as history:
+        raise HistoryError(NO_RUNS)
+    with _open(settings, readonly=True) as history:
         if len(numbers) == 2:
             previous, current = history.get(numbers[0]), history.get(numbers[1])
         else:
             latest = history.latest()
             if latest is None:
-                raise HistoryError("no runs yet: 'wa-audit diff' needs two; run 'wa-audit' or 'wa-audit set'")
+                raise HistoryError(NO_RUNS)
             if numbers:
                 previous, current = history.get(numbers[0]), latest
             else:
                 runs = history.runs()
                 if len(runs) < 2:
                     raise HistoryError(
-                        "only one run so far: 'wa-audit diff' needs two; change an answer with 'wa-audit set'"
+                        "only one run so far: 'wa-audit diff' needs two; "
+                        "change an answer with 'wa-audit set QUESTION=VALUE'"
                     )
                 previous, current = runs[-2], runs[-1]
         notices = _notices(history)
@@ -461,7 +482,7 @@ def last_run(settings: Settings, pack: Pack) -> LastRun:
     """The most recent run of `pack` (for the interview's model-update check)."""
     if not _has_history(settings.home):
         return LastRun(run=None)
-    with _open(settings) as history:
+    with _open(settings, readonly=True) as history:
         return LastRun(run=history.latest(pack.meta.id), notices=_notices(history))
 
 
@@ -475,7 +496,12 @@ def _temp_of(name: str) -> str | None:
 
 
 def _ours(home: Home) -> list[Path]:
-    """Every file and folder wa-audit may have written in `home`, deepest first."""
+    """Every file wa-audit wrote in `home` (and the reports folder, when it holds only those).
+
+    Known by name only: the answers, draft and history files (with SQLite's side files, damaged
+    copies and interrupted writes) and, in `reports/`, the names only wa-audit gives
+    (`report-<time>[-n].html`, paths.REPORT_NAME). Anything else is the person's and stays.
+    """
     root = home.root
     if not root.is_dir():
         return []
@@ -492,14 +518,25 @@ def _ours(home: Home) -> list[Path]:
             found.append(entry)
     reports = home.reports
     if reports.is_dir() and not reports.is_symlink():
-        for dirpath, dirnames, filenames in os.walk(reports, topdown=False):
-            here = Path(dirpath)
-            found.extend(here / f for f in sorted(filenames))
-            found.extend(here / d for d in sorted(dirnames) if (here / d).is_symlink())
-            found.append(here)
-    elif reports.is_symlink():
-        found.append(reports)
+        entries = sorted(reports.iterdir())
+        filed = [p for p in entries if is_report_name(p.name) and (p.is_file() or p.is_symlink())]
+        found.extend(filed)
+        if len(filed) == len(entries):
+            found.append(reports)  # emptied by the files above: the folder goes too
     return found
+
+
+def not_ours(home: Home) -> list[Path]:
+    """What `forget` leaves: files and folders in the home (and `reports/`) wa-audit did not write."""
+    if not home.root.is_dir():
+        return []
+    ours = set(_ours(home))
+    inside = sorted(home.reports.iterdir()) if home.reports.is_dir() and not home.reports.is_symlink() else []
+    return [
+        p
+        for p in [*sorted(home.root.iterdir()), *inside]
+        if p not in ours and not (p == home.reports and inside)
+    ]
 
 
 def stored_files(home: Home) -> list[Path]:
@@ -515,7 +552,7 @@ class Forgotten:
 
 
 def forget(home: Home) -> Forgotten:
-    """Delete every answer, draft, report and history file of ours; the home too if then empty."""
+    """Delete every answer, draft, report and history file of ours (only those); the home too if empty."""
     deleted: list[Path] = []
     for path in _ours(home):
         try:
@@ -534,8 +571,8 @@ def forget(home: Home) -> Forgotten:
     kept: tuple[Path, ...] = ()
     removed = False
     if home.root.is_dir():
-        kept = tuple(sorted(home.root.iterdir()))
-        if not kept:
+        kept = tuple(not_ours(home))
+        if not any(home.root.iterdir()):
             home.root.rmdir()
             removed = True
     return Forgotten(deleted=tuple(deleted), kept=kept, removed_home=removed)

@@ -168,6 +168,29 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert info.value.code == 2
 
 
+def _every_exit_code() -> set[int]:
+    """0, 1 (--fail-on), 70 (a bug) and each error class's own code."""
+    from audit import errors
+
+    classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.AuditError)]
+    return {0, 1, 70, *(c.exit_code for c in classes)}
+
+
+def test_every_exit_code_is_documented(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    from tests.conftest import ROOT
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    help_text = capsys.readouterr().out
+    in_help = {int(m) for m in re.findall(r"^  (\d+) +\S", help_text.split("exit codes:")[1], re.M)}
+    assert in_help == _every_exit_code() == {0, 1, 2, 70, 130}
+    readme = (ROOT / "README.md").read_text()
+    sentence = " ".join(readme.split("Exit codes:")[1].split(".")[0].split())
+    assert {int(m) for m in re.findall(r"(?<![-\w])(\d+) (?=[a-z])", sentence)} == in_help, sentence
+
+
 def test_fail_on_help_lists_the_five_values(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["report", "--help"])

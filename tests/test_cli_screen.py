@@ -75,6 +75,7 @@ def test_a_pipe_gets_everything_without_pager(
 
 
 def test_no_pager_installed_means_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert pager.page("text", {"TERM": "dumb", "PAGER": "less"}) is False  # it cannot page
     monkeypatch.setattr(pager.shutil, "which", lambda name: None)
     assert pager.pager_command({}) is None
     assert pager.pager_command({"PAGER": "most -s"}) is None  # not installed

@@ -90,6 +90,44 @@ def test_every_run_files_its_own_html(settings: app.Settings) -> None:
     ]
 
 
+def test_runs_finishing_in_the_same_second_each_keep_their_report(
+    settings: app.Settings, mini_pack: Pack
+) -> None:
+    # Eight interviews ending at once (same clock): each files its own page, none is overwritten,
+    # and a page of the person's own under the first name stays as it was.
+    import threading
+
+    settings.home.reports.mkdir(parents=True)
+    mine = settings.home.reports / "report-20261201-093000.html"
+    mine.write_text("mine")
+    answers = [
+        Answers(pack="mini", values={"platform": "android", "last_seen": v}) for v in ("everyone", "nobody")
+    ]
+    start = threading.Barrier(8)
+    outcomes: list[interview.Outcome] = []
+
+    def finish(i: int) -> None:
+        start.wait()
+        outcomes.append(interview.finish(mini_pack, answers[i % 2], settings, Format.JSON))
+
+    threads = [threading.Thread(target=finish, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcomes) == 8
+    assert len({o.html for o in outcomes}) == 8
+    assert mine.read_text() == "mine"
+    assert len(list(settings.home.reports.iterdir())) == 9
+    pages: dict[str, set[str]] = {}
+    for o in outcomes:
+        pages.setdefault(o.answers.values["last_seen"], set()).add(o.html.read_text())
+        assert mode(o.html) == 0o600
+    # Each page is its own run's: one text per set of answers, and the two differ.
+    assert [len(texts) for texts in pages.values()] == [1, 1]
+    assert pages["everyone"] != pages["nobody"]
+
+
 def test_show_report_again_leaves_the_answers_file_alone(settings: app.Settings, mini_pack: Pack) -> None:
     run(settings, ENTER + DOWN + ENTER, depth="quick")
     before = settings.home.answers.read_bytes()
@@ -151,7 +189,8 @@ def test_no_terminal_and_nothing_given(settings: app.Settings) -> None:
     with pytest.raises(NeedsTerminal) as stop:
         interview.run(settings, interview.Request(interactive=False))
     assert stop.value.message == (
-        "wa-audit needs a terminal for the interview; use --answers FILE or wa-audit set"
+        "wa-audit needs a terminal for the interview; give the answers instead: "
+        "'wa-audit --answers FILE' (see examples/) or 'wa-audit set QUESTION=VALUE ...'"
     )
 
 
@@ -241,9 +280,7 @@ def test_broken_saved_answers_are_reported(settings: app.Settings) -> None:
 # --- the command line -------------------------------------------------------------------------
 def test_no_command_without_a_terminal_exits_2(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--home", str(home), "--rules", str(MINI)]) == 2
-    assert capsys.readouterr().err == (
-        "wa-audit needs a terminal for the interview; use --answers FILE or wa-audit set\n"
-    )
+    assert capsys.readouterr().err == interview.NEEDS_TERMINAL + "\n"
 
 
 def test_audit_with_set_without_a_terminal(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

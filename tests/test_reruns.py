@@ -140,10 +140,21 @@ def test_sparkline_uses_a_fixed_scale() -> None:
     assert reruns.sparkline([]) == ""
 
 
+def test_set_on_a_new_home_is_a_first_run(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    # The advice without a terminal is 'wa-audit set QUESTION=VALUE': it must work on a new home.
+    code, out, err = run(capsys, "set", "region=eea", "accounts_center=never_linked", "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["answers"]["region"] == "eea"
+    assert report["answers"]["status_to_facebook"] == "unknown"  # not answered: never taken as safe
+    assert "run 1" in err
+    saved = yaml.safe_load((home / "answers.yaml").read_text())["answers"]
+    assert saved == {"region": "eea", "accounts_center": "never_linked"}
+
+
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (("set", "region=eea"), "no saved answers; run 'wa-audit' first"),
         (("diff",), "no runs yet"),
     ],
 )
@@ -314,9 +325,9 @@ def _fill_home(home: Path) -> None:
     settings = Settings(home=Home(home), now=NOW)
     reruns.set_answers(settings, pack_for(settings), ["two_step=on"])
     (home / "draft.yaml").write_text("schema_version: 1\n")
-    (home / "reports" / "old").mkdir(parents=True)
+    (home / "reports").mkdir(mode=0o700, exist_ok=True)
     (home / "reports" / "report-20261201-120000.html").write_text("<html></html>")
-    (home / "reports" / "old" / "report.md").write_text("# old")
+    (home / "reports" / "report-20261201-120000-2.html").write_text("<html></html>")
     (home / "history.sqlite3.damaged-20261101T000000Z").write_bytes(b"junk")
     (home / ".answers.yaml.k3j4h5.tmp").write_text("half a write")
     # What a crashed process leaves next to the database (a clean close removes them).
@@ -340,12 +351,21 @@ def test_forget_leaves_no_file_of_ours(capsys: pytest.CaptureFixture[str], home:
 
 def test_forget_keeps_files_it_did_not_write(capsys: pytest.CaptureFixture[str], home: Path) -> None:
     _fill_home(home)
-    (home / "notes.txt").write_text("mine")
+    mine = {
+        "notes.txt": "mine",
+        "reports/my-report.html": "<p>kept by hand</p>",
+        "reports/report-final.html": "<p>renamed by the person</p>",
+        "reports/old/report-20261101-120000.html": "<p>moved into a folder</p>",
+    }
+    for name, text in mine.items():
+        (home / name).parent.mkdir(parents=True, exist_ok=True)
+        (home / name).write_text(text)
     code, out, _ = run(capsys, "forget", "--yes")
     assert code == 0
-    assert sorted(p.name for p in home.iterdir()) == ["notes.txt"]
-    assert (home / "notes.txt").read_text() == "mine"
-    assert "left 1 file(s)" in out
+    left = {str(p.relative_to(home)): p.read_text() for p in home.rglob("*") if p.is_file()}
+    assert left == mine
+    assert "Left alone: 4 file(s)" in out
+    assert "notes.txt" in out
 
 
 def test_forget_asks_first(
@@ -355,7 +375,7 @@ def test_forget_asks_first(
     before = sorted(p.name for p in home.rglob("*"))
     code, out, err = run(capsys, "forget")  # pytest's stdin is not a terminal
     assert code == 2
-    assert "use --yes" in err
+    assert "use 'wa-audit forget --yes'" in err
     assert sorted(p.name for p in home.rglob("*")) == before
 
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
@@ -366,9 +386,13 @@ def test_forget_asks_first(
     assert sorted(p.name for p in home.rglob("*")) == before
 
     monkeypatch.setattr("builtins.input", lambda prompt: "yes")
+    listed = reruns.stored_files(Home(home))
     code, out, _ = run(capsys, "forget")
     assert code == 0
-    assert "This deletes 9 file(s)" in out
+    asked = out.split("Delete them?")[0] if "Delete them?" in out else out.split("deleted ")[0]
+    assert "These 9 file(s)" in asked
+    for path in listed:  # each named before the question
+        assert f"  {path}\n" in asked
     assert not home.exists()
 
 

@@ -263,6 +263,7 @@ def test_show_markdown_reads_the_model_per_recipient(home: Path, capsys: pytest.
         "Advertisers",
         "Anyone with your number",
         "What stays protected",
+        "Questions and answers, by id (for answers files and --set)",
     ]
     meta = out.split("## Meta companies")[1].split("## Advertisers")[0]
     assert "- **Status updates** (F2: Linking shares status with Meta)" in meta
@@ -274,6 +275,24 @@ def test_show_markdown_reads_the_model_per_recipient(home: Path, capsys: pytest.
     assert "Nothing goes here in this model." in out.split("## Advertisers")[1].split("##")[0]
     assert "      - \u201cWe collect your number.\u201d" in out
     assert "- **Messages are end-to-end encrypted**" in out.split("## What stays protected")[1]
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown"])
+def test_show_lists_every_question_id_and_value(
+    fmt: str, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What an answers file or --set needs: each id and value, as written there (errors point here).
+    from audit.resources import default_pack_dir
+
+    assert main(["rules", "show", "--format", fmt]) == 0
+    listed = capsys.readouterr().out.split("Questions and answers, by id")[1]
+    pack = load_pack(default_pack_dir())
+    for q in pack.questions:
+        line = next(line for line in listed.splitlines() if re.match(rf"^(- `)?{q.id}`?: ", line))
+        assert q.prompt[:30] in line
+        block = listed.split(line)[1].split("\n-")[0] if fmt == "markdown" else listed.split(line)[1]
+        for v in q.values:
+            assert re.search(rf"(^|[ `]){v.id}(` \(|  +\S)", block, re.M), (q.id, v.id)
 
 
 def test_show_escapes_untrusted_pack_text(mini_pack_dir: Path) -> None:

@@ -71,12 +71,25 @@ class ProtectionGuide:
 
 
 @dataclass(frozen=True)
+class QuestionGuide:
+    """A question as an answers file or --set names it: its id, and each value's id and label."""
+
+    id: str
+    prompt: str
+    values: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Guide:
     title: str
     version: str
     reviewed: str
     recipients: tuple[RecipientGuide, ...]
     protections: tuple[ProtectionGuide, ...]
+    questions: tuple[QuestionGuide, ...] = ()
+
+
+QUESTIONS_TITLE = "Questions and answers, by id (for answers files and --set)"
 
 
 # --- the pure part ---------------------------------------------------------------------------
@@ -175,12 +188,24 @@ def guide(pack: Pack) -> Guide:
         )
         for p in pack.protections
     )
+    questions = tuple(
+        QuestionGuide(
+            id=q.id,
+            prompt=one_line(q.prompt),
+            values=(
+                *((v.id, one_line(v.label)) for v in q.values),
+                *([(UNKNOWN, "I don't know")] if q.allow_unknown else []),
+            ),
+        )
+        for q in pack.questions
+    )
     return Guide(
         title=one_line(pack.meta.title),
         version=pack.meta.version,
         reviewed=pack.meta.reviewed.isoformat(),
         recipients=tuple(recipients),
         protections=protections,
+        questions=questions,
     )
 
 
@@ -246,6 +271,11 @@ def markdown(pack: Pack) -> str:
             out.append(f"  - if: {_md(p.when)}")
         out.append("  - sources:")
         out += _md_sources(p.sources, "    ")
+    out += ["", f"## {_md(QUESTIONS_TITLE)}", ""]
+    for q in g.questions:
+        # Ids are [a-z0-9_] (the pack's Id pattern): safe in code spans, and copied as written.
+        out.append(f"- `{q.id}`: {_md(q.prompt)}")
+        out.append("  - " + ", ".join(f"`{v}` ({_md(label)})" for v, label in q.values))
     out.append("")
     return "\n".join(out)
 
@@ -255,6 +285,7 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
     """The guide for a terminal (rich), plain text without colour."""
     from rich.padding import Padding
     from rich.rule import Rule
+    from rich.table import Table
     from rich.text import Text
 
     from audit.render.console import buffer_console
@@ -308,5 +339,15 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
             indented(field("if", p.when), 2)
         sources(p.sources)
         console.print()
+    console.print(Rule(Text(QUESTIONS_TITLE, style="bold"), style="dim"))
+    for q in g.questions:
+        console.print(Text.assemble((q.id, "bold"), f": {q.prompt}"))
+        # One value a line, id then label: an id is never split from its label by wrapping.
+        values = Table.grid(padding=(0, 2))
+        values.add_column(no_wrap=True)
+        values.add_column()
+        for v, label in q.values:
+            values.add_row(v, Text(label, style="dim"))
+        console.print(Padding(values, (0, 0, 0, 2)))
     # rich pads lines to the full width; a guide that is piped or saved should not carry that.
     return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))

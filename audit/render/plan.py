@@ -37,7 +37,7 @@ class PlanView:
     platform: str
     score: int
     band_word: str
-    best_case: int | None  # the score if every step is taken, when the report knows it
+    best_case: int | None  # the score with every "I don't know" at its least exposing answer
     steps: tuple[PlanStep, ...]
     find_out: tuple[UnknownView, ...]
     unknown_summary: str
@@ -64,7 +64,7 @@ def _resolves(rec: Recommendation, report: Report) -> tuple[str, ...]:
 
 
 def best_case(report: Report) -> int | None:
-    """The score after every change the report recommends, when the report carries it."""
+    """score.best_case when the report carries it: every "I don't know" at its least exposing answer."""
     value = getattr(report.score, "best_case", None)
     return value if isinstance(value, int) else None
 
@@ -96,7 +96,9 @@ def headline(p: PlanView) -> str:
     """The score line every medium opens with."""
     text = f"Your exposure score: {p.score}/100 ({p.band_word})."
     if p.best_case is not None and p.best_case < p.score:
-        text += f" With every step below: {p.best_case}."
+        text += (
+            f" If each of your \u201cI don't know\u201d answers is the least exposing one: {p.best_case}."
+        )
     return text
 
 

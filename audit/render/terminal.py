@@ -74,7 +74,8 @@ def _summary(v: ReportView, best: int | None, where: str, width: int) -> Panel:
     t.append(f"Your exposure score: {v.score}/100, ", style="bold")
     t.append(v.band_word, style=_BAND_STYLE.get(v.band, "bold"))
     if best is not None and best < v.score:
-        t.append(f" (best case {best}, with every change)")
+        # score.best_case: every "I don't know" at its least exposing answer (not the plan's end).
+        t.append(f" (best case {best}, if each \u201cI don't know\u201d is the safest answer)")
     t.append("\n")
     t.append(labels.bar(v.score, width=max(10, min(40, width - 8))), style=_BAND_STYLE.get(v.band, ""))
     t.append(f" {v.score}\n")

@@ -96,3 +96,26 @@ def test_check_replaceable(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "fifo.yaml")
     with pytest.raises(OutputError, match="not a regular file"):
         check_replaceable(tmp_path / "fifo.yaml", "the draft")
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["hard-links", "no-hard-links"])
+def test_create_new_never_replaces_a_file(
+    links: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from audit.fsutil import create_new
+
+    if not links:  # a file system without hard links (FAT, some network shares): O_EXCL instead
+
+        def no_link(src: object, dst: object) -> None:
+            raise PermissionError(1, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_link)
+    (tmp_path / "a").write_text("mine")
+    first = create_new(tmp_path, ["a", "b", "c"], "one")
+    second = create_new(tmp_path, ["a", "b", "c"], "two")
+    assert (first.name, second.name) == ("b", "c")
+    assert [(tmp_path / n).read_text() for n in "abc"] == ["mine", "one", "two"]
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+    with pytest.raises(OutputError, match="no free file name"):
+        create_new(tmp_path, ["a", "b", "c"], "three")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "c"], "no temp file is left"

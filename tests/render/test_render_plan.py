@@ -123,3 +123,22 @@ def test_format_plan_prints_text(capsys: pytest.CaptureFixture[str], tmp_path: P
     out = capsys.readouterr().out
     assert out.startswith("Your WhatsApp privacy plan for Android")
     assert "\x1b" not in out
+
+
+def test_best_case_is_shown_when_the_report_has_it_and_says_what_it_means(
+    reports: dict[str, Report], pack: Pack
+) -> None:
+    report = reports["quick-unsure"]
+
+    class ScoreWithBestCase:  # the shape of score.best_case (issue 13), without depending on it
+        value = report.score.value
+        band = report.score.band
+        best_case = report.score.value - 20
+
+    with_best = report.model_copy(update={"score": ScoreWithBestCase()})
+    best = str(report.score.value - 20)
+    shown = terminal.summary(with_best, pack, RenderOptions(width=80))
+    summary = " ".join(shown.replace("\u2502", " ").split())
+    assert f"(best case {best}, if each \u201cI don't know\u201d is the safest answer)" in summary
+    assert f"least exposing one: {best}." in plan(with_best, pack)
+    assert "best case" not in terminal.summary(report, pack, RenderOptions(width=80))
