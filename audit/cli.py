@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from audit import __version__
 from audit.errors import AuditError, UserError, one_line
+from audit.severity import SEVERITIES
 
 if TYPE_CHECKING:  # the use cases import yaml and more; --version and --help must not pay for it
     from audit import app, interview
@@ -34,7 +35,6 @@ read the model without answering anything: wa-audit rules show
 
 GLOBAL_DEFAULTS: dict[str, object] = {"home": None, "rules": None, "no_color": False, "debug": False}
 FORMATS = ("terminal", "html", "json", "markdown", "plan")
-SEVERITY_CHOICES = ("info", "low", "medium", "high", "critical")
 
 
 def _columns() -> int:
@@ -131,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument(
             "--fail-on",
-            choices=SEVERITY_CHOICES,
+            choices=SEVERITIES,
             default=default(None),
             metavar="SEVERITY",
             help="exit 1 if a finding is at or above SEVERITY: info, low, medium, high or critical",

@@ -26,7 +26,7 @@ from pydantic import Field
 
 from audit.answers import Answers
 from audit.conditions import NOT_ASKED, UNKNOWN
-from audit.engine import effective_answers, platform_of, where_text
+from audit.engine import effective_answers, implied, platform_of, where_text
 from audit.frozen_model import FrozenModel
 from audit.pack import Pack, Question
 
@@ -138,6 +138,8 @@ class Plan:
     def wants(self, q: Question, effective: Mapping[str, str]) -> bool:
         """Whether `q` is asked, given the effective answers so far (engine.effective_answers)."""
         if q.id in self.fixed or not self.in_scope(q) or effective[q.id] == NOT_ASKED:
+            return False
+        if implied(self.pack, q.id, effective) is not None:  # e.g. set by Strict account settings
             return False
         if self.mode == "new":
             return self.baseline.get(q.id, UNKNOWN) == UNKNOWN

@@ -88,10 +88,10 @@ def test_full_interview(tmp_path: Path) -> None:
     assert finish(child) == 0
 
     # First choices everywhere: Android (no iCloud question) in Europe (no WhatsApp Pay question).
-    assert progress[0] == (1, 24)
-    assert progress[-1] == (22, 22)
+    assert progress[0] == (1, 29)
+    assert progress[-1] == (27, 27)
     answers = saved_answers(home)
-    assert len(answers) == 22
+    assert len(answers) == 27
     assert answers["platform"] == "android"
     assert answers["region"] == "eea"
     assert (home / "answers.yaml").stat().st_mode & 0o777 == 0o600
@@ -120,7 +120,7 @@ def test_interrupted_then_resumed(tmp_path: Path) -> None:
     progress = answer_until_done(child)
     assert finish(child) == 0
     assert progress[0][0] == 4  # it picks up at the fourth question
-    assert len(saved_answers(home)) == 22
+    assert len(saved_answers(home)) == 27
     assert not (home / "draft.yaml").exists()
 
 
@@ -175,9 +175,9 @@ def test_interview_ends_on_the_summary_at_80x24(tmp_path: Path) -> None:
     final = screen_of(seen.getvalue())
     flat = " ".join(final.split())
     # The score and the one thing to do are what stays on screen, with where the rest is.
-    assert "Your exposure score: 79/100, Severe" in flat
+    assert "Your exposure score: 75/100, Severe" in flat
     assert "Do one thing today: Turn off automatic sharing to Facebook" in flat
-    assert "Findings: 4 high, 6 medium, 8 low, 2 info" in flat
+    assert "Findings: 5 high, 8 medium, 10 low, 2 info" in flat
     assert "Full report:" in flat
     assert "No, done" in flat
     assert "What your answers mean" not in seen.getvalue()  # the full report was not printed
