@@ -9,9 +9,8 @@ answers:
 A question that is not answered counts as `unknown`.
 """
 
-from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -48,7 +47,7 @@ class Answers(FrozenModel):
     def get(self, question: str) -> str:
         return self.values.get(question, UNKNOWN)
 
-    def with_values(self, changes: Mapping[str, str]) -> Answers:
+    def with_values(self, changes: Mapping[str, str]) -> "Answers":
         """A copy with `changes` applied (later wins)."""
         return self.model_copy(update={"values": {**self.values, **changes}})
 
@@ -66,6 +65,21 @@ def check_value(pack: Pack, question: str, value: str, *, where: str) -> None:
             f"{where}: '{show(value)}' is not an answer to '{question}'{did_you_mean(value, _valid(q))}; "
             f"use one of: {', '.join(_valid(q))}"
         )
+
+
+def _check_implied(pack: Pack, values: Mapping[str, str], where: Callable[[str], str]) -> None:
+    """Refuse answers that contradict an answer implying them (Strict account settings on)."""
+    for q in pack.questions:
+        v = q.value(values.get(q.id, UNKNOWN))
+        if v is None:
+            continue
+        for target, allowed in v.implies.items():
+            given = values.get(target, UNKNOWN)
+            if given != UNKNOWN and given not in allowed:
+                raise AnswersError(
+                    f"{where(target)}: '{show(given)}' contradicts {q.id}: {v.id}, which sets it to "
+                    f"{' or '.join(allowed)}; correct or remove one of the two answers"
+                )
 
 
 def _valid(q: Question) -> list[str]:
@@ -112,6 +126,7 @@ def answers_from_doc(pack: Pack, doc: Located) -> Answers:
     for question, value in parsed.answers.items():
         where = f"{doc.where(('answers', question))}: answers.{show(question)}"
         check_value(pack, question, value, where=where)
+    _check_implied(pack, parsed.answers, lambda q: f"{doc.where(('answers', q))}: answers.{show(q)}")
     return Answers(pack=parsed.pack, pack_version=parsed.pack_version, values=dict(parsed.answers))
 
 

@@ -3,14 +3,15 @@
 Field order here is the key order of the JSON report; `wa-audit schema report` prints its JSON Schema.
 """
 
-from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import Field
 
 from audit.frozen_model import FrozenModel
-from audit.pack import Certainty, Severity
+from audit.pack import Certainty
+from audit.severity import Severity
 
 
 class PackRef(FrozenModel):
@@ -36,6 +37,8 @@ class Flow(FrozenModel):
     purposes: tuple[str, ...]
     certainty: Certainty
     rules: tuple[str, ...]
+    # v2: purposes that only `disputed` rules send (official texts disagree about them).
+    disputed_purposes: tuple[str, ...] = ()
 
 
 class SourceRef(FrozenModel):
@@ -46,6 +49,15 @@ class SourceRef(FrozenModel):
     quote: str | None = None
     publisher: str = ""
     kind: str = ""
+    undated: bool = False  # `date` is when the pack last checked an undated page
+
+
+class DisputeOut(FrozenModel):
+    """Official texts that disagree, side by side, and which one is binding."""
+
+    binding: str
+    says: tuple[SourceRef, ...]
+    denies: tuple[SourceRef, ...]
 
 
 class FixOut(FrozenModel):
@@ -67,6 +79,15 @@ class FindingOut(FrozenModel):
     fix: FixOut | None
     risk: str | None = None
     conflict: str | None = None
+    dispute: DisputeOut | None = None
+
+
+class ExceptionOut(FrozenModel):
+    """Where a protection does not hold for this person (`possible`: it rests on "I don't know")."""
+
+    text: str
+    certainty: Literal["documented", "possible"]
+    sources: tuple[SourceRef, ...]
 
 
 class ProtectionOut(FrozenModel):
@@ -74,6 +95,17 @@ class ProtectionOut(FrozenModel):
     title: str
     sources: tuple[SourceRef, ...]
     detail: str = ""
+    holds: Literal["yes", "partly"] = "yes"
+    except_: tuple[ExceptionOut, ...] = Field(default=(), alias="except")
+
+
+class RightOut(FrozenModel):
+    """Something the person can ask for where they live."""
+
+    id: str
+    title: str
+    how: str
+    sources: tuple[SourceRef, ...]
 
 
 class Recommendation(FrozenModel):
@@ -107,6 +139,7 @@ class Assessment(FrozenModel):
     recommendations: tuple[Recommendation, ...]
     unknowns: tuple[Unknown, ...]
     not_asked: tuple[str, ...] = ()
+    rights: tuple[RightOut, ...] = ()
 
 
 class AnswerChange(FrozenModel):
@@ -148,6 +181,7 @@ class Report(FrozenModel):
     answers: dict[str, str] = Field(default_factory=dict)
     stale_model: bool = False
     trend: tuple[TrendPoint, ...] = ()
+    rights: tuple[RightOut, ...] = ()
 
 
 def make_report(
@@ -173,4 +207,5 @@ def make_report(
         answers=assessment.answers,
         stale_model=stale_model,
         trend=trend,
+        rights=assessment.rights,
     )

@@ -12,7 +12,6 @@ A question whose own `when` is false is *not asked*: every test on it is false. 
 only possible (it depends on an unknown answer) is asked, but tests on it are possible at most.
 """
 
-from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from enum import IntEnum
@@ -41,15 +40,15 @@ class QuestionIn(FrozenModel):
 
 
 class AllOf(FrozenModel):
-    all: tuple[Condition, ...] = Field(min_length=1, max_length=MAX_TERMS)
+    all: tuple["Condition", ...] = Field(min_length=1, max_length=MAX_TERMS)
 
 
 class AnyOf(FrozenModel):
-    any: tuple[Condition, ...] = Field(min_length=1, max_length=MAX_TERMS)
+    any: tuple["Condition", ...] = Field(min_length=1, max_length=MAX_TERMS)
 
 
 class NotOf(FrozenModel):
-    not_: Condition = Field(alias="not")
+    not_: "Condition" = Field(alias="not")
 
 
 class RuleRef(FrozenModel):

@@ -26,12 +26,15 @@ from audit import advice
 from audit.answers import Answers
 from audit.assessment import (
     Assessment,
+    DisputeOut,
+    ExceptionOut,
     FindingOut,
     FixOut,
     Flow,
     PackRef,
     Pair,
     ProtectionOut,
+    RightOut,
     Score,
     SourceRef,
     Unknown,
@@ -48,11 +51,12 @@ from audit.conditions import (
     questions_in,
     walk,
 )
-from audit.pack import PLATFORMS, Citation, Finding, Pack, Protection, Question, Steps
+from audit.conditions import evaluate as evaluate_condition
+from audit.pack import PLATFORMS, Citation, Dispute, Finding, Pack, Protection, Question, Right, Steps, Value
+from audit.severity import MOST_SEVERE_FIRST
 
 # Display order of certainty: what is written down beats what is reported beats what is possible.
-_CERTAINTY_RANK = {"documented": 2, "reported": 1, "possible": 0}
-_SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+_CERTAINTY_RANK = {"documented": 3, "reported": 2, "disputed": 1, "possible": 0}
 _ABSENT = -1.0  # the level of a pair that does not flow
 
 PairKey = tuple[str, str]
@@ -61,10 +65,16 @@ PairKey = tuple[str, str]
 # --- the compiled pack -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Question:
-    """A question of the compiled pack: its id and compiled `when`."""
+    """A question of the compiled pack: its id, compiled `when`, and what earlier answers imply it.
+
+    `implied_by` lists (question, value, allowed values): when that earlier question has that
+    answer (Strict account settings on), this one is not asked and takes the first allowed value
+    unless its own answer is one of them.
+    """
 
     id: str
     when: Compiled | None
+    implied_by: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,7 @@ class _Plan:
     """A pack compiled for evaluation (see the module's Speed note)."""
 
     questions: tuple[_Question, ...]
+    question_pos: Mapping[str, int]
     rules: tuple[_Rule, ...]
     rule_pos: Mapping[str, int]
     pairs: tuple[PairKey, ...]  # every pair the pack can send, in display order (recipient, data)
@@ -148,11 +159,13 @@ def _compile(pack: Pack) -> _Plan:
         tuple(i for i, rule in enumerate(rules) if p in rule.purposes) for p in range(len(pairs))
     )
 
-    # What each question's effective answer depends on: the questions its `when` reads, and theirs.
+    # What each question's effective answer depends on: the questions its `when` reads (and those
+    # whose answers imply it), and theirs.
     position = {q.id: j for j, q in enumerate(pack.questions)}
+    implied = _implications(pack)
     depends: list[set[str]] = []
     for q in pack.questions:
-        reads = set(questions_in(q.when, rule_when))
+        reads = set(questions_in(q.when, rule_when)) | {src for src, _, _ in implied.get(q.id, ())}
         for other in list(reads):
             j = position.get(other)
             if j is not None and j < len(depends):
@@ -175,17 +188,21 @@ def _compile(pack: Pack) -> _Plan:
     }
     return _Plan(
         questions=tuple(
-            _Question(q.id, None if q.when is None else compile_condition(q.when, values_of))
+            _Question(
+                q.id,
+                None if q.when is None else compile_condition(q.when, values_of),
+                implied.get(q.id, ()),
+            )
             for q in pack.questions
         ),
+        question_pos=position,
         rules=tuple(rules),
         rule_pos={r.id: i for i, r in enumerate(rules)},
         pairs=pairs,
         pair_base=pair_base,
         pair_rules=pair_rules,
-        maximum=top * sum(
-            base * max(rules[i].factor[p] for i in pair_rules[p]) for p, base in enumerate(pair_base)
-        ),
+        maximum=top
+        * sum(base * max(rules[i].factor[p] for i in pair_rules[p]) for p, base in enumerate(pair_base)),
         resettle=resettle,
         value_class=_value_classes(pack, rule_when),
         touched_rules=touched_rules,
@@ -197,6 +214,15 @@ def _compile(pack: Pack) -> _Plan:
                     [
                         *questions_in(f.when, rule_when),
                         *((f.fix.question,) if f.fix is not None else ()),
+                        # which citations are shown depends on their `when` (the person's region)
+                        *(
+                            q
+                            for c in (
+                                *f.sources,
+                                *((*f.dispute.says, *f.dispute.denies) if f.dispute else ()),
+                            )
+                            for q in questions_in(c.when, rule_when)
+                        ),
                     ]
                 )
             )
@@ -204,6 +230,16 @@ def _compile(pack: Pack) -> _Plan:
         ),
         protections=tuple(compile_condition(p.when, values_of) for p in pack.protections),
     )
+
+
+def _implications(pack: Pack) -> dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]:
+    """Per implied question: (question, value, allowed values) of the answers that imply it."""
+    out: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+    for q in pack.questions:
+        for v in q.values:
+            for target, allowed in v.implies.items():
+                out.setdefault(target, []).append((q.id, v.id, tuple(allowed)))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _value_classes(pack: Pack, rule_when: Callable[[str], Condition | None]) -> dict[str, dict[str, int]]:
@@ -214,10 +250,12 @@ def _value_classes(pack: Pack, rule_when: Callable[[str], Condition | None]) -> 
                 tests.setdefault(atom.question, []).append(frozenset(atom.in_))
     classes: dict[str, dict[str, int]] = {}
     for q in pack.questions:
-        signatures: dict[tuple[bool, ...], int] = {}
+        signatures: dict[tuple[bool | str, ...], int] = {}
         classes[q.id] = {
-            v: signatures.setdefault(tuple(v in t for t in tests.get(q.id, ())), len(signatures))
-            for v in q.value_ids
+            v.id: signatures.setdefault(
+                (*(v.id in t for t in tests.get(q.id, ())), v.id if v.implies else ""), len(signatures)
+            )
+            for v in q.values
         }
     return classes
 
@@ -263,6 +301,11 @@ def _settle(
     t = Truth.TRUE if q.when is None else q.when(answers, applies, _no_rules)
     applies[q.id] = t
     answers[q.id] = NOT_ASKED if t is Truth.FALSE else values.get(q.id, UNKNOWN)
+    if t is not Truth.FALSE:
+        for source, value, allowed in q.implied_by:
+            if answers.get(source) == value:
+                answers[q.id] = answers[q.id] if answers[q.id] in allowed else allowed[0]
+                break
 
 
 def _rule_truths(
@@ -408,6 +451,15 @@ def effective_answers(pack: Pack, values: Mapping[str, str]) -> dict[str, str]:
     return answers
 
 
+def implied(pack: Pack, question: str, effective: Mapping[str, str]) -> tuple[str, str] | None:
+    """(question, value) of the earlier answer that settles `question` (so it is not asked), if any."""
+    q = _plan(pack).questions[_plan(pack).question_pos[question]]
+    for source, value, _allowed in q.implied_by:
+        if effective.get(source) == value:
+            return source, value
+    return None
+
+
 def band_of(pack: Pack, value: int) -> str:
     """The band a score falls in (bands are listed in the pack's vocabulary)."""
     for band in sorted(pack.vocabulary.bands, key=lambda b: b.below):
@@ -448,12 +500,35 @@ def steps_for(steps: Steps, platform: str) -> tuple[str, ...]:
     return tuple(f"Android: {s}" for s in android) + tuple(f"iPhone: {s}" for s in iphone)
 
 
+def offered_values(pack: Pack, q: Question, effective: Mapping[str, str]) -> tuple[Value, ...]:
+    """The values of `q` that can apply given the effective answers (a value's own `when`).
+
+    A value is left out only when its `when` is certainly false: with an unknown region, both
+    "in India" and "in Brazil" are offered.
+    """
+    def values_of(question: str) -> tuple[str, ...]:
+        return pack.question_by_id[question].value_ids
+
+    return tuple(
+        v
+        for v in q.values
+        if v.when is None
+        or evaluate_condition(v.when, effective, values_of, lambda rule: Truth.FALSE) is not Truth.FALSE
+    )
+
+
 def where_text(q: Question, platform: str) -> str:
     """Where to find a question's setting on the person's platform (its help for facts about you)."""
     if q.where is None:
         return q.help
     text = for_platform(q.where.android, q.where.iphone, platform)
-    return f"{text} (menu names vary by version)" if q.where_reported else text
+    # The caveat is about menu names: a description ("such chats show a small arrow") gets none.
+    return f"{text} (menu names vary by version)" if q.where_reported and _is_menu_path(text) else text
+
+
+def _is_menu_path(text: str) -> bool:
+    """Whether `text` is a path through menus ("Settings > Privacy > Last seen")."""
+    return " > " in text
 
 
 # --- the assessment ----------------------------------------------------------------------------
@@ -467,7 +542,24 @@ def _memo(plan: _Plan, key: tuple[object, ...], make: Callable[[], T]) -> T:
     return value
 
 
-def _sources(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef, ...]:
+def _shown(citations: tuple[Citation, ...], truth: Callable[[Condition | None], Truth]) -> tuple[int, ...]:
+    """The citations that apply to the person (their `when` is not false), by index."""
+    return tuple(i for i, c in enumerate(citations) if c.when is None or truth(c.when) is not Truth.FALSE)
+
+
+def _cited(
+    pack: Pack,
+    plan: _Plan,
+    key: object,
+    citations: tuple[Citation, ...],
+    truth: Callable[[Condition | None], Truth],
+) -> tuple[SourceRef, ...]:
+    shown = _shown(citations, truth)
+    return _memo(plan, ("cited", key, shown), lambda: source_refs(pack, tuple(citations[i] for i in shown)))
+
+
+def source_refs(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef, ...]:
+    """The sources `citations` name, each with the quote taken from it, in citation order."""
     out = []
     for c in citations:
         s = pack.source_by_id[c.id]
@@ -480,13 +572,52 @@ def _sources(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef, ..
                 quote=c.quote,
                 publisher=s.publisher,
                 kind=s.kind,
+                undated=s.undated,
             )
         )
     return tuple(out)
 
 
-def _protection(pack: Pack, p: Protection) -> ProtectionOut:
-    return ProtectionOut(id=p.id, title=p.title, detail=p.detail, sources=_sources(pack, p.sources))
+def _protection(
+    pack: Pack, plan: _Plan, p: Protection, truth: Callable[[Condition | None], Truth]
+) -> ProtectionOut:
+    excepts = []
+    for i, exc in enumerate(p.except_):
+        t = truth(exc.when) if exc.when is not None else Truth.TRUE
+        if t is Truth.FALSE:
+            continue
+        possible = t is Truth.POSSIBLE
+        excepts.append(
+            ExceptionOut(
+                text=(exc.if_unknown or f"If it applies to you: {exc.text}") if possible else exc.text,
+                certainty="possible" if possible else "documented",
+                sources=_cited(pack, plan, ("except", p.id, i), exc.sources, truth),
+            )
+        )
+    return ProtectionOut(
+        id=p.id,
+        title=p.title,
+        detail=p.detail,
+        sources=_cited(pack, plan, ("protection", p.id), p.sources, truth),
+        holds="partly" if excepts else "yes",
+        except_=tuple(excepts),
+    )
+
+
+def _dispute(
+    pack: Pack, plan: _Plan, key: object, d: Dispute, truth: Callable[[Condition | None], Truth]
+) -> DisputeOut:
+    return DisputeOut(
+        binding=d.binding,
+        says=_cited(pack, plan, ("says", key), d.says, truth),
+        denies=_cited(pack, plan, ("denies", key), d.denies, truth),
+    )
+
+
+def _right(pack: Pack, plan: _Plan, r: Right, truth: Callable[[Condition | None], Truth]) -> RightOut:
+    return RightOut(
+        id=r.id, title=r.title, how=r.how, sources=_cited(pack, plan, ("right", r.id), r.sources, truth)
+    )
 
 
 def _unknown(q: Question, platform: str) -> Unknown:
@@ -532,6 +663,7 @@ def _finding(pack: Pack, plan: _Plan, state: _State, f: Finding, t: Truth) -> Fi
     if f.fix is not None and effective.get(f.fix.question) != f.fix.to:
         fix = _memo(plan, ("fix", f.id, platform), partial(_fix, f, platform))
     causes = explain(f.when, effective, values_of, rule_truth, rule_when=rule_when, applies=state.applies)
+    truth = _truth(pack, plan, state)
     return FindingOut(
         id=f.id,
         severity=f.severity,
@@ -540,17 +672,36 @@ def _finding(pack: Pack, plan: _Plan, state: _State, f: Finding, t: Truth) -> Fi
         certainty="possible" if t is Truth.POSSIBLE else f.certainty,
         flows=tuple(dict.fromkeys(pairs)),
         triggered_by={q: effective[q] for q in causes if effective[q] != NOT_ASKED},
-        sources=_memo(plan, ("sources", f.id), partial(_sources, pack, f.sources)),
+        sources=_cited(pack, plan, ("finding", f.id), f.sources, truth),
         fix=fix,
         risk=f.risk,
         conflict=f.conflict,
+        dispute=None if f.dispute is None else _dispute(pack, plan, f.id, f.dispute, truth),
     )
+
+
+def _truth(pack: Pack, plan: _Plan, state: _State) -> Callable[[Condition | None], Truth]:
+    """Evaluates a citation's or exception's condition for this person (three values)."""
+
+    def values_of(question: str) -> tuple[str, ...]:
+        return pack.question_by_id[question].value_ids
+
+    def rule_truth(rule_id: str) -> Truth:
+        return state.truths[plan.rule_pos[rule_id]]
+
+    def truth(cond: Condition | None) -> Truth:
+        return evaluate_condition(cond, state.answers, values_of, rule_truth, state.applies)
+
+    return truth
 
 
 def _flow(pack: Pack, plan: _Plan, p: int, sending: tuple[tuple[int, Truth], ...]) -> Flow:
     purpose_order = {x.id: i for i, x in enumerate(pack.vocabulary.purposes)}
     certainties = [plan.rules[i].certainty if t is Truth.TRUE else "possible" for i, t in sending]
     purposes = set().union(*(plan.rules[i].purposes[p] for i, _ in sending))
+    settled = set().union(
+        *(plan.rules[i].purposes[p] for i, _ in sending if plan.rules[i].certainty != "disputed")
+    )
     data, recipient = plan.pairs[p]
     return Flow(
         data=data,
@@ -558,6 +709,9 @@ def _flow(pack: Pack, plan: _Plan, p: int, sending: tuple[tuple[int, Truth], ...
         purposes=tuple(sorted(purposes, key=lambda x: purpose_order.get(x, len(purpose_order)))),
         certainty=max(certainties, key=_CERTAINTY_RANK.__getitem__),  # type: ignore[arg-type]
         rules=tuple(sorted((plan.rules[i].id for i, _ in sending), key=_rule_sort_key)),
+        disputed_purposes=tuple(
+            sorted(purposes - settled, key=lambda x: purpose_order.get(x, len(purpose_order)))
+        ),
     )
 
 
@@ -602,13 +756,15 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
         findings.append(_memo(plan, key, partial(_finding, pack, plan, state, f, t)))
     # Most serious first; within a severity, what is true for the person before what only might be
     # (a quick audit's unasked questions); the sort is stable, so pack order breaks the rest.
-    findings.sort(key=lambda x: (_SEVERITY_RANK[x.severity], x.certainty == "possible"))
+    findings.sort(key=lambda x: (MOST_SEVERE_FIRST.index(x.severity), x.certainty == "possible"))
 
+    truth = _truth(pack, plan, state)
     protections = tuple(
-        _memo(plan, ("protection", p.id), partial(_protection, pack, p))
+        _protection(pack, plan, p, truth)
         for p, when in zip(pack.protections, plan.protections, strict=True)
         if when(effective, state.applies, rule_truth) is not Truth.FALSE
     )
+    rights = tuple(_right(pack, plan, r, truth) for r in pack.rights if truth(r.when) is not Truth.FALSE)
     unknowns = tuple(
         _memo(plan, ("unknown", q.id, platform), partial(_unknown, q, platform))
         for q in pack.questions
@@ -636,4 +792,5 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
         recommendations=recommendations,
         unknowns=unknowns,
         not_asked=tuple(q for q, a in effective.items() if a == NOT_ASKED),
+        rights=rights,
     )

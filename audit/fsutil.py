@@ -1,4 +1,6 @@
-"""Atomic, private file writes: a reader sees the old file or the new one, never half of one.
+"""Files on disk: bounded reads, and atomic, private writes (a reader sees the old file or the new).
+
+Every file wa-audit reads goes through `read_bounded`: only a regular file, and no more than a limit.
 
 Every file wa-audit writes goes through `atomic_write`: the bytes go to a temp file in the same
 folder (`.NAME.XXXX.tmp`, mode 0600), are fsynced, and the temp file is renamed over the target;
@@ -10,18 +12,73 @@ once it is clearly abandoned (older than STALE_TEMP_SECONDS).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from audit.errors import OutputError
+from audit.errors import OutputError, UserError
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 # A temp file this old belongs to a writer that died: a live write takes milliseconds.
 STALE_TEMP_SECONDS = 600
+
+
+class NotRegularFile(OSError):
+    """Something other than a regular file or folder (a FIFO, a device) where a file belongs."""
+
+
+class FileTooLarge(OSError):
+    """A file over the limit; `size` is its size when it was over before reading."""
+
+    def __init__(self, size: int | None) -> None:
+        super().__init__(errno.EFBIG, "file too large")
+        self.size = size
+
+
+def read_bounded(path: Path, limit: int, *, own: bool = False) -> bytes:
+    """The bytes of the regular file at `path`, of at most `limit` bytes; OSError otherwise.
+
+    Only regular files are read: a FIFO would block forever and a link to /dev/zero would never end,
+    whatever their reported size. A folder raises IsADirectoryError, anything else NotRegularFile,
+    and a file over the limit (before reading, or grown since) FileTooLarge. With `own`, only a file
+    that is this user's and that no one else may write, in a folder no one else may write, is read
+    (PermissionError otherwise): what a cache holds must be what wa-audit wrote there.
+    """
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; it changes nothing for files.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        if info.st_size > limit:
+            raise FileTooLarge(info.st_size)
+        if own and not (_private(info) and _private(os.stat(path.parent))):
+            raise PermissionError(errno.EPERM, "not private to this user", str(path))
+        chunks: list[bytes] = []
+        left = limit + 1  # one byte more: a file that grew after fstat is refused too
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise FileTooLarge(None)
+    return data
+
+
+def _private(info: os.stat_result) -> bool:
+    uid = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
+    return info.st_uid == uid and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -240,5 +297,32 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     except OSError:
         pass
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def interview_lock(home: Path) -> Iterator[None]:
+    """Hold the home folder's lock for an interview; a second interview in the same home is refused.
+
+    Two interviews in two terminals would each save their draft after every answer, one over the
+    other, and each finish over the other's answers. The lock is `flock` on the folder itself (no
+    lock file to leave behind), released by the system when the process ends, however it ends.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, as before
+        yield
+        return
+    fd = os.open(ensure_private_dir(home), os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(
+                f"{home}: another wa-audit interview is running (in another terminal); finish it or "
+                "stop it with Ctrl-C (its answers are kept), then run wa-audit again"
+            ) from None
+        yield
     finally:
         os.close(fd)

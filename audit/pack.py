@@ -4,7 +4,6 @@ A pack is data (see docs/PACK_FORMAT.md). Loading validates each file against it
 cross-checks the references between files; every problem names the file and line it comes from.
 """
 
-from __future__ import annotations
 
 import contextlib
 import itertools
@@ -34,6 +33,7 @@ from audit.conditions import (
 from audit.conditions import evaluate as evaluate_condition
 from audit.errors import PackError, UserError
 from audit.frozen_model import FrozenModel
+from audit.severity import Severity
 from audit.yamlio import Located, describe_validation_error, load_yaml
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -42,11 +42,11 @@ RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", ma
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"']+$", max_length=500)]
 Version = Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{1,2}(\.\d+)?$")]
-Certainty = Literal["documented", "reported", "possible"]
-RuleCertainty = Literal["documented", "reported"]
-Severity = Literal["info", "low", "medium", "high", "critical"]
+Certainty = Literal["documented", "reported", "disputed", "possible"]
+# `disputed` (v2): official texts disagree; the rule or finding carries both sides (`dispute`).
+RuleCertainty = Literal["documented", "reported", "disputed"]
+CERTAINTIES: tuple[Certainty, ...] = ("documented", "reported", "disputed", "possible")
 Platform = Literal["android", "iphone"]
-SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
 PLATFORMS: tuple[Platform, ...] = ("android", "iphone")
 # A pack from elsewhere is untrusted: these bound the work one report does (what-ifs are
 # questions x values, each re-evaluating the rules). The bundled pack is far below them.
@@ -123,6 +123,8 @@ class Source(FrozenModel):
     date: date
     kind: Literal["official", "regulator", "press"]
     capture: str | None = None
+    # The page shows no date: `date` is the day the pack last checked it ("undated; checked DATE").
+    undated: bool = False
 
 
 class SourcesFile(FrozenModel):
@@ -132,6 +134,16 @@ class SourcesFile(FrozenModel):
 class Citation(FrozenModel):
     id: SourceId
     quote: str | None = None
+    # Shown only where this holds (e.g. the policy of the person's region); always when absent.
+    when: Condition | None = None
+
+
+class Dispute(FrozenModel):
+    """Official texts that disagree: what says so, what says otherwise, and which one binds."""
+
+    binding: SourceId
+    says: tuple[Citation, ...] = Field(min_length=1)
+    denies: tuple[Citation, ...] = Field(min_length=1)
 
 
 # --- questions.yaml --------------------------------------------------------------------------
@@ -139,6 +151,11 @@ class Value(FrozenModel):
     id: Id
     label: Text
     how: str | None = None
+    # Offered only when this holds, given earlier answers ("Yes, in Brazil" is not offered in India).
+    when: Condition | None = None
+    # Answering this value settles later questions (Strict account settings): question -> the values
+    # consistent with it, the first being the one assumed. Those questions are not asked.
+    implies: dict[Id, tuple[Id, ...]] = Field(default_factory=dict)
 
 
 class Where(FrozenModel):
@@ -194,6 +211,7 @@ class FlowRule(FrozenModel):
     certainty: RuleCertainty
     flows: tuple[FlowSpec, ...] = Field(min_length=1)
     note: str | None = None
+    dispute: Dispute | None = None
     sources: tuple[Citation, ...] = Field(min_length=1)
 
 
@@ -225,6 +243,7 @@ class Finding(FrozenModel):
     detail: Text
     risk: str | None = None
     conflict: str | None = None
+    dispute: Dispute | None = None
     fix: Fix | None = None
     sources: tuple[Citation, ...] = Field(min_length=1)
 
@@ -234,16 +253,38 @@ class FindingsFile(FrozenModel):
 
 
 # --- protections.yaml ------------------------------------------------------------------------
+class ProtectionException(FrozenModel):
+    """Where a protection does not hold: when `when` is true, `text` is said (`if_unknown` when possible)."""
+
+    when: Condition | None = None
+    text: Text
+    if_unknown: str | None = None
+    sources: tuple[Citation, ...] = Field(min_length=1)
+
+
 class Protection(FrozenModel):
     id: Id
     title: Text
     detail: str = ""
+    when: Condition | None = None
+    # v2: a protection holds `partly` for a person when one of these applies to them.
+    except_: tuple[ProtectionException, ...] = Field(default=(), alias="except")
+    sources: tuple[Citation, ...] = Field(min_length=1)
+
+
+class Right(FrozenModel):
+    """Something the person can ask for where they live (report key `rights`)."""
+
+    id: Id
+    title: Text
+    how: Text
     when: Condition | None = None
     sources: tuple[Citation, ...] = Field(min_length=1)
 
 
 class ProtectionsFile(FrozenModel):
     protections: tuple[Protection, ...] = Field(default=(), max_length=MAX_RULES)
+    rights: tuple[Right, ...] = Field(default=(), max_length=MAX_RULES)
 
 
 # --- the pack --------------------------------------------------------------------------------
@@ -257,6 +298,7 @@ class Pack(FrozenModel):
     rules: tuple[FlowRule, ...]
     findings: tuple[Finding, ...]
     protections: tuple[Protection, ...]
+    rights: tuple[Right, ...] = ()
 
     @cached_property
     def question_by_id(self) -> dict[str, Question]:
@@ -345,6 +387,7 @@ def read_pack(directory: Path) -> LoadedPack:
             raise
         except UserError as e:
             raise PackError(e.message) from e
+    protections_file = _parse(docs["protections.yaml"], ProtectionsFile)
     pack = Pack(
         meta=_parse(docs["pack.yaml"], PackMeta),
         vocabulary=_parse(docs["vocabulary.yaml"], Vocabulary),
@@ -352,7 +395,8 @@ def read_pack(directory: Path) -> LoadedPack:
         questions=_parse(docs["questions.yaml"], QuestionsFile).questions,
         rules=_parse(docs["flows.yaml"], FlowsFile).rules,
         findings=_parse(docs["findings.yaml"], FindingsFile).findings,
-        protections=_parse(docs["protections.yaml"], ProtectionsFile).protections,
+        protections=protections_file.protections,
+        rights=protections_file.rights,
     )
     return LoadedPack(pack=pack, docs=docs)
 
@@ -504,10 +548,31 @@ class _Checker:
         self.add(file, loc, f"unknown {what} '{value}'{did_you_mean(value, known)}")
         return False
 
-    def cites(self, file: str, loc: Sequence[str | int], citations: Sequence[Citation]) -> None:
+    def cites(
+        self, file: str, loc: Sequence[str | int], citations: Sequence[Citation], key: str = "sources"
+    ) -> None:
         for i, c in enumerate(citations):
             self.cited.add(c.id)
-            self.ref(file, (*loc, "sources", i, "id"), c.id, self.pack.source_by_id, "source")
+            self.ref(file, (*loc, key, i, "id"), c.id, self.pack.source_by_id, "source")
+            self.condition(file, (*loc, key, i), c.when)
+
+    def disputed(self, file: str, loc: Sequence[str | int], certainty: str, dispute: Dispute | None) -> None:
+        """A `disputed` rule or finding carries both sides of the dispute, and only then."""
+        if certainty == "disputed" and dispute is None:
+            self.add(
+                file,
+                (*loc, "certainty"),
+                "certainty 'disputed' needs a 'dispute' with the sources on each side "
+                "('says', 'denies') and which one is 'binding'",
+            )
+        if dispute is None:
+            return
+        if certainty != "disputed":
+            self.add(file, (*loc, "dispute"), f"a 'dispute' needs certainty 'disputed', not '{certainty}'")
+        self.cites(file, (*loc, "dispute"), dispute.says, key="says")
+        self.cites(file, (*loc, "dispute"), dispute.denies, key="denies")
+        sides = {c.id for c in (*dispute.says, *dispute.denies)}
+        self.ref(file, (*loc, "dispute", "binding"), dispute.binding, sorted(sides), "source of this dispute")
 
     def condition(
         self,
@@ -556,7 +621,8 @@ class _Checker:
         self.unique("flows.yaml", "rules", [r.id for r in p.rules], "rule")
         self.unique("findings.yaml", "findings", [f.id for f in p.findings], "finding")
         self.unique("protections.yaml", "protections", [x.id for x in p.protections], "protection")
-        for c in ("documented", "reported", "possible"):
+        used = {r.certainty for r in p.rules} | {f.certainty for f in p.findings}
+        for c in ("documented", "reported", "possible", *(("disputed",) if "disputed" in used else ())):
             if c not in voc.certainty_weights:
                 self.add("vocabulary.yaml", ("certainty_weights",), f"missing weight for '{c}'")
         possible = voc.certainty_weights.get("possible", 0.0)
@@ -575,6 +641,13 @@ class _Checker:
         for i, prot in enumerate(p.protections):
             self.condition("protections.yaml", ("protections", i), prot.when)
             self.cites("protections.yaml", ("protections", i), prot.sources)
+            for j, exc in enumerate(prot.except_):
+                self.condition("protections.yaml", ("protections", i, "except", j), exc.when)
+                self.cites("protections.yaml", ("protections", i, "except", j), exc.sources)
+        self.unique("protections.yaml", "rights", [r.id for r in p.rights], "right")
+        for i, right in enumerate(p.rights):
+            self.condition("protections.yaml", ("rights", i), right.when)
+            self.cites("protections.yaml", ("rights", i), right.sources)
         self._loops()
         for i, s in enumerate(p.sources):
             if s.id not in self.cited:
@@ -594,10 +667,34 @@ class _Checker:
             self.ref("questions.yaml", (*loc, "section"), q.section, self.pack.section_by_id, "section")
             self.unique_values(i, q)
             self.condition("questions.yaml", loc, q.when, asked_before=asked)
+            for j, value in enumerate(q.values):
+                self.condition("questions.yaml", (*loc, "values", j), value.when, asked_before=asked)
             for key, ids in (("from", q.change.from_), ("to", q.change.to)):
                 for j, v in enumerate(ids or ()):
                     self.ref("questions.yaml", (*loc, "change", key, j), v, q.value_ids, f"value of '{q.id}'")
             asked.add(q.id)
+        self._implies()
+
+    def _implies(self) -> None:
+        position = {q.id: i for i, q in enumerate(self.pack.questions)}
+        for i, q in enumerate(self.pack.questions):
+            for j, v in enumerate(q.values):
+                for other, values in v.implies.items():
+                    loc = ("questions", i, "values", j, "implies", other)
+                    target = self.pack.question_by_id.get(other)
+                    if not self.ref("questions.yaml", loc, other, self.pack.question_by_id, "question"):
+                        continue
+                    assert target is not None  # noqa: S101 - narrowed by ref()
+                    if position[other] <= i:
+                        self.add(
+                            "questions.yaml",
+                            loc,
+                            f"'{q.id}' may only imply answers to later questions, not '{other}'",
+                        )
+                    if not values:
+                        self.add("questions.yaml", loc, f"name at least one value of '{other}'")
+                    for k, value in enumerate(values):
+                        self.ref("questions.yaml", (*loc, k), value, target.value_ids, f"value of '{other}'")
 
     def unique_values(self, i: int, q: Question) -> None:
         seen: set[str] = set()
@@ -613,6 +710,7 @@ class _Checker:
             loc = ("rules", i)
             self.condition("flows.yaml", loc, rule.when)
             self.cites("flows.yaml", loc, rule.sources)
+            self.disputed("flows.yaml", loc, rule.certainty, rule.dispute)
             for j, flow in enumerate(rule.flows):
                 floc = (*loc, "flows", j)
                 for k, d in enumerate(flow.data):
@@ -634,6 +732,7 @@ class _Checker:
             loc = ("findings", i)
             self.condition("findings.yaml", loc, f.when)
             self.cites("findings.yaml", loc, f.sources)
+            self.disputed("findings.yaml", loc, f.certainty, f.dispute)
             for j, rid in enumerate(f.flows_from):
                 self.ref("findings.yaml", (*loc, "flows_from", j), rid, p.rule_by_id, "rule")
             if f.fix is None:

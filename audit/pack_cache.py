@@ -23,9 +23,7 @@ to its `packs/` (at most MAX_ENTRIES of them), compiled report templates to `tem
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +31,7 @@ from pydantic.version import VERSION as PYDANTIC_VERSION
 
 from audit import __version__
 from audit.errors import OutputError
+from audit.fsutil import read_bounded
 
 if TYPE_CHECKING:
     from audit.pack import Pack
@@ -84,7 +83,7 @@ def pack_key(directory: Path) -> str | None:
     """The SHA-256 naming the cache entry of the pack in `directory`, or None if it cannot be read."""
     from audit.pack import PACK_FILES
 
-    digest = hashlib.sha256()
+    digest = _sha256()
     _feed(digest, b"format", FORMAT)
     _feed(digest, b"wa-audit", __version__.encode())
     _feed(digest, b"pydantic", PYDANTIC_VERSION.encode())
@@ -106,46 +105,25 @@ def pack_key(directory: Path) -> str | None:
     return key
 
 
+def _sha256() -> Any:
+    try:  # CPython's own SHA-256 loads faster than hashlib, which loads OpenSSL; the digest is the same
+        from _sha256 import sha256  # type: ignore[import-not-found]
+    except ImportError:  # other Pythons (3.12 calls it _sha2)
+        from hashlib import sha256
+    return sha256()
+
+
 def _feed(digest: Any, label: bytes, data: bytes) -> None:
     # Length-prefixed, so that no two different inputs give the same byte stream.
     digest.update(b"%d:%b%d:%b" % (len(label), label, len(data), data))
 
 
 def read_small(path: Path, limit: int, *, own: bool = False) -> bytes | None:
-    """The bytes of a regular file of at most `limit` bytes, else None (never blocks on a FIFO).
-
-    With `own`, only a file that is this user's and that no one else may write, in a folder that
-    no one else may write, is read: what the cache holds must be what wa-audit wrote there.
-    """
+    """`fsutil.read_bounded`, with None for a file that cannot be read: the cache then misses."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        return read_bounded(path, limit, own=own)
     except OSError:
         return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        if own and not (_private(info) and _private(os.stat(path.parent))):
-            return None
-        chunks = []
-        left = limit + 1  # one byte more: a file that grew after fstat is refused too
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 16))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    return data if len(data) <= limit else None
-
-
-def _private(info: os.stat_result) -> bool:
-    uid = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
-    return info.st_uid == uid and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _read_entry(entry: Path) -> Pack | None:

@@ -1,16 +1,18 @@
-"""Compiled report templates kept between runs: a jinja2 bytecode cache that never unpickles.
+"""The report templates' jinja2 environment, and their compiled code kept between runs.
 
-Compiling the HTML report's templates (parse, generate Python, compile) costs more than rendering
-them; `environment()` in the renderers already compiles each once per process, and this cache keeps
-the compiled code between processes, in `templates/` of the cache folder (audit.pack_cache).
+`environment()` is the one place a jinja2 Environment is made (HTML and Markdown reports), each
+once per process. Compiling the HTML report's templates (parse, generate Python, compile) costs
+more than rendering them, so the compiled code is kept between processes, in `templates/` of the
+cache folder (audit.pack_cache).
 
 jinja2's own file cache stores a pickled checksum; this one stores a plain text header and the
 code object (`marshal`, as Python's own `__pycache__` does). The header is the SHA-256 of:
-the template's name and source checksum (from jinja2), the source of the module that configures the
-Environment (delimiters, whitespace, autoescape change the compiled code), the jinja2 version and the
-Python bytecode magic. Any change gives another header, and an entry whose header differs, or whose
-code cannot be read, is compiled again and rewritten: stale code is never run. Entries are written
-with `atomic_write` (0600, in a 0700 folder); a cache that cannot be written is no error.
+the template's name and source checksum (from jinja2), the source of the modules that configure the
+Environment (this one and the renderer's: delimiters, whitespace, autoescape change the compiled
+code), the jinja2 version and the Python bytecode magic. Any change gives another header, and an
+entry whose header differs, or whose code cannot be read, is compiled again and rewritten: stale
+code is never run. Entries are written with `atomic_write` (0600, in a 0700 folder); a cache that
+cannot be written is no error.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ import importlib.util
 import marshal
 from pathlib import Path
 from types import CodeType
+from typing import Any
 
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
 
 from audit.errors import OutputError
 from audit.pack_cache import cache_dir, read_small
+from audit.resources import reports_dir
 
 FORMAT = b"wa-audit template cache 1"
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
@@ -81,6 +85,25 @@ def for_module(module_file: str, *, folder: Path | None = None) -> TemplateCache
     proves the cached code matches the Environment, and templates are compiled every time.
     """
     source = read_small(Path(module_file), 1024 * 1024)
-    if source is None:
+    own = read_small(Path(__file__), 1024 * 1024)
+    if source is None or own is None:
         return None
-    return TemplateCache((folder if folder is not None else cache_dir()) / "templates", source)
+    return TemplateCache((folder if folder is not None else cache_dir()) / "templates", source + own)
+
+
+def environment(folder: str, configured_by: str, *, autoescape: bool, **options: Any) -> jinja2.Environment:
+    """The Environment for the templates in `reports/<folder>/`, with the renderer's `options`.
+
+    Undefined names are errors, block tags leave no blank lines, and the compiled code is cached
+    for the module `configured_by` (the renderer's `__file__`).
+    """
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(reports_dir() / folder),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        bytecode_cache=for_module(configured_by),
+        autoescape=autoescape,  # noqa: S701 - HTML turns it on; Markdown escapes in `finalize`
+        **options,
+    )

@@ -8,9 +8,7 @@ would silently keep the last one), and YAML 1.2 booleans only, so that answers s
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ from typing import Any
 import yaml
 
 from audit.errors import UserError
+from audit.fsutil import FileTooLarge, NotRegularFile, read_bounded
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
@@ -74,38 +73,22 @@ class Located:
 
 
 def read_text(path: Path, *, what: str) -> str:
-    """Read a small UTF-8 text file, or raise a UserError saying what to do.
-
-    The size is checked before anything is read, and only regular files are read at all: a FIFO
-    would block forever and a link to /dev/zero would never end, whatever their reported size.
-    """
+    """Read a small UTF-8 text file (fsutil.read_bounded), or raise a UserError saying what to do."""
     try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; it changes nothing for files.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        raw = read_bounded(path, MAX_BYTES)
     except FileNotFoundError as e:
         raise UserError(f"{path}: no such file; check the path of {what}") from e
     except PermissionError as e:
         raise UserError(f"{path}: permission denied; make {what} readable (chmod u+r)") from e
+    except IsADirectoryError as e:
+        raise UserError(f"{path}: is a folder, not {what}; give the path of the file") from e
+    except NotRegularFile as e:
+        raise UserError(f"{path}: is not a regular file; give the path of {what}") from e
+    except FileTooLarge as e:
+        size = f"{e.size} bytes is " if e.size is not None else ""
+        raise UserError(f"{path}: {size}too large for {what} (limit 1 MiB); check the file") from e
     except OSError as e:
         raise UserError(f"{path}: cannot open {what} ({e.strerror}); check the path") from e
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise UserError(f"{path}: is a folder, not {what}; give the path of the file")
-        if not stat.S_ISREG(info.st_mode):
-            raise UserError(f"{path}: is not a regular file; give the path of {what}")
-        if info.st_size > MAX_BYTES:
-            raise UserError(
-                f"{path}: {info.st_size} bytes is too large for {what} (limit 1 MiB); check the file"
-            )
-        # Read one byte past the limit: a file that grows after fstat is still refused.
-        raw = _read_at_most(fd, MAX_BYTES + 1)
-    except OSError as e:
-        raise UserError(f"{path}: cannot read {what} ({e.strerror}); check the file") from e
-    finally:
-        os.close(fd)
-    if len(raw) > MAX_BYTES:
-        raise UserError(f"{path}: too large for {what} (limit 1 MiB); check the file")
     if _is_utf16(raw):
         # Windows Notepad's "Unicode" encoding; the bytes are fine, only the encoding is wrong.
         raise UserError(f"{path}: is saved as UTF-16 (Notepad's \"Unicode\"), not UTF-8; save it as UTF-8")
@@ -129,18 +112,6 @@ def _is_utf16(raw: bytes) -> bool:
         return False
     even, odd = head[0::2], head[1::2]
     return (not any(even) and all(odd)) or (not any(odd) and all(even))
-
-
-def _read_at_most(fd: int, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    left = limit
-    while left > 0:
-        chunk = os.read(fd, min(left, 65536))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
 
 
 def load_yaml(path: Path, *, what: str, text: str | None = None) -> Located:

@@ -42,6 +42,12 @@ QUIET = {
     "protect_ip_calls": "on",
     "username": "set",
     "two_step": "on",
+    # v2 questions, answered the quiet way.
+    "strict_account": "off",
+    "link_previews": "off",
+    "third_party_chats": "no",
+    "advanced_chat_privacy": "all_groups",
+    "location_sharing": "no",
 }
 META = "meta_companies"
 
@@ -70,7 +76,7 @@ TABLE = [
         "documented",
     ),
     Row("F1", {"region": "india"}, {"region": "uk"}, pairs(["phone_number"], [META]), "documented"),
-    Row("F1", {"region": "brazil"}, {"region": "eea"}, pairs(["phone_number"], [META]), "documented"),
+    Row("F1", {"region": "india"}, {"region": "brazil"}, pairs(["device_info"], [META]), "documented"),
     Row(
         "F2",
         {"region": "eea"},
@@ -85,7 +91,7 @@ TABLE = [
         "F3",
         {"accounts_center": "linked"},
         {"accounts_center": "never_linked"},
-        pairs(["cross_app_profile", "usage_data", "device_info"], [META]),
+        pairs(["cross_app_profile"], [META]),
         "documented",
     ),
     Row(
@@ -230,6 +236,63 @@ TABLE = [
         "documented",
     ),
     Row("F20", {}, None, pairs(["phone_number"], ["whatsapp"]), "documented"),
+    # v2 rows
+    Row(
+        "F21",
+        {"region": "other", "meta_ai": "often", "accounts_center": "linked"},
+        {"region": "eea", "meta_ai": "often", "accounts_center": "linked"},
+        pairs(["ai_prompts"], [META]),
+        "documented",  # the pair also flows from F12 (documented); F21's own finding is reported
+    ),
+    Row(
+        "F22",
+        {"business_chats": "yes"},
+        {"business_chats": "no"},
+        pairs(["message_content"], ["meta_processor"]),
+        "documented",
+    ),
+    Row(
+        "F23",
+        {"third_party_chats": "yes"},
+        {"third_party_chats": "no"},
+        pairs(["phone_number", "usage_data", "device_info"], ["third_party_apps"]),
+        "documented",
+    ),
+    Row(
+        "F24",
+        {"link_previews": "on"},
+        {"link_previews": "off"},
+        pairs(["ip_address"], ["websites"]),
+        "reported",
+    ),
+    Row(
+        "F25",
+        {"advanced_chat_privacy": "some_chats"},
+        {"advanced_chat_privacy": "all_groups"},
+        pairs(["messages_shared_with_ai"], [META]),
+        "reported",
+    ),
+    Row(
+        "F25",
+        {"advanced_chat_privacy": "none"},
+        {"advanced_chat_privacy": "all_groups"},
+        pairs(["messages_shared_with_ai"], [META]),
+        "reported",
+    ),
+    Row(
+        "F26",
+        {"location_sharing": "yes"},
+        {"location_sharing": "no"},
+        pairs(["precise_location"], ["location_provider"]),
+        "documented",
+    ),
+    Row(
+        "F27",
+        {"region": "brazil"},
+        {"region": "india"},
+        pairs(["phone_number", "device_info", "usage_data"], ["meta_processor"]),
+        "reported",
+    ),
 ]
 
 
@@ -244,7 +307,7 @@ def run(pack: Pack, changes: dict[str, str]) -> Assessment:
 
 def test_every_flow_row_is_in_the_table() -> None:
     rows = {r.row for r in TABLE}
-    assert rows == {f"F{n}" for n in range(1, 21)} - {"F5"}
+    assert rows == {f"F{n}" for n in range(1, 28)} - {"F5"}
 
 
 @pytest.mark.parametrize(
@@ -291,3 +354,36 @@ def test_contact_lists_never_reach_meta_companies(bundled_pack: Pack) -> None:
     # F14 and S11/S4: the contact list is not shared with Meta companies, whatever the answers.
     every_pair = {(d, r) for rule in bundled_pack.rules for s in rule.flows for d in s.data for r in s.to}
     assert ("contact_list", META) not in every_pair
+
+
+def test_f1_ads_is_disputed_beside_the_documented_purposes(bundled_pack: Pack) -> None:
+    # F1 (documented) and F1ads (disputed) send the same pairs: the flow names ads as disputed.
+    flows = {(f.data, f.recipient): f for f in run(bundled_pack, {"region": "other"}).flows}
+    flow = flows[("phone_number", META)]
+    assert set(flow.rules) >= {"F1", "F1ads"}
+    assert flow.certainty == "documented"
+    assert "ads" in flow.purposes
+    assert flow.disputed_purposes == ("ads",)
+    eea = {(f.data, f.recipient) for f in run(bundled_pack, {"region": "eea"}).flows}
+    assert ("phone_number", META) not in eea
+
+
+def test_f22_business_tools_ads_only_outside_europe(bundled_pack: Pack) -> None:
+    other = {
+        (f.data, f.recipient): f
+        for f in run(bundled_pack, {"region": "other", "business_chats": "yes"}).flows
+    }
+    assert "F22ads" in other[("usage_data", META)].rules
+    eea = {(f.data, f.recipient) for f in run(bundled_pack, {"region": "eea", "business_chats": "yes"}).flows}
+    assert ("usage_data", META) not in eea
+
+
+def test_f21_needs_meta_ai_and_accounts_center(bundled_pack: Pack) -> None:
+    base = {"region": "india", "meta_ai": "sometimes", "accounts_center": "linked"}
+    assert any("F21" in f.rules for f in run(bundled_pack, base).flows)
+    for change in ({"meta_ai": "never"}, {"accounts_center": "never_linked"}, {"region": "uk"}):
+        assert not any("F21" in f.rules for f in run(bundled_pack, {**base, **change}).flows), change
+    findings = {f.id: f for f in run(bundled_pack, base).findings}
+    assert findings["meta_ai_ads"].certainty == "reported"
+    unknown = {f.id: f for f in run(bundled_pack, {**base, "accounts_center": UNKNOWN}).findings}
+    assert unknown["meta_ai_ads"].certainty == "possible"

@@ -33,12 +33,22 @@ def _load(name: str) -> dict:
 
 
 def _citations():
-    """Yield (where, source_id, quote) for every citation in the pack."""
+    """Yield (where, source_id, quote) for every citation in the pack.
+
+    That is sources, both sides of a dispute, protection exceptions and rights.
+    """
     for fname, key in (("flows.yaml", "rules"), ("findings.yaml", "findings"),
-                       ("protections.yaml", "protections")):
+                       ("protections.yaml", "protections"), ("protections.yaml", "rights")):
         for item in _load(fname).get(key) or []:
-            for i, cite in enumerate(item.get("sources") or []):
-                yield f"{fname}:{item['id']}:sources[{i}]", cite["id"], cite.get("quote")
+            lists = {"sources": item.get("sources") or []}
+            dispute = item.get("dispute") or {}
+            lists["dispute.says"] = dispute.get("says") or []
+            lists["dispute.denies"] = dispute.get("denies") or []
+            for j, exc in enumerate(item.get("except") or []):
+                lists[f"except[{j}].sources"] = exc.get("sources") or []
+            for name, cites in lists.items():
+                for i, cite in enumerate(cites):
+                    yield f"{fname}:{item['id']}:{name}[{i}]", cite["id"], cite.get("quote")
 
 
 def _sources() -> dict:
@@ -76,4 +86,7 @@ def test_quotes_of_captured_sources_are_verbatim():
         if _ws(quote) not in texts[capture]:
             failures.append(f"{where} ({sid}, {capture}): {quote!r}")
     assert checked > 0, "no quote of a captured source was checked"
+    # The European and UK policies are quoted too (an EEA person's findings cite S2, a UK person's S3).
+    for policy in ("S2", "S3"):
+        assert any(sid == policy and quote for _, sid, quote in _citations()), f"no quote of {policy}"
     assert not failures, "quotes not found verbatim:\n" + "\n".join(failures)

@@ -33,6 +33,11 @@ EEA_NOTHING_LINKED = {
     "protect_ip_calls": "on",
     "username": "set",
     "two_step": "on",
+    "strict_account": "off",
+    "link_previews": "off",
+    "third_party_chats": "no",
+    "advanced_chat_privacy": "all_groups",
+    "location_sharing": "no",
 }
 # Someone outside Europe with WhatsApp in Accounts Center, sharing every Status to Facebook.
 ELSEWHERE_LINKED = {
@@ -75,7 +80,7 @@ def test_elsewhere_linked_and_sharing_status(bundled_pack: Pack) -> None:
     flows = {(f.data, f.recipient): f for f in a.flows}
     assert ("status_content", "facebook_audience") in flows
     assert flows[("cross_app_profile", "meta_companies")].rules == ("F3",)
-    assert {"F1", "F3", "F6"} <= set(flows[("device_info", "meta_companies")].rules)
+    assert {"F1", "F6"} <= set(flows[("device_info", "meta_companies")].rules)
     assert "ads" in flows[("status_content", "meta_companies")].purposes
     assert ("phone_number", "meta_companies") in flows  # the global policy (F1)
     assert not any(r == "meta_processor" for _, r in flows)

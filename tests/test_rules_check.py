@@ -92,6 +92,26 @@ BROKEN = [
     ),
     pytest.param(
         (
+            "questions.yaml",
+            '- {id: "yes", label: "Yes"}',
+            '- {id: "yes", label: "Yes", when: {question: share, in: [always]}}',
+            ("when: {question: share", 1),
+            "'when' may only test questions asked earlier, not 'share'",
+        ),
+        id="value-when-tests-a-later-question",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            "- {id: always, label: Always,",
+            "- {id: always, when: {question: platform, in: [ipone]}, label: Always,",
+            ("ipone", 1),
+            "unknown value of 'platform' 'ipone' (did you mean 'iphone'?)",
+        ),
+        id="value-when-unknown-value",
+    ),
+    pytest.param(
+        (
             "flows.yaml",
             "title: The service has your number",
             "title: [The service has your number",
@@ -194,6 +214,40 @@ BROKEN = [
             "'I don't know' never scores lower than a real answer",
         ),
         id="unknown-would-look-safe",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            "    certainty: reported\n",
+            "    certainty: disputed\n",
+            ("certainty: disputed", 1),
+            "certainty 'disputed' needs a 'dispute' with the sources on each side ('says', 'denies') "
+            "and which one is 'binding'",
+        ),
+        id="disputed-without-its-sources",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            "    sources: [{id: S2}]",
+            "    dispute: {binding: S1, says: [{id: S1}], denies: [{id: S2}]}\n    sources: [{id: S2}]",
+            ("dispute:", 1),
+            "a 'dispute' needs certainty 'disputed', not 'reported'",
+        ),
+        id="dispute-on-a-rule-not-disputed",
+    ),
+    pytest.param(
+        (
+            "protections.yaml",
+            "    sources: [{id: S1}]",
+            "    except:\n"
+            '      - {when: {question: linked, in: ["yes"]}, text: Not when linked., sources: []}\n'
+            "    sources: [{id: S1}]",
+            ("sources: []", 1),
+            "protections.0.except.0.sources: Tuple should have at least 1 item after validation, not 0; "
+            "fix this value",
+        ),
+        id="protection-exception-without-sources",
     ),
 ]
 

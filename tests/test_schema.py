@@ -67,6 +67,11 @@ def test_the_report_schema_accepts_a_report(home: Path, capsys: pytest.CaptureFi
         schema["properties"]
     )
     assert "from" in schema["$defs"]["Recommendation"]["properties"]
+    # v2 keys (additive: schema_version stays 1).
+    assert "rights" in schema["properties"]
+    assert {"holds", "except"} <= set(schema["$defs"]["ProtectionOut"]["properties"])
+    assert "disputed" in schema["$defs"]["FindingOut"]["properties"]["certainty"]["enum"]
+    assert "dispute" in schema["$defs"]["FindingOut"]["properties"]
 
 
 def test_the_pack_schema_accepts_the_bundled_pack(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

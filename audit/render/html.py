@@ -34,15 +34,7 @@ STYLESHEET = "style.css"
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The template environment, built once per process; compiled templates persist between runs."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(reports_dir() / "html"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        bytecode_cache=template_cache.for_module(__file__),
-    )
+    return template_cache.environment("html", __file__, autoescape=True)
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +91,8 @@ class HtmlRenderer:
                 all_sources=labels.sources_view(
                     [*(s for f in report.findings for s in f.sources)]
                     + [s for p in report.protections for s in p.sources]
+                    + [s for p in report.protections for e in p.except_ for s in e.sources]
+                    + [s for r in report.rights for s in r.sources]
                 ),
             )
         )

@@ -19,18 +19,20 @@ from datetime import datetime
 from audit.assessment import Changes, FindingOut, Recommendation, Report, SourceRef
 from audit.conditions import UNKNOWN
 from audit.pack import Pack
+from audit.severity import MOST_SEVERE_FIRST
 
 CERTAINTY_WORDS = {
     "documented": "documented",
     "reported": "reported",
+    "disputed": "disputed (official texts disagree)",
     "possible": "possible (depends on an \u201cI don't know\u201d)",
 }
 CERTAINTY_EXPLAINED = {
     "documented": "WhatsApp's or Meta's own text says so",
     "reported": "regulators or the press say so; no official text found",
+    "disputed": "official texts disagree; both are quoted, with dates, and which one is binding",
     "possible": "it depends on an answer you gave as \u201cI don't know\u201d",
 }
-SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 SEVERITY_WORDS = {
     "critical": "Critical",
     "high": "High",
@@ -147,6 +149,18 @@ class FindingView:
     fix_target: str  # the answer the fix leads to, '' without a fix
     fix_steps: tuple[str, ...]
     sources: tuple[SourceView, ...]
+    # v2: both sides of a disputed finding, each "S1 (WhatsApp, 2021-01-04): "quote"", and which binds.
+    dispute_says: tuple[str, ...] = ()
+    dispute_denies: tuple[str, ...] = ()
+    dispute_binding: str = ""
+
+
+@dataclass(frozen=True)
+class RightView:
+    id: str
+    title: str
+    how: str
+    sources: tuple[SourceView, ...]
 
 
 @dataclass(frozen=True)
@@ -182,6 +196,8 @@ class ProtectionView:
     title: str
     detail: str
     sources: tuple[SourceView, ...]
+    holds: str = "yes"  # "partly": never shown with a plain check mark
+    exceptions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -266,6 +282,7 @@ class ReportView:
     unknown_summary: str
     suggest_full_audit: bool
     trend: tuple[TrendPointView, ...]
+    rights: tuple[RightView, ...] = ()
 
 
 PLATFORM_WORDS = {"android": "Android", "iphone": "iPhone"}
@@ -313,12 +330,33 @@ def sources_view(refs: Iterable[SourceRef]) -> tuple[SourceView, ...]:
             id=sid,
             title=one_line(first[sid].title),
             url=first[sid].url if first[sid].url.startswith("https://") else None,
-            date=first[sid].date.isoformat(),
+            date=(
+                f"undated; checked {first[sid].date.isoformat()}"
+                if first[sid].undated
+                else first[sid].date.isoformat()
+            ),
             publisher=one_line(first[sid].publisher),
             quotes=tuple(quotes[sid]),
         )
         for sid in order
     )
+
+
+def _dispute_side(refs: tuple[SourceRef, ...]) -> tuple[str, ...]:
+    return tuple(
+        f"{s.id} ({s.publisher}, {'undated; checked ' if s.undated else ''}{s.date.isoformat()}): "
+        f"\u201c{one_line(s.quote or s.title)}\u201d"
+        for s in refs
+    )
+
+
+def _dispute_text(f: FindingOut) -> str:
+    """Both sides of a disputed finding, with dates, and which text is binding."""
+    d = f.dispute
+    if d is None:
+        return ""
+    says, denies = " ".join(_dispute_side(d.says)), " ".join(_dispute_side(d.denies))
+    return f"Says so: {says} Says otherwise: {denies} Binding: {d.binding}."
 
 
 def _finding(f: FindingOut, pack: Pack) -> FindingView:
@@ -329,7 +367,7 @@ def _finding(f: FindingOut, pack: Pack) -> FindingView:
         title=one_line(f.title),
         detail=clean(f.detail).strip(),
         risk=clean(f.risk or "").strip(),
-        conflict=clean(f.conflict or "").strip(),
+        conflict=clean(f.conflict or "").strip() or _dispute_text(f),
         certainty=f.certainty,
         certainty_word=CERTAINTY_WORDS.get(f.certainty, f.certainty),
         because=tuple(
@@ -339,6 +377,9 @@ def _finding(f: FindingOut, pack: Pack) -> FindingView:
         fix_target=answer_label(pack, f.fix.question, f.fix.to) if f.fix else "",
         fix_steps=tuple(one_line(s) for s in f.fix.steps) if f.fix else (),
         sources=sources_view(f.sources),
+        dispute_says=_dispute_side(f.dispute.says) if f.dispute else (),
+        dispute_denies=_dispute_side(f.dispute.denies) if f.dispute else (),
+        dispute_binding=f.dispute.binding if f.dispute else "",
     )
 
 
@@ -459,8 +500,8 @@ def _section_title(pack: Pack, section: str) -> str:
 
 def group_by_severity(findings: Sequence[FindingView]) -> tuple[SeverityGroup, ...]:
     """Findings in severity order (critical first), empty groups left out."""
-    known = list(SEVERITY_ORDER)
-    known += sorted({f.severity for f in findings} - set(SEVERITY_ORDER))
+    known: list[str] = list(MOST_SEVERE_FIRST)
+    known += sorted({f.severity for f in findings} - set(MOST_SEVERE_FIRST))
     return tuple(
         SeverityGroup(
             severity=s,
@@ -506,12 +547,20 @@ def build_view(report: Report, pack: Pack) -> ReportView:
         severity_groups=group_by_severity(findings),
         recipients=_recipients(report, pack),
         flow_count=len(report.flows),
+        rights=tuple(
+            RightView(
+                id=r.id, title=one_line(r.title), how=clean(r.how).strip(), sources=sources_view(r.sources)
+            )
+            for r in report.rights
+        ),
         protections=tuple(
             ProtectionView(
                 id=p.id,
                 title=one_line(p.title),
                 detail=clean(p.detail).strip(),
-                sources=sources_view(p.sources),
+                sources=sources_view((*p.sources, *(s for e in p.except_ for s in e.sources))),
+                holds=p.holds,
+                exceptions=tuple(one_line(e.text) for e in p.except_),
             )
             for p in report.protections
         ),

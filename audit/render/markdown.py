@@ -20,7 +20,6 @@ from audit.assessment import Report
 from audit.pack import Pack
 from audit.render import labels
 from audit.render.base import RenderOptions
-from audit.resources import reports_dir
 
 if TYPE_CHECKING:
     import jinja2
@@ -81,20 +80,10 @@ def _finalize(value: object) -> object:
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The Markdown template environment, built (and its template compiled) once per process."""
-    import jinja2
-
     from audit import template_cache
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(reports_dir() / "markdown"),
-        autoescape=False,  # noqa: S701 - Markdown, not HTML: `finalize` escapes every value
-        finalize=_finalize,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        bytecode_cache=template_cache.for_module(__file__),
-    )
+    # Markdown, not HTML: no autoescaping; `finalize` escapes every value.
+    env = template_cache.environment("markdown", __file__, autoescape=False, finalize=_finalize)
     env.filters["md_url"] = md_url
     env.filters["block"] = md_block
     return env

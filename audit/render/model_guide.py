@@ -15,8 +15,9 @@ import io
 from dataclasses import dataclass
 
 from audit.conditions import UNKNOWN, AllOf, AnyOf, Condition, NotOf, QuestionIn, RuleRef
-from audit.pack import Citation, Pack
-from audit.render.labels import CERTAINTY_EXPLAINED, one_line
+from audit.engine import source_refs
+from audit.pack import Dispute, Pack
+from audit.render.labels import CERTAINTY_EXPLAINED, SourceView, one_line, sources_view
 from audit.render.markdown import md_block, md_escape
 
 ALWAYS = "always, whatever you answer"
@@ -25,18 +26,6 @@ INTRO = (
     "make it apply; \u201cI don't know\u201d is never taken as safe: an entry that depends on it "
     "counts as possible."
 )
-
-
-@dataclass(frozen=True)
-class SourceNote:
-    """One source as cited by an entry: its details and the quotes taken from it."""
-
-    id: str
-    title: str
-    publisher: str
-    date: str
-    url: str
-    quotes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -50,7 +39,8 @@ class Entry:
     when: str  # the condition in words
     certainty: str
     note: str
-    sources: tuple[SourceNote, ...]
+    sources: tuple[SourceView, ...]
+    dispute: str = ""  # v2: who says what, and which text binds
 
 
 @dataclass(frozen=True)
@@ -67,7 +57,17 @@ class ProtectionGuide:
     title: str
     detail: str
     when: str
-    sources: tuple[SourceNote, ...]
+    sources: tuple[SourceView, ...]
+    exceptions: tuple[str, ...] = ()  # v2: "if <condition>: <where it does not hold>"
+
+
+@dataclass(frozen=True)
+class RightGuide:
+    id: str
+    title: str
+    how: str
+    when: str
+    sources: tuple[SourceView, ...]
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,7 @@ class Guide:
     reviewed: str
     recipients: tuple[RecipientGuide, ...]
     protections: tuple[ProtectionGuide, ...]
+    rights: tuple[RightGuide, ...] = ()
     questions: tuple[QuestionGuide, ...] = ()
 
 
@@ -125,28 +126,6 @@ def _needs_brackets(cond: Condition) -> bool:
     return isinstance(cond, AllOf | AnyOf) or (isinstance(cond, QuestionIn) and len(cond.in_) > 1)
 
 
-def _sources(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceNote, ...]:
-    quotes: dict[str, list[str]] = {}
-    for c in citations:
-        quotes.setdefault(c.id, [])
-        if c.quote:
-            quotes[c.id].append(one_line(c.quote))
-    notes = []
-    for sid, said in quotes.items():
-        s = pack.source_by_id[sid]
-        notes.append(
-            SourceNote(
-                id=s.id,
-                title=one_line(s.title),
-                publisher=one_line(s.publisher),
-                date=s.date.isoformat(),
-                url=one_line(s.url),
-                quotes=tuple(said),
-            )
-        )
-    return tuple(notes)
-
-
 def guide(pack: Pack) -> Guide:
     """The model, arranged by recipient, in the pack's words."""
     recipients = []
@@ -170,7 +149,8 @@ def guide(pack: Pack) -> Guide:
                     when=condition_words(pack, rule.when),
                     certainty=rule.certainty,
                     note=one_line(rule.note or ""),
-                    sources=_sources(pack, rule.sources),
+                    sources=sources_view(source_refs(pack, rule.sources)),
+                    dispute=_dispute_words(rule.dispute),
                 )
             )
         recipients.append(
@@ -184,9 +164,20 @@ def guide(pack: Pack) -> Guide:
             title=one_line(p.title),
             detail=one_line(p.detail),
             when=condition_words(pack, p.when),
-            sources=_sources(pack, p.sources),
+            sources=sources_view(source_refs(pack, (*p.sources, *(c for e in p.except_ for c in e.sources)))),
+            exceptions=tuple(f"if {condition_words(pack, e.when)}: {one_line(e.text)}" for e in p.except_),
         )
         for p in pack.protections
+    )
+    rights = tuple(
+        RightGuide(
+            id=r.id,
+            title=one_line(r.title),
+            how=one_line(r.how),
+            when=condition_words(pack, r.when),
+            sources=sources_view(source_refs(pack, r.sources)),
+        )
+        for r in pack.rights
     )
     questions = tuple(
         QuestionGuide(
@@ -205,8 +196,17 @@ def guide(pack: Pack) -> Guide:
         reviewed=pack.meta.reviewed.isoformat(),
         recipients=tuple(recipients),
         protections=protections,
+        rights=rights,
         questions=questions,
     )
+
+
+def _dispute_words(d: Dispute | None) -> str:
+    if d is None:
+        return ""
+    says = ", ".join(dict.fromkeys(c.id for c in d.says))
+    denies = ", ".join(dict.fromkeys(c.id for c in d.denies))
+    return f"{says} say so; {denies} say otherwise; binding: {d.binding}"
 
 
 def _certainty(certainty: str) -> str:
@@ -214,22 +214,19 @@ def _certainty(certainty: str) -> str:
 
 
 # --- Markdown --------------------------------------------------------------------------------
-def _md(text: str) -> str:
-    # The report's escaper: one line, and no inline syntax (emphasis, links, HTML, table cells).
-    return md_escape(text)
-
-
 def _md_heading(text: str) -> str:
     # At the end of a heading, " #" would be read as its closing sequence and dropped.
     return md_escape(text).replace("#", "\\#")
 
 
-def _md_sources(notes: tuple[SourceNote, ...], indent: str) -> list[str]:
+def _md_sources(notes: tuple[SourceView, ...], indent: str) -> list[str]:
     lines = []
     for s in notes:
         # The URL pattern of the pack (https, no spaces, no <>"') keeps an autolink intact.
-        lines.append(f"{indent}- {_md(s.id)}: {_md(s.title)}, {_md(s.publisher)}, {s.date}, <{s.url}>")
-        lines.extend(f"{indent}  - \u201c{_md(q)}\u201d" for q in s.quotes)
+        link = f", <{s.url}>" if s.url else ""
+        where = f"{md_escape(s.title)}, {md_escape(s.publisher)}, {s.date}{link}"
+        lines.append(f"{indent}- {md_escape(s.id)}: {where}")
+        lines.extend(f"{indent}  - \u201c{md_escape(q)}\u201d" for q in s.quotes)
     return lines
 
 
@@ -237,11 +234,11 @@ def markdown(pack: Pack) -> str:
     """The guide as Markdown."""
     g = guide(pack)
     out = [
-        f"# {_md(g.title)}: the model",
+        f"# {md_escape(g.title)}: the model",
         "",
-        f"Model version {_md(g.version)}, last reviewed against its sources on {g.reviewed}.",
+        f"Model version {md_escape(g.version)}, last reviewed against its sources on {g.reviewed}.",
         "",
-        _md(INTRO),
+        md_block(INTRO),
         "",
     ]
     for r in g.recipients:
@@ -252,30 +249,41 @@ def markdown(pack: Pack) -> str:
             out += ["Nothing goes here in this model.", ""]
         for e in r.entries:
             out += [
-                f"- **{', '.join(_md(d) for d in e.data)}** ({_md(e.rule)}: {_md(e.title)})",
-                f"  - if: {_md(e.when)}",
-                f"  - why: {', '.join(_md(p) for p in e.purposes)}",
-                f"  - certainty: {_md(_certainty(e.certainty))}",
+                f"- **{', '.join(map(md_escape, e.data))}** ({md_escape(e.rule)}: {md_escape(e.title)})",
+                f"  - if: {md_escape(e.when)}",
+                f"  - why: {', '.join(md_escape(p) for p in e.purposes)}",
+                f"  - certainty: {md_escape(_certainty(e.certainty))}",
             ]
             if e.note:
-                out.append(f"  - note: {_md(e.note)}")
+                out.append(f"  - note: {md_escape(e.note)}")
+            if e.dispute:
+                out.append(f"  - disputed: {md_escape(e.dispute)}")
             out.append("  - sources:")
             out += _md_sources(e.sources, "    ")
         out.append("")
     out += ["## What stays protected", ""]
     for p in g.protections:
-        out.append(f"- **{_md(p.title)}**")
+        out.append(f"- **{md_escape(p.title)}**")
         if p.detail:
             out.append(f"  - {md_block(p.detail)}")
         if p.when != ALWAYS:
-            out.append(f"  - if: {_md(p.when)}")
+            out.append(f"  - if: {md_escape(p.when)}")
+        out += [f"  - except {md_escape(x)}" for x in p.exceptions]
         out.append("  - sources:")
         out += _md_sources(p.sources, "    ")
-    out += ["", f"## {_md(QUESTIONS_TITLE)}", ""]
+    if g.rights:
+        out += ["", "## Rights you can exercise", ""]
+    for right in g.rights:
+        out += [f"- **{md_escape(right.title)}**", f"  - how: {md_escape(right.how)}"]
+        if right.when != ALWAYS:
+            out.append(f"  - if: {md_escape(right.when)}")
+        out.append("  - sources:")
+        out += _md_sources(right.sources, "    ")
+    out += ["", f"## {md_escape(QUESTIONS_TITLE)}", ""]
     for q in g.questions:
         # Ids are [a-z0-9_] (the pack's Id pattern): safe in code spans, and copied as written.
-        out.append(f"- `{q.id}`: {_md(q.prompt)}")
-        out.append("  - " + ", ".join(f"`{v}` ({_md(label)})" for v, label in q.values))
+        out.append(f"- `{q.id}`: {md_escape(q.prompt)}")
+        out.append("  - " + ", ".join(f"`{v}` ({md_escape(label)})" for v, label in q.values))
     out.append("")
     return "\n".join(out)
 
@@ -300,12 +308,12 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
     def indented(renderable: Text, by: int) -> None:
         console.print(Padding(renderable, (0, 0, 0, by)))
 
-    def sources(notes: tuple[SourceNote, ...]) -> None:
+    def sources(notes: tuple[SourceView, ...]) -> None:
         indented(Text("sources:", style="bold"), 2)
         for s in notes:
             indented(Text(f"{s.id}: {s.title}, {s.publisher}, {s.date}", style="dim"), 4)
-            # A URL is never wrapped nor cut: it must stay one piece to be copied or clicked.
-            console.print(Text(f"    {s.url}", style="dim"), soft_wrap=True)
+            if s.url:  # never wrapped nor cut: it must stay one piece to be copied or clicked
+                console.print(Text(f"    {s.url}", style="dim"), soft_wrap=True)
             for q in s.quotes:
                 indented(Text(f"\u201c{q}\u201d", style="dim italic"), 4)
 
@@ -328,16 +336,30 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
             indented(field("certainty", _certainty(e.certainty)), 2)
             if e.note:
                 indented(field("note", e.note), 2)
+            if e.dispute:
+                indented(field("disputed", e.dispute), 2)
             sources(e.sources)
             console.print()
     console.print(Rule(Text("What stays protected", style="bold"), style="dim"))
     for p in g.protections:
-        console.print(Text.assemble(("\u2713 ", "green"), (p.title, "bold")))
+        # A protection with exceptions holds only where none applies: no plain check mark.
+        console.print(Text.assemble(("\u25d0 " if p.exceptions else "\u2713 ", "green"), (p.title, "bold")))
         if p.detail:
             indented(Text(p.detail), 2)
         if p.when != ALWAYS:
             indented(field("if", p.when), 2)
+        for x in p.exceptions:
+            indented(field("except", x), 2)
         sources(p.sources)
+        console.print()
+    if g.rights:
+        console.print(Rule(Text("Rights you can exercise", style="bold"), style="dim"))
+    for right in g.rights:
+        console.print(Text(right.title, style="bold"))
+        indented(field("how", right.how), 2)
+        if right.when != ALWAYS:
+            indented(field("if", right.when), 2)
+        sources(right.sources)
         console.print()
     console.print(Rule(Text(QUESTIONS_TITLE, style="bold"), style="dim"))
     for q in g.questions:

@@ -33,7 +33,7 @@ _SEVERITY_STYLE = {
     "info": "dim",
 }
 _BAND_STYLE = {"low": "green", "moderate": "yellow", "high": "red", "severe": "bold red"}
-_CERTAINTY_STYLE = {"documented": "", "reported": "yellow", "possible": "magenta"}
+_CERTAINTY_STYLE = {"documented": "", "reported": "yellow", "disputed": "yellow", "possible": "magenta"}
 
 
 class TerminalRenderer:
@@ -160,9 +160,18 @@ def _parts(v: ReportView) -> list[RenderableType]:
     parts.append(_heading("What stays protected"))
     for p in v.protections:
         cite = ", ".join(f"{s.id} ({s.date})" for s in p.sources)
-        parts.append(
-            _hanging([("\u2713", Text.assemble((p.title, "bold"), (f"\nSources: {cite}", "dim")))], indent=0)
-        )
+        partly = p.holds == "partly"
+        body = Text.assemble((p.title, "bold"), (" (holds only in part for you)" if partly else "", "bold"))
+        for e in p.exceptions:
+            body.append(f"\nExcept: {e}")
+        body.append(f"\nSources: {cite}", "dim")
+        parts.append(_hanging([("\u25d0" if partly else "\u2713", body)], indent=0))
+    if v.rights:
+        parts.append(_heading("Rights you can use"))
+    for r in v.rights:
+        cite = ", ".join(f"{s.id} ({s.date})" for s in r.sources)
+        body = Text.assemble((r.title, "bold"), f"\n{r.how}", (f"\nSources: {cite}", "dim"))
+        parts.append(_hanging([("\u2022", body)], indent=0))
     if v.more_changes:
         parts.append(_heading("More changes, best first"))
         parts.extend(_more(i, r) for i, r in enumerate(v.more_changes, 2))

@@ -147,10 +147,13 @@ def test_html_escapes_pack_text(hostile_pack: Pack) -> None:
     assert EVALUATED not in out
 
 
-def test_markdown_escapes_pack_text(hostile_pack: Pack) -> None:
+@pytest.mark.parametrize("which", ["report", "rules show"])
+def test_markdown_escapes_pack_text(hostile_pack: Pack, which: str) -> None:
     from markdown_it import MarkdownIt
 
-    out = render(hostile_pack, Format.MARKDOWN)
+    from audit.render import model_guide
+
+    out = render(hostile_pack, Format.MARKDOWN) if which == "report" else model_guide.markdown(hostile_pack)
     # Render it as a permissive viewer would (raw HTML allowed) and look for anything active.
     page = MarkdownIt("commonmark", {"html": True}).render(out)
     document = html5lib.parse(page)

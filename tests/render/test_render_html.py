@@ -86,9 +86,13 @@ def test_nothing_points_at_the_network(
     persona: str, pages: dict[str, str], reports: dict[str, Report]
 ) -> None:
     root = parse(pages[persona])
-    source_urls = {s.url for f in reports[persona].findings for s in f.sources} | {
-        s.url for p in reports[persona].protections for s in p.sources
-    }
+    report = reports[persona]
+    source_urls = (
+        {s.url for f in report.findings for s in f.sources}
+        | {s.url for p in report.protections for s in p.sources}
+        | {s.url for p in report.protections for e in p.except_ for s in e.sources}
+        | {s.url for r in report.rights for s in r.sources}
+    )
     for el in elements(root):
         tag = local(el)
         assert tag not in {
@@ -365,7 +369,11 @@ def test_sources_section_cites_each_source_once(pages: dict[str, str], reports: 
     root = parse(pages["linked-everything"])
     section = next(s for s in root.iter(f"{NS}section") if s.get("id") == "sources")
     ids = [s.text for s in section.iter(f"{NS}span") if s.get("class") == "source-id"]
-    cited = {s.id for f in reports["linked-everything"].findings for s in f.sources} | {
-        s.id for p in reports["linked-everything"].protections for s in p.sources
-    }
+    report = reports["linked-everything"]
+    cited = (
+        {s.id for f in report.findings for s in f.sources}
+        | {s.id for p in report.protections for s in p.sources}
+        | {s.id for p in report.protections for e in p.except_ for s in e.sources}
+        | {s.id for r in report.rights for s in r.sources}
+    )
     assert sorted(ids) == sorted(cited)

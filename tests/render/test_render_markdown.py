@@ -107,6 +107,7 @@ def test_sections_match_the_terminal_report(reports: dict[str, Report], pack: Pa
         "What your answers mean",
         "Who gets what",
         "What stays protected",
+        "Rights you can use",
         "More changes, best first",
         "What to check",
     ]

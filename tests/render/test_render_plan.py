@@ -58,7 +58,7 @@ def test_plan_ranks_every_change_with_what_it_resolves(
     assert len(positions) > 3
     # Each change names the finding its fix is, and the person's own phone's menu path.
     assert "Resolves: Status updates you share to Facebook" in text
-    assert "Settings (bottom right)" in text  # iPhone menus for the iPhone persona
+    assert "You (or Settings) tab (bottom right)" in text  # iPhone menus for the iPhone persona
     assert "What to find out" in text
     for u in report.unknowns:
         assert " ".join(u.prompt.split()) in text
