@@ -26,9 +26,10 @@ from pydantic import Field
 
 from audit.answers import Answers
 from audit.conditions import NOT_ASKED, UNKNOWN, questions_in
-from audit.engine import effective_answers, implied, offered_values, platform_of, where_text
+from audit.engine import effective_answers, implied, offered_values
 from audit.frozen_model import FrozenModel
 from audit.pack import Pack, Question
+from audit.platform_text import platform_of, where_text
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input

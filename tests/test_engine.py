@@ -248,7 +248,7 @@ def test_findings_most_serious_first_and_certain_before_possible(bundled_pack: P
 
 def test_menu_names_vary_only_after_menu_paths(bundled_pack: Pack) -> None:
     # "Such chats show a small round arrow icon" is not a menu: the caveat is about menu names.
-    from audit.engine import where_text
+    from audit.platform_text import where_text
 
     caveat = " (menu names vary by version)"
     seen = set()
