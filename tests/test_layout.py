@@ -144,3 +144,68 @@ def test_modules_stay_under_500_lines() -> None:
     lines = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in files.items()}
     too_long = {name: n for name, n in lines.items() if n > MAX_LINES and name not in LONG_MODULES}
     assert too_long == {}, "split the module by job (docs/ARCHITECTURE.md)"
+
+
+# docs/ARCHITECTURE.md's layers: a module imports its own layer or lower ones, never a higher one.
+LAYERS: dict[str, int] = {
+    **dict.fromkeys(
+        (
+            "audit",
+            "audit.errors",
+            "audit.severity",
+            "audit.frozen_model",
+            "audit.fsutil",
+            "audit.yamlio",
+            "audit.paths",
+            "audit.resources",
+            "audit.pager",
+            "audit.ascii_fallback",
+            "audit.render",
+            "audit.render.console",
+            "audit.render.flowmap",
+        ),
+        0,
+    ),
+    **dict.fromkeys(("audit.conditions", "audit.pack", "audit.assessment", "audit.answers"), 1),
+    **dict.fromkeys(
+        ("audit.pack_load", "audit.pack_check", "audit.pack_reach", "audit.pack_cache"),
+        2,
+    ),
+    "audit.template_cache": 2,
+    **dict.fromkeys(("audit.platform_text", "audit.advice", "audit.engine", "audit.history"), 3),
+    **dict.fromkeys(
+        (
+            "audit.render.base",
+            "audit.render.labels",
+            "audit.render.terminal",
+            "audit.render.html",
+            "audit.render.markdown",
+            "audit.render.json",
+            "audit.render.plan",
+            "audit.render.model_guide",
+        ),
+        4,
+    ),
+    **dict.fromkeys(("audit.app", "audit.questionnaire", "audit.interview", "audit.reruns"), 5),
+    **dict.fromkeys(("audit.commands", "audit.cli", "audit.launcher", "audit.__main__"), 6),
+}
+
+
+def test_every_module_imports_only_its_layer_or_lower() -> None:
+    graph = import_graph()
+    assert set(graph) == set(LAYERS), "place the module in a layer here and in docs/ARCHITECTURE.md"
+    upward = sorted(
+        f"{a} (layer {LAYERS[a]}) imports {b} (layer {LAYERS[b]})"
+        for a, deps in graph.items()
+        for b in deps
+        if LAYERS[b] > LAYERS[a]
+    )
+    assert upward == []
+
+
+def test_every_format_has_a_renderer_and_a_file_suffix() -> None:
+    from audit.render.base import FILE_SUFFIX, Format, renderer_for
+
+    for fmt in Format:
+        assert callable(renderer_for(fmt).render), fmt
+        assert FILE_SUFFIX[fmt].startswith("."), fmt
