@@ -436,7 +436,9 @@ def _cmd_audit(args: argparse.Namespace, settings: app.Settings) -> int:
     if request.interactive and args.output is None and request.fmt is Format.TERMINAL:
         # The summary is what stays on screen; the full report is one choice away.
         _write(outcome.summary, None)
-        if args.open:
+        if outcome.html is None:
+            print(_NOTHING_RECORDED.format(settings.home.reports), file=sys.stderr)
+        if args.open and outcome.html is not None:
             _open_in_browser(outcome.html)
         elif not args.no_pager:
             _offer_full_report(outcome, settings, args)
@@ -444,10 +446,17 @@ def _cmd_audit(args: argparse.Namespace, settings: app.Settings) -> int:
             _write(outcome.text, None)
         return 1 if app.fails(outcome.report, args.fail_on) else 0
     _write(outcome.text, args.output)
-    print(f"This report is also saved as a web page:\n  {outcome.html}", file=sys.stderr)
-    if args.open:  # the HTML copy the audit always writes; -o may be another format
+    if outcome.html is None:
+        print(_NOTHING_RECORDED.format(settings.home.reports), file=sys.stderr)
+    else:
+        print(f"This report is also saved as a web page:\n  {outcome.html}", file=sys.stderr)
+    if args.open and outcome.html is not None:  # the HTML copy the audit writes; -o may be another format
         _open_in_browser(outcome.html)
     return 1 if app.fails(outcome.report, args.fail_on) else 0
+
+
+# "Just show the report again": no run recorded, no HTML copy filed.
+_NOTHING_RECORDED = "Nothing was recorded; your earlier reports are in {}"
 
 
 def _offer_full_report(outcome: interview.Outcome, settings: app.Settings, args: argparse.Namespace) -> None:
@@ -461,7 +470,7 @@ def _offer_full_report(outcome: interview.Outcome, settings: app.Settings, args:
             "Read the full report?",
             [
                 ("page", "Yes, here (q to come back)"),
-                ("open", "Yes, as a web page in my browser"),
+                *([("open", "Yes, as a web page in my browser")] if outcome.html is not None else []),
                 ("done", "No, done"),
             ],
         )
@@ -469,7 +478,7 @@ def _offer_full_report(outcome: interview.Outcome, settings: app.Settings, args:
         return  # everything is saved already; leaving here is not an interruption
     if choice == "page" and not pager.page(outcome.text):
         _write(outcome.text, None)  # no pager: print it all; it ends with the summary
-    elif choice == "open":
+    elif choice == "open" and outcome.html is not None:
         _open_in_browser(outcome.html)
 
 

@@ -52,7 +52,7 @@ from audit.conditions import (
     walk,
 )
 from audit.conditions import evaluate as evaluate_condition
-from audit.pack import PLATFORMS, Citation, Dispute, Finding, Pack, Protection, Question, Right, Steps
+from audit.pack import PLATFORMS, Citation, Dispute, Finding, Pack, Protection, Question, Right, Steps, Value
 from audit.severity import MOST_SEVERE_FIRST
 
 # Display order of certainty: what is written down beats what is reported beats what is possible.
@@ -500,12 +500,35 @@ def steps_for(steps: Steps, platform: str) -> tuple[str, ...]:
     return tuple(f"Android: {s}" for s in android) + tuple(f"iPhone: {s}" for s in iphone)
 
 
+def offered_values(pack: Pack, q: Question, effective: Mapping[str, str]) -> tuple[Value, ...]:
+    """The values of `q` that can apply given the effective answers (a value's own `when`).
+
+    A value is left out only when its `when` is certainly false: with an unknown region, both
+    "in India" and "in Brazil" are offered.
+    """
+    def values_of(question: str) -> tuple[str, ...]:
+        return pack.question_by_id[question].value_ids
+
+    return tuple(
+        v
+        for v in q.values
+        if v.when is None
+        or evaluate_condition(v.when, effective, values_of, lambda rule: Truth.FALSE) is not Truth.FALSE
+    )
+
+
 def where_text(q: Question, platform: str) -> str:
     """Where to find a question's setting on the person's platform (its help for facts about you)."""
     if q.where is None:
         return q.help
     text = for_platform(q.where.android, q.where.iphone, platform)
-    return f"{text} (menu names vary by version)" if q.where_reported else text
+    # The caveat is about menu names: a description ("such chats show a small arrow") gets none.
+    return f"{text} (menu names vary by version)" if q.where_reported and _is_menu_path(text) else text
+
+
+def _is_menu_path(text: str) -> bool:
+    """Whether `text` is a path through menus ("Settings > Privacy > Last seen")."""
+    return " > " in text
 
 
 # --- the assessment ----------------------------------------------------------------------------

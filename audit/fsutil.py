@@ -16,10 +16,10 @@ import errno
 import os
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from audit.errors import OutputError
+from audit.errors import OutputError, UserError
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -297,5 +297,32 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     except OSError:
         pass
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def interview_lock(home: Path) -> Iterator[None]:
+    """Hold the home folder's lock for an interview; a second interview in the same home is refused.
+
+    Two interviews in two terminals would each save their draft after every answer, one over the
+    other, and each finish over the other's answers. The lock is `flock` on the folder itself (no
+    lock file to leave behind), released by the system when the process ends, however it ends.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, as before
+        yield
+        return
+    fd = os.open(ensure_private_dir(home), os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(
+                f"{home}: another wa-audit interview is running (in another terminal); finish it or "
+                "stop it with Ctrl-C (its answers are kept), then run wa-audit again"
+            ) from None
+        yield
     finally:
         os.close(fd)

@@ -24,10 +24,10 @@ from audit.answers import Answers, check_value, parse_assignments, read_answers,
 from audit.assessment import Report
 from audit.errors import AnswersError, Interrupted, NeedsTerminal, UserError
 from audit.frozen_model import FrozenModel
-from audit.fsutil import atomic_write, check_replaceable, create_new, ensure_private_dir
+from audit.fsutil import atomic_write, check_replaceable, create_new, ensure_private_dir, interview_lock
 from audit.pack import Pack
 from audit.paths import Home, report_names
-from audit.questionnaire import AnswerSource, Depth, FixedAnswers, Interview, Progress, Stopped, Terminal
+from audit.questionnaire import Depth, FixedAnswers, Interview, Progress, Stopped, Terminal
 from audit.render.base import FILE_SUFFIX, Format
 from audit.yamlio import load_yaml
 
@@ -37,7 +37,9 @@ NEEDS_TERMINAL = (
 )
 
 
-def interrupted_message(saved: int) -> str:
+def interrupted_message(saved: int, *, has_answers: bool = False) -> str:
+    if saved == 0 and has_answers:
+        return "Stopped; your saved answers are kept as they were. Run wa-audit to continue."
     if saved == 0:
         return "Stopped before the first answer; nothing to keep. Run wa-audit to start."
     return f"Saved {saved} answer{'s' if saved != 1 else ''}. Run wa-audit to continue."
@@ -62,7 +64,7 @@ class Outcome:
     answers: Answers
     report: Report
     text: str
-    html: Path
+    html: Path | None  # None when the report was only shown again (nothing filed)
     saved: bool
     summary: str = ""  # the terminal summary, pointing at `html`: what stays on screen
 
@@ -87,31 +89,75 @@ def run(settings: app.Settings, request: Request, terminal: Terminal | None = No
     else:
         previous = load_saved(pack, home.answers) or Answers(pack=pack.meta.id)
 
-    source: AnswerSource
     if request.interactive:
-        reruns.check_can_record(settings)  # before the first question, not after the last
-        draft = load_draft(pack, home.draft)
-        term = terminal or Terminal(color=settings.color)
-        updated = None
-        if previous.values and request.answers_file is None:
-            updated = _announce_model_update(term, settings, pack)
+        # One interview at a time per home: a second terminal would overwrite this one's draft.
+        with interview_lock(home.root):
+            return _interview(pack, settings, request, previous=previous, fixed=fixed, terminal=terminal)
+    if request.answers_file is not None or fixed:
+        return finish(pack, FixedAnswers(fixed).collect(pack, previous), settings, request.fmt)
+    raise NeedsTerminal(NEEDS_TERMINAL)
 
-        def checkpoint(progress: Progress) -> None:
-            save_draft(pack, home.draft, progress.model_copy(update={"saved_at": settings.clock()}))
 
-        source = Interview(
-            term, depth=request.depth, fixed=fixed, draft=draft, updated=updated, checkpoint=checkpoint
-        )
-    elif request.answers_file is not None or fixed:
-        source = FixedAnswers(fixed)
-    else:
-        raise NeedsTerminal(NEEDS_TERMINAL)
+def _interview(
+    pack: Pack,
+    settings: app.Settings,
+    request: Request,
+    *,
+    previous: Answers,
+    fixed: Mapping[str, str],
+    terminal: Terminal | None,
+) -> Outcome:
+    """The interactive interview, then `finish` (or `show_again`, which records nothing)."""
+    home = settings.home
+    reruns.check_can_record(settings)  # before the first question, not after the last
+    draft = load_draft(pack, home.draft)
+    term = terminal or Terminal(color=settings.color)
+    updated = None
+    if previous.values and request.answers_file is None:
+        updated = _announce_model_update(term, settings, pack)
 
+    def checkpoint(progress: Progress) -> None:
+        save_draft(pack, home.draft, progress.model_copy(update={"saved_at": settings.clock()}))
+
+    source = Interview(
+        term, depth=request.depth, fixed=fixed, draft=draft, updated=updated, checkpoint=checkpoint
+    )
     try:
         answers = source.collect(pack, previous)
     except Stopped as stop:
-        raise _stopped(pack, home, stop, draft_existed=home.draft.exists(), now=settings.clock()) from None
+        raise _stopped(
+            pack,
+            home,
+            stop,
+            draft_existed=home.draft.exists(),
+            now=settings.clock(),
+            has_answers=home.answers.exists(),
+        ) from None
+    if source.show_only:
+        saved = load_saved(pack, home.answers)
+        if saved is not None and saved.values == answers.values:
+            return show_again(pack, answers, settings, request.fmt)
     return finish(pack, answers, settings, request.fmt)
+
+
+def show_again(
+    pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = Format.TERMINAL
+) -> Outcome:
+    """The report of the saved answers ("Just show the report again"), as `wa-audit report` makes it.
+
+    Showing is not a run: nothing is recorded in the history and no new HTML copy is filed (the
+    ones in reports/ stay). The person declined the unfinished interview, if any, so it goes.
+    """
+    check_replaceable(settings.home.draft, "the draft")
+    report = app.build_report(pack, answers, settings)
+    plain = replace(settings, color=False, width=80)
+    on_screen = fmt in {Format.TERMINAL, Format.PLAN}
+    text = app.render(report, pack, fmt, settings if on_screen else plain)
+    summary = app.summary(report, pack, settings)
+    settings.home.draft.unlink(missing_ok=True)
+    return Outcome(
+        pack=pack, answers=answers, report=report, text=text, html=None, saved=False, summary=summary
+    )
 
 
 def finish(pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = Format.TERMINAL) -> Outcome:
@@ -149,7 +195,7 @@ def _file_report(home: Home, now: datetime, html: str) -> Path:
 
 
 def _stopped(
-    pack: Pack, home: Home, stop: Stopped, *, draft_existed: bool, now: datetime
+    pack: Pack, home: Home, stop: Stopped, *, draft_existed: bool, now: datetime, has_answers: bool = False
 ) -> UserError | Interrupted:
     """Keep the draft (when something was answered) and say so: exit 130, or 2 without input."""
     progress = stop.progress
@@ -163,7 +209,7 @@ def _stopped(
         kept = 0
     if stop.eof:
         return NeedsTerminal(NEEDS_TERMINAL)
-    return Interrupted(interrupted_message(kept))
+    return Interrupted(interrupted_message(kept, has_answers=has_answers))
 
 
 def load_saved(pack: Pack, path: Path) -> Answers | None:

@@ -151,6 +151,8 @@ class Value(FrozenModel):
     id: Id
     label: Text
     how: str | None = None
+    # Offered only when this holds, given earlier answers ("Yes, in Brazil" is not offered in India).
+    when: Condition | None = None
     # Answering this value settles later questions (Strict account settings): question -> the values
     # consistent with it, the first being the one assumed. Those questions are not asked.
     implies: dict[Id, tuple[Id, ...]] = Field(default_factory=dict)
@@ -665,6 +667,8 @@ class _Checker:
             self.ref("questions.yaml", (*loc, "section"), q.section, self.pack.section_by_id, "section")
             self.unique_values(i, q)
             self.condition("questions.yaml", loc, q.when, asked_before=asked)
+            for j, value in enumerate(q.values):
+                self.condition("questions.yaml", (*loc, "values", j), value.when, asked_before=asked)
             for key, ids in (("from", q.change.from_), ("to", q.change.to)):
                 for j, v in enumerate(ids or ()):
                     self.ref("questions.yaml", (*loc, "change", key, j), v, q.value_ids, f"value of '{q.id}'")

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
 from pydantic import Field
 
 from audit.answers import Answers
-from audit.conditions import NOT_ASKED, UNKNOWN
-from audit.engine import effective_answers, implied, platform_of, where_text
+from audit.conditions import NOT_ASKED, UNKNOWN, questions_in
+from audit.engine import effective_answers, implied, offered_values, platform_of, where_text
 from audit.frozen_model import FrozenModel
 from audit.pack import Pack, Question
 
@@ -163,6 +163,12 @@ def unanswered(pack: Pack, values: Mapping[str, str], depth: Depth = "full") -> 
     plan = Plan(pack, depth, "new", baseline=values)
     effective = effective_answers(pack, values)
     return [q.id for q in pack.questions if plan.wants(q, effective)]
+
+
+def deciders(pack: Pack) -> frozenset[str]:
+    """The questions whose answers decide whether other questions are asked (their `when`)."""
+    # A question's `when` tests earlier questions only (rules check holds that line).
+    return frozenset(q for x in pack.questions for q in questions_in(x.when, lambda rule: None))
 
 
 def minutes(questions: int) -> int:
@@ -328,21 +334,54 @@ class Terminal:
 
         app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), extra])
 
-    def pick(self, message: str, choices: Sequence[tuple[str, str]]) -> list[str]:
-        """Any number (at least one) of `choices`, ticked with the space bar."""
+    def pick(self, message: str, choices: Sequence[tuple[str, str]], *, back: bool = False) -> list[str]:
+        """Any number (at least one) of `choices`, ticked with the space bar.
+
+        With `back`, a "Back" entry, the left arrow and Esc return [BACK] instead.
+        """
         import questionary
 
         self.drain()
+        items: list[Any] = [questionary.Choice(title=label, value=value) for value, label in choices]
+        if back:
+            items += [questionary.Separator(" "), questionary.Choice(title="\u2190 Back", value=BACK)]
         question = questionary.checkbox(
             message,
-            choices=[questionary.Choice(title=label, value=value) for value, label in choices],
-            instruction="(Space to tick, Enter when done)",
+            choices=items,
+            instruction="(Space to tick, Enter when done" + (", \u2190 or Esc: back)" if back else ")"),
             validate=lambda picked: bool(picked) or "Tick at least one question with Space, then press Enter",
             qmark="?",
             pointer="\u00bb",
             **self._kwargs(),
         )
-        return [str(v) for v in question.unsafe_ask()]
+        if back:
+            self._bind_pick_back(question)
+        picked = [str(v) for v in question.unsafe_ask()]
+        return [BACK] if BACK in picked else picked
+
+    @staticmethod
+    def _bind_pick_back(question: Any) -> None:
+        # Enter on "Back", the left arrow and Esc leave the list without picking anything.
+        from prompt_toolkit.filters import Condition
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+        from questionary.prompts.common import InquirerControl
+
+        app = question.application
+        control = next(
+            w.content for w in app.layout.find_all_windows() if isinstance(w.content, InquirerControl)
+        )
+        extra = KeyBindings()
+
+        def leave(event: Any) -> None:
+            control.pointed_at = next(i for i, c in enumerate(control.choices) if c.value == BACK)
+            control.is_answered = True
+            event.app.exit(result=[BACK])
+
+        on_back = Condition(lambda: control.get_pointed_at().value == BACK)
+        extra.add("enter", eager=True, filter=on_back)(leave)
+        extra.add("left", eager=True)(leave)
+        extra.add("escape", eager=True)(leave)
+        app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), extra])
 
 
 def _flush_terminal_input(stream: TextIO) -> None:
@@ -359,6 +398,10 @@ def _flush_terminal_input(stream: TextIO) -> None:
 
 
 Checkpoint = Callable[[Progress], None]
+
+
+class _BackToMenu(Exception):
+    """The person left the pick list with Back, the left arrow or Esc."""
 
 
 class Interview:
@@ -380,6 +423,7 @@ class Interview:
     ) -> None:
         self.t = terminal
         self.checkpoint = checkpoint
+        self.show_only = False  # set by collect when the person asked to see the report only
         self.depth = depth
         self.fixed = dict(fixed or {})
         self.draft = draft
@@ -390,6 +434,7 @@ class Interview:
     def collect(self, pack: Pack, previous: Answers) -> Answers:
         progress = self._start(pack, previous)
         if progress is None:  # "just show the report again"
+            self.show_only = True
             return previous.with_values(self.fixed)
         done = self._walk(pack, progress)
         values = {**done.values, **self.fixed}
@@ -484,6 +529,16 @@ class Interview:
         self.t.say(
             self.t.wrap(f"You have saved answers ({answered} answered, {len(fresh)} new or unanswered).")
         )
+        while True:
+            try:
+                return self._rerun_menu(pack, saved, depth, fresh)
+            except _BackToMenu:
+                continue
+
+    def _rerun_menu(
+        self, pack: Pack, saved: dict[str, str], depth: Depth, fresh: list[str]
+    ) -> Progress | None:
+        """One pass through "What would you like to do?" (None: just show the report)."""
         update_choice = (
             [("update", f"Answer only what the model update changed ({len(self.updated)})")]
             if self.updated
@@ -514,6 +569,8 @@ class Interview:
             picked = self.updated
         elif choice == "pick":
             picked = tuple(self._pick(pack, saved, depth))
+            if picked == (BACK,):
+                raise _BackToMenu
         mode: Mode = "new" if choice == "new" else "pick" if choice in {"pick", "update"} else "all"
         return Progress(depth=depth, mode=mode, picked=picked, baseline=saved, values=dict(saved))
 
@@ -531,7 +588,7 @@ class Interview:
             answer = textwrap.shorten(label, max(10, room // 3), placeholder=" \u2026")
             prompt = shorten_middle(q.prompt, max(10, room - len(answer) - 3))
             choices.append((q.id, f"{prompt} [{answer}]"))
-        return self.t.pick("Which answers do you want to change?", choices)
+        return self.t.pick("Which answers to change?", choices, back=True)
 
     # --- the questions -----------------------------------------------------------------------
     def _walk(self, pack: Pack, progress: Progress) -> Progress:
@@ -550,6 +607,7 @@ class Interview:
         done = set(progress.asked)
         shown: list[int] = []  # indexes of the questions behind us, for Back
         introduced: set[str] = set()
+        deciding = deciders(pack)
         i = 0
 
         def snapshot() -> Progress:
@@ -575,6 +633,9 @@ class Interview:
                     effective,
                     number=len(shown) + 1,
                     total=len(shown) + len(ahead),
+                    # Until the answers that decide which questions apply are in, the total may
+                    # still change ("2 of 23", then "3 of 22"): it is an estimate, and says so.
+                    estimate=any(questions[k].id in deciding for k in ahead),
                     pack=pack,
                     back=bool(shown),
                     current=values.get(q.id),
@@ -610,6 +671,7 @@ class Interview:
         *,
         number: int,
         total: int,
+        estimate: bool = False,
         pack: Pack,
         back: bool,
         current: str | None,
@@ -617,13 +679,13 @@ class Interview:
         t = self.t
         section = pack.section_by_id[q.section].title
         t.say()
-        t.say(f"{number} of {total} - {section}")
+        t.say(f"{number} of {'about ' if estimate else ''}{total} - {section}")
         t.say(t.wrap(q.prompt))
         if q.help:
             t.say(t.wrap(q.help, "  "))
         if q.where is not None:
             t.say(t.wrap(f"Where to look: {where_text(q, platform_of(effective))}", "  "))
-        choices = [(v.id, v.label) for v in q.values]
+        choices = [(v.id, v.label) for v in offered_values(pack, q, effective)]
         if q.allow_unknown:
             choices.append((UNKNOWN, UNKNOWN_LABEL))
         valid = {value for value, _ in choices}

@@ -50,7 +50,7 @@ class Picking(Terminal):
 
     rows: list[tuple[str, str]]
 
-    def pick(self, message: str, choices: Sequence[tuple[str, str]]) -> list[str]:
+    def pick(self, message: str, choices: Sequence[tuple[str, str]], *, back: bool = False) -> list[str]:
         self.rows = list(choices)
         return [choices[0][0]]
 

@@ -243,3 +243,34 @@ def test_findings_most_serious_first_and_certain_before_possible(bundled_pack: P
     keys = [(order.index(f.severity), f.certainty == "possible") for f in findings]
     assert keys == sorted(keys)
     assert {f.certainty for f in findings} >= {"possible", "documented"}  # both kinds are present
+
+
+def test_menu_names_vary_only_after_menu_paths(bundled_pack: Pack) -> None:
+    # "Such chats show a small round arrow icon" is not a menu: the caveat is about menu names.
+    from audit.engine import where_text
+
+    caveat = " (menu names vary by version)"
+    seen = set()
+    for q in bundled_pack.questions:
+        for platform in ("android", "iphone"):
+            text = where_text(q, platform)
+            if q.where is None or not text:
+                continue
+            path = text.removesuffix(caveat)
+            seen.add(text.endswith(caveat))
+            assert text.endswith(caveat) == (q.where_reported and " > " in path), (q.id, text)
+    assert seen == {True, False}
+
+
+def test_choices_that_cannot_apply_to_the_region_are_not_offered(bundled_pack: Pack) -> None:
+    from audit.engine import effective_answers, offered_values
+
+    payments = bundled_pack.question_by_id["payments"]
+
+    def offered(region: str) -> list[str]:
+        effective = effective_answers(bundled_pack, {"region": region})
+        return [v.id for v in offered_values(bundled_pack, payments, effective)]
+
+    assert offered("india") == ["none", "india_upi"]
+    assert offered("brazil") == ["none", "brazil"]
+    assert offered("unknown") == ["none", "india_upi", "brazil"]  # either could be theirs

@@ -82,7 +82,7 @@ def test_report_format_follows_the_request(settings: app.Settings) -> None:
 
 def test_every_run_files_its_own_html(settings: app.Settings) -> None:
     first = run(settings, ENTER + DOWN + ENTER, depth="quick")  # android, not linked
-    again = run(settings, DOWN + DOWN + ENTER)  # menu pointer on "only new" (last seen); "show again"
+    again = run(settings, ENTER + ENTER)  # "only new" (pre-selected): last seen, first choice
     assert first.html != again.html
     assert sorted(p.name for p in settings.home.reports.iterdir()) == [
         "report-20261201-093000-2.html",
@@ -135,6 +135,23 @@ def test_show_report_again_leaves_the_answers_file_alone(settings: app.Settings,
     outcome = run(later, DOWN + DOWN + ENTER)
     assert not outcome.saved
     assert settings.home.answers.read_bytes() == before
+
+
+def test_show_report_again_records_nothing_and_files_nothing(settings: app.Settings) -> None:
+    from audit.history import History
+
+    first = run(settings, ENTER + DOWN + ENTER, depth="quick")
+    later = app.Settings(home=settings.home, rules=MINI, now=NOW.replace(hour=10))
+    files = sorted(settings.home.reports.iterdir())
+    shown = run(later, DOWN + DOWN + ENTER)  # menu pointer on "only new"; two down is "show again"
+    assert shown.html is None
+    assert sorted(settings.home.reports.iterdir()) == files == [first.html]
+    with History.open(settings.home.history, now=NOW) as history:
+        assert len(history.runs()) == 1
+    # What `wa-audit report` shows: the same findings and score, and no "what changed".
+    assert shown.report.score == first.report.score
+    assert shown.report.changes is None
+    assert "What changed" not in shown.text
 
 
 # --- interrupts, drafts, no terminal ----------------------------------------------------------

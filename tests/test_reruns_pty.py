@@ -25,7 +25,7 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow
 
 DOWN, UP, ENTER = "\x1b[B", "\x1b[A", "\r"
-PROGRESS = re.compile(r"(\d+) of (\d+) - ")
+PROGRESS = re.compile(r"(\d+) of (?:about )?(\d+) - ")
 ARROW = "\u2192"
 
 

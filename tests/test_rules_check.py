@@ -92,6 +92,26 @@ BROKEN = [
     ),
     pytest.param(
         (
+            "questions.yaml",
+            '- {id: "yes", label: "Yes"}',
+            '- {id: "yes", label: "Yes", when: {question: share, in: [always]}}',
+            ("when: {question: share", 1),
+            "'when' may only test questions asked earlier, not 'share'",
+        ),
+        id="value-when-tests-a-later-question",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            "- {id: always, label: Always,",
+            "- {id: always, when: {question: platform, in: [ipone]}, label: Always,",
+            ("ipone", 1),
+            "unknown value of 'platform' 'ipone' (did you mean 'iphone'?)",
+        ),
+        id="value-when-unknown-value",
+    ),
+    pytest.param(
+        (
             "flows.yaml",
             "title: The service has your number",
             "title: [The service has your number",
