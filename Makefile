@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLE ?= examples/linked-everything.yaml
 
-.PHONY: demo test lint typecheck check-rules pytest bench golden clean
+.PHONY: demo test lint typecheck check-rules pytest bench golden mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,5 +51,18 @@ golden: $(VENV)/.test-deps
 	@git diff --stat -- tests/render/golden 2>/dev/null || true
 	@echo "Review before committing: git diff tests/render/golden  (undo: git checkout -- tests/render/golden)"
 
+$(VENV)/.mutate-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,mutation]'
+	touch $@ $(VENV)/.test-deps $(VENV)/.run-deps
+
+# Mutation testing (mutmut, slow, not in CI): each mutant of the engine, conditions, answers, advice
+# and renderers runs against the fast tests (-m "not slow"). Results are kept in mutants/ and a rerun
+# resumes. Scope it with MUTANTS, e.g. make mutate MUTANTS='audit.advice*'; `mutmut results` and
+# `mutmut show NAME` list and show the survivors. README "Mutation testing" has the last numbers.
+MUTANTS ?=
+mutate: $(VENV)/.mutate-deps
+	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/mutmut results
+
 clean:
-	rm -rf $(VENV) out dist build .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) out dist build .mypy_cache .ruff_cache .pytest_cache mutants

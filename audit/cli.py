@@ -575,7 +575,7 @@ def _cmd_forget(args: argparse.Namespace, settings: app.Settings) -> int:
 def _note_kept(root: Path, kept: Sequence[Path]) -> None:
     if kept:
         names = ", ".join(str(p.relative_to(root)) for p in kept[:5]) + (", ..." if len(kept) > 5 else "")
-        print(f"Left alone: {len(kept)} file(s) in {root} that wa-audit did not write ({names}).")
+        print(f"Left alone: {len(kept)} file(s) in {root} that are not wa-audit's own ({names}).")
 
 
 def _cmd_schema(args: argparse.Namespace, settings: app.Settings) -> int:

@@ -134,3 +134,22 @@ def test_how_to_falls_back_to_where_and_label(bundled_pack: Pack) -> None:
     assert advice.how_to(q, value.id, "iphone") == (
         f"{q.where.iphone} (menu names vary by version): choose \u201c{value.label}\u201d."
     )
+
+
+def test_a_value_the_pack_does_not_list_is_named_by_its_id(bundled_pack: Pack) -> None:
+    q = bundled_pack.question_by_id["status_to_facebook"]
+    assert q.where is not None
+    assert advice.how_to(q, "weekly", "iphone").endswith(": choose \u201cweekly\u201d.")
+
+
+def test_an_exact_tie_keeps_the_first_value_in_pack_order(bundled_pack: Pack) -> None:
+    # Two values that do equally well, neither of them a finding's fix: the pack's order decides.
+    fixes = {(f.fix.question, f.fix.to) for f in bundled_pack.findings if f.fix is not None}
+    q, now, tied = next(
+        (q, v, others)
+        for q in bundled_pack.questions
+        for v in q.value_ids
+        if len(others := [t for t in advice.candidate_values(q, v) if (q.id, t) not in fixes]) >= 2
+    )
+    after = {(q.id, v): 45 for v in tied}
+    assert _recommend(bundled_pack, {q.id: now}, 50, after) == [f"{q.id}={tied[0]}"]

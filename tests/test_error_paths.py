@@ -294,6 +294,26 @@ def _forget_prompt(home: Path) -> pexpect.spawn:
     return child
 
 
+READ_SYSCALLS = {"0", "63"}  # read(2) on x86_64 and aarch64, as /proc/PID/syscall numbers it
+
+
+def _wait_until_reading_stdin(pid: int, timeout: float = 60) -> None:
+    """Until `pid` is blocked in read(0, ...) (Linux); elsewhere, a moment."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            fields = Path(f"/proc/{pid}/syscall").read_text().split()
+        except OSError:
+            time.sleep(1)
+            return
+        if fields[:2] in ([n, "0x0"] for n in READ_SYSCALLS):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"pid {pid} never waited for input within {timeout} s")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("key", "code", "said"),
@@ -306,15 +326,13 @@ def test_ctrl_c_or_ctrl_d_at_the_forget_prompt_deletes_nothing(
     child = _forget_prompt(home)
     if key == "ctrl-c":
         # A SIGINT that lands after input() printed its prompt but before it reads is only seen
-        # at the next read (CPython checks signals when the read is interrupted): a person presses
-        # again, and so does the test. The tty's line discipline keeps a Ctrl-D until it is read.
-        for _ in range(10):
-            child.sendintr()
-            if child.expect([pexpect.EOF, pexpect.TIMEOUT], timeout=3) == 0:
-                break
+        # at the next read (CPython checks signals when the read is interrupted), and a second one
+        # pressed while the first is handled is another story: press once, when it is reading.
+        _wait_until_reading_stdin(child.pid)
+        child.sendintr()
     else:
-        child.sendeof()
-        child.expect(pexpect.EOF)
+        child.sendeof()  # the tty's line discipline keeps a Ctrl-D until it is read
+    child.expect(pexpect.EOF, timeout=120)
     child.close()
     assert child.exitstatus == code, child.before
     assert said in (child.before or "")
