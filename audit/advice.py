@@ -56,8 +56,7 @@ def candidate_values(q: Question, current: str) -> tuple[str, ...]:
 
 def how_to(q: Question, value: str, platform: str) -> str:
     """How to switch `q` to `value` on the person's platform."""
-    # Imported here to keep the engine <-> advice dependency one-way at import time.
-    from audit.engine import where_text
+    from audit.platform_text import where_text  # not from the engine, which imports this module
 
     target = q.value(value)
     label = target.label if target else value

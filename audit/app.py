@@ -10,7 +10,8 @@ from audit.answers import Answers, parse_assignments, read_answers
 from audit.assessment import Changes, Report, make_report
 from audit.engine import evaluate
 from audit.errors import AnswersError, PackError
-from audit.pack import Pack, Problem, pack_problems
+from audit.pack import Pack, Problem
+from audit.pack_load import pack_problems
 from audit.paths import Home
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.resources import default_pack_dir

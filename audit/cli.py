@@ -1,4 +1,4 @@
-"""The `wa-audit` command line: parse, dispatch to `app`, write output, map errors to exit codes.
+"""The `wa-audit` command line: parse, dispatch to `commands`, map errors to exit codes.
 
 Exit codes: 0 done; 1 a finding at or above --fail-on; 2 a usage or input error; 70 an internal
 error (a bug); 130 interrupted.
@@ -9,17 +9,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from audit import __version__
+from audit.commands import COMMANDS, format_for
 from audit.errors import AuditError, UserError, one_line
 from audit.severity import SEVERITIES
 
 if TYPE_CHECKING:  # the use cases import yaml and more; --version and --help must not pay for it
-    from audit import app, interview
+    from audit import app
 
 EPILOG = """\
 exit codes:
@@ -272,52 +272,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown", ".txt": "terminal"}
-
-
-def _format_for(args: argparse.Namespace) -> str:
-    if args.format == "plan" and args.output is not None:
-        # The plan in the medium -o names: a page to print, a note to keep, else text.
-        return {".html": "plan-html", ".htm": "plan-html", ".md": "plan-markdown"}.get(
-            args.output.suffix.lower(), "plan"
-        )
-    if args.format:
-        return str(args.format)
-    if args.output is not None:
-        fmt = SUFFIX_FORMATS.get(args.output.suffix.lower())
-        if fmt is None:
-            # Not the terminal text under a name that promises something else (report.pdf, answers.yaml).
-            suffix = f"the suffix '{args.output.suffix}'" if args.output.suffix else "a name without a suffix"
-            raise UserError(
-                f"{args.output}: {suffix} names no report format; "
-                "end the -o name in .html, .json, .md or .txt, or add --format"
-            )
-        return fmt
-    return "terminal"
-
-
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            # The reader left (`| head`): not a failure. Point stdout at /dev/null so Python's
-            # exit-time flush stays quiet; the command's own exit code stands.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except OSError as e:
-            from audit.errors import OutputError
-
-            raise OutputError(
-                f"standard output: cannot write the report ({e.strerror}); use -o FILE"
-            ) from e
-        return
-    from audit.fsutil import atomic_write
-
-    atomic_write(output, text)
-    print(f"Report written to {output}", file=sys.stderr)
-
-
 def _settings(args: argparse.Namespace) -> app.Settings:
     from audit import app
     from audit.paths import Home, default_home
@@ -332,280 +286,6 @@ def _settings(args: argparse.Namespace) -> app.Settings:
         # The screen's own width, down to 20 columns: wider text would wrap mid-word.
         width=min(100, max(20, _terminal_width())) if on_screen else 80,
     )
-
-
-HTML_FORMATS = ("html", "plan-html")
-SCREEN_FORMATS = ("terminal", "plan")
-
-
-def _show(text: str, args: argparse.Namespace, after: str = "") -> None:
-    """Text for the screen: through the pager when it is longer than the screen, else printed.
-
-    `after` (the summary) is printed once the pager closes, so it is what stays on screen.
-    """
-    if args.output is None and not args.no_pager and sys.stdout.isatty():
-        from audit import pager
-
-        if text.count("\n") >= pager.screen_rows() - 1 and pager.page(text):
-            if after:
-                _write(after, None)
-            return
-    _write(text, args.output)
-
-
-def _cmd_report(args: argparse.Namespace, settings: app.Settings) -> int:
-    from audit import app
-    from audit.render.base import Format
-
-    fmt = Format(_format_for(args))
-    # HTML on a terminal would be 80 KB of markup: it goes to a file in the reports folder.
-    filed = args.output is None and fmt.value in HTML_FORMATS and sys.stdout.isatty()
-    if args.open and fmt.value not in HTML_FORMATS:
-        raise UserError("--open needs an HTML report: add --format html (or -o report.html)")
-    if args.open and args.output is None and not filed:
-        raise UserError("--open needs the HTML report in a file: add -o report.html")
-    if fmt.value not in SCREEN_FORMATS or args.output is not None:
-        settings = replace(settings, color=False, width=80)
-    pack = app.pack_for(settings)
-    answers = app.gather_answers(pack, settings, args.answers, args.set)
-    report = app.build_report(pack, answers, settings)
-    text = app.render(report, pack, fmt, settings)
-    output = args.output
-    if filed:
-        output = app.file_report(settings, fmt, text)
-        print(f"Report written to {output}", file=sys.stderr)
-    elif output is not None:
-        _write(text, output)
-    elif fmt is Format.TERMINAL:
-        _show(text, args, after=app.summary(report, pack, settings))
-    else:
-        _show(text, args)
-    if args.open and output is not None:
-        _open_in_browser(output)
-    return 1 if app.fails(report, args.fail_on) else 0
-
-
-def _open_in_browser(path: Path) -> None:
-    import webbrowser
-
-    # Only a local file we just wrote, as a file:// URI; never a URL from anywhere else.
-    try:
-        opened = webbrowser.open(path.resolve().as_uri())
-    except webbrowser.Error:
-        opened = False
-    if not opened:
-        where = path.resolve()
-        print(f"No browser opened; the report is at {where} (open it in a browser).", file=sys.stderr)
-
-
-def _cmd_rules(args: argparse.Namespace, settings: app.Settings) -> int:
-    from audit import app
-
-    if args.rules_command == "check":
-        target, problems = app.check_rules(args.directory or settings.rules)
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        errors = [p for p in problems if p.level == "error"]  # warnings are printed, nothing more
-        if errors:
-            print(f"wa-audit: {len(errors)} problem(s) in {target}", file=sys.stderr)
-            return 2
-        print(f"{target}: ok" + (f" ({len(problems)} warning(s))" if problems else ""))
-        return 0
-    from audit.render import model_guide
-
-    if args.format == "markdown":
-        text = model_guide.markdown(app.pack_for(settings))
-    else:
-        text = model_guide.terminal(app.pack_for(settings), width=settings.width, color=settings.color)
-    _write(text, None)
-    return 0
-
-
-def _cmd_audit(args: argparse.Namespace, settings: app.Settings) -> int:
-    from audit import app, interview
-    from audit.render.base import Format
-
-    request = interview.Request(
-        depth="quick" if args.quick else "full" if args.full else None,
-        answers_file=args.answers,
-        sets=tuple(args.set),
-        interactive=sys.stdin.isatty() and sys.stdout.isatty(),
-        fmt=Format(_format_for(args)),
-    )
-    outcome = interview.run(settings, request)
-    if request.interactive and args.output is None and request.fmt is Format.TERMINAL:
-        # The summary is what stays on screen; the full report is one choice away.
-        _write(outcome.summary, None)
-        if outcome.html is None:
-            print(_NOTHING_RECORDED.format(settings.home.reports), file=sys.stderr)
-        if args.open and outcome.html is not None:
-            _open_in_browser(outcome.html)
-        elif not args.no_pager:
-            _offer_full_report(outcome, settings, args)
-        else:
-            _write(outcome.text, None)
-        return 1 if app.fails(outcome.report, args.fail_on) else 0
-    _write(outcome.text, args.output)
-    if outcome.html is None:
-        print(_NOTHING_RECORDED.format(settings.home.reports), file=sys.stderr)
-    else:
-        print(f"This report is also saved as a web page:\n  {outcome.html}", file=sys.stderr)
-    if args.open and outcome.html is not None:  # the HTML copy the audit writes; -o may be another format
-        _open_in_browser(outcome.html)
-    return 1 if app.fails(outcome.report, args.fail_on) else 0
-
-
-# "Just show the report again": no run recorded, no HTML copy filed.
-_NOTHING_RECORDED = "Nothing was recorded; your earlier reports are in {}"
-
-
-def _offer_full_report(outcome: interview.Outcome, settings: app.Settings, args: argparse.Namespace) -> None:
-    """After the summary: the full report in the pager, the web page, or nothing more."""
-    from audit import pager
-    from audit.questionnaire import Terminal
-
-    term = Terminal(color=settings.color)
-    try:
-        choice = term.choose(
-            "Read the full report?",
-            [
-                ("page", "Yes, here (q to come back)"),
-                *([("open", "Yes, as a web page in my browser")] if outcome.html is not None else []),
-                ("done", "No, done"),
-            ],
-        )
-    except (KeyboardInterrupt, EOFError):
-        return  # everything is saved already; leaving here is not an interruption
-    if choice == "page" and not pager.page(outcome.text):
-        _write(outcome.text, None)  # no pager: print it all; it ends with the summary
-    elif choice == "open" and outcome.html is not None:
-        _open_in_browser(outcome.html)
-
-
-def _notify(notices: Sequence[str]) -> None:
-    for notice in notices:  # e.g. a damaged history moved aside: never silent
-        print(f"wa-audit: {notice}", file=sys.stderr)
-
-
-def _cmd_set(args: argparse.Namespace, settings: app.Settings) -> int:
-    from audit import app, reruns
-    from audit.render.base import Format
-
-    fmt = Format(_format_for(args))
-    if fmt is not Format.TERMINAL:
-        settings = replace(settings, color=False, width=80)
-    pack = app.pack_for(settings)
-    pending = reruns.prepare_set(settings, pack, args.assignments)
-    reruns.check_can_record(settings)  # a home that cannot take the run stops `set` before the report
-    _notify(pending.notices)
-    # The report first: a bad -o stops here, before the answers or the history change.
-    text = app.render(pending.report, pack, fmt, settings)
-    if args.output is None and fmt is Format.TERMINAL:
-        _show(text, args, after=app.summary(pending.report, pack, settings))
-    else:
-        _write(text, args.output)
-    recorded = reruns.commit_run(pending)
-    print(f"Answers saved; this is run {recorded.run.id} ('wa-audit history' lists them).", file=sys.stderr)
-    return 1 if app.fails(recorded.report, args.fail_on) else 0
-
-
-def _cmd_history(args: argparse.Namespace, settings: app.Settings) -> int:
-    from audit import reruns
-
-    listed = reruns.list_runs(settings)
-    _notify(listed.notices)
-    if args.format == "json":
-        _write(reruns.history_json(listed.runs), None)
-    else:
-        _write(reruns.history_text(listed.runs, width=settings.width, color=settings.color), None)
-    return 0
-
-
-def _cmd_diff(args: argparse.Namespace, settings: app.Settings) -> int:
-    from audit import app, reruns
-
-    compared = reruns.diff_runs(settings, args.runs)
-    _notify(compared.notices)
-    if args.format == "json":
-        _write(reruns.diff_json(compared), None)
-    else:
-        text = reruns.changes_text(
-            compared, pack=app.pack_for(settings), width=settings.width, color=settings.color
-        )
-        _write(text, None)
-    return 0
-
-
-def _cmd_forget(args: argparse.Namespace, settings: app.Settings) -> int:
-    from audit import reruns
-
-    home = settings.home
-    stored = reruns.stored_files(home)
-    others = reruns.not_ours(home)
-    if not stored:
-        print(f"Nothing to forget: wa-audit keeps no files in {home.root}.")
-        _note_kept(home.root, others)
-        return 0
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise UserError("forget: no terminal to confirm on; use 'wa-audit forget --yes'")
-        # Name every file before asking: the person decides on what they see.
-        print(f"These {len(stored)} file(s) in {home.root} were written by wa-audit:")
-        for path in stored:
-            print(f"  {path}")
-        _note_kept(home.root, others)
-        try:
-            reply = input("Delete them? [y/N] ")
-        except EOFError:  # Ctrl-D: no answer is a no, not an internal error
-            print()
-            reply = ""
-        if reply.strip().lower() not in ("y", "yes"):
-            print("Nothing deleted.")
-            return 0
-    done = reruns.forget(home)
-    for path in done.deleted:
-        print(f"deleted {path}")
-    if done.removed_home:
-        print(f"removed the empty folder {home.root}")
-    elif args.yes:
-        _note_kept(home.root, done.kept)
-    return 0
-
-
-def _note_kept(root: Path, kept: Sequence[Path]) -> None:
-    if kept:
-        names = ", ".join(str(p.relative_to(root)) for p in kept[:5]) + (", ..." if len(kept) > 5 else "")
-        print(f"Left alone: {len(kept)} file(s) in {root} that are not wa-audit's own ({names}).")
-
-
-def _cmd_schema(args: argparse.Namespace, settings: app.Settings) -> int:
-    import json
-
-    from audit.answers import AnswersFile
-    from audit.assessment import Report
-    from audit.pack import Pack
-    # The report is what wa-audit writes (serialisation, keys by alias: "from"); the others are read.
-    if args.kind == "answers":
-        body = AnswersFile.model_json_schema()
-    elif args.kind == "pack":
-        body = Pack.model_json_schema()
-    else:
-        body = Report.model_json_schema(mode="serialization")
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **body}
-    _write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", None)
-    return 0
-
-
-_COMMANDS: dict[str, Callable[[argparse.Namespace, app.Settings], int]] = {
-    "audit": _cmd_audit,
-    "report": _cmd_report,
-    "set": _cmd_set,
-    "history": _cmd_history,
-    "diff": _cmd_diff,
-    "forget": _cmd_forget,
-    "schema": _cmd_schema,
-    "rules": _cmd_rules,
-}
 
 
 def _inputs(args: argparse.Namespace, settings: app.Settings) -> list[Path]:
@@ -691,8 +371,8 @@ def _run(args: argparse.Namespace) -> int:
 
             # Before anything is saved or recorded; and a report never replaces an input.
             check_output(args.output, keep=_inputs(args, settings), within=_pack_dir(settings))
-            _format_for(args)
-        return _COMMANDS[args.command](args, settings)
+            format_for(args)
+        return COMMANDS[args.command](args, settings)
     except AuditError as e:
         if args.debug:
             raise

@@ -52,7 +52,8 @@ from audit.conditions import (
     walk,
 )
 from audit.conditions import evaluate as evaluate_condition
-from audit.pack import PLATFORMS, Citation, Dispute, Finding, Pack, Protection, Question, Right, Steps, Value
+from audit.pack import Citation, Dispute, Finding, Pack, Protection, Question, Right, Value
+from audit.platform_text import platform_of, steps_for, where_text
 from audit.severity import MOST_SEVERE_FIRST
 
 # Display order of certainty: what is written down beats what is reported beats what is possible.
@@ -576,38 +577,7 @@ def band_of(pack: Pack, value: int) -> str:
     return pack.vocabulary.bands[-1].id
 
 
-# --- words for the person's platform ---------------------------------------------------------
-def platform_of(answers: Mapping[str, str]) -> str:
-    """The person's platform, or 'unknown' when not answered."""
-    p = answers.get("platform", UNKNOWN)
-    return p if p in PLATFORMS else UNKNOWN
-
-
-def for_platform(android: str | None, iphone: str | None, platform: str) -> str:
-    """Text for the person's platform, or both when the platform is not known."""
-    if platform == "android" and android:
-        return android
-    if platform == "iphone" and iphone:
-        return iphone
-    if android and iphone:
-        return android if android == iphone else f"Android: {android}; iPhone: {iphone}"
-    if android:
-        return f"Android: {android}"
-    return f"iPhone: {iphone}" if iphone else ""
-
-
-def steps_for(steps: Steps, platform: str) -> tuple[str, ...]:
-    """Fix steps for the person's platform (both, labelled, when it is not known)."""
-    if platform == "android" and steps.android:
-        return steps.android
-    if platform == "iphone" and steps.iphone:
-        return steps.iphone
-    android, iphone = steps.android or (), steps.iphone or ()
-    if android == iphone:
-        return android
-    return tuple(f"Android: {s}" for s in android) + tuple(f"iPhone: {s}" for s in iphone)
-
-
+# --- values a question offers ----------------------------------------------------------------
 def offered_values(pack: Pack, q: Question, effective: Mapping[str, str]) -> tuple[Value, ...]:
     """The values of `q` that can apply given the effective answers (a value's own `when`).
 
@@ -623,20 +593,6 @@ def offered_values(pack: Pack, q: Question, effective: Mapping[str, str]) -> tup
         if v.when is None
         or evaluate_condition(v.when, effective, values_of, lambda rule: Truth.FALSE) is not Truth.FALSE
     )
-
-
-def where_text(q: Question, platform: str) -> str:
-    """Where to find a question's setting on the person's platform (its help for facts about you)."""
-    if q.where is None:
-        return q.help
-    text = for_platform(q.where.android, q.where.iphone, platform)
-    # The caveat is about menu names: a description ("such chats show a small arrow") gets none.
-    return f"{text} (menu names vary by version)" if q.where_reported and _is_menu_path(text) else text
-
-
-def _is_menu_path(text: str) -> bool:
-    """Whether `text` is a path through menus ("Settings > Privacy > Last seen")."""
-    return " > " in text
 
 
 # --- the assessment ----------------------------------------------------------------------------

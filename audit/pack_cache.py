@@ -62,7 +62,7 @@ def load(directory: Path, *, folder: Path | None = None) -> Pack:
     Errors are `load_pack`'s: a pack that is missing or broken is never served from (or put in)
     the cache, so the person sees the same `file:line` message either way.
     """
-    from audit.pack import load_pack
+    from audit.pack_load import load_pack
 
     key = pack_key(directory)
     if key is None:  # a file is missing, unreadable or not a regular file: load_pack says which

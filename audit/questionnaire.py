@@ -26,9 +26,10 @@ from pydantic import Field
 
 from audit.answers import Answers
 from audit.conditions import NOT_ASKED, UNKNOWN, questions_in
-from audit.engine import effective_answers, implied, offered_values, platform_of, where_text
+from audit.engine import effective_answers, implied, offered_values
 from audit.frozen_model import FrozenModel
 from audit.pack import Pack, Question
+from audit.platform_text import platform_of, where_text
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -449,6 +450,11 @@ class Interview:
         # An answer to a question that no longer applies (an iCloud answer after switching to
         # Android) would only confuse whoever reads the answers file later.
         kept = {q: v for q, v in values.items() if effective.get(q) != NOT_ASKED}
+        # Likewise an answer another answer now settles (Strict account settings on): the setting
+        # decides it, and a saved answer contradicting it would make the file unreadable.
+        kept = {
+            q: v for q, v in kept.items() if q not in pack.question_by_id or not implied(pack, q, effective)
+        }
         order = {q.id: i for i, q in enumerate(pack.questions)}
         ordered = dict(sorted(kept.items(), key=lambda kv: order.get(kv[0], len(order))))
         return Answers(pack=pack.meta.id, pack_version=pack.meta.version, values=ordered)

@@ -20,7 +20,7 @@ from audit.answers import Answers, parse_assignments, read_answers, save_answers
 from audit.app import Settings, is_stale
 from audit.assessment import Assessment, Changes, Report, TrendPoint, make_report
 from audit.conditions import NOT_ASKED, UNKNOWN
-from audit.engine import effective_answers, evaluate, exposure
+from audit.engine import effective_answers, evaluate, exposure, implied
 from audit.errors import AnswersError, HistoryError
 from audit.history import DAMAGED_MARK, SIDECARS, History, Run, diff, make_run
 from audit.pack import Pack
@@ -148,6 +148,7 @@ def prepare_set(settings: Settings, pack: Pack, assignments: Sequence[str]) -> P
     saved = read_answers(pack, path) if path.exists() else Answers(pack=pack.meta.id)
     answers = saved.with_values(changes)
     _check_applies(pack, answers, changes)
+    answers = _settle_implied(pack, answers, changes)
     answers = answers.model_copy(update={"pack_version": pack.meta.version})
     return prepare_run(settings, pack, answers, save_answers=True)
 
@@ -171,6 +172,31 @@ def _check_applies(pack: Pack, answers: Answers, changes: Mapping[str, str]) -> 
             f"{question}: does not apply to your answers (it is asked only when {describe(when)}; "
             f"{yours}); nothing recorded"
         )
+
+
+def _settle_implied(pack: Pack, answers: Answers, changes: Mapping[str, str]) -> Answers:
+    """Refuse a change that another answer contradicts, and drop saved answers now settled.
+
+    two_step=off with Strict account settings on is refused; turning the setting on drops the
+    saved answers it now decides (they are no longer asked).
+    """
+    effective = effective_answers(pack, answers.values)
+    dropped = []
+    for q in pack.questions:
+        by = implied(pack, q.id, effective)
+        if by is None or q.id not in answers.values or answers.values[q.id] == effective[q.id]:
+            continue
+        if q.id in changes:
+            raise AnswersError(
+                f"{q.id}: '{answers.values[q.id]}' contradicts {by[0]}: {by[1]}, which sets it to "
+                f"{effective[q.id]}; change {by[0]} too or leave {q.id} out; nothing recorded"
+            )
+        dropped.append(q.id)
+    if not dropped:
+        return answers
+    return answers.model_copy(
+        update={"values": {k: v for k, v in answers.values.items() if k not in dropped}}
+    )
 
 
 def set_answers(settings: Settings, pack: Pack, assignments: Sequence[str]) -> Recorded:

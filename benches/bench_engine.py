@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from audit import engine  # noqa: E402 - after the path is set, to run from a checkout
 from audit.answers import read_answers  # noqa: E402
-from audit.pack import load_pack  # noqa: E402
+from audit.pack_load import load_pack  # noqa: E402
 from audit.resources import default_pack_dir  # noqa: E402
 
 BUDGET_MS = 10.0

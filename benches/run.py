@@ -250,7 +250,7 @@ def measure_in_process(runs: int, scratch: Path) -> list[Row]:
     from audit import engine, pack_cache
     from audit.answers import read_answers
     from audit.app import Settings, build_report
-    from audit.pack import load_pack
+    from audit.pack_load import load_pack
     from audit.paths import Home
     from audit.render.base import Format, RenderOptions, renderer_for
     from audit.resources import default_pack_dir

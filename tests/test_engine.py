@@ -10,7 +10,8 @@ from audit.answers import Answers
 from audit.assessment import Assessment, Flow
 from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.engine import band_of, effective_answers, evaluate, exposure
-from audit.pack import Pack, load_pack
+from audit.pack import Pack
+from audit.pack_load import load_pack
 
 
 def run(pack: Pack, **values: str) -> Assessment:
@@ -199,7 +200,7 @@ def test_a_question_that_only_possibly_applies_makes_its_rules_possible(mini_pac
 
 def test_a_question_may_not_depend_on_a_rule_at_evaluation(mini_pack_dir: Path) -> None:
     # The checker refuses such a pack (tests/test_rules_check.py); the engine fails loudly too.
-    from audit.pack import read_pack
+    from audit.pack_load import read_pack
 
     path = mini_pack_dir / "questions.yaml"
     path.write_text(
@@ -252,7 +253,7 @@ def test_findings_most_serious_first_and_certain_before_possible(bundled_pack: P
 
 def test_menu_names_vary_only_after_menu_paths(bundled_pack: Pack) -> None:
     # "Such chats show a small round arrow icon" is not a menu: the caveat is about menu names.
-    from audit.engine import where_text
+    from audit.platform_text import where_text
 
     caveat = " (menu names vary by version)"
     seen = set()

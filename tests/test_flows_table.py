@@ -281,7 +281,7 @@ TABLE = [
     ),
     Row(
         "F26",
-        {"location_sharing": "yes"},
+        {"location_sharing": "yes"},  # QUIET is in the EEA
         {"location_sharing": "no"},
         pairs(["precise_location"], ["location_provider"]),
         "documented",
@@ -387,3 +387,9 @@ def test_f21_needs_meta_ai_and_accounts_center(bundled_pack: Pack) -> None:
     assert findings["meta_ai_ads"].certainty == "reported"
     unknown = {f.id: f for f in run(bundled_pack, {**base, "accounts_center": UNKNOWN}).findings}
     assert unknown["meta_ai_ads"].certainty == "possible"
+
+
+def test_f26_only_where_the_policy_names_the_location_provider(bundled_pack: Pack) -> None:
+    for region, fires in (("eea", True), ("uk", True), ("other", False), ("india", False)):
+        a = run(bundled_pack, {"location_sharing": "yes", "region": region})
+        assert any("F26" in f.rules for f in a.flows) is fires, region

@@ -248,7 +248,7 @@ _WRITER = textwrap.dedent(
     from audit.answers import Answers
     from audit.engine import evaluate
     from audit.history import History, now_utc
-    from audit.pack import load_pack
+    from audit.pack_load import load_pack
 
     path, pack_dir, count = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     pack = load_pack(pack_dir)

@@ -247,3 +247,31 @@ def test_a_v2_question_with_a_value_the_pack_lacks_gets_one_line(
     assert len(err) == 1
     assert "'sometimes' is not an answer to 'link_previews'" in err[0]
     assert "use one of: on, off, unknown" in err[0]
+
+
+def test_set_turning_strict_account_on_drops_the_answers_it_now_decides(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["set", "platform=android", "region=eea", "two_step=off", "last_seen=everyone"]) == 0
+    assert main(["set", "strict_account=on"]) == 0
+    saved = yaml.safe_load((home / "answers.yaml").read_text())["answers"]
+    assert saved == {"platform": "android", "region": "eea", "strict_account": "on"}
+    capsys.readouterr()
+    # The saved file stays readable, and a change the setting contradicts is refused in one line.
+    assert main(["set", "two_step=off"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "two_step: 'off' contradicts strict_account: on" in err[0]
+    assert yaml.safe_load((home / "answers.yaml").read_text())["answers"] == saved
+    assert main(["set", "strict_account=off", "two_step=off"]) == 0
+
+
+def test_the_v1_to_v2_model_update_asks_exactly_the_new_questions(bundled_pack: Pack) -> None:
+    from audit import reruns
+
+    v1_questions = [q.id for q in bundled_pack.questions if q.id not in V2_QUESTIONS]
+    asked = reruns.questions_to_ask_after_update(bundled_pack, V1_ANSWERS, v1_questions)
+    assert asked == tuple(q.id for q in bundled_pack.questions if q.id in V2_QUESTIONS)
+    # Outside the European Region third-party chats are not asked.
+    india = {**V1_ANSWERS, "region": "india", "payments": "none"}
+    assert "third_party_chats" not in reruns.questions_to_ask_after_update(bundled_pack, india, v1_questions)

@@ -14,7 +14,8 @@ import pytest
 from audit import app, pack_cache
 from audit.conditions import AllOf, AnyOf, NotOf, RuleRef
 from audit.errors import PackError
-from audit.pack import PACK_FILES, Pack, load_pack
+from audit.pack import PACK_FILES, Pack
+from audit.pack_load import load_pack
 from audit.paths import Home
 from tests.conftest import DATA, ROOT
 
@@ -40,7 +41,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         calls.append(directory)
         return load_pack(directory)
 
-    monkeypatch.setattr("audit.pack.load_pack", counting)
+    monkeypatch.setattr("audit.pack_load.load_pack", counting)
     return calls
 
 

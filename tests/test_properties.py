@@ -12,7 +12,8 @@ from audit.answers import Answers
 from audit.assessment import Assessment
 from audit.conditions import UNKNOWN
 from audit.engine import evaluate, exposure
-from audit.pack import Pack, load_pack
+from audit.pack import Pack
+from audit.pack_load import load_pack
 from audit.resources import default_pack_dir
 
 PACK = load_pack(default_pack_dir())

@@ -17,7 +17,8 @@ from audit.answers import read_answers, save_answers
 from audit.app import Settings, pack_for
 from audit.cli import main
 from audit.history import History
-from audit.pack import Pack, load_pack
+from audit.pack import Pack
+from audit.pack_load import load_pack
 from audit.paths import Home
 from audit.resources import default_pack_dir
 from tests.conftest import EXAMPLES

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from audit.cli import main
-from audit.pack import load_pack
+from audit.pack_load import load_pack
 from audit.render import model_guide
 from audit.resources import default_pack_dir
 from tests.conftest import ROOT
@@ -390,7 +390,7 @@ def test_multi_valued_conditions_are_quoted(home: Path) -> None:
 
 def test_markdown_needs_no_rich() -> None:
     code = (
-        "import sys; from audit.render import model_guide; from audit.pack import load_pack; "
+        "import sys; from audit.render import model_guide; from audit.pack_load import load_pack; "
         "from audit.resources import default_pack_dir; model_guide.markdown(load_pack(default_pack_dir())); "
         "print('rich' in sys.modules, 'jinja2' in sys.modules)"
     )

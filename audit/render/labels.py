@@ -452,7 +452,14 @@ def _finding(f: FindingOut, pack: Pack) -> FindingView:
 
 
 def _exclusive(a: FindingOut, b: FindingOut) -> str:
-    """The question on which two possible findings need different answers ('' if none)."""
+    """The question on which two possible findings need different answers ('' if none).
+
+    Only findings decided by the same questions are alternatives (one per region; linked or not):
+    two findings on different subjects that merely need different regions are not "one or the other"
+    to a reader.
+    """
+    if set(a.applies_if) != set(b.applies_if):
+        return ""
     for q, values in a.applies_if.items():
         other = b.applies_if.get(q)
         if other is not None and not set(values) & set(other):

@@ -23,7 +23,8 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from audit.pack import Pack, load_pack
+from audit.pack import Pack
+from audit.pack_load import load_pack
 from audit.resources import default_pack_dir
 from audit.yamlio import load_yaml
 from tests.conftest import EXAMPLES

@@ -20,7 +20,8 @@ import yaml
 from audit import app
 from audit.answers import Answers
 from audit.cli import main
-from audit.pack import Pack, load_pack
+from audit.pack import Pack
+from audit.pack_load import load_pack
 from audit.paths import Home
 from audit.render.base import Format
 from audit.yamlio import load_yaml

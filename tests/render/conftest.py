@@ -17,7 +17,8 @@ import pytest
 from audit.answers import read_answers
 from audit.assessment import Report, make_report
 from audit.engine import evaluate
-from audit.pack import Pack, load_pack
+from audit.pack import Pack
+from audit.pack_load import load_pack
 from audit.resources import default_pack_dir
 
 HERE = Path(__file__).resolve().parent

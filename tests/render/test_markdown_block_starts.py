@@ -24,7 +24,8 @@ from markdown_it import MarkdownIt
 from audit.answers import Answers, read_answers
 from audit.assessment import AnswerChange, Changes, make_report
 from audit.engine import evaluate
-from audit.pack import Pack, load_pack
+from audit.pack import Pack
+from audit.pack_load import load_pack
 from audit.render import model_guide
 from audit.render.base import RenderOptions
 from audit.render.markdown import MarkdownRenderer

@@ -17,7 +17,8 @@ from conftest import PERSONAS, ROOT, persona_report
 from audit.answers import Answers
 from audit.assessment import AnswerChange, Changes, Report, TrendPoint, make_report
 from audit.engine import evaluate
-from audit.pack import Pack, load_pack
+from audit.pack import Pack
+from audit.pack_load import load_pack
 from audit.render import html as html_renderer
 from audit.render.base import RenderOptions
 from audit.render.html import CSP, HtmlRenderer

@@ -17,7 +17,8 @@ from markdown_it import MarkdownIt
 from audit.answers import Answers
 from audit.assessment import AnswerChange, Changes, Report, make_report
 from audit.engine import evaluate
-from audit.pack import Pack, load_pack
+from audit.pack import Pack
+from audit.pack_load import load_pack
 from audit.render import labels
 from audit.render.base import RenderOptions
 from audit.render.markdown import MarkdownRenderer, md_block, md_escape, md_url

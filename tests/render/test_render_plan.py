@@ -16,7 +16,8 @@ from audit.answers import Answers
 from audit.assessment import Report, make_report
 from audit.cli import main
 from audit.engine import evaluate
-from audit.pack import Pack, load_pack
+from audit.pack import Pack
+from audit.pack_load import load_pack
 from audit.render import terminal
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.render.html import CSP

@@ -13,7 +13,8 @@ from rich.cells import cell_len
 from audit.answers import Answers
 from audit.assessment import AnswerChange, Changes, Report, TrendPoint, make_report
 from audit.engine import evaluate
-from audit.pack import Pack, load_pack
+from audit.pack import Pack
+from audit.pack_load import load_pack
 from audit.render.base import RenderOptions
 from audit.render.terminal import TerminalRenderer
 

@@ -1,0 +1,211 @@
+"""The layout shows the pipeline: no import cycle among audit's modules, and small modules.
+
+The import graph is read from the source with `ast`, so a lazy (function-level) import counts
+like a top-level one: a cycle hidden inside a function is still a cycle in the design. Imports
+under `if TYPE_CHECKING:` are left out: they never run, they only name types.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+AUDIT = ROOT / "audit"
+
+# Over the 500-line goal of issue 15 and not split yet; a module not listed here stays under it.
+LONG_MODULES = {
+    "audit.engine",
+    "audit.history",
+    "audit.questionnaire",
+    "audit.render.labels",
+    "audit.reruns",
+}
+MAX_LINES = 500
+
+
+def module_files() -> dict[str, Path]:
+    found = {}
+    for path in sorted(AUDIT.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[name] = path
+    return found
+
+
+def _is_type_checking(node: ast.stmt) -> bool:
+    return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+
+
+def imports_of(path: Path, modules: set[str]) -> set[str]:
+    """The audit modules `path` imports anywhere in its code (functions included), bar TYPE_CHECKING."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.stmt) and _is_type_checking(child):
+                assert isinstance(child, ast.If)
+                for stmt in child.orelse:
+                    visit_one(stmt)
+                continue
+            visit_one(child)
+
+    def visit_one(node: ast.AST) -> None:
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name in modules)
+        elif isinstance(node, ast.ImportFrom) and node.module is not None:
+            assert node.level == 0, f"{path}: relative import; audit uses absolute imports"
+            for alias in node.names:
+                # `from audit import app` imports the module audit.app; `from audit.x import y` audit.x.
+                sub = f"{node.module}.{alias.name}"
+                if sub in modules:
+                    found.add(sub)
+                elif node.module in modules:
+                    found.add(node.module)
+        visit(node)
+
+    visit(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    files = module_files()
+    names = set(files)
+    return {name: imports_of(path, names) - {name} for name, path in files.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def connect(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                connect(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            connect(v)
+    return found
+
+
+def test_no_import_cycle_among_audit_modules() -> None:
+    graph = import_graph()
+    assert {"audit.engine", "audit.advice", "audit.cli"} <= set(graph)  # audit's graph, not an empty one
+    described = {
+        " <-> ".join(component): {m: sorted(graph[m] & set(component)) for m in component}
+        for component in cycles(graph)
+    }
+    assert described == {}
+
+
+def test_the_cycle_finder_sees_lazy_imports(tmp_path: Path) -> None:
+    # A cycle closed only by an import inside a function is found; one under TYPE_CHECKING is not.
+    a = tmp_path / "a.py"
+    b = tmp_path / "b.py"
+    c = tmp_path / "c.py"
+    a.write_text("from pkg import b\n")
+    b.write_text("def f():\n    from pkg.a import x\n    return x\n")
+    c.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import a\n")
+    modules = {"pkg.a", "pkg.b", "pkg.c"}
+    graph = {
+        "pkg.a": imports_of(a, modules),
+        "pkg.b": imports_of(b, modules),
+        "pkg.c": imports_of(c, modules),
+    }
+    assert graph == {"pkg.a": {"pkg.b"}, "pkg.b": {"pkg.a"}, "pkg.c": set()}
+    assert cycles(graph) == [["pkg.a", "pkg.b"]]
+
+
+def test_modules_stay_under_500_lines() -> None:
+    files = module_files()
+    assert set(files) >= LONG_MODULES, "a listed module no longer exists: drop it from LONG_MODULES"
+    lines = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in files.items()}
+    too_long = {name: n for name, n in lines.items() if n > MAX_LINES and name not in LONG_MODULES}
+    assert too_long == {}, "split the module by job (docs/ARCHITECTURE.md)"
+
+
+# docs/ARCHITECTURE.md's layers: a module imports its own layer or lower ones, never a higher one.
+LAYERS: dict[str, int] = {
+    **dict.fromkeys(
+        (
+            "audit",
+            "audit.errors",
+            "audit.severity",
+            "audit.frozen_model",
+            "audit.fsutil",
+            "audit.yamlio",
+            "audit.paths",
+            "audit.resources",
+            "audit.pager",
+            "audit.ascii_fallback",
+            "audit.render",
+            "audit.render.console",
+            "audit.render.flowmap",
+        ),
+        0,
+    ),
+    **dict.fromkeys(("audit.conditions", "audit.pack", "audit.assessment", "audit.answers"), 1),
+    **dict.fromkeys(
+        ("audit.pack_load", "audit.pack_check", "audit.pack_reach", "audit.pack_cache"),
+        2,
+    ),
+    "audit.template_cache": 2,
+    **dict.fromkeys(("audit.platform_text", "audit.advice", "audit.engine", "audit.history"), 3),
+    **dict.fromkeys(
+        (
+            "audit.render.base",
+            "audit.render.labels",
+            "audit.render.terminal",
+            "audit.render.html",
+            "audit.render.markdown",
+            "audit.render.json",
+            "audit.render.plan",
+            "audit.render.model_guide",
+        ),
+        4,
+    ),
+    **dict.fromkeys(("audit.app", "audit.questionnaire", "audit.interview", "audit.reruns"), 5),
+    **dict.fromkeys(("audit.commands", "audit.cli", "audit.launcher", "audit.__main__"), 6),
+}
+
+
+def test_every_module_imports_only_its_layer_or_lower() -> None:
+    graph = import_graph()
+    assert set(graph) == set(LAYERS), "place the module in a layer here and in docs/ARCHITECTURE.md"
+    upward = sorted(
+        f"{a} (layer {LAYERS[a]}) imports {b} (layer {LAYERS[b]})"
+        for a, deps in graph.items()
+        for b in deps
+        if LAYERS[b] > LAYERS[a]
+    )
+    assert upward == []
+
+
+def test_every_format_has_a_renderer_and_a_file_suffix() -> None:
+    from audit.render.base import FILE_SUFFIX, Format, renderer_for
+
+    for fmt in Format:
+        assert callable(renderer_for(fmt).render), fmt
+        assert FILE_SUFFIX[fmt].startswith("."), fmt
