@@ -504,6 +504,18 @@ def _named(fid: str, report: Report, pack: Pack) -> NamedFinding:
     return NamedFinding(fid, _finding_title(fid, report, pack), SEVERITY_WORDS.get(severity, severity))
 
 
+def _conditional_how(r: Recommendation) -> str:
+    """The change in words; a condition first when it rests on an "I don't know" answer.
+
+    Someone who does not know whether their WhatsApp is in Accounts Center must not be told, as a
+    fact, to remove it: the advice holds only if the answer turns out to be the exposing one.
+    """
+    how = one_line(r.how)
+    if r.from_ != UNKNOWN:
+        return how
+    return f"If this applies to you (you answered \u201cI don't know\u201d): {how}"
+
+
 def _recommendation(r: Recommendation, report: Report, pack: Pack) -> RecommendationView:
     steps: tuple[str, ...] = ()
     for f in report.findings:
@@ -516,7 +528,7 @@ def _recommendation(r: Recommendation, report: Report, pack: Pack) -> Recommenda
         prompt=question_label(pack, r.question),
         from_label=answer_label(pack, r.question, r.from_),
         to_label=answer_label(pack, r.question, r.to),
-        how=one_line(r.how),
+        how=_conditional_how(r),
         steps=steps,
         effort=r.effort,
         score_before=report.score.value,

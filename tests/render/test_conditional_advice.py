@@ -1,0 +1,19 @@
+"""Advice that rests on an "I don't know" answer is worded as a condition, never as a fact."""
+
+from __future__ import annotations
+
+from audit.assessment import Report
+from audit.conditions import UNKNOWN
+from audit.pack import Pack
+from audit.render.labels import build_view
+
+
+def test_advice_from_an_unknown_answer_is_a_condition(pack: Pack, reports: dict[str, Report]) -> None:
+    for name in ("all-unknown", "linked-everything"):
+        report = reports[name]
+        view = build_view(report, pack)
+        recs = ((view.one_thing,) if view.one_thing else ()) + view.more_changes
+        assert len(recs) == len(report.recommendations) > 0
+        for raw, rec in zip(report.recommendations, recs, strict=True):
+            conditional = rec.how.startswith("If this applies to you (you answered \u201cI don't know\u201d)")
+            assert conditional == (raw.from_ == UNKNOWN), (name, raw.question, rec.how)
