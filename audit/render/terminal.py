@@ -116,7 +116,11 @@ def _summary(v: ReportView, best: int | None, where: str, width: int) -> Panel:
     t.append("Findings: ", style="bold")
     t.append(counts or "none")
     top = [f for g in v.severity_groups for f in g.findings][:TOP_FINDINGS]
-    rows = [(f"[{f.severity_word.upper()}]", Text(f.title)) for f in top]
+    # As in the full report: a finding that rests on "I don't know" is marked, never read as a fact.
+    rows = [
+        (f"[{f.severity_word.upper()}{', possible' if f.certainty == 'possible' else ''}]", Text(f.title))
+        for f in top
+    ]
     parts: list[RenderableType] = [t]
     if rows:
         grid = Table.grid(padding=(0, 1, 0, 0))
