@@ -37,7 +37,7 @@ from audit.conditions import NOT_ASKED, UNKNOWN, Condition, Truth, explain
 from audit.conditions import evaluate as evaluate_condition
 from audit.pack import Citation, Dispute, Finding, Pack, Protection, Question, Right
 from audit.platform_text import platform_of, steps_for, where_text
-from audit.scoring import ABSENT, State, WhatIfOutcome, at_stake, best_case, state_of, what_ifs
+from audit.scoring import ABSENT, State, WhatIfScenario, at_stake, best_case, state_of, what_ifs
 from audit.severity import MOST_SEVERE_FIRST
 
 # Display order of certainty: what is written down beats what is reported beats what is possible.
@@ -166,7 +166,7 @@ def _rule_sort_key(rule_id: str) -> tuple[str, int, str]:
 def _applies_if(
     compiled: CompiledPack,
     state: State,
-    what_if: Callable[[str, str], WhatIfOutcome],
+    what_if: Callable[[str, str], WhatIfScenario],
     *,
     index: int,
     causes: Sequence[str],
@@ -197,7 +197,7 @@ def _finding(
     pack: Pack,
     compiled: CompiledPack,
     state: State,
-    what_if: Callable[[str, str], WhatIfOutcome],
+    what_if: Callable[[str, str], WhatIfScenario],
     *,
     index: int,
     t: Truth,
@@ -307,7 +307,7 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
     def rule_truth(rule_id: str) -> Truth:
         return state.truths[compiled.rule_pos[rule_id]]
 
-    current = WhatIfOutcome(compiled, state)
+    current = WhatIfScenario(compiled, state)
     what_if = what_ifs(compiled, current)
     findings = []
     for index, (f, when) in enumerate(zip(pack.findings, compiled.findings, strict=True)):

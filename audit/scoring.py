@@ -133,20 +133,20 @@ def _what_if(compiled: CompiledPack, base: State, question: str, value: str) -> 
     return State(values, answers, applies, truths, levels, _score(compiled, levels))
 
 
-def what_ifs(compiled: CompiledPack, unchanged: WhatIfOutcome) -> Callable[[str, str], WhatIfOutcome]:
+def what_ifs(compiled: CompiledPack, unchanged: WhatIfScenario) -> Callable[[str, str], WhatIfScenario]:
     """What-ifs from `unchanged`, one evaluation per class of equivalent values."""
-    done: dict[tuple[str, int], WhatIfOutcome] = {}
+    done: dict[tuple[str, int], WhatIfScenario] = {}
     state = unchanged.state
 
-    def what_if(question: str, value: str) -> WhatIfOutcome:
+    def what_if(question: str, value: str) -> WhatIfScenario:
         classes = compiled.value_class[question]
         cls = classes.get(value)
         if cls is None:  # not a value of the question: evaluate it as it is
-            return WhatIfOutcome(compiled, _what_if(compiled, state, question, value), unchanged, question)
+            return WhatIfScenario(compiled, _what_if(compiled, state, question, value), unchanged, question)
         if cls == classes.get(state.answers[question]):
             return unchanged
         if (question, cls) not in done:
-            done[(question, cls)] = WhatIfOutcome(
+            done[(question, cls)] = WhatIfScenario(
                 compiled, _what_if(compiled, state, question, value), unchanged, question
             )
         return done[(question, cls)]
@@ -163,15 +163,15 @@ class Exposure:
     score: int
 
 
-class WhatIfOutcome:
-    """What a set of answers leads to (advice.Outcome), as a what-if's result.
+class WhatIfScenario:
+    """What a set of answers leads to (advice.Scenario), as a what-if's result.
 
     The effective answers and the score at once; pairs and findings only when asked for, which the
     advice does only for the changes it considers.
     """
 
     def __init__(
-        self, compiled: CompiledPack, state: State, base: WhatIfOutcome | None = None, question: str = ""
+        self, compiled: CompiledPack, state: State, base: WhatIfScenario | None = None, question: str = ""
     ) -> None:
         self._compiled = compiled
         self.state = state
@@ -263,7 +263,7 @@ def best_case(compiled: CompiledPack, state: State, unknown: Sequence[str]) -> i
 
 
 def at_stake(
-    compiled: CompiledPack, state: State, what_if: Callable[[str, str], WhatIfOutcome], question: str
+    compiled: CompiledPack, state: State, what_if: Callable[[str, str], WhatIfScenario], question: str
 ) -> int:
     """The score points an unknown answer controls: what the least exposing real answer removes."""
     lowest = min((what_if(question, v).score for v in compiled.value_class[question]), default=state.score)
