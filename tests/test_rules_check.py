@@ -253,7 +253,8 @@ BROKEN = [
         (
             "protections.yaml",
             "    sources: [{id: S1}]",
-            "    sources: [{id: S1}]\nrights:\n  - {id: ask, title: Ask them, how: Write to them., sources: [{id: S9}]}",
+            "    sources: [{id: S1}]\nrights:\n"
+            "  - {id: ask, title: Ask them, how: Write to them., sources: [{id: S9}]}",
             ("S9", 1),
             "unknown source 'S9'",
         ),
