@@ -11,7 +11,6 @@ from audit.assessment import Changes, Report, make_report
 from audit.engine import evaluate
 from audit.errors import AnswersError, PackError
 from audit.pack import Pack, Problem
-from audit.pack_load import pack_problems
 from audit.paths import Home
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.resources import default_pack_dir
@@ -131,6 +130,8 @@ def fails(report: Report, fail_on: str | None) -> bool:
 
 def check_rules(directory: Path | None) -> tuple[Path, list[Problem]]:
     """Every problem of the pack in `directory` (the bundled one by default)."""
+    from audit.pack_load import pack_problems  # a report reads the cached pack: no loader
+
     target = directory if directory is not None else default_pack_dir()
     try:
         return target, pack_problems(target)

@@ -191,6 +191,7 @@ def _compile(pack: Pack) -> _Plan:
     touched_pairs = {
         q: tuple(sorted({p for i in ids for p in rules[i].purposes})) for q, ids in touched_rules.items()
     }
+    finding_when_reads = [frozenset(questions_in(f.when, rule_when)) for f in pack.findings]
     return _Plan(
         questions=tuple(
             _Question(
@@ -217,8 +218,8 @@ def _compile(pack: Pack) -> _Plan:
         touched_findings={
             q.id: tuple(
                 i
-                for i, f in enumerate(pack.findings)
-                if {pack.questions[j].id for j in resettle[q.id]} & set(questions_in(f.when, rule_when))
+                for i, reads in enumerate(finding_when_reads)
+                if not reads.isdisjoint(pack.questions[j].id for j in resettle[q.id])
             )
             for q in pack.questions
         },
