@@ -375,11 +375,12 @@ def _is_utf8(stream: object) -> bool:
     return encoding in ("utf-8", "utf8")
 
 
-class _StderrGuard:
-    """sys.stderr that outlives a closed pipe (`wa-audit ... 2>&1 | head -2`).
+class _PipeGuard:
+    """sys.stdout or sys.stderr that outlives a closed pipe (`wa-audit rules check | head -0`).
 
-    A reader that leaves early is not a failure: the command's own exit code stands (a closed
-    stderr pipe used to end in an exception and exit 1, the code of --fail-on findings).
+    A reader that leaves early is not a failure: what is left unwritten goes nowhere and the
+    command's own exit code stands (a closed pipe used to end in an exception: exit 1, the code of
+    --fail-on findings, on stderr, or 70, an internal error, on stdout).
     """
 
     def __init__(self, stream: Any) -> None:
@@ -475,10 +476,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, default in GLOBAL_DEFAULTS.items():
         if not hasattr(args, name):
             setattr(args, name, default)
-    guard = _StderrGuard(sys.stderr)
-    sys.stderr = guard
+    out, err = _PipeGuard(sys.stdout), _PipeGuard(sys.stderr)
+    sys.stdout, sys.stderr = out, err
     try:
         return _run(args)
     finally:
-        if sys.stderr is guard:
-            sys.stderr = guard.stream
+        if sys.stdout is out:
+            sys.stdout = out.stream
+        if sys.stderr is err:
+            sys.stderr = err.stream

@@ -7,7 +7,6 @@ arguments, dispatches here and maps errors to exit codes.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -45,13 +44,9 @@ def format_for(args: argparse.Namespace) -> str:
 
 def _write(text: str, output: Path | None) -> None:
     if output is None:
-        try:
+        try:  # a reader that left (`| head`) is cli._PipeGuard's: quiet, the exit code stands
             sys.stdout.write(text)
             sys.stdout.flush()
-        except BrokenPipeError:
-            # The reader left (`| head`): not a failure. Point stdout at /dev/null so Python's
-            # exit-time flush stays quiet; the command's own exit code stands.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         except OSError as e:
             from audit.errors import OutputError
 

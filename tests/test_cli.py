@@ -310,3 +310,41 @@ def test_an_option_before_a_command_that_does_not_take_it(
     err = capsys.readouterr().err
     assert exit_.value.code == 2
     assert says in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("report", "--answers", str(EXAMPLES / "linked-everything.yaml")),
+        ("report", "--answers", str(EXAMPLES / "linked-everything.yaml"), "--format", "html"),
+        ("rules", "check"),
+        ("rules", "show", "--format", "markdown"),
+        ("schema", "report"),
+        ("history",),
+    ],
+    ids=lambda a: " ".join(a[:3]).replace(str(EXAMPLES) + "/", ""),
+)
+def test_a_closed_stdout_pipe_is_quiet(tmp_path: Path, argv: tuple[str, ...]) -> None:
+    # `wa-audit report | head -1`: the reader is gone before the report is written. Not a failure:
+    # no traceback, no "internal error", the command's exit code (0 here).
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "audit", "--home", str(tmp_path / "home"), *argv],
+            cwd=str(ROOT),
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, "")
