@@ -269,8 +269,11 @@ def test_an_option_given_twice_with_two_values_is_refused(
     err = capsys.readouterr().err
     assert exit_.value.code == 2
     assert len(err.strip().splitlines()) == 1
-    assert "--output is given twice" in err and str(first) in err and str(second) in err
-    assert not first.exists() and not second.exists()
+    assert "--output is given twice" in err
+    assert str(first) in err
+    assert str(second) in err
+    assert not first.exists()
+    assert not second.exists()
 
 
 def test_set_before_and_after_the_command_add_up(capsys: pytest.CaptureFixture[str], home: Path) -> None:
@@ -309,7 +312,8 @@ def test_an_option_before_a_command_that_does_not_take_it(
         main(list(argv))
     err = capsys.readouterr().err
     assert exit_.value.code == 2
-    assert says in err and len(err.strip().splitlines()) == 1
+    assert says in err
+    assert len(err.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(
