@@ -63,6 +63,8 @@ def check_applies(pack: Pack, answers: Answers, changes: Mapping[str, str], *, t
     `then` says what was not done ("nothing recorded"); every command that takes --set refuses
     the same way, in one line.
     """
+    if not changes:
+        return
     from audit.conditions import NOT_ASKED, describe, questions_in
     from audit.scoring import effective_answers
 
