@@ -33,11 +33,13 @@ STAND_INS = {
     "\u2022": "*",  # •
     "\u25cf": "*",  # ●
     "\u25cb": "o",  # ○
+    "\u25d0": "~",  # ◐ a protection that holds only in part
     "\u25b6": ">",  # ▶
     "\u25ba": ">",  # ►
     "\u00b7": ".",  # ·
     "\u2026": ".",  # …
     "\u22ee": ":",  # ⋮
+    "\u22ef": ".",  # ⋯ (WhatsApp's menu button, in the pack's steps)
     "\u2013": "-",  # en dash
     "\u2014": "-",  # —
     "\u2018": "'",  # left single quote
