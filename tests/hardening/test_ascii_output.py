@@ -97,7 +97,8 @@ def test_latin_1_keeps_what_it_can_show(command: str, lived_in: Path, tmp_path: 
 
 
 def test_stand_ins_of_the_reports_own_characters_are_one_character_each() -> None:
-    for ch in "\u2500\u2502\u250c\u2554\u256d\u2192\u2190\u2713\u25d0\u2588\u2591\u2581\u2026\u22ef\u201c\u00e9":
+    lines_arrows_marks = "\u2500\u2502\u250c\u2554\u256d\u2192\u2190\u2713\u25d0"
+    for ch in lines_arrows_marks + "\u2588\u2591\u2581\u2026\u22ef\u201c\u00e9":
         replacement = stand_in(ch)
         assert len(replacement) == 1, (ch, replacement)
         assert replacement.isascii()
