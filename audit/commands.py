@@ -7,7 +7,6 @@ arguments, dispatches here and maps errors to exit codes.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -45,13 +44,9 @@ def format_for(args: argparse.Namespace) -> str:
 
 def _write(text: str, output: Path | None) -> None:
     if output is None:
-        try:
+        try:  # a reader that left (`| head`) is cli._PipeGuard's: quiet, the exit code stands
             sys.stdout.write(text)
             sys.stdout.flush()
-        except BrokenPipeError:
-            # The reader left (`| head`): not a failure. Point stdout at /dev/null so Python's
-            # exit-time flush stays quiet; the command's own exit code stands.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         except OSError as e:
             from audit.errors import OutputError
 
@@ -69,17 +64,18 @@ HTML_FORMATS = ("html", "plan-html")
 SCREEN_FORMATS = ("terminal", "plan")
 
 
-def _show(text: str, args: argparse.Namespace, after: str = "") -> None:
+def _show(text: str, args: argparse.Namespace, after: Callable[[], str] | None = None) -> None:
     """Text for the screen: through the pager when it is longer than the screen, else printed.
 
-    `after` (the summary) is printed once the pager closes, so it is what stays on screen.
+    `after()` (the summary) is printed once the pager closes, so it is what stays on screen; it is
+    only rendered then (a piped report never needs it).
     """
     if args.output is None and not args.no_pager and sys.stdout.isatty():
         from audit import pager
 
         if text.count("\n") >= pager.screen_rows() - 1 and pager.page(text):
-            if after:
-                _write(after, None)
+            if after is not None:
+                _write(after(), None)
             return
     _write(text, args.output)
 
@@ -108,7 +104,7 @@ def cmd_report(args: argparse.Namespace, settings: app.Settings) -> int:
     elif output is not None:
         _write(text, output)
     elif fmt is Format.TERMINAL:
-        _show(text, args, after=app.summary(report, pack, settings))
+        _show(text, args, after=lambda: app.summary(report, pack, settings))
     else:
         _show(text, args)
     if args.open and output is not None:
@@ -232,7 +228,7 @@ def cmd_set(args: argparse.Namespace, settings: app.Settings) -> int:
     # The report first: a bad -o stops here, before the answers or the history change.
     text = app.render(pending.report, pack, fmt, settings)
     if args.output is None and fmt is Format.TERMINAL:
-        _show(text, args, after=app.summary(pending.report, pack, settings))
+        _show(text, args, after=lambda: app.summary(pending.report, pack, settings))
     else:
         _write(text, args.output)
     recorded = reruns.commit_run(pending)
