@@ -16,11 +16,13 @@ from audit.assessment import Recommendation, Report
 from audit.pack import Pack
 from audit.render import words
 from audit.render.base import RenderOptions
-from audit.render.report_view import build_view
-from audit.render.view_model import RecommendationView, ReportView, UnknownView
+from audit.render.report_view import build_view, check_rest
+from audit.render.view_model import ChangeGroup, RecommendationView, ReportView, UnknownView, change_groups
 
 TEMPLATE_HTML = "plan.html.j2"
 TEMPLATE_MARKDOWN = "plan.md.j2"
+# "What to find out" says how to check this many; the rest it names (a one-page plan, issue 16).
+FIND_OUT_MAX = 5
 NOTHING_TO_CHANGE = (
     "Nothing to change today: no change to your answers would lower your score or fix a finding of "
     "medium severity or more."
@@ -43,8 +45,10 @@ class PlanView:
     band_word: str
     best_case: int | None  # the score with every "I don't know" at its least exposing answer
     steps: tuple[PlanStep, ...]
-    find_out: tuple[UnknownView, ...]
-    unknown_summary: str
+    groups: tuple[ChangeGroup[PlanStep], ...]  # the steps after the first, conditional ones together
+    find_out: tuple[UnknownView, ...]  # the unknowns no step rests on, most at stake first
+    find_out_intro: str
+    also_check: str  # the rest of them, by name only: "Also ..."
     finding_count: int
     pack_id: str
     version: str
@@ -76,6 +80,17 @@ def best_case(report: Report) -> int | None:
 def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> PlanView:
     v = view if view is not None else build_view(report, pack)
     recs = [v.one_thing, *v.more_changes] if v.one_thing is not None else []
+    steps = tuple(
+        PlanStep(number=i, step=r, resolves=_resolves(raw, report))
+        for i, (r, raw) in enumerate(zip(recs, report.recommendations, strict=True), 1)
+    )
+    rest, intro = check_rest(v.unknowns, recs, v.asked_count)
+    find_out, more = rest[:FIND_OUT_MAX], rest[FIND_OUT_MAX:]
+    also = ""
+    if more:
+        also = "Also check, with less at stake (the full report says how): " + " ".join(
+            u.prompt if u.prompt.endswith("?") else f"{u.prompt}." for u in more
+        )
     return PlanView(
         title=v.title,
         generated_at=v.generated_at,
@@ -83,12 +98,11 @@ def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> Pl
         score=v.score,
         band_word=v.band_word,
         best_case=best_case(report),
-        steps=tuple(
-            PlanStep(number=i, step=r, resolves=_resolves(raw, report))
-            for i, (r, raw) in enumerate(zip(recs, report.recommendations, strict=True), 1)
-        ),
-        find_out=v.unknowns,
-        unknown_summary=v.unknown_summary,
+        steps=steps,
+        groups=change_groups(steps[1:], lambda s: s.step.conditional, 2),
+        find_out=find_out,
+        also_check=also,
+        find_out_intro=intro or v.unknown_summary,
         finding_count=v.finding_count,
         pack_id=v.pack_id,
         version=v.version,
@@ -100,9 +114,7 @@ def headline(p: PlanView) -> str:
     """The score line every medium opens with."""
     text = f"Your exposure score: {p.score}/100 ({p.band_word})."
     if p.best_case is not None and p.best_case < p.score:
-        text += (
-            f" If each of your \u201cI don't know\u201d answers is the least exposing one: {p.best_case}."
-        )
+        text += f" If each of your \u201cI don't know\u201d answers is the least exposing one: {p.best_case}."
     return text
 
 
@@ -135,35 +147,48 @@ class PlanTextRenderer:
         if not p.steps:
             console.print(Text(""))
             console.print(Text(NOTHING_TO_CHANGE))
-        for s in p.steps:
+
+        def step(s: PlanStep, how: str, indent: int = 0) -> None:
             r = s.step
-            console.print(Text(""))
-            if s.number == 1:
-                title = Text("If you do one thing today", style="bold green")
-                console.print(Rule(title, characters="\u2500"))
-            elif s.number == 2:
-                console.print(Rule(Text("Then, best first", style="bold"), characters="\u2500"))
-            body: list[RenderableType] = []
-            head = Text(r.how, style="bold")
+            head = Text(how, style="bold")
             if r.effort == "habit":
                 head.append(" (a change of habit)", style="")
-            body.append(head)
-            for i, step in enumerate(r.steps, 1):
-                body.append(hanging(f"{i})", Text(step)))
-            tail = Text(f"{r.prompt} Now: {r.from_label}. After: {r.to_label}.", style="dim")
-            body.append(tail)
+            body: list[RenderableType] = [head]
+            body.extend(hanging(f"{i})", Text(line)) for i, line in enumerate(r.steps, 1))
+            now = "" if r.conditional else f" Now: {r.from_label}."
+            body.append(Text(f"{r.prompt}{now} After: {r.to_label}.", style="dim"))
             if s.resolves:
                 body.append(Text(f"Resolves: {'; '.join(s.resolves)}."))
             body.append(Text(f"Score {r.score_before} \u2192 {r.score_after}."))
-            console.print(hanging(f"{s.number}.", Group(*body)))
-        if p.find_out:
+            console.print(hanging(f"{s.number}.", Group(*body), indent))
+
+        if p.steps:
+            console.print(Text(""))
+            console.print(Rule(Text("If you do one thing today", style="bold green"), characters="\u2500"))
+            step(p.steps[0], p.steps[0].step.how)
+        for g in p.groups:
+            console.print(Text(""))
+            if g.first == 2:
+                console.print(Rule(Text("Then, best first", style="bold"), characters="\u2500"))
+            if g.condition:
+                console.print(Text(f"{g.condition}:", style="bold"))
+            for s in g.items:
+                if s is not g.items[0]:
+                    console.print(Text(""))
+                if g.condition:
+                    step(s, s.step.action, indent=2)
+                else:
+                    step(s, s.step.how)
+        if p.find_out_intro:
             console.print(Text(""))
             console.print(Rule(Text("What to find out", style="bold"), characters="\u2500"))
-            console.print(Text(p.unknown_summary))
+            console.print(Text(p.find_out_intro))
             for u in p.find_out:
                 console.print(
                     hanging("?", Text.assemble((u.prompt, "bold"), f"\nHow to check: {u.how_to_check}"))
                 )
+            if p.also_check:
+                console.print(Text(p.also_check))
         console.print(Text(""))
         console.print(
             Text(
@@ -206,6 +231,11 @@ class PlanMarkdownRenderer:
         text = (
             markdown.environment()
             .get_template(TEMPLATE_MARKDOWN)
-            .render(p=p, headline=headline(p), nothing_to_change=NOTHING_TO_CHANGE)
+            .render(
+                p=p,
+                group_of={s.number: g for g in p.groups for s in g.items},
+                headline=headline(p),
+                nothing_to_change=NOTHING_TO_CHANGE,
+            )
         )
         return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

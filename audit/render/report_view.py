@@ -26,6 +26,7 @@ from audit.render.view_model import (
     RightView,
     TrendPointView,
     UnknownView,
+    change_groups,
     sources_view,
 )
 from audit.render.words import (
@@ -112,6 +113,8 @@ def _recommendation(r: Recommendation, report: Report, pack: Pack) -> Recommenda
         resolves=resolves,
         effect=score_effect(report.score.value, r.score_after),
         fixes=resolves_text(resolves),
+        conditional=r.from_ == UNKNOWN,
+        action=clean_line(r.how),
     )
 
 
@@ -221,6 +224,39 @@ def _check_intro(unknown: int, asked: int, summary: str, *, found_out_first: boo
     )
 
 
+def check_rest(
+    unknowns: Sequence[UnknownView],
+    recs: Sequence[RecommendationView],
+    asked: int,
+    first: Sequence[UnknownView] = (),
+) -> tuple[tuple[UnknownView, ...], str]:
+    """The unknowns no change rests on (nor "Find out first" lists), and what "What to check" opens with.
+
+    A conditional change already names its question and shows where the setting is; listing the
+    question again under "What to check" only doubles the plan's length.
+    """
+    stepped = {r.question for r in recs if r.conditional}
+    shown = {u.question for u in first}
+    rest = tuple(u for u in unknowns if u.question not in stepped | shown)
+    covered = len([u for u in unknowns if u.question in stepped and u.question not in shown])
+    if not covered and not shown:
+        return rest, ""
+    parts = [f"You answered \u201cI don't know\u201d to {len(unknowns)} of {asked} questions."]
+    if shown:
+        parts.append("Those with the most at stake are under \u201cFind out first\u201d.")
+    if covered:
+        parts.append(
+            f"{covered} {'more come' if shown else 'come'} with the changes above, where to look included."
+            if covered > 1
+            else f"1 {'more comes' if shown else 'comes'} with its change above, where to look included."
+        )
+    if rest:
+        parts.append(f"The other {len(rest)}, most at stake first:")
+    else:
+        parts.append(f"Once you have checked, {RERUN_NEW}.")
+    return rest, " ".join(parts)
+
+
 def _unknown_share(value: int, best_case: int | None) -> str:
     if best_case is None or best_case >= value:
         return ""
@@ -275,6 +311,7 @@ def build_view(report: Report, pack: Pack) -> ReportView:
     staked = [u for u in unknowns if u.at_stake > 0] if gap >= FIND_OUT_FIRST_GAP else []
     find_out_first = tuple(staked[:FIND_OUT_FIRST_MAX])
     summary, many = _unknown_summary(len(report.unknowns), asked)
+    rest, rest_intro = check_rest(unknowns, recs, asked, find_out_first)
     find_out_intro = ""
     if find_out_first:
         # The score box already says how many points rest on "I don't know".
@@ -338,6 +375,9 @@ def build_view(report: Report, pack: Pack) -> ReportView:
         find_out_first=find_out_first,
         find_out_first_intro=find_out_intro,
         check_later=tuple(u for u in unknowns if u not in find_out_first),
+        change_groups=change_groups(recs[1:], lambda r: r.conditional, 2),
+        check_rest=rest,
+        check_rest_intro=rest_intro,
         not_checked=tuple(
             AnswerView(question=q, prompt=question_label(pack, q), answer=NOT_CHECKED)
             for q in report.not_asked

@@ -6,8 +6,10 @@ only lay it out, so they say the same things.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from typing import Generic, TypeVar
 
 from audit.assessment import SourceRef
 from audit.render.words import clean_line
@@ -144,6 +146,44 @@ class RecommendationView:
     resolves: tuple[NamedFinding, ...] = ()  # the findings it makes go away, most serious first
     effect: str = ""  # what it does to the score, in words
     fixes: str = ""  # `resolves` in words: "[HIGH] title; ..."
+    # Rests on an "I don't know" answer: `how` says so; `action` is the change alone, for a list
+    # under a heading that says the condition once (`ChangeGroup`).
+    conditional: bool = False
+    action: str = ""
+
+
+T = TypeVar("T")
+GROUP_CONDITION = "If these apply to you (you answered \u201cI don't know\u201d)"
+ONE_CONDITION = "If this applies to you (you answered \u201cI don't know\u201d)"
+
+
+@dataclass(frozen=True, eq=False)
+class ChangeGroup(Generic[T]):
+    """Neighbouring changes in rank order that are alike in resting, or not, on "I don't know".
+
+    `condition` is '' for changes that hold as they stand; else the one sentence that makes every
+    change below it conditional, so the list need not repeat it per change.
+    """
+
+    condition: str
+    first: int  # the rank of its first change
+    items: tuple[T, ...]
+
+
+def change_groups(
+    items: Sequence[T], conditional: Callable[[T], bool], first: int
+) -> tuple[ChangeGroup[T], ...]:
+    """`items` (ranked from `first`) cut into runs of conditional and unconditional changes."""
+    out: list[ChangeGroup[T]] = []
+    rank = first
+    for is_conditional, run in groupby(items, key=conditional):
+        run_items = tuple(run)
+        condition = ""
+        if is_conditional:
+            condition = GROUP_CONDITION if len(run_items) > 1 else ONE_CONDITION
+        out.append(ChangeGroup(condition, rank, run_items))
+        rank += len(run_items)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -218,6 +258,11 @@ class ReportView:
     find_out_first_intro: str = ""
     check_later: tuple[UnknownView, ...] = ()  # the unknowns "What to check" lists: not those above
     check_intro: str = ""  # what "What to check" opens with
+    # The plan's groups of changes after the one thing (rank 2 on), and the unknowns no change
+    # rests on (a change's own question is already in it, with its menu path).
+    change_groups: tuple[ChangeGroup[RecommendationView], ...] = ()
+    check_rest: tuple[UnknownView, ...] = ()
+    check_rest_intro: str = ""
     not_checked: tuple[AnswerView, ...] = ()  # what a quick run did not ask (answer: "not checked")
     not_checked_summary: str = ""
     rights: tuple[RightView, ...] = ()

@@ -30,7 +30,7 @@ def plan(report: Report, pack: Pack, fmt: Format = Format.PLAN) -> str:
     return renderer_for(fmt).render(report, pack, RenderOptions(width=80))
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("persona", [*PERSONAS, "all-unknown"])
 @pytest.mark.parametrize("fmt", list(MEDIA))
 def test_plan_golden(
     persona: str, fmt: Format, reports: dict[str, Report], pack: Pack, golden: Callable[[str, str], None]
@@ -146,3 +146,75 @@ def test_best_case_is_shown_when_the_report_has_it_and_says_what_it_means(
     answered = reports["linked-everything"]
     assert answered.score.best_case == answered.score.value
     assert "best case" not in terminal.summary(answered, pack, RenderOptions(width=80))
+
+
+GROUP = "If these apply to you (you answered \u201cI don't know\u201d)"
+ONE = "If this applies to you (you answered \u201cI don't know\u201d)"
+
+
+def reader_text(rendered: str) -> str:
+    """What a reader sees: no tags, style, Markdown escapes or line wrapping."""
+    import re
+
+    text = re.sub(r"<style>.*?</style>", " ", rendered, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text)).replace("\\", "")
+    return " ".join(text.split())
+
+
+def plan_texts(report: Report, pack: Pack) -> dict[str, str]:
+    """Every plan: the three media, and the HTML report up to its findings."""
+    from audit.render.html import HtmlRenderer
+
+    page = HtmlRenderer().render(report, pack, RenderOptions(width=80))
+    texts = {MEDIA[fmt]: reader_text(plan(report, pack, fmt)) for fmt in MEDIA}
+    texts["report"] = reader_text(page[: page.index('<section id="findings"')])
+    return texts
+
+
+@pytest.mark.parametrize("persona", ["all-unknown", "quick-unsure", "linked-everything"])
+def test_steps_that_rest_on_i_dont_know_sit_under_their_condition(
+    persona: str, reports: dict[str, Report], pack: Pack
+) -> None:
+    """A change that rests on "I don't know" sits under a condition; a sure one never does.
+
+    From rank 2 on, each such change follows a condition heading with only such changes in
+    between. The condition is said once per group.
+    """
+    report = reports[persona]
+    recs = report.recommendations
+    for medium, text in plan_texts(report, pack).items():
+        actions = [" ".join(r.how.split())[:40] for r in recs]
+        at = [text.index(a, text.index("If you do one thing today")) for a in actions]
+        assert at == sorted(at), medium
+        for i in range(1, len(recs)):
+            between = text[at[i - 1] : at[i]]
+            heading = GROUP in between or ONE in between
+            if recs[i].from_ != "unknown":
+                assert not heading, (medium, recs[i].question)
+            else:
+                assert heading or (recs[i - 1].from_ == "unknown" and i > 1), (medium, recs[i].question)
+                # no sure change since the heading: walk back to it through conditional ones
+                j = i
+                while not (GROUP in text[at[j - 1] : at[j]] or ONE in text[at[j - 1] : at[j]]):
+                    j -= 1
+                    assert j >= 1, (medium, recs[i].question)
+                    assert recs[j].from_ == "unknown", (medium, recs[i].question)
+        if persona == "all-unknown":
+            assert text.count(GROUP) == 1, medium  # 17 steps, one condition
+            assert text.count(ONE) == 1, medium  # the one thing's own
+
+
+@pytest.mark.parametrize("fmt", list(MEDIA))
+def test_what_to_find_out_names_every_unknown_once_and_no_stepped_one_twice(
+    fmt: Format, reports: dict[str, Report], pack: Pack
+) -> None:
+    report = reports["all-unknown"]
+    text = reader_text(plan(report, pack, fmt))
+    stepped = {r.question for r in report.recommendations if r.from_ == "unknown"}
+    find_out = text[text.index("What to find out") :]
+    assert 0 < len(stepped) < len(report.unknowns)
+    assert f"{len(stepped)} come with the changes above" in find_out
+    for u in report.unknowns:
+        prompt = " ".join(u.prompt.split())
+        assert text.count(prompt) == 1, prompt  # in its step, or under "What to find out"
+        assert (prompt in find_out) == (u.question not in stepped), prompt
