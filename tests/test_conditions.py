@@ -177,6 +177,9 @@ def test_describe_is_compact_and_bracketed() -> None:
     )
     assert describe(c) == "(colour is red or blue) and (size is small or rule R1 fires)"
     assert describe(None) == "always"
+    assert describe(cond({"not": {"any": [{"rule": "R1"}, {"question": "size", "in": ["large"]}]}})) == (
+        "not (rule R1 fires or size is large)"
+    )
 
 
 @pytest.mark.parametrize(
