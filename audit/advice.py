@@ -22,7 +22,9 @@ from audit.pack import Pack, Question
 from audit.severity import MOST_SEVERE_FIRST
 
 
-class Exposure(Protocol):
+class Scenario(Protocol):
+    """What a set of answers leads to (scoring.WhatIfScenario is one)."""
+
     @property
     def answers(self) -> Mapping[str, str]: ...
     @property
@@ -33,7 +35,7 @@ class Exposure(Protocol):
     def findings(self) -> frozenset[str]: ...  # ids of the findings that hold or possibly hold
 
 
-WhatIf = Callable[[str, str], Exposure]  # (question, new value) -> the exposure after the change
+WhatIf = Callable[[str, str], Scenario]  # (question, new value) -> the scenario after the change
 
 EFFORT_RANK = {"setting": 0, "habit": 1}
 SEVERITY_RANK = {s: i for i, s in enumerate(MOST_SEVERE_FIRST)}  # critical 0 ... info 4
@@ -90,7 +92,7 @@ def _tables(pack: Pack) -> tuple[dict[str, int], dict[str, int], dict[str, set[s
 
 def recommend(
     pack: Pack,
-    current: Exposure,
+    current: Scenario,
     platform: str,
     what_if: WhatIf,
     can_help: Callable[[str], bool] | None = None,
@@ -106,7 +108,7 @@ def recommend(
         now = current.answers.get(q.id, UNKNOWN)
         if can_help is not None and not can_help(q.id):
             continue
-        best: tuple[tuple[int, int, int], str, Exposure, tuple[str, ...]] | None = None
+        best: tuple[tuple[int, int, int], str, Scenario, tuple[str, ...]] | None = None
         for value in candidate_values(q, now):
             after = what_if(q.id, value)
             if after.score > current.score:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from audit import __version__
 from audit.commands import COMMANDS, format_for
-from audit.errors import AuditError, UserError, one_line
+from audit.errors import AuditError, UserError, escape_controls
 from audit.severity import SEVERITIES
 
 if TYPE_CHECKING:  # the use cases import yaml and more; --version and --help must not pay for it
@@ -73,7 +73,7 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"wa-audit: {one_line(message)}; see '{self.prog} --help'\n")
+        self.exit(2, f"wa-audit: {escape_controls(message)}; see '{self.prog} --help'\n")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -14,10 +14,10 @@ class AuditError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
-        self.message = one_line(message)
+        self.message = escape_controls(message)
 
 
-def one_line(text: str) -> str:
+def escape_controls(text: str) -> str:
     r"""`text` with line breaks and control characters escaped (`\n`, `\x1b`).
 
     Messages quote file names and file contents; a newline there would break the one-line promise

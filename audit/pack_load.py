@@ -168,6 +168,7 @@ def pack_problems(directory: Path) -> list[Problem]:
         rules=parsed["flows.yaml"].rules,  # type: ignore[attr-defined]
         findings=parsed["findings.yaml"].findings,  # type: ignore[attr-defined]
         protections=parsed["protections.yaml"].protections,  # type: ignore[attr-defined]
+        rights=parsed["protections.yaml"].rights,  # type: ignore[attr-defined]
     )
     checked = check_pack(LoadedPack(pack=pack, docs=docs))
     # "unknown rule 'F3'" only repeats that F3 has a schema error, said above.

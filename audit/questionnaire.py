@@ -26,10 +26,10 @@ from pydantic import Field
 
 from audit.answers import Answers
 from audit.conditions import NOT_ASKED, UNKNOWN, questions_in
-from audit.engine import effective_answers, implied, offered_values
 from audit.frozen_model import FrozenModel
 from audit.pack import Pack, Question
 from audit.platform_text import platform_of, where_text
+from audit.scoring import effective_answers, implied, offered_values
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -137,7 +137,7 @@ class Plan:
         return self.depth == "full" or q.section == first_section(self.pack)
 
     def wants(self, q: Question, effective: Mapping[str, str]) -> bool:
-        """Whether `q` is asked, given the effective answers so far (engine.effective_answers)."""
+        """Whether `q` is asked, given the effective answers so far (scoring.effective_answers)."""
         if q.id in self.fixed or not self.in_scope(q) or effective[q.id] == NOT_ASKED:
             return False
         if implied(self.pack, q.id, effective) is not None:  # e.g. set by Strict account settings

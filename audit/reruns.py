@@ -20,11 +20,12 @@ from audit.answers import Answers, parse_assignments, read_answers, save_answers
 from audit.app import Settings, is_stale
 from audit.assessment import Assessment, Changes, Report, TrendPoint, make_report
 from audit.conditions import NOT_ASKED, UNKNOWN
-from audit.engine import effective_answers, evaluate, exposure, implied
+from audit.engine import evaluate
 from audit.errors import AnswersError, HistoryError
 from audit.history import DAMAGED_MARK, SIDECARS, History, Run, diff, make_run
 from audit.pack import Pack
 from audit.paths import Home, is_report_name
+from audit.scoring import effective_answers, exposure, implied
 
 if TYPE_CHECKING:  # rich is imported only when a text view is asked for
     from rich.console import Console
@@ -315,7 +316,7 @@ def history_text(runs: Sequence[Run], *, width: int = 80, color: bool = False) -
         return "No runs yet. Run 'wa-audit' for the interview; each completed audit is kept here.\n"
     from rich.table import Table
 
-    from audit.render.labels import band_label
+    from audit.render.words import band_label
 
     if width < NARROW:
         return _history_list(runs, width=width, color=color)
@@ -349,7 +350,7 @@ def _history_list(runs: Sequence[Run], *, width: int, color: bool) -> str:
     from rich.table import Table
     from rich.text import Text
 
-    from audit.render.labels import band_label
+    from audit.render.words import band_label
 
     buf = io.StringIO()
     console = _console(buf, width, color)
@@ -400,10 +401,10 @@ def changes_text(
     # In the report's words (raw ids only in --format json): findings and rules by their titles,
     # answers by question and label, "no longer asked" and "new question" rather than unknowns.
     if pack is not None:
-        from audit.render import labels
+        from audit.render.report_view import answer_changes, rule_titles
 
-        answers = [f"{a.kind}: {a.text}" for a in labels.answer_changes(ch, pack)]
-        rules = list(labels.rule_titles(ch.new_rules, pack))
+        answers = [f"{a.kind}: {a.text}" for a in answer_changes(ch, pack)]
+        rules = list(rule_titles(ch.new_rules, pack))
     else:
         answers = [f"{q}: {c.from_} -> {c.to}" for q, c in ch.changed_answers.items()]
         rules = list(ch.new_rules)

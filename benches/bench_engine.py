@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from audit import engine  # noqa: E402 - after the path is set, to run from a checkout
+from audit import compiled_pack, engine, scoring  # noqa: E402 - after the path is set, to run from a checkout
 from audit.answers import read_answers  # noqa: E402
 from audit.pack_load import load_pack  # noqa: E402
 from audit.resources import default_pack_dir  # noqa: E402
@@ -47,12 +47,12 @@ def main() -> int:
     few = max(20, args.runs // 10)
     rows = [
         ("pack load (warm; read, validate, check)", *timed(lambda: load_pack(folder), few)),
-        ("pack compile (first evaluation only)", *timed(lambda: engine._compile(pack), few)),
+        ("pack compile (first evaluation only)", *timed(lambda: compiled_pack.compile_pack(pack), few)),
     ]
     worst = 0.0
     for example in sorted((ROOT / "examples").glob("*.yaml")):
         answers = read_answers(pack, example)
-        evaluation = timed(lambda a=answers: engine.exposure(pack, a.values), args.runs)  # type: ignore[misc]
+        evaluation = timed(lambda a=answers: scoring.exposure(pack, a.values), args.runs)  # type: ignore[misc]
         full = timed(lambda a=answers: engine.evaluate(pack, a), args.runs)  # type: ignore[misc]
         recs = len(engine.evaluate(pack, answers).recommendations)
         rows.append((f"{example.name}: one evaluation (flows, score)", *evaluation))

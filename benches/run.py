@@ -247,7 +247,7 @@ EVALUATION_BUDGET_MS = 10.0  # issue 5: one evaluation plus all what-ifs
 
 
 def measure_in_process(runs: int, scratch: Path) -> list[Row]:
-    from audit import engine, pack_cache
+    from audit import engine, pack_cache, scoring
     from audit.answers import read_answers
     from audit.app import Settings, build_report
     from audit.pack_load import load_pack
@@ -269,7 +269,7 @@ def measure_in_process(runs: int, scratch: Path) -> list[Row]:
     rows = [
         ("pack load (warm; YAML, validate, cross-check)", timed(lambda: load_pack(folder), runs), None),
         ("pack load (warm; from the pack cache)", timed(cached_load, many), None),
-        ("one evaluation (flows, score)", timed(lambda: engine.exposure(pack, answers.values), many), None),
+        ("one evaluation (flows, score)", timed(lambda: scoring.exposure(pack, answers.values), many), None),
         (
             "evaluation + all what-ifs",
             timed(lambda: engine.evaluate(pack, answers), many),

@@ -10,8 +10,9 @@ import pytest
 from audit import advice
 from audit.answers import Answers
 from audit.conditions import NOT_ASKED, UNKNOWN
-from audit.engine import evaluate, exposure
+from audit.engine import evaluate
 from audit.pack import Pack
+from audit.scoring import exposure
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from hypothesis import given
 from audit.advice import candidate_values
 from audit.answers import read_answers
 from audit.assessment import Assessment
-from audit.engine import effective_answers, exposure
 from audit.pack import Pack
+from audit.scoring import effective_answers, exposure
 from tests.conftest import EXAMPLES
 from tests.test_properties import ANSWERS, PACK, SETTINGS, run
 

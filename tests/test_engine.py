@@ -9,9 +9,10 @@ import pytest
 from audit.answers import Answers
 from audit.assessment import Assessment, Flow
 from audit.conditions import NOT_ASKED, UNKNOWN
-from audit.engine import band_of, effective_answers, evaluate, exposure
+from audit.engine import band_of, evaluate
 from audit.pack import Pack
 from audit.pack_load import load_pack
+from audit.scoring import effective_answers, exposure
 
 
 def run(pack: Pack, **values: str) -> Assessment:
@@ -269,7 +270,7 @@ def test_menu_names_vary_only_after_menu_paths(bundled_pack: Pack) -> None:
 
 
 def test_choices_that_cannot_apply_to_the_region_are_not_offered(bundled_pack: Pack) -> None:
-    from audit.engine import effective_answers, offered_values
+    from audit.scoring import effective_answers, offered_values
 
     payments = bundled_pack.question_by_id["payments"]
 

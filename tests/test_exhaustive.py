@@ -28,7 +28,8 @@ import pytest
 from audit.advice import EFFORT_RANK, SEVERITY_RANK, candidate_values
 from audit.answers import Answers, read_answers
 from audit.conditions import NOT_ASKED, UNKNOWN
-from audit.engine import effective_answers, evaluate
+from audit.engine import evaluate
+from audit.scoring import effective_answers
 from tests.test_properties import FACTS, PACK, assert_advice_covers_fixable_findings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

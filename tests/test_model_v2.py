@@ -17,10 +17,11 @@ from audit.answers import Answers, read_answers
 from audit.assessment import Assessment, ProtectionOut
 from audit.cli import main
 from audit.conditions import UNKNOWN
-from audit.engine import effective_answers, evaluate
+from audit.engine import evaluate
 from audit.errors import AnswersError
 from audit.pack import Pack
 from audit.questionnaire import unanswered
+from audit.scoring import effective_answers
 from tests.test_flows_table import QUIET
 
 V2_QUESTIONS = (

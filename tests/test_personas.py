@@ -11,7 +11,7 @@ from audit.assessment import Assessment
 from audit.conditions import UNKNOWN
 from audit.engine import evaluate
 from audit.pack import Pack
-from audit.render.labels import FIND_OUT_FIRST_GAP
+from audit.render.report_view import FIND_OUT_FIRST_GAP
 from tests.test_properties import assert_advice_covers_fixable_findings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -11,10 +11,11 @@ from audit.advice import EFFORT_RANK, SEVERITY_RANK
 from audit.answers import Answers
 from audit.assessment import Assessment
 from audit.conditions import UNKNOWN
-from audit.engine import evaluate, exposure
+from audit.engine import evaluate
 from audit.pack import Pack
 from audit.pack_load import load_pack
 from audit.resources import default_pack_dir
+from audit.scoring import exposure
 
 PACK = load_pack(default_pack_dir())
 FACTS = ("platform", "region", "optout_2016")

@@ -249,6 +249,17 @@ BROKEN = [
         ),
         id="protection-exception-without-sources",
     ),
+    pytest.param(
+        (
+            "protections.yaml",
+            "    sources: [{id: S1}]",
+            "    sources: [{id: S1}]\nrights:\n"
+            "  - {id: ask, title: Ask them, how: Write to them., sources: [{id: S9}]}",
+            ("S9", 1),
+            "unknown source 'S9'",
+        ),
+        id="right-citing-an-unknown-source",
+    ),
 ]
 
 

@@ -18,8 +18,10 @@ from markupsafe import Markup
 from audit import template_cache
 from audit.assessment import Report
 from audit.pack import Pack
-from audit.render import flowmap, labels
+from audit.render import flowmap, words
 from audit.render.base import RenderOptions
+from audit.render.report_view import build_view
+from audit.render.view_model import sources_view
 from audit.resources import reports_dir
 
 # The page may load nothing: no scripts, fonts, styles or images from anywhere, only inline
@@ -49,9 +51,9 @@ def stylesheet() -> Markup:
 
 def flow_map(report: Report, pack: Pack) -> flowmap.FlowMap:
     """The picture's layout for this report's flows (pack order, labels from the pack)."""
-    data = [flowmap.Node(d.id, labels.one_line(d.label)) for d in pack.vocabulary.data_categories]
+    data = [flowmap.Node(d.id, words.clean_line(d.label)) for d in pack.vocabulary.data_categories]
     recipients = [
-        flowmap.Node(r.id, labels.one_line(r.label), labels.reach_tier(r.reach))
+        flowmap.Node(r.id, words.clean_line(r.label), words.reach_tier(r.reach))
         for r in pack.vocabulary.recipients
     ]
     # Ids the pack does not know still get a box, labelled with the id.
@@ -68,7 +70,7 @@ def flow_map(report: Report, pack: Pack) -> flowmap.FlowMap:
 class HtmlRenderer:
     def render(self, report: Report, pack: Pack, options: RenderOptions) -> str:
         del options  # width and colour are terminal matters
-        view = labels.build_view(report, pack)
+        view = build_view(report, pack)
         trend = (
             flowmap.trend_chart([(p.label, p.score) for p in view.trend]) if len(view.trend) >= 2 else None
         )
@@ -81,14 +83,14 @@ class HtmlRenderer:
                 trend=trend,
                 css=stylesheet(),
                 csp=CSP,
-                nothing_to_change=labels.NOTHING_TO_CHANGE,
+                nothing_to_change=words.NOTHING_TO_CHANGE,
                 certainties=flowmap.CERTAINTIES,
-                certainty_explained=labels.CERTAINTY_EXPLAINED,
+                certainty_explained=words.CERTAINTY_EXPLAINED,
                 tiers=flowmap.TIERS,
-                tier_words=labels.REACH_WORDS,
+                tier_words=words.REACH_WORDS,
                 stroke_width=flowmap.STROKE_WIDTH,
                 open_severities=OPEN_SEVERITIES,
-                all_sources=labels.sources_view(
+                all_sources=sources_view(
                     [*(s for f in report.findings for s in f.sources)]
                     + [s for p in report.protections for s in p.sources]
                     + [s for p in report.protections for e in p.except_ for s in e.sources]

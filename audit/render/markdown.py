@@ -18,8 +18,9 @@ from urllib.parse import quote
 
 from audit.assessment import Report
 from audit.pack import Pack
-from audit.render import labels
+from audit.render import words
 from audit.render.base import RenderOptions
+from audit.render.report_view import build_view
 
 if TYPE_CHECKING:
     import jinja2
@@ -46,7 +47,7 @@ _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 
 def md_escape(value: object) -> str:
     """Plain text as Markdown that renders as exactly that text, on one line, within a line."""
-    return _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", labels.one_line(str(value))))
+    return _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", words.clean_line(str(value))))
 
 
 def md_block(value: object) -> MdSafe:
@@ -92,15 +93,15 @@ def environment() -> jinja2.Environment:
 class MarkdownRenderer:
     def render(self, report: Report, pack: Pack, options: RenderOptions) -> str:
         del options  # width and colour are terminal matters
-        view = labels.build_view(report, pack)
+        view = build_view(report, pack)
         text = (
             environment()
             .get_template(TEMPLATE)
             .render(
                 v=view,
-                bar=MdSafe(labels.bar(view.score)),
-                certainty_explained=labels.CERTAINTY_EXPLAINED,
-                nothing_to_change=labels.NOTHING_TO_CHANGE,
+                bar=MdSafe(words.bar(view.score)),
+                certainty_explained=words.CERTAINTY_EXPLAINED,
+                nothing_to_change=words.NOTHING_TO_CHANGE,
             )
         )
         # One blank line between blocks, however the template's conditionals fall.

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from audit.conditions import UNKNOWN, AllOf, AnyOf, Condition, NotOf, QuestionIn, RuleRef
 from audit.engine import source_refs
 from audit.pack import Dispute, Pack
-from audit.render.labels import CERTAINTY_EXPLAINED, SourceView, one_line, sources_view
 from audit.render.markdown import md_block, md_escape
+from audit.render.view_model import SourceView, sources_view
+from audit.render.words import CERTAINTY_EXPLAINED, clean_line
 
 ALWAYS = "always, whatever you answer"
 INTRO = (
@@ -100,18 +101,18 @@ def condition_words(pack: Pack, cond: Condition | None) -> str:
         return ALWAYS
     if isinstance(cond, QuestionIn):
         q = pack.question_by_id.get(cond.question)
-        prompt = one_line(q.prompt) if q else cond.question
+        prompt = clean_line(q.prompt) if q else cond.question
         labels = []
         for value in cond.in_:
             v = q.value(value) if q else None
-            labels.append("I don't know" if value == UNKNOWN else one_line(v.label) if v else value)
+            labels.append("I don't know" if value == UNKNOWN else clean_line(v.label) if v else value)
         if len(labels) == 1:
             return f"{prompt} = {labels[0]}"
         # Labels may hold "or" themselves ("Norway or Switzerland"): quote each one.
         return f"{prompt} = one of " + ", ".join(f"\u201c{label}\u201d" for label in labels)
     if isinstance(cond, RuleRef):
         rule = pack.rule_by_id.get(cond.rule)
-        return f"rule {cond.rule} applies" + (f" (\u201c{one_line(rule.title)}\u201d)" if rule else "")
+        return f"rule {cond.rule} applies" + (f" (\u201c{clean_line(rule.title)}\u201d)" if rule else "")
     if isinstance(cond, NotOf):
         return f"not ({condition_words(pack, cond.not_)})"
     parts, joiner = (cond.all, " and ") if isinstance(cond, AllOf) else (cond.any, " or ")
@@ -143,37 +144,40 @@ def guide(pack: Pack) -> Guide:
             entries.append(
                 Entry(
                     rule=rule.id,
-                    title=one_line(rule.title),
-                    data=tuple(one_line(pack.data_by_id[d].label) for d in data),
-                    purposes=tuple(one_line(p.label) for p in pack.vocabulary.purposes if p.id in purposes),
+                    title=clean_line(rule.title),
+                    data=tuple(clean_line(pack.data_by_id[d].label) for d in data),
+                    purposes=tuple(clean_line(p.label) for p in pack.vocabulary.purposes if p.id in purposes),
                     when=condition_words(pack, rule.when),
                     certainty=rule.certainty,
-                    note=one_line(rule.note or ""),
+                    note=clean_line(rule.note or ""),
                     sources=sources_view(source_refs(pack, rule.sources)),
                     dispute=_dispute_words(rule.dispute),
                 )
             )
         recipients.append(
             RecipientGuide(
-                id=r.id, label=one_line(r.label), description=one_line(r.description), entries=tuple(entries)
+                id=r.id,
+                label=clean_line(r.label),
+                description=clean_line(r.description),
+                entries=tuple(entries),
             )
         )
     protections = tuple(
         ProtectionGuide(
             id=p.id,
-            title=one_line(p.title),
-            detail=one_line(p.detail),
+            title=clean_line(p.title),
+            detail=clean_line(p.detail),
             when=condition_words(pack, p.when),
             sources=sources_view(source_refs(pack, (*p.sources, *(c for e in p.except_ for c in e.sources)))),
-            exceptions=tuple(f"if {condition_words(pack, e.when)}: {one_line(e.text)}" for e in p.except_),
+            exceptions=tuple(f"if {condition_words(pack, e.when)}: {clean_line(e.text)}" for e in p.except_),
         )
         for p in pack.protections
     )
     rights = tuple(
         RightGuide(
             id=r.id,
-            title=one_line(r.title),
-            how=one_line(r.how),
+            title=clean_line(r.title),
+            how=clean_line(r.how),
             when=condition_words(pack, r.when),
             sources=sources_view(source_refs(pack, r.sources)),
         )
@@ -182,16 +186,16 @@ def guide(pack: Pack) -> Guide:
     questions = tuple(
         QuestionGuide(
             id=q.id,
-            prompt=one_line(q.prompt),
+            prompt=clean_line(q.prompt),
             values=(
-                *((v.id, one_line(v.label)) for v in q.values),
+                *((v.id, clean_line(v.label)) for v in q.values),
                 *([(UNKNOWN, "I don't know")] if q.allow_unknown else []),
             ),
         )
         for q in pack.questions
     )
     return Guide(
-        title=one_line(pack.meta.title),
+        title=clean_line(pack.meta.title),
         version=pack.meta.version,
         reviewed=pack.meta.reviewed.isoformat(),
         recipients=tuple(recipients),

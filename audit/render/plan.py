@@ -1,6 +1,6 @@
 """The plan: one page to keep, print or send. The one thing, the ranked steps, what to find out.
 
-Built from the shared view (`labels.build_view`), so its steps and wording are the report's. Three
+Built from the shared view (`report_view.build_view`), so its steps and wording are the report's. Three
 media: plain text (`--format plan`), HTML (`--format plan -o plan.html`, the report's stylesheet,
 the same CSP) and Markdown (`-o plan.md`). jinja2 is imported only for the last two.
 """
@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from audit.assessment import Recommendation, Report
 from audit.pack import Pack
-from audit.render import labels
+from audit.render import words
 from audit.render.base import RenderOptions
-from audit.render.labels import RecommendationView, ReportView, UnknownView
+from audit.render.report_view import build_view
+from audit.render.view_model import RecommendationView, ReportView, UnknownView
 
 TEMPLATE_HTML = "plan.html.j2"
 TEMPLATE_MARKDOWN = "plan.md.j2"
@@ -56,7 +57,7 @@ def _resolves(rec: Recommendation, report: Report) -> tuple[str, ...]:
     The report's own list when it has one, else the findings whose fix is exactly this change.
     """
     listed: Sequence[str] | None = getattr(rec, "resolves", None)
-    titles = {f.id: labels.one_line(f.title) for f in report.findings}
+    titles = {f.id: words.clean_line(f.title) for f in report.findings}
     if listed is not None:
         return tuple(titles.get(fid, fid) for fid in listed)
     return tuple(
@@ -73,7 +74,7 @@ def best_case(report: Report) -> int | None:
 
 
 def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> PlanView:
-    v = view if view is not None else labels.build_view(report, pack)
+    v = view if view is not None else build_view(report, pack)
     recs = [v.one_thing, *v.more_changes] if v.one_thing is not None else []
     return PlanView(
         title=v.title,

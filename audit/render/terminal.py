@@ -1,6 +1,6 @@
 """The terminal report (rich): plain text when piped or with NO_COLOR; fits the given width.
 
-Built from the shared view (`labels.build_view`), so it says what the HTML and Markdown reports
+Built from the shared view (`report_view.build_view`), so it says what the HTML and Markdown reports
 say. Pack text only ever enters rich as `Text` (never as markup), so a pack cannot style or break
 the output. Nothing relies on colour alone: severities and certainties are words.
 """
@@ -19,11 +19,12 @@ from rich.tree import Tree
 
 from audit.assessment import Report
 from audit.pack import Pack
-from audit.render import labels
+from audit.render import words
 from audit.render.base import RenderOptions
 from audit.render.console import buffer_console
-from audit.render.labels import FindingView, RecommendationView, ReportView, SourceView, UnknownView
 from audit.render.plan import best_case
+from audit.render.report_view import build_view
+from audit.render.view_model import FindingView, RecommendationView, ReportView, SourceView, UnknownView
 
 _SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -38,7 +39,7 @@ _CERTAINTY_STYLE = {"documented": "", "reported": "yellow", "disputed": "yellow"
 
 class TerminalRenderer:
     def render(self, report: Report, pack: Pack, options: RenderOptions) -> str:
-        view = labels.build_view(report, pack)
+        view = build_view(report, pack)
         # The summary first and last: a long report opens and ends where the eye is.
         where = f"Full report: {options.full_report}" if options.full_report else ""
         first = _summary(view, best_case(report), where, options.width)
@@ -51,7 +52,7 @@ def summary(report: Report, pack: Pack, options: RenderOptions) -> str:
 
     The score, the one thing, findings by severity, the top three, where the full report is.
     """
-    view = labels.build_view(report, pack)
+    view = build_view(report, pack)
     where = f"Full report: {options.full_report}" if options.full_report else ""
     return _print([_summary(view, best_case(report), where, options.width)], options)
 
@@ -77,7 +78,7 @@ def _summary(v: ReportView, best: int | None, where: str, width: int) -> Panel:
         # score.best_case: every "I don't know" at its least exposing answer (not the plan's end).
         t.append(f" (best case {best}, if each \u201cI don't know\u201d is the safest answer)")
     t.append("\n")
-    t.append(labels.bar(v.score, width=max(10, min(40, width - 8))), style=_BAND_STYLE.get(v.band, ""))
+    t.append(words.bar(v.score, width=max(10, min(40, width - 8))), style=_BAND_STYLE.get(v.band, ""))
     t.append(f" {v.score}\n")
     if v.find_out_first:
         # Much of the score is "I don't know": what to find out comes before any advice.
@@ -93,7 +94,7 @@ def _summary(v: ReportView, best: int | None, where: str, width: int) -> Panel:
         t.append(r.how)
         t.append(f" {r.effect}\n")
     else:
-        t.append(f"{labels.NOTHING_TO_CHANGE.split('. ')[0]}.\n")
+        t.append(f"{words.NOTHING_TO_CHANGE.split('. ')[0]}.\n")
     c = v.changes
     if c is not None:
         # A rerun's first question is what changed: one line, the details are in the report.
@@ -110,7 +111,7 @@ def _summary(v: ReportView, best: int | None, where: str, width: int) -> Panel:
     every = [x for g in v.severity_groups for f in g.findings for x in (f, *f.alternatives)]
     counts = ", ".join(
         f"{n} {word.lower()}"
-        for word in labels.SEVERITY_WORDS.values()
+        for word in words.SEVERITY_WORDS.values()
         if (n := sum(1 for x in every if x.severity_word == word))
     )
     t.append("Findings: ", style="bold")
@@ -164,7 +165,7 @@ def _parts(v: ReportView) -> list[RenderableType]:
     if v.one_thing is not None:
         parts.append(_one_thing(v.one_thing))
     else:
-        parts.append(Panel(Text(labels.NOTHING_TO_CHANGE), border_style="green"))
+        parts.append(Panel(Text(words.NOTHING_TO_CHANGE), border_style="green"))
     parts.append(_heading("What your answers mean"))
     parts.append(Text(v.findings_intro))
     for group in v.severity_groups:
@@ -332,7 +333,7 @@ def _finding(f: FindingView, platform: str) -> RenderableType:
         t.append(f"\nYou answered {answers}", style="dim")
     if f.unknown_note:
         t.append(f"\n{f.unknown_note}", style="dim")
-    why = labels.CERTAINTY_EXPLAINED.get(f.certainty, "")
+    why = words.CERTAINTY_EXPLAINED.get(f.certainty, "")
     t.append(f"\nCertainty: {f.certainty}: {why}.", style="dim")
     if f.certainty == "possible":
         t.append(" See \u201cWhat to check\u201d.", style="dim")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from audit.assessment import Report
 from audit.pack import Pack
-from audit.render.labels import build_view
+from audit.render.report_view import build_view
 
 
 def test_alternatives_are_decided_by_the_same_questions(pack: Pack, reports: dict[str, Report]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from audit.assessment import Report
 from audit.conditions import UNKNOWN
 from audit.pack import Pack
-from audit.render.labels import build_view
+from audit.render.report_view import build_view
 
 
 def test_advice_from_an_unknown_answer_is_a_condition(pack: Pack, reports: dict[str, Report]) -> None:

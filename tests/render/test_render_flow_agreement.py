@@ -3,7 +3,7 @@
 Checked on the rendered page, not on `flowmap.layout()`: what the HTML renderer passes to the
 layout and what the template draws is what a person sees. Each recipient box's tier (its class and
 the width of the lines into it) must be the tier the table names for that recipient, and both must
-be the one the pack's `reach` gives (labels.reach_tier).
+be the one the pack's `reach` gives (words.reach_tier).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from audit.answers import Answers
 from audit.assessment import Report, make_report
 from audit.engine import evaluate
 from audit.pack import Pack
-from audit.render import labels
+from audit.render import words
 from audit.render.flowmap import STROKE_WIDTH, TIERS
 
-WORD_TIER = {labels.REACH_WORDS[t]: t for t in TIERS}
-WORD_CERTAINTY = {w: c for c, w in labels.CERTAINTY_WORDS.items()}
+WORD_TIER = {words.REACH_WORDS[t]: t for t in TIERS}
+WORD_CERTAINTY = {w: c for c, w in words.CERTAINTY_WORDS.items()}
 TABLE_GROUP = re.compile(r"^(?P<label>.+) \((?P<word>reaches \w+) people\)$")
 EDGE_TITLE = re.compile(r"^(?P<data>.+) \u2192 (?P<recipient>.+) \((?P<certainty>\w+)\)$")
 
@@ -108,7 +108,7 @@ def test_the_picture_and_the_table_agree(case: str, reports: dict[str, Report], 
 def test_reach_tiers_are_the_packs(case: str, reports: dict[str, Report], pack: Pack) -> None:
     page = render(_cases(reports, pack)[case], pack)
     boxes, _, _ = picture(page)
-    expected = {labels.one_line(r.label): labels.reach_tier(r.reach) for r in pack.vocabulary.recipients}
+    expected = {words.clean_line(r.label): words.reach_tier(r.reach) for r in pack.vocabulary.recipients}
     assert boxes, "the case draws recipients"
     assert {label: expected[label] for label in boxes} == boxes
     # More than one tier is drawn: a renderer that draws every box alike cannot pass.
@@ -117,4 +117,4 @@ def test_reach_tiers_are_the_packs(case: str, reports: dict[str, Report], pack: 
 
 @pytest.mark.parametrize(("reach", "tier"), [(1, "few"), (2, "few"), (3, "some"), (4, "many"), (5, "many")])
 def test_reach_tier_bounds(reach: int, tier: str) -> None:
-    assert labels.reach_tier(reach) == tier
+    assert words.reach_tier(reach) == tier

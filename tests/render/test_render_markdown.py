@@ -19,7 +19,7 @@ from audit.assessment import AnswerChange, Changes, Report, make_report
 from audit.engine import evaluate
 from audit.pack import Pack
 from audit.pack_load import load_pack
-from audit.render import labels
+from audit.render import words
 from audit.render.base import RenderOptions
 from audit.render.markdown import MarkdownRenderer, md_block, md_escape, md_url
 
@@ -50,7 +50,7 @@ pack_text = st.text(
 
 def as_html(text: str) -> str:
     """What markdown-it prints for plain text (it escapes these four, not the apostrophe)."""
-    return html.escape(labels.one_line(text), quote=False).replace('"', "&quot;")
+    return html.escape(words.clean_line(text), quote=False).replace('"', "&quot;")
 
 
 @settings(deadline=None)  # a loaded machine is not a failure; speed is benches/' job
@@ -68,7 +68,7 @@ block_text = st.one_of(pack_text, st.tuples(st.sampled_from(BLOCK_OPENERS), pack
 
 
 @settings(deadline=None)  # a loaded machine is not a failure; speed is benches/' job
-@given(block_text.filter(lambda t: labels.one_line(t) != ""))
+@given(block_text.filter(lambda t: words.clean_line(t) != ""))
 @example("1. x")
 @example("12) y")
 @example("# y")

@@ -212,7 +212,7 @@ def test_possible_findings_say_so_next_to_the_severity(reports: dict[str, Report
     possible = [f for f in report.findings if f.certainty == "possible"]
     assert possible
     # Each possible finding says so, and so do the summaries (first and last) for their top three.
-    from audit.render.labels import build_view
+    from audit.render.report_view import build_view
     from audit.render.terminal import TOP_FINDINGS
 
     top = [f for g in build_view(report, pack).severity_groups for f in g.findings][:TOP_FINDINGS]

@@ -1,0 +1,158 @@
+"""Findings in the view: each in words for the person, possible ones with their alternatives.
+
+A possible finding is worded as a condition, a disputed one with both sides; a possible finding is
+followed by those that exclude it; findings are grouped by severity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from audit.assessment import FindingOut, Report, SourceRef
+from audit.conditions import UNKNOWN
+from audit.pack import Pack
+from audit.render.view_model import AnswerView, FindingView, NamedFinding, SeverityGroup, sources_view
+from audit.render.words import (
+    CERTAINTY_WORDS,
+    SEVERITY_WORDS,
+    answer_label,
+    clean,
+    clean_line,
+    question_label,
+)
+from audit.severity import MOST_SEVERE_FIRST
+
+
+def _condition(f: FindingOut, pack: Pack) -> str:
+    parts = []
+    for q, values in f.applies_if.items():
+        labels = [f"\u201c{answer_label(pack, q, v)}\u201d" for v in values]
+        either = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
+        parts.append(f"the answer to \u201c{question_label(pack, q)}\u201d is {either}")
+    return f"If {' and '.join(parts)}" if parts else ""
+
+
+def _dispute_side(refs: tuple[SourceRef, ...]) -> tuple[str, ...]:
+    return tuple(
+        f"{s.id} ({s.publisher}, {'undated; checked ' if s.undated else ''}{s.date.isoformat()}): "
+        f"\u201c{clean_line(s.quote or s.title)}\u201d"
+        for s in refs
+    )
+
+
+def _dispute_text(f: FindingOut) -> str:
+    """Both sides of a disputed finding, with dates, and which text is binding."""
+    d = f.dispute
+    if d is None:
+        return ""
+    says, denies = " ".join(_dispute_side(d.says)), " ".join(_dispute_side(d.denies))
+    return f"Says so: {says} Says otherwise: {denies} Binding: {d.binding}."
+
+
+def _finding(f: FindingOut, pack: Pack) -> FindingView:
+    note = ""
+    if f.certainty == "possible" and UNKNOWN in f.triggered_by.values():
+        # The condition names the questions; say only why it is a condition.
+        note = "You answered \u201cI don't know\u201d there, so this may not apply to you."
+    return FindingView(
+        id=f.id,
+        severity=f.severity,
+        severity_word=SEVERITY_WORDS.get(f.severity, f.severity),
+        title=clean_line(f.title),
+        detail=clean(f.detail).strip(),
+        risk=clean(f.risk or "").strip(),
+        conflict=clean(f.conflict or "").strip() or _dispute_text(f),
+        certainty=f.certainty,
+        certainty_word=CERTAINTY_WORDS.get(f.certainty, f.certainty),
+        # What the person really answered; "I don't know" is said by the condition and the note.
+        because=tuple(
+            AnswerView(question=q, prompt=question_label(pack, q), answer=answer_label(pack, q, a))
+            for q, a in f.triggered_by.items()
+            if a != UNKNOWN or f.certainty != "possible"
+        ),
+        fix_target=answer_label(pack, f.fix.question, f.fix.to) if f.fix else "",
+        fix_steps=tuple(clean_line(s) for s in f.fix.steps) if f.fix else (),
+        sources=sources_view(f.sources),
+        condition=_condition(f, pack),
+        unknown_note=note,
+        dispute_says=_dispute_side(f.dispute.says) if f.dispute else (),
+        dispute_denies=_dispute_side(f.dispute.denies) if f.dispute else (),
+        dispute_binding=f.dispute.binding if f.dispute else "",
+    )
+
+
+def _exclusive(a: FindingOut, b: FindingOut) -> str:
+    """The question on which two possible findings need different answers ('' if none).
+
+    Only findings decided by the same questions are alternatives (one per region; linked or not):
+    two findings on different subjects that merely need different regions are not "one or the other"
+    to a reader.
+    """
+    if set(a.applies_if) != set(b.applies_if):
+        return ""
+    for q, values in a.applies_if.items():
+        other = b.applies_if.get(q)
+        if other is not None and not set(values) & set(other):
+            return q
+    return ""
+
+
+def finding_views(report: Report, pack: Pack) -> list[FindingView]:
+    """Findings in report order, each possible one followed by those that exclude it.
+
+    A finding joins an earlier group only if it excludes every member (on some question), so a
+    group is always "only one of these", never a chain of pairs that may both hold.
+    """
+    groups: list[list[FindingOut]] = []
+    for f in report.findings:
+        home = None
+        if f.applies_if:
+            # Among the groups it excludes entirely, the one whose lead rests on the most of the
+            # same questions (opt-out honoured goes with opt-out overridden, not with linking).
+            fits = [g for g in groups if g[0].applies_if and all(_exclusive(f, m) for m in g)]
+            home = max(fits, key=lambda g: len(set(g[0].applies_if) & set(f.applies_if)), default=None)
+        if home is None:
+            groups.append([f])
+        else:
+            home.append(f)
+    out = []
+    for lead, *others in groups:
+        view = _finding(lead, pack)
+        if others:
+            alternatives = []
+            for alt in others:
+                intro = "Or instead (only one of these can apply to you):"
+                alternatives.append(replace(_finding(alt, pack), alternative_intro=intro))
+            view = replace(view, alternatives=tuple(alternatives))
+        out.append(view)
+    return out
+
+
+def named_finding(fid: str, report: Report, pack: Pack) -> NamedFinding:
+    known = pack.finding_by_id.get(fid)
+    severity = known.severity if known else ""
+    return NamedFinding(fid, finding_title(fid, report, pack), SEVERITY_WORDS.get(severity, severity))
+
+
+def finding_title(fid: str, report: Report, pack: Pack) -> str:
+    for f in report.findings:
+        if f.id == fid:
+            return clean_line(f.title)
+    known = pack.finding_by_id.get(fid)
+    return clean_line(known.title) if known else fid
+
+
+def group_by_severity(findings: Sequence[FindingView]) -> tuple[SeverityGroup, ...]:
+    """Findings in severity order (critical first), empty groups left out."""
+    known: list[str] = list(MOST_SEVERE_FIRST)
+    known += sorted({f.severity for f in findings} - set(MOST_SEVERE_FIRST))
+    return tuple(
+        SeverityGroup(
+            severity=s,
+            word=SEVERITY_WORDS.get(s, s),
+            findings=tuple(f for f in findings if f.severity == s),
+        )
+        for s in known
+        if any(f.severity == s for f in findings)
+    )

@@ -1,0 +1,337 @@
+"""build_view(report, pack) -> ReportView: everything a report shows, in words, in its order.
+
+Pure: everything comes from the report and the pack (no clock, no environment). Turns ids into
+the pack's labels, groups flows by recipient, deduplicates sources and works out the sentences
+every format prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from audit.assessment import Changes, Recommendation, Report
+from audit.conditions import NOT_ASKED, UNKNOWN
+from audit.pack import Pack
+from audit.render.findings_view import finding_title, finding_views, group_by_severity, named_finding
+from audit.render.view_model import (
+    AnswerChangeView,
+    AnswerView,
+    ChangesView,
+    FlowItem,
+    NamedFinding,
+    ProtectionView,
+    RecipientView,
+    RecommendationView,
+    ReportView,
+    RightView,
+    TrendPointView,
+    UnknownView,
+    sources_view,
+)
+from audit.render.words import (
+    CERTAINTY_WORDS,
+    NOT_CHECKED,
+    PLATFORM_WORDS,
+    REACH_WORDS,
+    SCORE_MEANING,
+    answer_label,
+    band_label,
+    clean,
+    clean_line,
+    data_label,
+    purpose_label,
+    question_label,
+    reach_tier,
+    recipient_label,
+    score_effect,
+    stake_text,
+    stamp,
+)
+
+# When this many points or more of the score rest on "I don't know", the report leads with what to
+# find out (SHARING_MODEL.md section 6): advice about what may not apply comes second.
+FIND_OUT_FIRST_GAP = 15
+FIND_OUT_FIRST_MAX = 5  # the rest are listed under "What to check"
+RERUN_NEW = "run wa-audit again and choose \u201cAnswer only new or unanswered questions\u201d"
+
+
+def resolves_text(resolves: Sequence[NamedFinding]) -> str:
+    return "; ".join(
+        f"[{f.severity_word.upper()}] {f.title}" if f.severity_word else f.title for f in resolves
+    )
+
+
+def _score_how(pack: Pack) -> str:
+    lower = 0
+    ranges = []
+    for band in sorted(pack.vocabulary.bands, key=lambda b: b.below):
+        upper = min(band.below - 1, 100)
+        ranges.append(f"{lower}-{upper} {band_label(band.id).lower()}")
+        lower = band.below
+    return (
+        "How the score works: each data flow that applies to you weighs how sensitive the data is "
+        "\u00d7 how widely the recipient spreads it \u00d7 what it is used for (ads count more than "
+        "running the service) \u00d7 how certain the flow is; the score is the "
+        "total as a share of the most exposure this model can describe "
+        f"({', '.join(ranges)})."
+    )
+
+
+def _conditional_how(r: Recommendation) -> str:
+    """The change in words; a condition first when it rests on an "I don't know" answer.
+
+    Someone who does not know whether their WhatsApp is in Accounts Center must not be told, as a
+    fact, to remove it: the advice holds only if the answer turns out to be the exposing one.
+    """
+    how = clean_line(r.how)
+    if r.from_ != UNKNOWN:
+        return how
+    return f"If this applies to you (you answered \u201cI don't know\u201d): {how}"
+
+
+def _recommendation(r: Recommendation, report: Report, pack: Pack) -> RecommendationView:
+    steps: tuple[str, ...] = ()
+    for f in report.findings:
+        if f.fix is not None and f.fix.question == r.question and f.fix.to == r.to:
+            steps = tuple(clean_line(s) for s in f.fix.steps)
+            break
+    resolves = tuple(named_finding(f, report, pack) for f in r.resolves)
+    return RecommendationView(
+        question=r.question,
+        prompt=question_label(pack, r.question),
+        from_label=answer_label(pack, r.question, r.from_),
+        to_label=answer_label(pack, r.question, r.to),
+        how=_conditional_how(r),
+        steps=steps,
+        effort=r.effort,
+        score_before=report.score.value,
+        score_after=r.score_after,
+        removes=tuple(
+            f"{data_label(pack, p.data)} \u2192 {recipient_label(pack, p.recipient)}" for p in r.removes
+        ),
+        resolves=resolves,
+        effect=score_effect(report.score.value, r.score_after),
+        fixes=resolves_text(resolves),
+    )
+
+
+def _recipients(report: Report, pack: Pack) -> tuple[RecipientView, ...]:
+    items: dict[str, list[FlowItem]] = {}
+    for flow in report.flows:
+        items.setdefault(flow.recipient, []).append(
+            FlowItem(
+                data=flow.data,
+                data_label=data_label(pack, flow.data),
+                purposes=tuple(purpose_label(pack, p) for p in flow.purposes),
+                certainty=flow.certainty,
+                certainty_word=CERTAINTY_WORDS.get(flow.certainty, flow.certainty),
+                rules=flow.rules,
+            )
+        )
+    out = []
+    for rid, flows in items.items():
+        r = pack.recipient_by_id.get(rid)
+        tier = reach_tier(r.reach if r else 5)
+        out.append(
+            RecipientView(
+                id=rid,
+                label=recipient_label(pack, rid),
+                description=clean_line(r.description) if r else "",
+                tier=tier,
+                tier_word=REACH_WORDS[tier],
+                items=tuple(flows),
+            )
+        )
+    return tuple(out)
+
+
+def _changes(c: Changes, report: Report, pack: Pack) -> ChangesView:
+    if c.score_after < c.score_before:
+        direction = "lower"
+    elif c.score_after > c.score_before:
+        direction = "higher"
+    else:
+        direction = "the same"
+    return ChangesView(
+        since=stamp(c.since),
+        score_before=c.score_before,
+        score_after=c.score_after,
+        direction=direction,
+        resolved=tuple(NamedFinding(f, finding_title(f, report, pack)) for f in c.resolved_findings),
+        new=tuple(NamedFinding(f, finding_title(f, report, pack)) for f in c.new_findings),
+        answers=answer_changes(c, pack),
+        new_rules=rule_titles(c.new_rules, pack),
+    )
+
+
+def answer_changes(c: Changes, pack: Pack) -> tuple[AnswerChangeView, ...]:
+    """Changed answers in words, where not asked is never "I don't know".
+
+    A question that stopped applying is "no longer asked"; one the earlier model did not have is a
+    "new question"; one not asked before that is now is "now asked".
+    """
+    out = []
+    for q, ch in c.changed_answers.items():
+        prompt = question_label(pack, q)
+        before, after = answer_label(pack, q, ch.from_), answer_label(pack, q, ch.to)
+        if ch.to == NOT_ASKED:
+            kind, text = "no longer asked", f"{prompt} (it was: {before})"
+        elif ch.from_ == NOT_ASKED:
+            kind = "new question" if q in c.new_questions else "now asked"
+            text = f"{prompt} {after}"
+        else:
+            kind, text = "changed", f"{prompt} {before} \u2192 {after}"
+        out.append(AnswerChangeView(q, prompt, before, after, kind, text))
+    return tuple(out)
+
+
+def rule_titles(rule_ids: Iterable[str], pack: Pack) -> tuple[str, ...]:
+    """Rules by their titles (their ids are for the JSON report)."""
+    return tuple(clean_line(pack.rule_by_id[r].title) if r in pack.rule_by_id else r for r in rule_ids)
+
+
+def _unknown_summary(unknown: int, asked: int) -> tuple[str, bool]:
+    if unknown == 0:
+        return "", False
+    # "Many": a quarter of what was asked, and at least three.
+    many = unknown >= 3 and unknown * 4 >= asked
+    text = (
+        f"You answered \u201cI don't know\u201d to {unknown} of {asked} questions; what depends on "
+        f"them counts as possible, never as safe. Most at stake first; once you have checked, {RERUN_NEW}."
+    )
+    return text, many
+
+
+def _check_intro(unknown: int, asked: int, summary: str, *, found_out_first: bool) -> str:
+    """What the report's "What to check" opens with: short when "Find out first" said the rest."""
+    if not found_out_first:
+        return summary
+    return (
+        f"You answered \u201cI don't know\u201d to {unknown} of {asked} questions. Those with the most "
+        "at stake are under \u201cFind out first\u201d; the others:"
+    )
+
+
+def _unknown_share(value: int, best_case: int | None) -> str:
+    if best_case is None or best_case >= value:
+        return ""
+    gap = value - best_case
+    return (
+        f"{gap} of your {value} points come from \u201cI don't know\u201d answers: with the least "
+        f"exposing answers to them, your score would be {best_case}."
+    )
+
+
+def _not_checked_summary(count: int) -> str:
+    if count == 0:
+        return ""
+    noun = "question" if count == 1 else "questions"
+    return (
+        f"The quick check did not ask {count} {noun}, so this report says nothing about them: "
+        f"no findings, no advice. To check them now, {RERUN_NEW}."
+    )
+
+
+def _findings_intro(count: int) -> str:
+    if count == 0:
+        return "Nothing this model checks for applies to your answers."
+    if count == 1:
+        return "1 finding."
+    return f"{count} findings, most serious first."
+
+
+def _section_title(pack: Pack, section: str) -> str:
+    known = pack.section_by_id.get(section)
+    return clean_line(known.title) if known else ""
+
+
+def build_view(report: Report, pack: Pack) -> ReportView:
+    """Everything a report shows, in words, in the order it shows it."""
+    findings = finding_views(report, pack)
+    recs = [_recommendation(r, report, pack) for r in report.recommendations]
+    asked = max(len(report.answers), len(report.unknowns))
+    unknowns = tuple(
+        UnknownView(
+            question=u.question,
+            prompt=clean_line(u.prompt) or u.question,
+            how_to_check=clean_line(u.how_to_check),
+            section=_section_title(pack, u.section),
+            at_stake=u.at_stake,
+            stake=stake_text(u.at_stake),
+        )
+        for u in report.unknowns
+    )
+    best_case = report.score.best_case
+    gap = report.score.value - best_case if best_case is not None else 0
+    staked = [u for u in unknowns if u.at_stake > 0] if gap >= FIND_OUT_FIRST_GAP else []
+    find_out_first = tuple(staked[:FIND_OUT_FIRST_MAX])
+    summary, many = _unknown_summary(len(report.unknowns), asked)
+    find_out_intro = ""
+    if find_out_first:
+        # The score box already says how many points rest on "I don't know".
+        find_out_intro = (
+            "Much of your score rests on \u201cI don't know\u201d, so the advice below may not fit you. "
+            f"Check these first, then {RERUN_NEW}."
+        )
+    stale = ""
+    if report.stale_model:
+        stale = (
+            f"The model behind this report was last checked on {report.pack.reviewed.isoformat()}, "
+            "long before this report. WhatsApp may have changed its policies and settings since; "
+            "update wa-audit and run it again."
+        )
+    return ReportView(
+        title=clean_line(report.pack.title) or report.pack.id,
+        generated_at=stamp(report.generated_at),
+        pack_id=report.pack.id,
+        version=report.pack.version,
+        reviewed=report.pack.reviewed.isoformat(),
+        platform=PLATFORM_WORDS.get(report.platform, ""),
+        score=report.score.value,
+        band=report.score.band,
+        band_word=band_label(report.score.band),
+        score_meaning=SCORE_MEANING,
+        score_how=_score_how(pack),
+        stale_warning=stale,
+        changes=_changes(report.changes, report, pack) if report.changes is not None else None,
+        one_thing=recs[0] if recs else None,
+        more_changes=tuple(recs[1:]),
+        finding_count=len(report.findings),
+        findings_intro=_findings_intro(len(report.findings)),
+        severity_groups=group_by_severity(findings),
+        recipients=_recipients(report, pack),
+        flow_count=len(report.flows),
+        rights=tuple(
+            RightView(
+                id=r.id, title=clean_line(r.title), how=clean(r.how).strip(), sources=sources_view(r.sources)
+            )
+            for r in report.rights
+        ),
+        protections=tuple(
+            ProtectionView(
+                id=p.id,
+                title=clean_line(p.title),
+                detail=clean(p.detail).strip(),
+                sources=sources_view((*p.sources, *(s for e in p.except_ for s in e.sources))),
+                holds=p.holds,
+                exceptions=tuple(clean_line(e.text) for e in p.except_),
+            )
+            for p in report.protections
+        ),
+        unknowns=unknowns,
+        asked_count=asked,
+        unknown_summary=summary,
+        check_intro=_check_intro(len(report.unknowns), asked, summary, found_out_first=bool(find_out_first)),
+        suggest_full_audit=many,
+        trend=tuple(TrendPointView(label=f"{p.at:%Y-%m-%d}", score=p.score) for p in report.trend),
+        best_case=best_case,
+        unknown_share=_unknown_share(report.score.value, best_case),
+        find_out_first=find_out_first,
+        find_out_first_intro=find_out_intro,
+        check_later=tuple(u for u in unknowns if u not in find_out_first),
+        not_checked=tuple(
+            AnswerView(question=q, prompt=question_label(pack, q), answer=NOT_CHECKED)
+            for q in report.not_asked
+        ),
+        not_checked_summary=_not_checked_summary(len(report.not_asked)),
+    )

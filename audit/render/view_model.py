@@ -1,0 +1,236 @@
+"""The report's view model: what every format shows, in words, as plain data.
+
+`report_view.build_view(report, pack)` fills it in; the terminal, HTML, Markdown and plan reports
+only lay it out, so they say the same things.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from audit.assessment import SourceRef
+from audit.render.words import clean_line
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """One source, cited once, with every quote the finding takes from it."""
+
+    id: str
+    title: str
+    url: str | None  # None unless https: only then is it a link
+    date: str
+    publisher: str
+    quotes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    question: str
+    prompt: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class FindingView:
+    id: str
+    severity: str
+    severity_word: str
+    title: str
+    detail: str
+    risk: str
+    conflict: str
+    certainty: str
+    certainty_word: str
+    because: tuple[AnswerView, ...]
+    fix_target: str  # the answer the fix leads to, '' without a fix
+    fix_steps: tuple[str, ...]
+    sources: tuple[SourceView, ...]
+    # A possible finding is worded as a condition: "If the answer to “...” is “...”".
+    condition: str = ""
+    unknown_note: str = ""  # which of its answers were "I don't know"
+    # Possible findings that exclude this one (another region; linked vs never linked), shown
+    # right after it as alternatives rather than as separate facts.
+    alternatives: tuple[FindingView, ...] = ()
+    alternative_intro: str = ""  # on an alternative: how it relates to the one before
+    # v2: both sides of a disputed finding, each "S1 (WhatsApp, 2021-01-04): "quote"", and which binds.
+    dispute_says: tuple[str, ...] = ()
+    dispute_denies: tuple[str, ...] = ()
+    dispute_binding: str = ""
+
+
+@dataclass(frozen=True)
+class RightView:
+    id: str
+    title: str
+    how: str
+    sources: tuple[SourceView, ...]
+
+
+@dataclass(frozen=True)
+class SeverityGroup:
+    severity: str
+    word: str
+    findings: tuple[FindingView, ...]
+
+
+@dataclass(frozen=True)
+class FlowItem:
+    data: str
+    data_label: str
+    purposes: tuple[str, ...]
+    certainty: str
+    certainty_word: str
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecipientView:
+    id: str
+    label: str
+    description: str
+    tier: str
+    tier_word: str
+    items: tuple[FlowItem, ...]
+
+
+@dataclass(frozen=True)
+class ProtectionView:
+    id: str
+    title: str
+    detail: str
+    sources: tuple[SourceView, ...]
+    holds: str = "yes"  # "partly": never shown with a plain check mark
+    exceptions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NamedFinding:
+    id: str
+    title: str
+    severity_word: str = ""
+
+
+@dataclass(frozen=True)
+class RecommendationView:
+    question: str
+    prompt: str
+    from_label: str
+    to_label: str
+    how: str
+    steps: tuple[str, ...]  # the matching finding's numbered fix, when there is one
+    effort: str
+    score_before: int
+    score_after: int
+    removes: tuple[str, ...]  # "data → recipient"
+    resolves: tuple[NamedFinding, ...] = ()  # the findings it makes go away, most serious first
+    effect: str = ""  # what it does to the score, in words
+    fixes: str = ""  # `resolves` in words: "[HIGH] title; ..."
+
+
+@dataclass(frozen=True)
+class UnknownView:
+    question: str
+    prompt: str
+    how_to_check: str
+    section: str
+    at_stake: int = 0
+    stake: str = ""  # at_stake in words: "13 points at stake"
+
+
+@dataclass(frozen=True)
+class AnswerChangeView:
+    question: str
+    prompt: str
+    before: str
+    after: str
+    kind: str = "changed"  # changed | new question | no longer asked | now asked
+    text: str = ""  # the change in words, after "<kind>: "
+
+
+@dataclass(frozen=True)
+class ChangesView:
+    since: str
+    score_before: int
+    score_after: int
+    direction: str  # "lower" | "higher" | "the same"
+    resolved: tuple[NamedFinding, ...]
+    new: tuple[NamedFinding, ...]
+    answers: tuple[AnswerChangeView, ...]
+    new_rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TrendPointView:
+    label: str
+    score: int
+
+
+@dataclass(frozen=True)
+class ReportView:
+    title: str
+    generated_at: str
+    pack_id: str
+    version: str
+    reviewed: str
+    platform: str
+    score: int
+    band: str
+    band_word: str
+    score_meaning: str
+    score_how: str
+    stale_warning: str
+    changes: ChangesView | None
+    one_thing: RecommendationView | None
+    more_changes: tuple[RecommendationView, ...]
+    finding_count: int
+    findings_intro: str
+    severity_groups: tuple[SeverityGroup, ...]
+    recipients: tuple[RecipientView, ...]
+    flow_count: int
+    protections: tuple[ProtectionView, ...]
+    unknowns: tuple[UnknownView, ...]
+    asked_count: int
+    unknown_summary: str
+    suggest_full_audit: bool
+    trend: tuple[TrendPointView, ...]
+    best_case: int | None = None  # the score with every "I don't know" at its least exposing
+    unknown_share: str = ""  # how much of the score is "I don't know", in words
+    find_out_first: tuple[UnknownView, ...] = ()  # leads the report when much rests on unknowns
+    find_out_first_intro: str = ""
+    check_later: tuple[UnknownView, ...] = ()  # the unknowns "What to check" lists: not those above
+    check_intro: str = ""  # what "What to check" opens with
+    not_checked: tuple[AnswerView, ...] = ()  # what a quick run did not ask (answer: "not checked")
+    not_checked_summary: str = ""
+    rights: tuple[RightView, ...] = ()
+
+
+def sources_view(refs: Iterable[SourceRef]) -> tuple[SourceView, ...]:
+    """Sources deduplicated by id (first-cited order), each with its distinct quotes."""
+    order: list[str] = []
+    first: dict[str, SourceRef] = {}
+    quotes: dict[str, list[str]] = {}
+    for ref in refs:
+        if ref.id not in first:
+            order.append(ref.id)
+            first[ref.id] = ref
+            quotes[ref.id] = []
+        quote = clean_line(ref.quote or "")
+        if quote and quote not in quotes[ref.id]:
+            quotes[ref.id].append(quote)
+    return tuple(
+        SourceView(
+            id=sid,
+            title=clean_line(first[sid].title),
+            url=first[sid].url if first[sid].url.startswith("https://") else None,
+            date=(
+                f"undated; checked {first[sid].date.isoformat()}"
+                if first[sid].undated
+                else first[sid].date.isoformat()
+            ),
+            publisher=clean_line(first[sid].publisher),
+            quotes=tuple(quotes[sid]),
+        )
+        for sid in order
+    )

@@ -1,0 +1,134 @@
+"""The pack's ids and the person's answers in words for people, and pack text made safe to show.
+
+Pack text is untrusted (a pack given with --rules may be anyone's): `clean` drops control
+characters here, and each renderer escapes for its own medium.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from audit.conditions import NOT_ASKED, UNKNOWN
+from audit.pack import Pack
+
+CERTAINTY_WORDS = {
+    "documented": "documented",
+    "reported": "reported",
+    "disputed": "disputed (official texts disagree)",
+    "possible": "possible (depends on an \u201cI don't know\u201d)",
+}
+CERTAINTY_EXPLAINED = {
+    "documented": "WhatsApp's or Meta's own text says so",
+    "reported": "regulators or the press say so; no official text found",
+    "disputed": "official texts disagree; both are quoted, with dates, and which one is binding",
+    "possible": "it depends on an answer you gave as \u201cI don't know\u201d",
+}
+SEVERITY_WORDS = {
+    "critical": "Critical",
+    "high": "High",
+    "medium": "Medium",
+    "low": "Low",
+    "info": "Info",
+}
+# How far a recipient spreads what it gets, in three steps (the pack's reach is 1..5).
+REACH_TIERS = ("few", "some", "many")
+REACH_WORDS = {"few": "reaches few", "some": "reaches some", "many": "reaches many"}
+
+
+# C0 and C1 control characters except newline: an untrusted pack must not move a terminal's
+# cursor, clear the screen or smuggle escape sequences into a "plain" report.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Pack text without control characters (tabs become spaces)."""
+    return _CONTROL.sub(lambda m: " " if m.group() == "\t" else "", text)
+
+
+def clean_line(text: str) -> str:
+    """Pack text cleaned, on one line (white space runs become a space): where a break would not fit."""
+    return " ".join(clean(text).split())
+
+
+def data_label(pack: Pack, data_id: str) -> str:
+    d = pack.data_by_id.get(data_id)
+    return clean_line(d.label) if d else data_id
+
+
+def recipient_label(pack: Pack, recipient_id: str) -> str:
+    r = pack.recipient_by_id.get(recipient_id)
+    return clean_line(r.label) if r else recipient_id
+
+
+def purpose_label(pack: Pack, purpose_id: str) -> str:
+    p = pack.purpose_by_id.get(purpose_id)
+    return clean_line(p.label) if p else purpose_id
+
+
+def question_label(pack: Pack, question_id: str) -> str:
+    q = pack.question_by_id.get(question_id)
+    return clean_line(q.prompt) if q else question_id
+
+
+NOT_CHECKED = "not checked"  # a quick run's unasked question: not the same as "I don't know"
+
+
+def answer_label(pack: Pack, question_id: str, value: str) -> str:
+    if value == UNKNOWN:
+        return "I don't know"
+    if value == NOT_ASKED:
+        return NOT_CHECKED
+    q = pack.question_by_id.get(question_id)
+    v = q.value(value) if q else None
+    return clean_line(v.label) if v else value
+
+
+def band_label(band: str) -> str:
+    return band.replace("_", " ").capitalize()
+
+
+def reach_tier(reach: int) -> str:
+    """'few' (1-2), 'some' (3) or 'many' (4-5): how much a recipient matters on the picture."""
+    if reach >= 4:
+        return "many"
+    return "some" if reach == 3 else "few"
+
+
+def bar(value: int, width: int = 40) -> str:
+    """A 0-100 score as a bar of full and light blocks (readable without colour)."""
+    filled = round(max(0, min(100, value)) * width / 100)
+    return "\u2588" * filled + "\u2591" * (width - filled)
+
+
+def stamp(moment: datetime) -> str:
+    """A date and time for people: minutes, and 'UTC' when the time is in UTC."""
+    text = f"{moment:%Y-%m-%d %H:%M}"
+    offset = moment.utcoffset()
+    if offset is not None and offset.total_seconds() == 0:
+        return f"{text} UTC"
+    return text
+
+
+def score_effect(before: int, after: int) -> str:
+    """What a recommendation does to the score, in words (it never raises it)."""
+    if after < before:
+        return f"Your score would go from {before} to {after}."
+    return f"Your score stays at {before}: this closes a risk rather than a data flow."
+
+
+def stake_text(points: int) -> str:
+    if points <= 0:
+        return "no points at stake"
+    return f"{points} point{'s' if points != 1 else ''} at stake"
+
+
+PLATFORM_WORDS = {"android": "Android", "iphone": "iPhone"}
+NOTHING_TO_CHANGE = (
+    "Nothing to change today: no change to your answers would lower your score or fix a finding "
+    "of medium severity or more. The findings below still say what each setting means."
+)
+SCORE_MEANING = (
+    "Higher means more of your data reaches more people. A low score does not mean private: "
+    "it means fewer of the flows this model knows about apply to you."
+)
