@@ -23,6 +23,7 @@ def test_reads_a_valid_file_and_missing_questions_are_unknown(tmp_path: Path, mi
     answers = read_answers(mini_pack, path)
     assert answers.values == {"linked": "yes", "last_seen": "nobody"}
     assert answers.get("share") == "unknown"
+    assert answers.get("linked") == "yes"
 
 
 @pytest.mark.parametrize(
