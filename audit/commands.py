@@ -8,7 +8,6 @@ arguments, dispatches here and maps errors to exit codes. Warnings reach stderr 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -46,13 +45,9 @@ def format_for(args: argparse.Namespace) -> str:
 
 def _write(text: str, output: Path | None) -> None:
     if output is None:
-        try:
+        try:  # a reader that left (`| head`) is cli._PipeGuard's: quiet, the exit code stands
             sys.stdout.write(text)
             sys.stdout.flush()
-        except BrokenPipeError:
-            # The reader left (`| head`): not a failure. Point stdout at /dev/null so Python's
-            # exit-time flush stays quiet; the command's own exit code stands.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         except OSError as e:
             from audit.errors import OutputError
 
@@ -70,17 +65,18 @@ HTML_FORMATS = ("html", "plan-html")
 SCREEN_FORMATS = ("terminal", "plan")
 
 
-def _show(text: str, args: argparse.Namespace, after: str = "") -> None:
+def _show(text: str, args: argparse.Namespace, after: Callable[[], str] | None = None) -> None:
     """Text for the screen: through the pager when it is longer than the screen, else printed.
 
-    `after` (the summary) is printed once the pager closes, so it is what stays on screen.
+    `after()` (the summary) is printed once the pager closes, so it is what stays on screen; it is
+    only rendered then (a piped report never needs it).
     """
     if args.output is None and not args.no_pager and sys.stdout.isatty():
         from audit import pager
 
         if text.count("\n") >= pager.screen_rows() - 1 and pager.page(text):
-            if after:
-                _write(after, None)
+            if after is not None:
+                _write(after(), None)
             return
     _write(text, args.output)
 
@@ -109,7 +105,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     elif output is not None:
         _write(text, output)
     elif fmt is Format.TERMINAL:
-        _show(text, args, after=reports.summary(report, pack, settings))
+        _show(text, args, after=lambda: reports.summary(report, pack, settings))
     else:
         _show(text, args)
     if args.open and output is not None:
@@ -227,7 +223,7 @@ def cmd_set(args: argparse.Namespace, settings: Settings) -> int:
     # The report first: a bad -o stops here, before the answers or the history change.
     text = reports.render(pending.report, pack, fmt, settings)
     if args.output is None and fmt is Format.TERMINAL:
-        _show(text, args, after=reports.summary(pending.report, pack, settings))
+        _show(text, args, after=lambda: reports.summary(pending.report, pack, settings))
     else:
         _write(text, args.output)
     recorded = record.commit_run(pending)

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from audit.answers import Answers, parse_assignments, read_answers, save_answers
 from audit.assessment import Assessment, Report, make_report
 from audit.changes import diff
-from audit.conditions import NOT_ASKED
 from audit.engine import evaluate
 from audit.errors import AnswersError
 from audit.history import Run, make_run, trend_of
 from audit.pack import Pack
 from audit.scoring import effective_answers, implied
 from audit.use_cases import Settings
-from audit.use_cases.reports import is_stale
+from audit.use_cases.reports import check_applies, is_stale
 from audit.use_cases.runs import has_history, open_history
 
 
@@ -113,31 +112,10 @@ def prepare_set(settings: Settings, pack: Pack, assignments: Sequence[str]) -> P
     # the report treats as possible, never as safe. That is a complete report, not a guess.
     saved = read_answers(pack, path) if path.exists() else Answers(pack=pack.meta.id)
     answers = saved.with_values(changes)
-    _check_applies(pack, answers, changes)
+    check_applies(pack, answers, changes, then="nothing recorded")
     answers = _settle_implied(pack, answers, changes)
     answers = answers.model_copy(update={"pack_version": pack.meta.version})
     return prepare_run(settings, pack, answers, save_answers=True)
-
-
-def _check_applies(pack: Pack, answers: Answers, changes: Mapping[str, str]) -> None:
-    """Refuse an answer to a question the other answers rule out (iCloud backup on Android)."""
-    from audit.conditions import describe, questions_in
-
-    effective = effective_answers(pack, answers.values)
-    for question in changes:
-        if effective[question] != NOT_ASKED:
-            continue
-        when = pack.question_by_id[question].when
-        # A question's `when` tests earlier questions only (rules check holds that line).
-        deciders = questions_in(when, lambda rule: None)
-        yours = ", ".join(
-            f"yours is {answers.get(d)}" if len(deciders) == 1 else f"{d} is {answers.get(d)}"
-            for d in deciders
-        )
-        raise AnswersError(
-            f"{question}: does not apply to your answers (it is asked only when {describe(when)}; "
-            f"{yours}); nothing recorded"
-        )
 
 
 def _settle_implied(pack: Pack, answers: Answers, changes: Mapping[str, str]) -> Answers:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -10,7 +11,6 @@ from audit.assessment import Changes, Report, make_report
 from audit.engine import evaluate
 from audit.errors import AnswersError, PackError
 from audit.pack import Pack, Problem
-from audit.pack_load import pack_problems
 from audit.paths import Home
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.resources import default_pack_dir
@@ -38,7 +38,37 @@ def gather_answers(pack: Pack, settings: Settings, answers_file: Path | None, se
         raise AnswersError(
             "no answers yet: run 'wa-audit' for the interview, or pass --answers FILE (see examples/)"
         )
-    return layered(pack, settings.home, answers_file).with_values(overrides)
+    answers = layered(pack, settings.home, answers_file).with_values(overrides)
+    check_applies(pack, answers, overrides, then="no report made")
+    return answers
+
+
+def check_applies(pack: Pack, answers: Answers, changes: Mapping[str, str], *, then: str) -> None:
+    """Refuse a --set answer to a question the other answers rule out (iCloud backup on Android).
+
+    `then` says what was not done ("nothing recorded"); every command that takes --set refuses
+    the same way, in one line.
+    """
+    if not changes:
+        return
+    from audit.conditions import NOT_ASKED, describe, questions_in
+    from audit.scoring import effective_answers
+
+    effective = effective_answers(pack, answers.values)
+    for question in changes:
+        if effective[question] != NOT_ASKED:
+            continue
+        when = pack.question_by_id[question].when
+        # A question's `when` tests earlier questions only (rules check holds that line).
+        deciders = questions_in(when, lambda rule: None)
+        yours = ", ".join(
+            f"yours is {answers.get(d)}" if len(deciders) == 1 else f"{d} is {answers.get(d)}"
+            for d in deciders
+        )
+        raise AnswersError(
+            f"{question}: does not apply to your answers (it is asked only when {describe(when)}; "
+            f"{yours}); {then}"
+        )
 
 
 def layered(pack: Pack, home: Home, answers_file: Path | None) -> Answers:
@@ -117,6 +147,8 @@ def fails(report: Report, fail_on: str | None) -> bool:
 
 def check_rules(directory: Path | None) -> tuple[Path, list[Problem]]:
     """Every problem of the pack in `directory` (the bundled one by default)."""
+    from audit.pack_load import pack_problems  # a report reads the cached pack: no loader
+
     target = directory if directory is not None else default_pack_dir()
     try:
         return target, pack_problems(target)

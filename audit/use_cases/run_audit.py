@@ -78,6 +78,8 @@ def run(settings: Settings, request: Request, terminal: Terminal | None = None) 
         previous = reports.layered(pack, home, request.answers_file)
     else:
         previous = load_saved(pack, home.answers) or Answers(pack=pack.meta.id)
+    # Before the first question: an answer fixed for a question the others rule out is a mistake.
+    reports.check_applies(pack, previous.with_values(fixed), fixed, then="nothing asked or recorded")
 
     if request.interactive:
         # One interview at a time per home: a second terminal would overwrite this one's draft.

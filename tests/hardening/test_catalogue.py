@@ -788,6 +788,26 @@ def _(e: Env) -> tuple[list[str], str]:
     return ["set", "payments=brazil"], "payments"
 
 
+@case(
+    "set-option-report-question-that-does-not-apply",
+    exact="payments: does not apply to your answers (it is asked only when region is india or brazil "
+    "or unknown; yours is eea); no report made",
+)
+def _(e: Env) -> tuple[list[str], str]:
+    # `report --set` refuses what `set` refuses (issue 14): the answers file says Europe.
+    return example_report(e, "--set", "payments=brazil"), "payments"
+
+
+@case(
+    "set-option-audit-question-that-does-not-apply",
+    exact="payments: does not apply to your answers (it is asked only when region is india or brazil "
+    "or unknown; yours is eea); nothing asked or recorded",
+)
+def _(e: Env) -> tuple[list[str], str]:
+    # `audit --set` too, before the first question (here without a terminal: nothing is asked).
+    return ["audit", "--set", "payments=brazil"], "payments"
+
+
 @case("set-command-unknown-question", "did you mean 'two_step'")
 def _(e: Env) -> tuple[list[str], str]:
     return ["set", "two_stepp=on"], "--set"
