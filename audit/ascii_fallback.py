@@ -1,10 +1,13 @@
-"""Plain ASCII stand-ins for the characters a report uses, for output that cannot encode them.
+r"""Plain ASCII stand-ins for the characters a report uses, for output that cannot encode them.
 
 A terminal or pipe that is not UTF-8 (PYTHONIOENCODING=ascii, a Latin-1 terminal, Windows
 redirection) would end every report in a UnicodeEncodeError. `install` gives stdout and stderr an
 error handler instead: each character the stream cannot encode becomes a stand-in (box lines as
-- | +, arrows as >, check marks as v, bars as #), and any other its closest ASCII letter or "?".
-Every stand-in is one character, as wide as what it replaces, so boxes and tables stay aligned.
+- | +, arrows as >, check marks as v, bars as #), a letter its closest ASCII letter (é -> e), and
+any other character its code point (\u4e2d, \U0001f600), so different text stays different.
+The stand-ins of the report's own characters (lines, arrows, marks, bars, letters) are one
+character, as wide as what they replace, so boxes and tables stay aligned; a code point is wider
+than its character, so a line of such text (a pack or file name in Chinese) may pass its box.
 Imported only when a stream is not UTF-8.
 """
 
@@ -30,11 +33,13 @@ STAND_INS = {
     "\u2022": "*",  # •
     "\u25cf": "*",  # ●
     "\u25cb": "o",  # ○
+    "\u25d0": "~",  # ◐ a protection that holds only in part
     "\u25b6": ">",  # ▶
     "\u25ba": ">",  # ►
     "\u00b7": ".",  # ·
     "\u2026": ".",  # …
     "\u22ee": ":",  # ⋮
+    "\u22ef": ".",  # ⋯ (WhatsApp's menu button, in the pack's steps)
     "\u2013": "-",  # en dash
     "\u2014": "-",  # —
     "\u2018": "'",  # left single quote
@@ -80,7 +85,9 @@ def stand_in(ch: str) -> str:
     if "\u2580" <= ch <= "\u259f":  # other block elements: some part of a bar
         return "#"
     letters = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode("ascii")
-    return letters[:1] or "?"
+    # No ASCII letter (CJK, emoji, Cyrillic): the code point, as Python's backslashreplace writes
+    # it, so two characters never look alike ("?" for every one lost the text, file names too).
+    return letters[:1] or ch.encode("ascii", "backslashreplace").decode("ascii")
 
 
 def _handle(error: UnicodeError) -> tuple[str, int]:

@@ -34,16 +34,6 @@ class Pair(FrozenModel):
     recipient: str
 
 
-class Flow(FrozenModel):
-    data: str
-    recipient: str
-    purposes: tuple[str, ...]
-    certainty: Certainty
-    rules: tuple[str, ...]
-    # v2: purposes that only `disputed` rules send (official texts disagree about them).
-    disputed_purposes: tuple[str, ...] = ()
-
-
 class SourceRef(FrozenModel):
     id: str
     title: str
@@ -53,6 +43,29 @@ class SourceRef(FrozenModel):
     publisher: str = ""
     kind: str = ""
     undated: bool = False  # `date` is when the pack last checked an undated page
+
+
+class PurposeOut(FrozenModel):
+    """One purpose of a flow, as sure as the surest rule that gives it, with those rules' sources."""
+
+    purpose: str
+    certainty: Certainty
+    rules: tuple[str, ...]
+    sources: tuple[SourceRef, ...]
+
+
+class Flow(FrozenModel):
+    data: str
+    recipient: str
+    purposes: tuple[str, ...]
+    # The surest rule's certainty; a purpose may be less sure than its flow (see `by_purpose`).
+    certainty: Certainty
+    rules: tuple[str, ...]
+    # v2: purposes that only `disputed` rules send (official texts disagree about them).
+    disputed_purposes: tuple[str, ...] = ()
+    # v2: each purpose with the certainty and sources of the rules that give it, in `purposes` order:
+    # Meta AI chats go to Meta for AI features (documented) and for ads only as reported (F21).
+    by_purpose: tuple[PurposeOut, ...] = ()
 
 
 class DisputeOut(FrozenModel):

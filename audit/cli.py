@@ -19,7 +19,7 @@ from audit.errors import AuditError, UserError, escape_controls
 from audit.severity import SEVERITIES
 
 if TYPE_CHECKING:  # the use cases import yaml and more; --version and --help must not pay for it
-    from audit import app
+    from audit.use_cases import Settings
 
 EPILOG = """\
 exit codes:
@@ -34,6 +34,20 @@ read the model without answering anything: wa-audit rules show
 """
 
 GLOBAL_DEFAULTS: dict[str, object] = {"home": None, "rules": None, "no_color": False, "debug": False}
+# Options accepted before the command (for `audit`, the default command) and by commands: given
+# before the command they land in TOP + name, and `_agree` makes one value of the two.
+TOP = "top_"
+SHARED_DEFAULTS: dict[str, object] = {
+    "quick": False,
+    "full": False,
+    "answers": None,
+    "set": [],
+    "format": None,
+    "output": None,
+    "fail_on": None,
+    "open": False,
+    "no_pager": False,
+}
 FORMATS = ("terminal", "html", "json", "markdown", "plan")
 
 
@@ -71,12 +85,14 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Help)
         super().__init__(*args, **kwargs)
+        self.commands: dict[str, _Parser] = {}  # on the top parser: "report", "rules show", ...
+        self.shared_defaults: dict[str, object] = {}  # on a command's parser: see `_agree`
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"wa-audit: {escape_controls(message)}; see '{self.prog} --help'\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> _Parser:
     # Global options are accepted before or after the command. SUPPRESS keeps a subcommand's
     # parser from resetting a value given before the command; the defaults live on `parser`.
     common = _Parser(add_help=False, argument_default=argparse.SUPPRESS)
@@ -110,67 +126,69 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def output_options(p: Any, *, top: bool = False) -> None:
-        # `top`: the top-level copies (see below) default to absent, so a command's own win.
-        def default(value: object) -> object:
-            return argparse.SUPPRESS if top else value
+        # Every copy defaults to absent (SUPPRESS): `_agree` tells what was given, where, and fills in
+        # the command's default (COMMAND_DEFAULTS) for what was given nowhere.
+        def dest(name: str) -> dict[str, Any]:
+            return {"dest": TOP + name if top else name, "default": argparse.SUPPRESS}
 
         p.add_argument(
             "--format",
             choices=FORMATS,
-            default=default(None),
             help="report format (default: terminal on screen, else from -o's suffix); 'plan' is the "
             "one page of steps: text, or HTML / Markdown with -o plan.html / plan.md",
+            **dest("format"),
         )
         p.add_argument(
-            "-o",
-            "--output",
-            type=Path,
-            default=default(None),
-            metavar="PATH",
-            help="write the report to PATH",
+            "-o", "--output", type=Path, metavar="PATH", help="write the report to PATH", **dest("output")
         )
         p.add_argument(
             "--fail-on",
             choices=SEVERITIES,
-            default=default(None),
             metavar="SEVERITY",
             help="exit 1 if a finding is at or above SEVERITY: info, low, medium, high or critical",
+            **dest("fail_on"),
         )
         p.add_argument(
             "--open",
             action="store_true",
-            default=default(False),
             help="open the HTML report in your browser (a local file; says where it is if none opens)",
+            **dest("open"),
         )
         p.add_argument(
             "--no-pager",
             action="store_true",
-            default=default(False),
             help="print a long report in full instead of showing it in $PAGER (or less)",
+            **dest("no_pager"),
         )
 
-    def interview_options(p: Any, *, top: bool = False) -> None:
-        suppress = {"default": argparse.SUPPRESS} if top else {}
-        depth = p.add_mutually_exclusive_group()
-        depth.add_argument(
-            "--quick", action="store_true", help="only the Meta connections questions", **suppress
-        )
-        depth.add_argument("--full", action="store_true", help="every question", **suppress)
+    def answers_options(p: Any, *, top: bool = False, interview: bool = True) -> None:
+        def dest(name: str) -> dict[str, Any]:
+            return {"dest": TOP + name if top else name, "default": argparse.SUPPRESS}
+
+        if interview:
+            depth = p.add_mutually_exclusive_group()
+            quick = "only the Meta connections questions"
+            depth.add_argument("--quick", action="store_true", help=quick, **dest("quick"))
+            depth.add_argument("--full", action="store_true", help="every question", **dest("full"))
         p.add_argument(
-            "--answers", type=Path, metavar="FILE", help="start from this answers file", **suppress
+            "--answers",
+            type=Path,
+            metavar="FILE",
+            help="start from this answers file" if interview else "answers file (YAML); see examples/",
+            **dest("answers"),
         )
         p.add_argument(
             "--set",
             action="append",
-            default=argparse.SUPPRESS if top else [],
             metavar="QUESTION=VALUE",
-            help="fix one answer without asking it (repeatable)",
+            help=f"{'fix one answer without asking it' if interview else 'override one answer'} (repeatable)",
+            **dest("set"),
         )
         output_options(p, top=top)
 
     # `wa-audit --answers FILE` is `wa-audit audit --answers FILE`, as the advice says: the
     # interview's options are accepted (and listed) here too; main hands them to `audit`.
-    interview_options(
+    answers_options(
         parser.add_argument_group("the interview's options (wa-audit = wa-audit audit)"), top=True
     )
     audit = sub.add_parser(
@@ -179,7 +197,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the interview, then your report (the default)",
         description="Answer questions about your WhatsApp settings, then read your report.",
     )
-    interview_options(audit)
+    answers_options(audit)
 
     report = sub.add_parser(
         "report",
@@ -187,15 +205,7 @@ def _parser() -> argparse.ArgumentParser:
         help="report from saved or given answers, no questions",
         description="Report from an answers file (or your saved answers) without asking.",
     )
-    report.add_argument("--answers", type=Path, metavar="FILE", help="answers file (YAML); see examples/")
-    report.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="QUESTION=VALUE",
-        help="override one answer (repeatable)",
-    )
-    output_options(report)
+    answers_options(report, interview=False)
 
     set_ = sub.add_parser(
         "set",
@@ -269,17 +279,68 @@ def _parser() -> argparse.ArgumentParser:
         description="The sharing model as a guide, without answering anything.",
     )
     show.add_argument("--format", choices=("terminal", "markdown"), default="terminal")
+
+    parser.commands = {
+        **{name: p for name, p in sub.choices.items() if name != "rules"},
+        **{f"rules {name}": p for name, p in rules_sub.choices.items()},
+    }
+    for command in parser.commands.values():
+        # A command's own default would overwrite a value given before the command (argparse
+        # copies the command's namespace over the top one): defaults are filled in by `_agree`.
+        for action in command._actions:
+            if action.dest in SHARED_DEFAULTS:
+                own = action.default is not argparse.SUPPRESS
+                command.shared_defaults[action.dest] = action.default if own else SHARED_DEFAULTS[action.dest]
+                action.default = argparse.SUPPRESS
     return parser
 
 
-def _settings(args: argparse.Namespace) -> app.Settings:
-    from audit import app
+def _agree(parser: _Parser, args: argparse.Namespace) -> None:
+    """One value per option, wherever it was given: `wa-audit -o r.html report` writes r.html.
+
+    Given before and after the command with different values: one line, exit 2. `--set` is
+    repeatable, so both places' add up. An option the command does not take is refused.
+    """
+    name = args.command if args.command != "rules" else f"rules {args.rules_command}"
+    command = parser.commands[name]
+    takes = {a.dest: a for a in command._actions}
+    for dest in SHARED_DEFAULTS:
+        if not hasattr(args, TOP + dest):
+            continue
+        before = getattr(args, TOP + dest)
+        delattr(args, TOP + dest)
+        action = takes.get(dest)
+        if action is None:
+            top = next(a for a in parser._actions if a.dest == TOP + dest)
+            command.error(f"{max(top.option_strings, key=len)} does not apply to '{name}'")
+        option = max(action.option_strings, key=len)
+        if action.choices is not None and before not in action.choices:
+            choices = ", ".join(map(repr, action.choices))
+            command.error(f"argument {option}: invalid choice: {before!r} (choose from {choices})")
+        if dest == "set":
+            setattr(args, dest, [*before, *getattr(args, dest, [])])
+        elif hasattr(args, dest) and getattr(args, dest) != before:
+            command.error(
+                f"{option} is given twice, as {before} before '{name}' and {getattr(args, dest)} after it; "
+                "give it once"
+            )
+        else:
+            setattr(args, dest, before)
+    if getattr(args, "quick", False) and getattr(args, "full", False):
+        command.error("argument --full: not allowed with argument --quick")
+    for dest, default in command.shared_defaults.items():
+        if not hasattr(args, dest):
+            setattr(args, dest, list(default) if isinstance(default, list) else default)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
     from audit.paths import Home, default_home
+    from audit.use_cases import Settings
 
     on_screen = sys.stdout.isatty() and getattr(args, "output", None) is None
     # A dumb terminal shows escape codes as text: no colour there either.
     plain = args.no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb"
-    return app.Settings(
+    return Settings(
         home=Home(args.home if args.home is not None else default_home()),
         rules=args.rules,
         color=on_screen and not plain,
@@ -288,9 +349,9 @@ def _settings(args: argparse.Namespace) -> app.Settings:
     )
 
 
-def _inputs(args: argparse.Namespace, settings: app.Settings) -> list[Path]:
+def _inputs(args: argparse.Namespace, settings: Settings) -> list[Path]:
     """Every file this command reads or keeps: a report written with -o must replace none of them."""
-    from audit.history import SIDECARS
+    from audit.history_file import SIDECARS
 
     own = settings.home
     files = [own.answers, own.draft, own.history, *(Path(f"{own.history}{s}") for s in SIDECARS)]
@@ -299,7 +360,7 @@ def _inputs(args: argparse.Namespace, settings: app.Settings) -> list[Path]:
     return files
 
 
-def _pack_dir(settings: app.Settings) -> Path:
+def _pack_dir(settings: Settings) -> Path:
     from audit.resources import default_pack_dir
 
     return settings.rules if settings.rules is not None else default_pack_dir()
@@ -314,11 +375,12 @@ def _is_utf8(stream: object) -> bool:
     return encoding in ("utf-8", "utf8")
 
 
-class _StderrGuard:
-    """sys.stderr that outlives a closed pipe (`wa-audit ... 2>&1 | head -2`).
+class _PipeGuard:
+    """sys.stdout or sys.stderr that outlives a closed pipe (`wa-audit rules check | head -0`).
 
-    A reader that leaves early is not a failure: the command's own exit code stands (a closed
-    stderr pipe used to end in an exception and exit 1, the code of --fail-on findings).
+    A reader that leaves early is not a failure: what is left unwritten goes nowhere and the
+    command's own exit code stands (a closed pipe used to end in an exception: exit 1, the code of
+    --fail-on findings, on stderr, or 70, an internal error, on stdout).
     """
 
     def __init__(self, stream: Any) -> None:
@@ -408,15 +470,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(["audit", *given])
     elif unknown:
         args = parser.parse_args(given)  # argparse names what it did not recognise, and exits 2
+    _agree(parser, args)
     # Not parser.set_defaults: parent parsers share action objects, and defaults set there would
     # reset a global option given before the command.
     for name, default in GLOBAL_DEFAULTS.items():
         if not hasattr(args, name):
             setattr(args, name, default)
-    guard = _StderrGuard(sys.stderr)
-    sys.stderr = guard
+    out, err = _PipeGuard(sys.stdout), _PipeGuard(sys.stderr)
+    sys.stdout, sys.stderr = out, err
     try:
         return _run(args)
     finally:
-        if sys.stderr is guard:
-            sys.stderr = guard.stream
+        if sys.stdout is out:
+            sys.stdout = out.stream
+        if sys.stderr is err:
+            sys.stderr = err.stream

@@ -143,6 +143,8 @@ def compile_pack(pack: Pack) -> CompiledPack:
     touched_pairs = {
         q: tuple(sorted({p for i in ids for p in rules[i].purposes})) for q, ids in touched_rules.items()
     }
+    # Each finding's questions, read once (not once per question: that was most of compiling).
+    finding_when_reads = [frozenset(questions_in(f.when, rule_when)) for f in pack.findings]
     return CompiledPack(
         questions=tuple(
             CompiledQuestion(
@@ -169,8 +171,8 @@ def compile_pack(pack: Pack) -> CompiledPack:
         touched_findings={
             q.id: tuple(
                 i
-                for i, f in enumerate(pack.findings)
-                if {pack.questions[j].id for j in resettle[q.id]} & set(questions_in(f.when, rule_when))
+                for i, reads in enumerate(finding_when_reads)
+                if not reads.isdisjoint(pack.questions[j].id for j in resettle[q.id])
             )
             for q in pack.questions
         },

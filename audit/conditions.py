@@ -234,10 +234,11 @@ def explain(
     """
     out: list[str] = []
 
-    def truth(c: Condition | None) -> Truth:
+    # Quoted: nested defs run per call, and `Condition | None` built at run time is slow typing work.
+    def truth(c: "Condition | None") -> Truth:
         return evaluate(c, answers, values_of, rule_truth, applies)
 
-    def visit(c: Condition | None, seen_rules: frozenset[str]) -> None:
+    def visit(c: "Condition | None", seen_rules: frozenset[str]) -> None:
         if c is None or isinstance(c, str):
             return
         t = truth(c)
@@ -285,7 +286,7 @@ def questions_in(cond: Condition | None, rule_when: RuleWhen) -> list[str]:
     out: list[str] = []
     seen_rules: set[str] = set()
 
-    def visit(c: Condition | None) -> None:
+    def visit(c: "Condition | None") -> None:  # quoted: see explain
         for atom in walk(c):
             if isinstance(atom, QuestionIn):
                 if atom.question not in out:

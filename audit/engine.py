@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from audit import advice
 from audit.answers import Answers
@@ -27,15 +27,16 @@ from audit.assessment import (
     PackRef,
     Pair,
     ProtectionOut,
+    PurposeOut,
     RightOut,
     Score,
     SourceRef,
     Unknown,
 )
-from audit.compiled_pack import CompiledPack, compiled_pack
+from audit.compiled_pack import CompiledPack, CompiledRule, compiled_pack
 from audit.conditions import NOT_ASKED, UNKNOWN, Condition, Truth, explain
 from audit.conditions import evaluate as evaluate_condition
-from audit.pack import Citation, Dispute, Finding, Pack, Protection, Question, Right
+from audit.pack import Certainty, Citation, Dispute, Finding, Pack, Protection, Question, Right
 from audit.platform_text import platform_of, steps_for, where_text
 from audit.scoring import ABSENT, State, WhatIfScenario, at_stake, best_case, state_of, what_ifs
 from audit.severity import MOST_SEVERE_FIRST
@@ -264,27 +265,66 @@ def _truth(pack: Pack, compiled: CompiledPack, state: State) -> Callable[[Condit
     return truth
 
 
-def _flow(pack: Pack, compiled: CompiledPack, p: int, sending: tuple[tuple[int, Truth], ...]) -> Flow:
+def _flow(
+    pack: Pack,
+    compiled: CompiledPack,
+    p: int,
+    sending: tuple[tuple[int, Truth], ...],
+    shown: tuple[tuple[int, ...], ...],
+) -> Flow:
+    """The flow of pair `p`; `shown[k]` are the citations of the k-th sending rule that apply."""
     purpose_order = {x.id: i for i, x in enumerate(pack.vocabulary.purposes)}
-    certainties = [compiled.rules[i].certainty if t is Truth.TRUE else "possible" for i, t in sending]
-    purposes = set().union(*(compiled.rules[i].purposes[p] for i, _ in sending))
-    settled = set().union(
-        *(compiled.rules[i].purposes[p] for i, _ in sending if compiled.rules[i].certainty != "disputed")
-    )
+
+    def in_order(ids: set[str]) -> tuple[str, ...]:
+        return tuple(sorted(ids, key=lambda x: purpose_order.get(x, len(purpose_order))))
+
+    rules = [compiled.rules[i] for i, _ in sending]
+    certainties: list[Certainty] = [
+        cast("Certainty", r.certainty) if t is Truth.TRUE else "possible"
+        for r, (_, t) in zip(rules, sending, strict=True)
+    ]
+    purposes = set().union(*(r.purposes[p] for r in rules))
+    settled = set().union(*(r.purposes[p] for r in rules if r.certainty != "disputed"))
     data, recipient = compiled.pairs[p]
     return Flow(
         data=data,
         recipient=recipient,
-        purposes=tuple(sorted(purposes, key=lambda x: purpose_order.get(x, len(purpose_order)))),
-        certainty=max(certainties, key=_CERTAINTY_RANK.__getitem__),  # type: ignore[arg-type]
-        rules=tuple(sorted((compiled.rules[i].id for i, _ in sending), key=_rule_sort_key)),
-        disputed_purposes=tuple(
-            sorted(purposes - settled, key=lambda x: purpose_order.get(x, len(purpose_order)))
+        purposes=in_order(purposes),
+        certainty=max(certainties, key=_CERTAINTY_RANK.__getitem__),
+        rules=tuple(sorted((r.id for r in rules), key=_rule_sort_key)),
+        disputed_purposes=in_order(purposes - settled),
+        by_purpose=tuple(
+            _purpose(pack, purpose, rules=rules, certainties=certainties, shown=shown, p=p)
+            for purpose in in_order(purposes)
         ),
     )
 
 
+def _purpose(
+    pack: Pack,
+    purpose: str,
+    *,
+    rules: Sequence[CompiledRule],
+    certainties: Sequence[Certainty],
+    shown: tuple[tuple[int, ...], ...],
+    p: int,
+) -> PurposeOut:
+    """A purpose is as sure as the surest rule giving it, and cites what those rules cite."""
+    giving = [k for k, r in enumerate(rules) if purpose in r.purposes[p]]
+    citations: list[Citation] = []
+    for k in sorted(giving, key=lambda k: _rule_sort_key(rules[k].id)):
+        cited = pack.rule_by_id[rules[k].id].sources
+        citations.extend(cited[i] for i in shown[k] if cited[i] not in citations)
+    return PurposeOut(
+        purpose=purpose,
+        certainty=max((certainties[k] for k in giving), key=_CERTAINTY_RANK.__getitem__),
+        rules=tuple(sorted((rules[k].id for k in giving), key=_rule_sort_key)),
+        sources=source_refs(pack, tuple(citations)),
+    )
+
+
 def _flows(pack: Pack, compiled: CompiledPack, state: State) -> tuple[Flow, ...]:
+    truth = _truth(pack, compiled, state)
     flows = []
     for p, level in enumerate(state.levels):
         if level == ABSENT:
@@ -292,8 +332,12 @@ def _flows(pack: Pack, compiled: CompiledPack, state: State) -> tuple[Flow, ...]
         sending = tuple(
             (i, state.truths[i]) for i in compiled.pair_rules[p] if state.truths[i] is not Truth.FALSE
         )
+        # The citations each sending rule shows this person (the policy of their region).
+        shown = tuple(_shown(pack.rule_by_id[compiled.rules[i].id].sources, truth) for i, _ in sending)
         # A pair is sent by a handful of rules, so the distinct keys stay few: the memo stays small.
-        flows.append(_memo(compiled, ("flow", p, sending), partial(_flow, pack, compiled, p, sending)))
+        flows.append(
+            _memo(compiled, ("flow", p, sending, shown), partial(_flow, pack, compiled, p, sending, shown))
+        )
     return tuple(flows)
 
 

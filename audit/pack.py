@@ -1,8 +1,9 @@
-"""The rule pack as pydantic models: one per YAML file, and the `Pack` they make together.
+"""The rule pack as pydantic models: what each YAML file holds, and the `Pack` they make together.
 
 A pack is data (see docs/PACK_FORMAT.md). Loading it is `pack_load`; its cross-checks are
 `pack_check` and `pack_reach`. This module holds only what a pack is, so the cache's hot path
-(`pack_cache`) imports nothing else.
+(`pack_cache`) imports nothing else; the top level of each list file (`SourcesFile`...) is
+`pack_load`'s, as only loading from YAML reads it.
 """
 
 
@@ -110,9 +111,6 @@ class Source(FrozenModel):
     undated: bool = False
 
 
-class SourcesFile(FrozenModel):
-    sources: tuple[Source, ...] = Field(min_length=1, max_length=MAX_RULES)
-
 
 class Citation(FrozenModel):
     id: SourceId
@@ -176,9 +174,6 @@ class Question(FrozenModel):
         return next((v for v in self.values if v.id == value_id), None)
 
 
-class QuestionsFile(FrozenModel):
-    questions: tuple[Question, ...] = Field(min_length=1, max_length=MAX_QUESTIONS)
-
 
 # --- flows.yaml ------------------------------------------------------------------------------
 class FlowSpec(FrozenModel):
@@ -200,9 +195,6 @@ class FlowRule(FrozenModel):
     dispute: Dispute | None = None
     sources: tuple[Citation, ...] = Field(min_length=1)
 
-
-class FlowsFile(FrozenModel):
-    rules: tuple[FlowRule, ...] = Field(min_length=1, max_length=MAX_RULES)
 
 
 # --- findings.yaml ---------------------------------------------------------------------------
@@ -234,9 +226,6 @@ class Finding(FrozenModel):
     sources: tuple[Citation, ...] = Field(min_length=1)
 
 
-class FindingsFile(FrozenModel):
-    findings: tuple[Finding, ...] = Field(default=(), max_length=MAX_RULES)
-
 
 # --- protections.yaml ------------------------------------------------------------------------
 class ProtectionException(FrozenModel):
@@ -267,10 +256,6 @@ class Right(FrozenModel):
     when: Condition | None = None
     sources: tuple[Citation, ...] = Field(min_length=1)
 
-
-class ProtectionsFile(FrozenModel):
-    protections: tuple[Protection, ...] = Field(default=(), max_length=MAX_RULES)
-    rights: tuple[Right, ...] = Field(default=(), max_length=MAX_RULES)
 
 
 # --- the pack --------------------------------------------------------------------------------

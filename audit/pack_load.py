@@ -8,25 +8,51 @@ import contextlib
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from audit.errors import PackError, UserError
 from audit.frozen_model import FrozenModel
 from audit.pack import (
+    MAX_QUESTIONS,
+    MAX_RULES,
     PACK_FILES,
-    FindingsFile,
-    FlowsFile,
+    Finding,
+    FlowRule,
     LoadedPack,
     Pack,
     PackMeta,
     Problem,
-    ProtectionsFile,
-    QuestionsFile,
-    SourcesFile,
+    Protection,
+    Question,
+    Right,
+    Source,
     Vocabulary,
 )
 from audit.pack_check import check_pack
 from audit.yamlio import Located, describe_validation_error, load_yaml
+
+
+# The top level of each list file: only loading reads them (a report reads the cached `Pack`).
+class SourcesFile(FrozenModel):
+    sources: tuple[Source, ...] = Field(min_length=1, max_length=MAX_RULES)
+
+
+class QuestionsFile(FrozenModel):
+    questions: tuple[Question, ...] = Field(min_length=1, max_length=MAX_QUESTIONS)
+
+
+class FlowsFile(FrozenModel):
+    rules: tuple[FlowRule, ...] = Field(min_length=1, max_length=MAX_RULES)
+
+
+class FindingsFile(FrozenModel):
+    findings: tuple[Finding, ...] = Field(default=(), max_length=MAX_RULES)
+
+
+class ProtectionsFile(FrozenModel):
+    protections: tuple[Protection, ...] = Field(default=(), max_length=MAX_RULES)
+    rights: tuple[Right, ...] = Field(default=(), max_length=MAX_RULES)
+
 
 M = TypeVar("M", bound=FrozenModel)
 

@@ -236,3 +236,119 @@ def test_a_closed_stderr_pipe_keeps_the_exit_code(tmp_path: Path) -> None:
     finally:
         os.close(write_end)
     assert done.returncode == 2
+
+
+# --- options before the command and after it are one (issue 14) -----------------------------------
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("-o", "{out}", "report", "--answers", "{example}"),
+        ("report", "--answers", "{example}", "-o", "{out}"),
+        ("--answers", "{example}", "-o", "{out}", "report"),
+        ("-o", "{out}", "report", "--answers", "{example}", "-o", "{out}"),  # twice, the same value
+    ],
+    ids=["before", "after", "all-before", "both-same"],
+)
+def test_an_option_before_the_command_counts(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path, argv: tuple[str, ...]
+) -> None:
+    out = tmp_path / "r.html"
+    example = str(EXAMPLES / "linked-everything.yaml")
+    code, stdout, _ = run(capsys, *(a.format(out=out, example=example) for a in argv))
+    assert (code, stdout) == (0, "")
+    assert out.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_an_option_given_twice_with_two_values_is_refused(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    example = str(EXAMPLES / "linked-everything.yaml")
+    first, second = tmp_path / "a.html", tmp_path / "b.html"
+    with pytest.raises(SystemExit) as exit_:
+        main(["-o", str(first), "report", "--answers", example, "-o", str(second)])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "--output is given twice" in err
+    assert str(first) in err
+    assert str(second) in err
+    assert not first.exists()
+    assert not second.exists()
+
+
+def test_set_before_and_after_the_command_add_up(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    example = str(EXAMPLES / "linked-everything.yaml")
+    code, out, _ = run(
+        capsys,
+        *("--set", "optout_2016=joined_later", "report", "--answers", example),
+        *("--set", "region=eea", "--format", "json"),
+    )
+    assert code == 0
+    findings = {f["id"] for f in json.loads(out)["findings"]}
+    assert "optout_2016_overridden" not in findings  # the --set given before the command
+    _, other, _ = run(capsys, "report", "--answers", example, "--set", "region=eea", "--format", "json")
+    assert "optout_2016_overridden" in {f["id"] for f in json.loads(other)["findings"]}
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (("--format", "json", "history"), None),  # history takes --format json: it counts
+        (("--format", "html", "history"), "invalid choice: 'html'"),
+        (("--answers", "x.yaml", "history"), "--answers does not apply to 'history'"),
+        (("-o", "x.txt", "forget", "--yes"), "--output does not apply to 'forget'"),
+        (("--quick", "audit", "--full"), "not allowed with argument --quick"),
+    ],
+)
+def test_an_option_before_a_command_that_does_not_take_it(
+    capsys: pytest.CaptureFixture[str], home: Path, argv: tuple[str, ...], says: str | None
+) -> None:
+    if says is None:
+        code, out, _ = run(capsys, *argv)
+        assert code == 0
+        assert json.loads(out)["runs"] == []
+        return
+    with pytest.raises(SystemExit) as exit_:
+        main(list(argv))
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert says in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("report", "--answers", str(EXAMPLES / "linked-everything.yaml")),
+        ("report", "--answers", str(EXAMPLES / "linked-everything.yaml"), "--format", "html"),
+        ("rules", "check"),
+        ("rules", "show", "--format", "markdown"),
+        ("schema", "report"),
+        ("history",),
+    ],
+    ids=lambda a: " ".join(a[:3]).replace(str(EXAMPLES) + "/", ""),
+)
+def test_a_closed_stdout_pipe_is_quiet(tmp_path: Path, argv: tuple[str, ...]) -> None:
+    # `wa-audit report | head -1`: the reader is gone before the report is written. Not a failure:
+    # no traceback, no "internal error", the command's exit code (0 here).
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "audit", "--home", str(tmp_path / "home"), *argv],
+            cwd=str(ROOT),
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, "")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from audit.agenda import unanswered
 from audit.answers import Answers, read_answers
 from audit.assessment import Assessment, ProtectionOut
 from audit.cli import main
@@ -20,7 +21,6 @@ from audit.conditions import UNKNOWN
 from audit.engine import evaluate
 from audit.errors import AnswersError
 from audit.pack import Pack
-from audit.questionnaire import unanswered
 from audit.scoring import effective_answers
 from tests.test_flows_table import QUIET
 
@@ -159,6 +159,51 @@ def test_rights_where_the_person_lives(bundled_pack: Pack) -> None:
     india = {r.id: r for r in run(bundled_pack, region="india").rights}
     assert set(india) == {"request_account_info"}
     assert [s.id for s in india["request_account_info"].sources] == ["S1"]
+    # Brazil: the LGPD's own article, quoted from the statute.
+    brazil = {r.id: r for r in run(bundled_pack, region="brazil").rights}
+    assert set(brazil) == {"request_account_info", "brazil_lgpd_rights"}
+    assert {s.id for s in brazil["brazil_lgpd_rights"].sources} == {"S40"}
+
+
+# --- each purpose of a flow is as sure as the rule that gives it -----------------------------
+def purposes_of(a: Assessment, data: str, recipient: str) -> dict[str, tuple[str, tuple[str, ...], set[str]]]:
+    flow = next(f for f in a.flows if (f.data, f.recipient) == (data, recipient))
+    assert [x.purpose for x in flow.by_purpose] == list(flow.purposes)
+    return {x.purpose: (x.certainty, x.rules, {s.id for s in x.sources}) for x in flow.by_purpose}
+
+
+def test_a_purpose_from_a_reported_rule_stays_reported_in_a_documented_flow(bundled_pack: Pack) -> None:
+    linked = run(bundled_pack, region="other", meta_ai="often", accounts_center="linked")
+    flow = next(f for f in linked.flows if (f.data, f.recipient) == ("ai_prompts", "meta_companies"))
+    assert flow.certainty == "documented"  # F12: Meta AI chats go to Meta (the flow's surest rule)
+    purposes = purposes_of(linked, "ai_prompts", "meta_companies")
+    assert purposes["ai_features"][:2] == ("documented", ("F12",))
+    # F21 (press only): used for ads across Meta's apps.
+    assert purposes["ads"] == ("reported", ("F21",), {"S30", "S31"})
+    assert purposes["personalization"][0] == "reported"
+    # The other side: not linked, F21 does not apply: the flow is for AI features only, documented.
+    unlinked = purposes_of(run(bundled_pack, region="other", meta_ai="often"), "ai_prompts", "meta_companies")
+    assert unlinked == {"ai_features": ("documented", ("F12",), {"S4"})}
+
+
+def test_a_purpose_is_as_sure_as_the_surest_rule_giving_it(bundled_pack: Pack) -> None:
+    # Phone number to Meta for ads: only F1ads, disputed.
+    a = run(bundled_pack, region="other")
+    assert purposes_of(a, "phone_number", "meta_companies")["ads"][:2] == ("disputed", ("F1ads",))
+    assert purposes_of(a, "phone_number", "meta_companies")["analytics"][0] == "documented"
+    # Device information for ads: disputed by F1ads, documented by F6 (Status shared to Facebook).
+    shared = run(bundled_pack, region="other", status_to_facebook="always")
+    assert purposes_of(shared, "device_info", "meta_companies")["ads"][:2] == ("documented", ("F1ads", "F6"))
+    # A purpose that rests on "I don't know" is possible.
+    unsure = run(bundled_pack, region="other", meta_ai="often", accounts_center=UNKNOWN)
+    assert purposes_of(unsure, "ai_prompts", "meta_companies")["ads"][0] == "possible"
+
+
+def test_a_purpose_cites_the_policy_of_the_region(bundled_pack: Pack) -> None:
+    eea = purposes_of(run(bundled_pack, region="eea", meta_ai="often"), "ai_prompts", "meta_companies")
+    assert eea["ai_features"][2] == {"S2"}
+    uk = purposes_of(run(bundled_pack, region="uk", meta_ai="often"), "ai_prompts", "meta_companies")
+    assert uk["ai_features"][2] == {"S3"}
 
 
 # --- Strict account settings -----------------------------------------------------------------
@@ -268,11 +313,12 @@ def test_set_turning_strict_account_on_drops_the_answers_it_now_decides(
 
 
 def test_the_v1_to_v2_model_update_asks_exactly_the_new_questions(bundled_pack: Pack) -> None:
-    from audit import reruns
+    from audit.use_cases import runs
 
     v1_questions = [q.id for q in bundled_pack.questions if q.id not in V2_QUESTIONS]
-    asked = reruns.questions_to_ask_after_update(bundled_pack, V1_ANSWERS, v1_questions)
+    asked = runs.questions_to_ask_after_update(bundled_pack, V1_ANSWERS, v1_questions)
     assert asked == tuple(q.id for q in bundled_pack.questions if q.id in V2_QUESTIONS)
     # Outside the European Region third-party chats are not asked.
     india = {**V1_ANSWERS, "region": "india", "payments": "none"}
-    assert "third_party_chats" not in reruns.questions_to_ask_after_update(bundled_pack, india, v1_questions)
+    asked_in_india = runs.questions_to_ask_after_update(bundled_pack, india, v1_questions)
+    assert "third_party_chats" not in asked_in_india

@@ -12,7 +12,15 @@ from dataclasses import replace
 from audit.assessment import FindingOut, Report, SourceRef
 from audit.conditions import UNKNOWN
 from audit.pack import Pack
-from audit.render.view_model import AnswerView, FindingView, NamedFinding, SeverityGroup, sources_view
+from audit.render.view_model import (
+    AnswerView,
+    DisputeQuote,
+    DisputeSide,
+    FindingView,
+    NamedFinding,
+    SeverityGroup,
+    sources_view,
+)
 from audit.render.words import (
     CERTAINTY_WORDS,
     SEVERITY_WORDS,
@@ -38,6 +46,28 @@ def _dispute_side(refs: tuple[SourceRef, ...]) -> tuple[str, ...]:
         f"{s.id} ({s.publisher}, {'undated; checked ' if s.undated else ''}{s.date.isoformat()}): "
         f"\u201c{clean_line(s.quote or s.title)}\u201d"
         for s in refs
+    )
+
+
+def _dispute_sides(f: FindingOut) -> tuple[DisputeSide, ...]:
+    """Both sides of a disputed finding, each quote with its source, date and whether it binds."""
+    d = f.dispute
+    if d is None:
+        return ()
+    return tuple(
+        DisputeSide(
+            heading=heading,
+            quotes=tuple(
+                DisputeQuote(
+                    id=s.id,
+                    cited=f"{s.publisher}, {'undated; checked ' if s.undated else ''}{s.date.isoformat()}"
+                    + (", binding" if s.id == d.binding else ""),
+                    quote=clean_line(s.quote or s.title),
+                )
+                for s in refs
+            ),
+        )
+        for heading, refs in (("Says so", d.says), ("Says otherwise", d.denies))
     )
 
 
@@ -79,6 +109,7 @@ def _finding(f: FindingOut, pack: Pack) -> FindingView:
         dispute_says=_dispute_side(f.dispute.says) if f.dispute else (),
         dispute_denies=_dispute_side(f.dispute.denies) if f.dispute else (),
         dispute_binding=f.dispute.binding if f.dispute else "",
+        dispute_sides=_dispute_sides(f),
     )
 
 

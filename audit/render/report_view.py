@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from audit.assessment import Changes, Recommendation, Report
+from audit.assessment import Changes, Flow, Recommendation, Report
 from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.pack import Pack
 from audit.render.findings_view import finding_title, finding_views, group_by_severity, named_finding
@@ -115,6 +115,15 @@ def _recommendation(r: Recommendation, report: Report, pack: Pack) -> Recommenda
     )
 
 
+def _purposes(flow: Flow, pack: Pack) -> tuple[str, ...]:
+    """The flow's purposes; one less sure than the flow says so: "Ads (reported)"."""
+    sure = {x.purpose: x.certainty for x in flow.by_purpose}
+    return tuple(
+        purpose_label(pack, p) + (f" ({sure[p]})" if sure.get(p, flow.certainty) != flow.certainty else "")
+        for p in flow.purposes
+    )
+
+
 def _recipients(report: Report, pack: Pack) -> tuple[RecipientView, ...]:
     items: dict[str, list[FlowItem]] = {}
     for flow in report.flows:
@@ -122,7 +131,7 @@ def _recipients(report: Report, pack: Pack) -> tuple[RecipientView, ...]:
             FlowItem(
                 data=flow.data,
                 data_label=data_label(pack, flow.data),
-                purposes=tuple(purpose_label(pack, p) for p in flow.purposes),
+                purposes=_purposes(flow, pack),
                 certainty=flow.certainty,
                 certainty_word=CERTAINTY_WORDS.get(flow.certainty, flow.certainty),
                 rules=flow.rules,

@@ -325,25 +325,49 @@ def _finding(f: FindingView, platform: str) -> RenderableType:
     if f.risk:
         t.append("\nWhy it matters: ", style="bold")
         t.append(f.risk)
-    if f.conflict:
+    parts: list[RenderableType] = [t]
+    if f.dispute_sides:
+        parts.append(_dispute(f))
+    elif f.conflict:
         t.append("\nSources disagree: ", style="bold yellow")
         t.append(f.conflict)
+    after = Text()
     if f.because:
         answers = "; ".join(f"\u201c{a.answer}\u201d to \u201c{a.prompt}\u201d" for a in f.because)
-        t.append(f"\nYou answered {answers}", style="dim")
+        after.append(f"You answered {answers}\n", style="dim")
     if f.unknown_note:
-        t.append(f"\n{f.unknown_note}", style="dim")
+        after.append(f"{f.unknown_note}\n", style="dim")
     why = words.CERTAINTY_EXPLAINED.get(f.certainty, "")
-    t.append(f"\nCertainty: {f.certainty}: {why}.", style="dim")
+    after.append(f"Certainty: {f.certainty}: {why}.", style="dim")
     if f.certainty == "possible":
-        t.append(" See \u201cWhat to check\u201d.", style="dim")
-    parts: list[RenderableType] = [t]
+        after.append(" See \u201cWhat to check\u201d.", style="dim")
+    if len(parts) == 1:
+        t.append("\n")
+        t.append_text(after)
+    else:
+        parts.append(after)
     if f.fix_steps:
         where = f" on {platform}" if platform else ""
         parts.append(Text(f"How to fix{where} (\u2192 {f.fix_target}):", style="bold"))
         parts.append(_steps(f.fix_steps))
     parts.append(_sources(f.sources))
     return Group(*parts)
+
+
+def _dispute(f: FindingView) -> RenderableType:
+    """Each side under its heading, each quote under its source: the two sides stay apart at 80 columns."""
+    rows: list[RenderableType] = [
+        Text(f"Sources disagree ({f.dispute_binding} is the binding text):", style="bold yellow")
+    ]
+    for side in f.dispute_sides:
+        rows.append(Text(f"  {side.heading}:", style="bold"))
+        rows.append(
+            _hanging(
+                [(q.id, Text(f"{q.cited}:\n\u201c{q.quote}\u201d")) for q in side.quotes],
+                indent=4,
+            )
+        )
+    return Group(*rows)
 
 
 def _flows(v: ReportView) -> RenderableType:

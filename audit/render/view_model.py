@@ -33,6 +33,21 @@ class AnswerView:
 
 
 @dataclass(frozen=True)
+class DisputeQuote:
+    """One side's source in a dispute: "S1", "WhatsApp, 2021-01-04, binding", and its words."""
+
+    id: str
+    cited: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class DisputeSide:
+    heading: str  # "Says so" or "Says otherwise"
+    quotes: tuple[DisputeQuote, ...]
+
+
+@dataclass(frozen=True)
 class FindingView:
     id: str
     severity: str
@@ -58,6 +73,8 @@ class FindingView:
     dispute_says: tuple[str, ...] = ()
     dispute_denies: tuple[str, ...] = ()
     dispute_binding: str = ""
+    # The same two sides, each quote on its own (terminal and Markdown show them one under another).
+    dispute_sides: tuple[DisputeSide, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Every command runs in a real process with PYTHONIOENCODING=ascii (as a C-locale terminal, a
 Latin-1 one or Windows redirection would give it): it must end as it does in UTF-8, with every
 byte of stdout and stderr ASCII, box lines, arrows and bars as their stand-ins, and no line
-wider than the UTF-8 version's (each stand-in is one character).
+wider than the UTF-8 version's (each stand-in of the report's own characters is one character).
+Text with no ASCII letter (CJK, emoji) becomes its code point, so it stays distinguishable.
 """
 
 from __future__ import annotations
@@ -95,10 +96,31 @@ def test_latin_1_keeps_what_it_can_show(command: str, lived_in: Path, tmp_path: 
     result.stdout.decode("latin-1")
 
 
-def test_stand_ins_are_one_character_each() -> None:
-    for ch in "\u2500\u2502\u250c\u2554\u256d\u2192\u2190\u2713\u2588\u2591\u2581\u2026\u201c\u00e9\u4e00":
+def test_stand_ins_of_the_reports_own_characters_are_one_character_each() -> None:
+    lines_arrows_marks = "\u2500\u2502\u250c\u2554\u256d\u2192\u2190\u2713\u25d0"
+    for ch in lines_arrows_marks + "\u2588\u2591\u2581\u2026\u22ef\u201c\u00e9":
         replacement = stand_in(ch)
         assert len(replacement) == 1, (ch, replacement)
         assert replacement.isascii()
     assert stand_in("\u00e9") == "e"
     assert stand_in("\u2192") == ">"
+
+
+def test_text_with_no_ascii_letter_stays_distinguishable() -> None:
+    # CJK, emoji, Cyrillic: once all "?", now each its code point (issue 14).
+    chars = "\u4e2d\u6587\u65e5\U0001f600\U0001f512\u0416\u03a9"
+    stand_ins = [stand_in(ch) for ch in chars]
+    assert stand_ins[:4] == ["\\u4e2d", "\\u6587", "\\u65e5", "\\U0001f600"]
+    assert len(set(stand_ins)) == len(chars)
+    assert all(s.isascii() for s in stand_ins)
+
+
+def test_a_file_name_in_chinese_stays_readable_on_an_ascii_terminal(lived_in: Path, tmp_path: Path) -> None:
+    # The one line of an error names the file: "?" for each character named no file at all.
+    home = shutil.copytree(lived_in, tmp_path / "home")
+    missing = tmp_path / "\u65e5\u8a18\U0001f600.yaml"
+    result = wa_audit(home, ["report", "--answers", str(missing)], "ascii")
+    err = result.stderr.decode("ascii")
+    assert result.returncode == 2, err
+    assert "\\u65e5\\u8a18\\U0001f600.yaml" in err
+    assert "?" not in err.split(":")[1]

@@ -788,6 +788,26 @@ def _(e: Env) -> tuple[list[str], str]:
     return ["set", "payments=brazil"], "payments"
 
 
+@case(
+    "set-option-report-question-that-does-not-apply",
+    exact="payments: does not apply to your answers (it is asked only when region is india or brazil "
+    "or unknown; yours is eea); no report made",
+)
+def _(e: Env) -> tuple[list[str], str]:
+    # `report --set` refuses what `set` refuses (issue 14): the answers file says Europe.
+    return example_report(e, "--set", "payments=brazil"), "payments"
+
+
+@case(
+    "set-option-audit-question-that-does-not-apply",
+    exact="payments: does not apply to your answers (it is asked only when region is india or brazil "
+    "or unknown; yours is eea); nothing asked or recorded",
+)
+def _(e: Env) -> tuple[list[str], str]:
+    # `audit --set` too, before the first question (here without a terminal: nothing is asked).
+    return ["audit", "--set", "payments=brazil"], "payments"
+
+
 @case("set-command-unknown-question", "did you mean 'two_step'")
 def _(e: Env) -> tuple[list[str], str]:
     return ["set", "two_stepp=on"], "--set"
@@ -1163,7 +1183,7 @@ DRAFTS: dict[str, Callable[[Path], object]] = {
 def test_a_bad_draft_is_ignored_with_one_line_and_kept(
     kind: str, tmp_path: Path, bundled_pack: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from audit.interview import load_draft
+    from audit.use_cases.run_audit import load_draft
 
     path = tmp_path / "draft.yaml"
     DRAFTS[kind](path)

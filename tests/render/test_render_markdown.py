@@ -171,3 +171,22 @@ def test_habit_note_is_a_separate_word(reports: dict[str, Report], pack: Pack) -
     text = MarkdownRenderer().render(reports["linked-everything"], pack, RenderOptions())
     assert "(a change of habit)" in text
     assert not re.search(r"\S\(a change of habit\)", text)
+
+
+@pytest.mark.parametrize("persona", ["linked-everything", "iphone-icloud-backup"])
+def test_each_further_change_is_its_own_list_item(
+    persona: str, reports: dict[str, Report], pack: Pack
+) -> None:
+    # A change whose line ended in "Fixes: ..." once ran into the next item ("...use it3. Go to").
+    report = reports[persona]
+    assert len(report.recommendations) > 2
+    tokens = MD.parse(render(report, pack))
+    start = next(
+        i for i, t in enumerate(tokens) if t.type == "inline" and t.content == "More changes, best first"
+    )
+    items = 0
+    for t in tokens[start + 2 :]:
+        if t.type == "heading_open":
+            break
+        items += t.type == "list_item_open" and t.level == 1
+    assert items == len(report.recommendations) - 1

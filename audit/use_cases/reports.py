@@ -1,9 +1,9 @@
-"""The use cases the CLI calls. Tests call these directly; the CLI only parses and maps errors."""
+"""The report use cases: the pack and answers in use, the report built, rendered and filed; rules check."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 
 from audit.answers import Answers, parse_assignments, read_answers
@@ -11,27 +11,13 @@ from audit.assessment import Changes, Report, make_report
 from audit.engine import evaluate
 from audit.errors import AnswersError, PackError
 from audit.pack import Pack, Problem
-from audit.pack_load import pack_problems
 from audit.paths import Home
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.resources import default_pack_dir
 from audit.severity import SEVERITIES
+from audit.use_cases import Settings
 
 STALE_AFTER_DAYS = 180
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What every use case may need to know about the environment; filled in by the CLI."""
-
-    home: Home
-    rules: Path | None = None
-    color: bool = False
-    width: int = 80
-    now: datetime | None = None
-
-    def clock(self) -> datetime:
-        return self.now if self.now is not None else datetime.now(UTC).replace(microsecond=0)
 
 
 def pack_for(settings: Settings) -> Pack:
@@ -52,7 +38,37 @@ def gather_answers(pack: Pack, settings: Settings, answers_file: Path | None, se
         raise AnswersError(
             "no answers yet: run 'wa-audit' for the interview, or pass --answers FILE (see examples/)"
         )
-    return layered(pack, settings.home, answers_file).with_values(overrides)
+    answers = layered(pack, settings.home, answers_file).with_values(overrides)
+    check_applies(pack, answers, overrides, then="no report made")
+    return answers
+
+
+def check_applies(pack: Pack, answers: Answers, changes: Mapping[str, str], *, then: str) -> None:
+    """Refuse a --set answer to a question the other answers rule out (iCloud backup on Android).
+
+    `then` says what was not done ("nothing recorded"); every command that takes --set refuses
+    the same way, in one line.
+    """
+    if not changes:
+        return
+    from audit.conditions import NOT_ASKED, describe, questions_in
+    from audit.scoring import effective_answers
+
+    effective = effective_answers(pack, answers.values)
+    for question in changes:
+        if effective[question] != NOT_ASKED:
+            continue
+        when = pack.question_by_id[question].when
+        # A question's `when` tests earlier questions only (rules check holds that line).
+        deciders = questions_in(when, lambda rule: None)
+        yours = ", ".join(
+            f"yours is {answers.get(d)}" if len(deciders) == 1 else f"{d} is {answers.get(d)}"
+            for d in deciders
+        )
+        raise AnswersError(
+            f"{question}: does not apply to your answers (it is asked only when {describe(when)}; "
+            f"{yours}); {then}"
+        )
 
 
 def layered(pack: Pack, home: Home, answers_file: Path | None) -> Answers:
@@ -131,6 +147,8 @@ def fails(report: Report, fail_on: str | None) -> bool:
 
 def check_rules(directory: Path | None) -> tuple[Path, list[Problem]]:
     """Every problem of the pack in `directory` (the bundled one by default)."""
+    from audit.pack_load import pack_problems  # a report reads the cached pack: no loader
+
     target = directory if directory is not None else default_pack_dir()
     try:
         return target, pack_problems(target)
