@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLE ?= examples/linked-everything.yaml
 
-.PHONY: demo test lint typecheck check-rules pytest bench golden mutate clean
+.PHONY: demo test lint typecheck check-rules pytest a11y a11y-tools bench golden mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,24 @@ pytest: $(VENV)/.test-deps
 
 test: lint typecheck check-rules pytest
 
+# Accessibility checkers (axe-core in Debian's chromium, the Nu HTML checker on Java), pinned in
+# tests/render/a11y/package-lock.json and installed from npm into $(A11Y_TOOLS) (ignored by git),
+# never into the checkout's tests. With them installed, `make test` runs tests/render/test_a11y.py
+# too; `make a11y` runs just those. CI (.ci/run) installs them and fails if they are missing.
+A11Y_TOOLS ?= .a11y-tools
+A11Y_LOCK := tests/render/a11y/package.json tests/render/a11y/package-lock.json
+
+$(A11Y_TOOLS)/.installed: $(A11Y_LOCK)
+	mkdir -p $(A11Y_TOOLS)
+	cp $(A11Y_LOCK) $(A11Y_TOOLS)/
+	cd $(A11Y_TOOLS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+a11y-tools: $(A11Y_TOOLS)/.installed
+
+a11y: $(VENV)/.test-deps $(A11Y_TOOLS)/.installed
+	WA_AUDIT_A11Y_TOOLS=$(abspath $(A11Y_TOOLS)) $(BIN)/pytest -q tests/render/test_a11y.py
+
 bench: $(VENV)/.test-deps
 	$(BIN)/python benches/run.py
 
@@ -65,4 +83,4 @@ mutate: $(VENV)/.mutate-deps
 	$(BIN)/mutmut results
 
 clean:
-	rm -rf $(VENV) out dist build .mypy_cache .ruff_cache .pytest_cache mutants
+	rm -rf $(VENV) out dist build .mypy_cache .ruff_cache .pytest_cache mutants $(A11Y_TOOLS)

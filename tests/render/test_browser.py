@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, persona_report
 
 from audit.assessment import Report
 from audit.pack import Pack
@@ -213,9 +213,10 @@ def pdf_pages(run_chromium: Run, page: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
 
 
-@pytest.mark.parametrize(
-    "case", [(p, w) for p in ("linked-everything", "quick-unsure") for w in (390, 1200)], ids=str
-)
+LAYOUT_CASES = [(p, w) for p in ("linked-everything", "quick-unsure", "all-unknown") for w in (390, 1200)]
+
+
+@pytest.mark.parametrize("case", LAYOUT_CASES, ids=str)
 def test_layout_fits_the_width_with_the_picture_before_the_findings(
     run_chromium: Run, reports: dict[str, Report], pack: Pack, tmp_path: Path, case: tuple[str, int]
 ) -> None:
@@ -248,49 +249,84 @@ def test_phone_screenshot(run_chromium: Run, reports: dict[str, Report], pack: P
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.mark.parametrize("persona", ["linked-everything", "quick-unsure", "eea-nothing-linked"])
+# Printed A4 pages at most, per bundled example. The summary and plan of the report fit two pages;
+# the plan page fits one when it is short. The person who answered "I don't know" to everything
+# gets 18 conditional steps and 27 questions to check: no readable type fits them on two pages.
+ALL_EXAMPLES = sorted(p.stem for p in (ROOT / "examples").glob("*.yaml"))
+SUMMARY_PAGES = dict.fromkeys(ALL_EXAMPLES, 2) | {"all-unknown": 3}
+PLAN_PAGES = dict.fromkeys(ALL_EXAMPLES, 1) | {
+    # 13 and 12 steps, each with its menu path: a sheet and a half.
+    "linked-everything": 2,
+    "quick-unsure": 2,
+    "all-unknown": 3,
+}
+# What prints first (summary and plan) and what prints after, from a new page.
+SUMMARY_SECTIONS = {"score", "changes", "find-out-first", "not-checked", "one-thing", "plan"}
+EVIDENCE_SECTIONS = ("flows", "findings", "protected", "rights", "sources")
+
+
+@pytest.mark.parametrize("persona", ALL_EXAMPLES)
 def test_print_puts_summary_and_plan_on_two_pages_and_findings_after(
-    run_chromium: Run, reports: dict[str, Report], pack: Pack, tmp_path: Path, persona: str
+    run_chromium: Run, pack: Pack, tmp_path: Path, persona: str
 ) -> None:
     import re
 
-    full = HtmlRenderer().render(reports[persona], pack, RenderOptions())
+    full = HtmlRenderer().render(persona_report(pack, persona), pack, RenderOptions())
+    sections = set(re.findall(r'<section id="([^"]+)"', full))
+    assert sections <= SUMMARY_SECTIONS | set(EVIDENCE_SECTIONS), "a new section: where does it print?"
     # The pages before the findings: the same page without what prints after the plan (the
-    # picture, findings, protections, sources each start on a new page or follow one).
+    # picture, findings, protections, rights, sources each start on a new page or follow one).
     cut = full
-    for section in ("flows", "findings", "protected", "sources"):
+    for section in sections & set(EVIDENCE_SECTIONS):
         cut, n = re.subn(rf'<section id="{section}".*?</section>\n', "", cut, count=1, flags=re.S)
         assert n == 1, section
     cut = re.sub(r"<footer.*?</footer>", "", cut, count=1, flags=re.S)
     (tmp_path / "cut.html").write_text(cut, encoding="utf-8")
     (tmp_path / "full.html").write_text(full, encoding="utf-8")
     summary = pdf_pages(run_chromium, tmp_path / "cut.html")
-    # The quick persona leaves every question outside the first section unanswered; with the v2
-    # pack's questions (link previews, location sharing) its plan lists 12 changes: three pages.
-    # The person who linked everything: every medium or worse finding has a step (issue 13), 16
-    # changes: three pages too.
-    assert summary <= (2 if persona == "eea-nothing-linked" else 3)
+    assert summary <= SUMMARY_PAGES[persona]
     assert pdf_pages(run_chromium, tmp_path / "full.html") > summary + 1  # findings follow on their own
-    # No navigation on paper, and the findings start a page.
+    # No navigation on paper; the evidence starts a page and prints after the plan.
     css = (ROOT / "reports" / "html" / "style.css").read_text(encoding="utf-8")
     printed = css[css.index("@media print") :]
     assert ".toc { display: none; }" in printed
+    assert re.search(r"#flows \{[^}]*break-before: page", printed)
     assert re.search(r"#findings \{[^}]*break-before: page", printed)
+    for section in EVIDENCE_SECTIONS:
+        assert re.search(rf"#{section}\b[^{{]*\{{[^}}]*order: [2-9]", printed), section
 
 
-@pytest.mark.parametrize("persona", ["linked-everything", "quick-unsure", "eea-nothing-linked"])
-def test_the_plan_prints_on_at_most_two_pages(
-    run_chromium: Run, reports: dict[str, Report], pack: Pack, tmp_path: Path, persona: str
+@pytest.mark.parametrize("persona", ALL_EXAMPLES)
+def test_the_plan_prints_on_one_page_when_it_is_short(
+    run_chromium: Run, pack: Pack, tmp_path: Path, persona: str
 ) -> None:
     from audit.render.plan import PlanHtmlRenderer
 
     page = tmp_path / f"plan-{persona}.html"
-    page.write_text(PlanHtmlRenderer().render(reports[persona], pack, RenderOptions()), encoding="utf-8")
-    # The quick persona leaves every question outside the first section unanswered; with the v2
-    # pack's questions its plan lists 12 changes (see the print test above): three pages. So does
-    # the person who linked everything, whose every medium or worse finding has a step (issue 13).
-    assert 1 <= pdf_pages(run_chromium, page) <= (2 if persona == "eea-nothing-linked" else 3)
+    page.write_text(
+        PlanHtmlRenderer().render(persona_report(pack, persona), pack, RenderOptions()), encoding="utf-8"
+    )
+    assert 1 <= pdf_pages(run_chromium, page) <= PLAN_PAGES[persona]
     dom, console, requests = load(run_chromium, page, tmp_path)
     assert "If you do one thing today" in dom
     assert console == []
     assert requests == []
+
+
+PLAN_PROBE_CASES = [(p, w) for p in ("linked-everything", "all-unknown") for w in (390, 1200)]
+
+
+@pytest.mark.parametrize("case", PLAN_PROBE_CASES, ids=str)
+def test_the_plan_page_fits_the_width(
+    run_chromium: Run, reports: dict[str, Report], pack: Pack, tmp_path: Path, case: tuple[str, int]
+) -> None:
+    from audit.render.plan import PlanHtmlRenderer
+
+    persona, width = case
+    m = measure(
+        run_chromium, PlanHtmlRenderer().render(reports[persona], pack, RenderOptions()), width, tmp_path
+    )
+    assert m["clientWidth"] == width
+    assert m["scrollWidth"] == width, f"horizontal overflow at {width}px: {m['wide']}"
+    assert m["wide"] == []
+    assert isinstance(m["plan"], float | int)  # the steps are there
