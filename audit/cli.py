@@ -19,7 +19,7 @@ from audit.errors import AuditError, UserError, escape_controls
 from audit.severity import SEVERITIES
 
 if TYPE_CHECKING:  # the use cases import yaml and more; --version and --help must not pay for it
-    from audit import app
+    from audit.use_cases import Settings
 
 EPILOG = """\
 exit codes:
@@ -333,14 +333,14 @@ def _agree(parser: _Parser, args: argparse.Namespace) -> None:
             setattr(args, dest, list(default) if isinstance(default, list) else default)
 
 
-def _settings(args: argparse.Namespace) -> app.Settings:
-    from audit import app
+def _settings(args: argparse.Namespace) -> Settings:
     from audit.paths import Home, default_home
+    from audit.use_cases import Settings
 
     on_screen = sys.stdout.isatty() and getattr(args, "output", None) is None
     # A dumb terminal shows escape codes as text: no colour there either.
     plain = args.no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb"
-    return app.Settings(
+    return Settings(
         home=Home(args.home if args.home is not None else default_home()),
         rules=args.rules,
         color=on_screen and not plain,
@@ -349,9 +349,9 @@ def _settings(args: argparse.Namespace) -> app.Settings:
     )
 
 
-def _inputs(args: argparse.Namespace, settings: app.Settings) -> list[Path]:
+def _inputs(args: argparse.Namespace, settings: Settings) -> list[Path]:
     """Every file this command reads or keeps: a report written with -o must replace none of them."""
-    from audit.history import SIDECARS
+    from audit.history_file import SIDECARS
 
     own = settings.home
     files = [own.answers, own.draft, own.history, *(Path(f"{own.history}{s}") for s in SIDECARS)]
@@ -360,7 +360,7 @@ def _inputs(args: argparse.Namespace, settings: app.Settings) -> list[Path]:
     return files
 
 
-def _pack_dir(settings: app.Settings) -> Path:
+def _pack_dir(settings: Settings) -> Path:
     from audit.resources import default_pack_dir
 
     return settings.rules if settings.rules is not None else default_pack_dir()

@@ -1,7 +1,8 @@
 """The handlers of `wa-audit`'s commands, one function each.
 
-Each runs its use case (`app`, `interview`, `reruns`) and writes what it returns; `cli` parses the
-arguments, dispatches here and maps errors to exit codes.
+Each runs its use case (`audit.use_cases`) and writes what it returns; `cli` parses the
+arguments, dispatches here and maps errors to exit codes. Warnings reach stderr through
+`Settings.warn`, on their own.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from audit.errors import UserError
 
 if TYPE_CHECKING:
-    from audit import app, interview
+    from audit.use_cases import Settings, run_audit
 
 SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown", ".txt": "terminal"}
 
@@ -80,9 +81,9 @@ def _show(text: str, args: argparse.Namespace, after: Callable[[], str] | None =
     _write(text, args.output)
 
 
-def cmd_report(args: argparse.Namespace, settings: app.Settings) -> int:
-    from audit import app
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from audit.render.base import Format
+    from audit.use_cases import reports
 
     fmt = Format(format_for(args))
     # HTML on a terminal would be 80 KB of markup: it goes to a file in the reports folder.
@@ -93,23 +94,23 @@ def cmd_report(args: argparse.Namespace, settings: app.Settings) -> int:
         raise UserError("--open needs the HTML report in a file: add -o report.html")
     if fmt.value not in SCREEN_FORMATS or args.output is not None:
         settings = replace(settings, color=False, width=80)
-    pack = app.pack_for(settings)
-    answers = app.gather_answers(pack, settings, args.answers, args.set)
-    report = app.build_report(pack, answers, settings)
-    text = app.render(report, pack, fmt, settings)
+    pack = reports.pack_for(settings)
+    answers = reports.gather_answers(pack, settings, args.answers, args.set)
+    report = reports.build_report(pack, answers, settings)
+    text = reports.render(report, pack, fmt, settings)
     output = args.output
     if filed:
-        output = app.file_report(settings, fmt, text)
+        output = reports.file_report(settings, fmt, text)
         print(f"Report written to {output}", file=sys.stderr)
     elif output is not None:
         _write(text, output)
     elif fmt is Format.TERMINAL:
-        _show(text, args, after=lambda: app.summary(report, pack, settings))
+        _show(text, args, after=lambda: reports.summary(report, pack, settings))
     else:
         _show(text, args)
     if args.open and output is not None:
         _open_in_browser(output)
-    return 1 if app.fails(report, args.fail_on) else 0
+    return 1 if reports.fails(report, args.fail_on) else 0
 
 
 def _open_in_browser(path: Path) -> None:
@@ -125,11 +126,11 @@ def _open_in_browser(path: Path) -> None:
         print(f"No browser opened; the report is at {where} (open it in a browser).", file=sys.stderr)
 
 
-def cmd_rules(args: argparse.Namespace, settings: app.Settings) -> int:
-    from audit import app
+def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
+    from audit.use_cases import reports
 
     if args.rules_command == "check":
-        target, problems = app.check_rules(args.directory or settings.rules)
+        target, problems = reports.check_rules(args.directory or settings.rules)
         for problem in problems:
             print(problem, file=sys.stderr)
         errors = [p for p in problems if p.level == "error"]  # warnings are printed, nothing more
@@ -141,25 +142,25 @@ def cmd_rules(args: argparse.Namespace, settings: app.Settings) -> int:
     from audit.render import model_guide
 
     if args.format == "markdown":
-        text = model_guide.markdown(app.pack_for(settings))
+        text = model_guide.markdown(reports.pack_for(settings))
     else:
-        text = model_guide.terminal(app.pack_for(settings), width=settings.width, color=settings.color)
+        text = model_guide.terminal(reports.pack_for(settings), width=settings.width, color=settings.color)
     _write(text, None)
     return 0
 
 
-def cmd_audit(args: argparse.Namespace, settings: app.Settings) -> int:
-    from audit import app, interview
+def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     from audit.render.base import Format
+    from audit.use_cases import reports, run_audit
 
-    request = interview.Request(
+    request = run_audit.Request(
         depth="quick" if args.quick else "full" if args.full else None,
         answers_file=args.answers,
         sets=tuple(args.set),
         interactive=sys.stdin.isatty() and sys.stdout.isatty(),
         fmt=Format(format_for(args)),
     )
-    outcome = interview.run(settings, request)
+    outcome = run_audit.run(settings, request)
     if request.interactive and args.output is None and request.fmt is Format.TERMINAL:
         # The summary is what stays on screen; the full report is one choice away.
         _write(outcome.summary, None)
@@ -171,7 +172,7 @@ def cmd_audit(args: argparse.Namespace, settings: app.Settings) -> int:
             _offer_full_report(outcome, settings, args)
         else:
             _write(outcome.text, None)
-        return 1 if app.fails(outcome.report, args.fail_on) else 0
+        return 1 if reports.fails(outcome.report, args.fail_on) else 0
     _write(outcome.text, args.output)
     if outcome.html is None:
         print(_NOTHING_RECORDED.format(settings.home.reports), file=sys.stderr)
@@ -179,17 +180,17 @@ def cmd_audit(args: argparse.Namespace, settings: app.Settings) -> int:
         print(f"This report is also saved as a web page:\n  {outcome.html}", file=sys.stderr)
     if args.open and outcome.html is not None:  # the HTML copy the audit writes; -o may be another format
         _open_in_browser(outcome.html)
-    return 1 if app.fails(outcome.report, args.fail_on) else 0
+    return 1 if reports.fails(outcome.report, args.fail_on) else 0
 
 
 # "Just show the report again": no run recorded, no HTML copy filed.
 _NOTHING_RECORDED = "Nothing was recorded; your earlier reports are in {}"
 
 
-def _offer_full_report(outcome: interview.Outcome, settings: app.Settings, args: argparse.Namespace) -> None:
+def _offer_full_report(outcome: run_audit.Outcome, settings: Settings, args: argparse.Namespace) -> None:
     """After the summary: the full report in the pager, the web page, or nothing more."""
     from audit import pager
-    from audit.questionnaire import Terminal
+    from audit.terminal_io import Terminal
 
     term = Terminal(color=settings.color)
     try:
@@ -209,66 +210,60 @@ def _offer_full_report(outcome: interview.Outcome, settings: app.Settings, args:
         _open_in_browser(outcome.html)
 
 
-def _notify(notices: Sequence[str]) -> None:
-    for notice in notices:  # e.g. a damaged history moved aside: never silent
-        print(f"wa-audit: {notice}", file=sys.stderr)
-
-
-def cmd_set(args: argparse.Namespace, settings: app.Settings) -> int:
-    from audit import app, reruns
+def cmd_set(args: argparse.Namespace, settings: Settings) -> int:
     from audit.render.base import Format
+    from audit.use_cases import record, reports
 
     fmt = Format(format_for(args))
     if fmt is not Format.TERMINAL:
         settings = replace(settings, color=False, width=80)
-    pack = app.pack_for(settings)
-    pending = reruns.prepare_set(settings, pack, args.assignments)
-    reruns.check_can_record(settings)  # a home that cannot take the run stops `set` before the report
-    _notify(pending.notices)
+    pack = reports.pack_for(settings)
+    pending = record.prepare_set(settings, pack, args.assignments)
+    record.check_can_record(settings)  # a home that cannot take the run stops `set` before the report
     # The report first: a bad -o stops here, before the answers or the history change.
-    text = app.render(pending.report, pack, fmt, settings)
+    text = reports.render(pending.report, pack, fmt, settings)
     if args.output is None and fmt is Format.TERMINAL:
-        _show(text, args, after=lambda: app.summary(pending.report, pack, settings))
+        _show(text, args, after=lambda: reports.summary(pending.report, pack, settings))
     else:
         _write(text, args.output)
-    recorded = reruns.commit_run(pending)
+    recorded = record.commit_run(pending)
     print(f"Answers saved; this is run {recorded.run.id} ('wa-audit history' lists them).", file=sys.stderr)
-    return 1 if app.fails(recorded.report, args.fail_on) else 0
+    return 1 if reports.fails(recorded.report, args.fail_on) else 0
 
 
-def cmd_history(args: argparse.Namespace, settings: app.Settings) -> int:
-    from audit import reruns
+def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
+    from audit.render import history_views
+    from audit.use_cases import runs
 
-    listed = reruns.list_runs(settings)
-    _notify(listed.notices)
+    listed = runs.list_runs(settings)
     if args.format == "json":
-        _write(reruns.history_json(listed.runs), None)
+        _write(history_views.history_json(listed), None)
     else:
-        _write(reruns.history_text(listed.runs, width=settings.width, color=settings.color), None)
+        _write(history_views.history_text(listed, width=settings.width, color=settings.color), None)
     return 0
 
 
-def cmd_diff(args: argparse.Namespace, settings: app.Settings) -> int:
-    from audit import app, reruns
+def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
+    from audit.render import history_views
+    from audit.use_cases import reports, runs
 
-    compared = reruns.diff_runs(settings, args.runs)
-    _notify(compared.notices)
+    compared = runs.diff_runs(settings, args.runs)
     if args.format == "json":
-        _write(reruns.diff_json(compared), None)
+        _write(history_views.diff_json(compared), None)
     else:
-        text = reruns.changes_text(
-            compared, pack=app.pack_for(settings), width=settings.width, color=settings.color
+        text = history_views.changes_text(
+            compared, pack=reports.pack_for(settings), width=settings.width, color=settings.color
         )
         _write(text, None)
     return 0
 
 
-def cmd_forget(args: argparse.Namespace, settings: app.Settings) -> int:
-    from audit import reruns
+def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
+    from audit.use_cases import forget
 
     home = settings.home
-    stored = reruns.stored_files(home)
-    others = reruns.not_ours(home)
+    stored = forget.stored_files(home)
+    others = forget.not_ours(home)
     if not stored:
         print(f"Nothing to forget: wa-audit keeps no files in {home.root}.")
         _note_kept(home.root, others)
@@ -289,7 +284,7 @@ def cmd_forget(args: argparse.Namespace, settings: app.Settings) -> int:
         if reply.strip().lower() not in ("y", "yes"):
             print("Nothing deleted.")
             return 0
-    done = reruns.forget(home)
+    done = forget.forget(home)
     for path in done.deleted:
         print(f"deleted {path}")
     if done.removed_home:
@@ -305,7 +300,7 @@ def _note_kept(root: Path, kept: Sequence[Path]) -> None:
         print(f"Left alone: {len(kept)} file(s) in {root} that are not wa-audit's own ({names}).")
 
 
-def cmd_schema(args: argparse.Namespace, settings: app.Settings) -> int:
+def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
     from audit.answers import AnswersFile
@@ -323,7 +318,7 @@ def cmd_schema(args: argparse.Namespace, settings: app.Settings) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, app.Settings], int]] = {
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "audit": cmd_audit,
     "report": cmd_report,
     "set": cmd_set,

@@ -1,10 +1,18 @@
 """The error hierarchy: every error a person can cause carries a one-line message for them.
 
 The CLI turns `UserError` into that line and exit code 2; anything else is a bug and gets a
-short apology (the traceback only with --debug).
+short apology (the traceback only with --debug). Warnings are one line too, and travel one way:
+to a `Warn` callback (Settings.warn), never back up as a field of what a use case returns.
 """
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+# Where a warning goes: one line for the person, who is told and nothing stops (a damaged history
+# moved aside, an unreadable draft ignored). Use cases pass Settings.warn down to where it arises.
+Warn = Callable[[str], None]
 
 
 class AuditError(Exception):
@@ -26,6 +34,11 @@ def escape_controls(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def warn_on_stderr(message: str) -> None:
+    """The usual `Warn`: the line on stderr, after "wa-audit: "."""
+    print(f"wa-audit: {escape_controls(message)}", file=sys.stderr)
 
 
 class UserError(AuditError):

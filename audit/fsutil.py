@@ -114,28 +114,34 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int = PRIVATE_FILE) -> 
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name")
     remove_stale_temps(path)
-    import tempfile  # lazily: it loads shutil, random and compression modules
-
     try:
-        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=folder)
+        fd, tmp = _mkstemp(folder, temp_prefix(path))
     except OSError as e:
         raise OutputError(f"{path}: cannot write here ({e.strerror}); choose another path") from e
     try:
-        with os.fdopen(fd, "wb") as f:
-            os.fchmod(f.fileno(), mode)
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
+        _fill(fd, payload, mode)
         os.replace(tmp, path)
     except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise OutputError(f"{path}: cannot write ({e.strerror}); choose another path") from e
-    except BaseException:
+    finally:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+            os.unlink(tmp)  # gone after the rename; left only by a failure
     _fsync_dir(folder)
+
+
+def _mkstemp(folder: Path, prefix: str) -> tuple[int, str]:
+    import tempfile  # lazily: it loads shutil, random and compression modules
+
+    return tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
+
+
+def _fill(fd: int, payload: bytes, mode: int) -> None:
+    """Write `payload` to the new temp file `fd` with `mode`, to the disk (fsync), and close it."""
+    with os.fdopen(fd, "wb") as f:
+        os.fchmod(f.fileno(), mode)
+        f.write(payload)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def create_new(folder: Path, names: Iterable[str], data: str | bytes) -> Path:
@@ -147,18 +153,12 @@ def create_new(folder: Path, names: Iterable[str], data: str | bytes) -> Path:
     O_EXCL and the temp file renamed over that reservation.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    import tempfile
-
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".new.", suffix=".tmp", dir=folder)
+        fd, tmp = _mkstemp(folder, ".new.")
     except OSError as e:
         raise OutputError(f"{folder}: cannot write here ({e.strerror}); choose another --home") from e
     try:
-        with os.fdopen(fd, "wb") as f:
-            os.fchmod(f.fileno(), PRIVATE_FILE)
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
+        _fill(fd, payload, PRIVATE_FILE)
         for name in names:
             target = folder / name
             try:
@@ -221,13 +221,18 @@ def check_output(path: Path, *, keep: Iterable[Path] = (), within: Path | None =
     if within is not None and _inside(path, within):
         raise OutputError(f"{path}: is inside the rule pack {within}; write the report elsewhere")
     folder = path.parent if str(path.parent) else Path(".")
-    # The real test of writability (permissions say nothing for root, read-only mounts, /proc).
-    import tempfile
-
     try:
-        fd, probe = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=folder)
+        _probe(folder, temp_prefix(path))
     except OSError as e:
         raise OutputError(f"{path}: cannot write here ({e.strerror}); choose another path") from e
+
+
+def _probe(folder: Path, prefix: str) -> None:
+    """Create and remove a file in `folder`, or OSError: the real test of writability.
+
+    Permissions say nothing for root, read-only mounts or /proc.
+    """
+    fd, probe = _mkstemp(folder, prefix)
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(probe)
@@ -240,18 +245,13 @@ def check_writable_dir(folder: Path) -> None:
     command at once, not after the person answered or the report was printed.
     """
     ensure_private_dir(folder)
-    import tempfile
-
     try:
-        fd, probe = tempfile.mkstemp(prefix=".probe.", suffix=".tmp", dir=folder)
+        _probe(folder, ".probe.")
     except OSError as e:
         raise OutputError(
             f"{folder}: cannot write here ({e.strerror}); make the folder writable for you "
             "or use another --home"
         ) from e
-    os.close(fd)
-    with contextlib.suppress(OSError):
-        os.unlink(probe)
 
 
 def check_replaceable(path: Path, what: str) -> None:

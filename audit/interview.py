@@ -1,301 +1,362 @@
-"""The `wa-audit audit` use case: previous answers, the interview, saving, the report.
+"""Where answers come from: the AnswerSource protocol, the fixed source and the interview.
 
-Precedence of answers: --set > what the person answers > the starting answers (--answers FILE
-over the saved answers) > nothing (`unknown`). Without a terminal the interview is not possible:
---answers or --set then give the answers, else `NeedsTerminal`. Every answer is saved at once as
-a draft (home.draft), so Ctrl-C, a closed terminal or a kill keeps what was answered; the next run
-offers to resume it.
-
-Every run ends in `finish`: the one place that keeps the answers, drops the draft and files the
-report, so that history can hook in there.
+The interview is calm and forgiving: every question shows why it matters and where to look on the
+person's phone, offers "I don't know", and can go back any number of steps. Ctrl-C or a closed
+input raises `Stopped` with everything answered so far, so the caller can keep it as a draft and
+resume later. Which questions it asks is the `Agenda`'s call; the screen is `terminal_io.Terminal`.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import datetime
-from pathlib import Path
-from typing import Any, Literal
+import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
 
-from audit import app, reruns
-from audit.answers import Answers, check_value, parse_assignments, read_answers, save_answers
-from audit.assessment import Report
-from audit.errors import AnswersError, Interrupted, NeedsTerminal, UserError
-from audit.frozen_model import FrozenModel
-from audit.fsutil import atomic_write, check_replaceable, create_new, ensure_private_dir, interview_lock
-from audit.pack import Pack
-from audit.paths import Home, report_names
-from audit.questionnaire import Depth, FixedAnswers, Interview, Progress, Stopped, Terminal
-from audit.render.base import FILE_SUFFIX, Format
-from audit.yamlio import load_yaml
+from audit.agenda import Agenda, Depth, Mode, Progress, deciders, minutes, unanswered
+from audit.answers import Answers
+from audit.conditions import NOT_ASKED, UNKNOWN
+from audit.pack import Pack, Question
+from audit.platform_text import platform_of, where_text
+from audit.render.words import answer_label
+from audit.scoring import effective_answers, implied, offered_values
+from audit.terminal_io import BACK, Terminal, shorten_middle
 
-NEEDS_TERMINAL = (
-    "wa-audit needs a terminal for the interview; give the answers instead: "
-    "'wa-audit --answers FILE' (see examples/) or 'wa-audit set QUESTION=VALUE ...'"
-)
+# A mark, not colour, shows the current answer; short, so the longest label still fits 80 columns.
+CURRENT_MARK = " \u2713"
 
 
-def interrupted_message(saved: int, *, has_answers: bool = False) -> str:
-    if saved == 0 and has_answers:
-        return "Stopped; your saved answers are kept as they were. Run wa-audit to continue."
-    if saved == 0:
-        return "Stopped before the first answer; nothing to keep. Run wa-audit to start."
-    return f"Saved {saved} answer{'s' if saved != 1 else ''}. Run wa-audit to continue."
+class AnswerSource(Protocol):
+    """Anything that turns the previous answers into this run's answers."""
+
+    def collect(self, pack: Pack, previous: Answers) -> Answers: ...
 
 
 @dataclass(frozen=True)
-class Request:
-    """What the command line asked for."""
+class FixedAnswers:
+    """The non-interactive source: an answers file and --set values, no questions."""
 
-    depth: Depth | None = None
-    answers_file: Path | None = None
-    sets: tuple[str, ...] = ()
-    interactive: bool = True  # stdin and stdout are a terminal
-    fmt: Format = Format.TERMINAL
+    fixed: Mapping[str, str] = field(default_factory=dict)
 
-
-@dataclass(frozen=True)
-class Outcome:
-    """A finished run: the report, its text in the requested format, and the filed HTML copy."""
-
-    pack: Pack
-    answers: Answers
-    report: Report
-    text: str
-    html: Path | None  # None when the report was only shown again (nothing filed)
-    saved: bool
-    summary: str = ""  # the terminal summary, pointing at `html`: what stays on screen
+    def collect(self, pack: Pack, previous: Answers) -> Answers:
+        return previous.with_values(self.fixed)
 
 
-class DraftFile(FrozenModel):
-    """The draft on disk: an unfinished interview."""
 
-    schema_version: Literal[1]
-    pack: str
-    pack_version: str
-    progress: Progress
+class Stopped(Exception):
+    """The interview stopped early: Ctrl-C (`interrupted`) or the input closed (`eof`)."""
 
-
-def run(settings: app.Settings, request: Request, terminal: Terminal | None = None) -> Outcome:
-    """One audit: collect answers (asking when there is a terminal), then `finish`."""
-    pack = app.pack_for(settings)
-    home = settings.home
-    fixed = parse_assignments(pack, list(request.sets))
-    # The answers file layers over the saved answers (--set, over both, is applied by the source).
-    if request.answers_file is not None:
-        previous = app.layered(pack, home, request.answers_file)
-    else:
-        previous = load_saved(pack, home.answers) or Answers(pack=pack.meta.id)
-    # Before the first question: an answer fixed for a question the others rule out is a mistake.
-    app.check_applies(pack, previous.with_values(fixed), fixed, then="nothing asked or recorded")
-
-    if request.interactive:
-        # One interview at a time per home: a second terminal would overwrite this one's draft.
-        with interview_lock(home.root):
-            return _interview(pack, settings, request, previous=previous, fixed=fixed, terminal=terminal)
-    if request.answers_file is not None or fixed:
-        return finish(pack, FixedAnswers(fixed).collect(pack, previous), settings, request.fmt)
-    raise NeedsTerminal(NEEDS_TERMINAL)
+    def __init__(self, progress: Progress | None, *, eof: bool = False) -> None:
+        super().__init__("interview stopped")
+        self.progress = progress
+        self.eof = eof
 
 
-def _interview(
-    pack: Pack,
-    settings: app.Settings,
-    request: Request,
-    *,
-    previous: Answers,
-    fixed: Mapping[str, str],
-    terminal: Terminal | None,
-) -> Outcome:
-    """The interactive interview, then `finish` (or `show_again`, which records nothing)."""
-    home = settings.home
-    reruns.check_can_record(settings)  # before the first question, not after the last
-    draft = load_draft(pack, home.draft)
-    term = terminal or Terminal(color=settings.color)
-    updated = None
-    if previous.values and request.answers_file is None:
-        updated = _announce_model_update(term, settings, pack)
-
-    def checkpoint(progress: Progress) -> None:
-        save_draft(pack, home.draft, progress.model_copy(update={"saved_at": settings.clock()}))
-
-    source = Interview(
-        term, depth=request.depth, fixed=fixed, draft=draft, updated=updated, checkpoint=checkpoint
-    )
-    try:
-        answers = source.collect(pack, previous)
-    except Stopped as stop:
-        raise _stopped(
-            pack,
-            home,
-            stop,
-            draft_existed=home.draft.exists(),
-            now=settings.clock(),
-            has_answers=home.answers.exists(),
-        ) from None
-    if source.show_only:
-        saved = load_saved(pack, home.answers)
-        if saved is not None and saved.values == answers.values:
-            return show_again(pack, answers, settings, request.fmt)
-    return finish(pack, answers, settings, request.fmt)
 
 
-def show_again(
-    pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = Format.TERMINAL
-) -> Outcome:
-    """The report of the saved answers ("Just show the report again"), as `wa-audit report` makes it.
+Checkpoint = Callable[[Progress], None]
 
-    Showing is not a run: nothing is recorded in the history and no new HTML copy is filed (the
-    ones in reports/ stay). The person declined the unfinished interview, if any, so it goes.
+
+class _BackToMenu(Exception):
+    """The person left the pick list with Back, the left arrow or Esc."""
+
+
+class Interview:
+    """The interactive AnswerSource: first screen, then one question at a time.
+
+    `checkpoint` is called with the progress after every answer (the caller saves it as the draft),
+    so an interview that ends in any way, even a closed terminal window, keeps what was answered.
     """
-    check_replaceable(settings.home.draft, "the draft")
-    report = app.build_report(pack, answers, settings)
-    plain = replace(settings, color=False, width=80)
-    on_screen = fmt in {Format.TERMINAL, Format.PLAN}
-    text = app.render(report, pack, fmt, settings if on_screen else plain)
-    summary = app.summary(report, pack, settings)
-    settings.home.draft.unlink(missing_ok=True)
-    return Outcome(
-        pack=pack, answers=answers, report=report, text=text, html=None, saved=False, summary=summary
-    )
 
+    def __init__(
+        self,
+        terminal: Terminal,
+        *,
+        depth: Depth | None = None,
+        fixed: Mapping[str, str] | None = None,
+        draft: Progress | None = None,
+        updated: tuple[str, ...] | None = None,
+        checkpoint: Checkpoint | None = None,
+    ) -> None:
+        self.t = terminal
+        self.checkpoint = checkpoint
+        self.show_only = False  # set by collect when the person asked to see the report only
+        self.depth = depth
+        self.fixed = dict(fixed or {})
+        self.draft = draft
+        # After a model update: the new questions and those whose saved value no longer exists.
+        self.updated = None if updated is None else tuple(q for q in updated if q not in self.fixed)
 
-def finish(pack: Pack, answers: Answers, settings: app.Settings, fmt: Format = Format.TERMINAL) -> Outcome:
-    """Keep the answers (when changed), drop the draft, build the report and file an HTML copy."""
-    home = settings.home
-    now = settings.clock()
-    saved = load_saved(pack, home.answers)
-    changed = saved is None or saved.values != answers.values
-    # Everything that reads or can fail comes first (the history, rendering, a folder where the
-    # draft belongs), so a failure leaves the answers, the draft and the history as they were.
-    check_replaceable(home.draft, "the draft")
-    # A completed audit is a run: recorded in the history, reported with what changed since the last.
-    pending = reruns.prepare_run(settings, pack, answers)
-    report = pending.report
-    plain = replace(settings, color=False, width=80)
-    html = _file_report(home, now, app.render(report, pack, Format.HTML, plain))
-    on_screen = fmt in {Format.TERMINAL, Format.PLAN}
-    text = app.render(report, pack, fmt, settings if on_screen else plain, full_report=str(html))
-    summary = app.summary(report, pack, settings, full_report=str(html))
-    if changed:
-        save_answers(home.answers, answers, pack_version=pack.meta.version, answered_at=now)
-    home.draft.unlink(missing_ok=True)
-    recorded = reruns.commit_run(pending)
-    for notice in recorded.notices:
-        _note(notice)
-    return Outcome(
-        pack=pack, answers=answers, report=report, text=text, html=html, saved=changed, summary=summary
-    )
-
-
-def _file_report(home: Home, now: datetime, html: str) -> Path:
-    """File the HTML copy under a name of its own: two runs in one second keep both."""
-    folder = ensure_private_dir(home.reports)
-    return create_new(folder, report_names(now, FILE_SUFFIX[Format.HTML]), html)
-
-
-def _stopped(
-    pack: Pack, home: Home, stop: Stopped, *, draft_existed: bool, now: datetime, has_answers: bool = False
-) -> UserError | Interrupted:
-    """Keep the draft (when something was answered) and say so: exit 130, or 2 without input."""
-    progress = stop.progress
-    if progress is not None and progress.asked:
-        save_draft(pack, home.draft, progress.model_copy(update={"saved_at": now}))
-        kept = len(progress.asked)
-    elif draft_existed:  # stopped on the "continue?" screen: the old draft is still there
-        previous = load_draft(pack, home.draft)
-        kept = len(previous.asked) if previous is not None else 0
-    else:
-        kept = 0
-    if stop.eof:
-        return NeedsTerminal(NEEDS_TERMINAL)
-    return Interrupted(interrupted_message(kept, has_answers=has_answers))
-
-
-def load_saved(pack: Pack, path: Path) -> Answers | None:
-    """The saved answers, or None. Answers the pack no longer accepts are dropped (asked again)."""
-    if not path.exists():
-        return None
-    try:
-        return read_answers(pack, path)
-    except AnswersError as strict:
-        # A pack update may rename a value; the rest of the answers are still good. Anything
-        # worse than a stale value (broken YAML, another pack) is the original error.
-        try:
-            doc = load_yaml(path, what="an answers file")
-        except UserError:
-            raise strict from None
-        data = doc.data if isinstance(doc.data, dict) else {}
-        raw = data.get("answers")
-        if data.get("pack") != pack.meta.id or not isinstance(raw, dict):
-            raise strict from None
-        return Answers(pack=pack.meta.id, values=_valid(pack, raw))
-
-
-def _valid(pack: Pack, raw: Mapping[Any, Any]) -> dict[str, str]:
-    kept: dict[str, str] = {}
-    for question, value in raw.items():
-        if not isinstance(question, str) or not isinstance(value, str):
-            continue
-        try:
-            check_value(pack, question, value, where=question)
-        except AnswersError:
-            continue
-        kept[question] = value
-    return kept
-
-
-def load_draft(pack: Pack, path: Path) -> Progress | None:
-    """The unfinished interview, or None. A draft that cannot be used is ignored (with a note)."""
-    if not path.exists():
-        return None
-    from pydantic import ValidationError
-
-    try:
-        doc = load_yaml(path, what="a draft")
-        draft = DraftFile.model_validate(doc.data)
-    except (UserError, ValidationError):
-        _note(f"ignoring the unfinished interview in {path}: it cannot be read")
-        return None
-    if draft.pack != pack.meta.id:
-        return None
-    p = draft.progress
-    values = _valid(pack, p.values)
-    return p.model_copy(
-        update={
-            "values": values,
-            "baseline": _valid(pack, p.baseline),
-            "asked": tuple(q for q in p.asked if q in values),
-            "picked": tuple(q for q in p.picked if q in pack.question_by_id),
+    # --- the AnswerSource --------------------------------------------------------------------
+    def collect(self, pack: Pack, previous: Answers) -> Answers:
+        progress = self._start(pack, previous)
+        if progress is None:  # "just show the report again"
+            self.show_only = True
+            return previous.with_values(self.fixed)
+        done = self._walk(pack, progress)
+        values = {**done.values, **self.fixed}
+        if done.depth == "quick":
+            # What the quick check did not ask is saved as such, so the report says it was not
+            # checked rather than treating it as "I don't know" (SHARING_MODEL.md section 6).
+            scope = Agenda(pack, "quick")
+            for q in pack.questions:
+                if not scope.in_scope(q) and q.id not in values:
+                    values[q.id] = NOT_ASKED
+        effective = effective_answers(pack, values)
+        # An answer to a question that no longer applies (an iCloud answer after switching to
+        # Android) would only confuse whoever reads the answers file later.
+        kept = {q: v for q, v in values.items() if effective.get(q) != NOT_ASKED}
+        # Likewise an answer another answer now settles (Strict account settings on): the setting
+        # decides it, and a saved answer contradicting it would make the file unreadable.
+        kept = {
+            q: v for q, v in kept.items() if q not in pack.question_by_id or not implied(pack, q, effective)
         }
-    )
+        order = {q.id: i for i, q in enumerate(pack.questions)}
+        ordered = dict(sorted(kept.items(), key=lambda kv: order.get(kv[0], len(order))))
+        return Answers(pack=pack.meta.id, pack_version=pack.meta.version, values=ordered)
 
+    # --- the first screen --------------------------------------------------------------------
+    def _start(self, pack: Pack, previous: Answers) -> Progress | None:
+        resumable = self.draft is not None and bool(self.draft.asked)
+        try:
+            self._welcome(pack, first_time=not previous.values and not resumable)
+            if resumable and self._resume():
+                return self.draft
+            if previous.values:
+                return self._rerun(pack, dict(previous.values))
+            depth = self.depth or self._choose_depth(pack)
+            return Progress(depth=depth, mode="all", values={}, baseline={})
+        except KeyboardInterrupt:
+            raise Stopped(None) from None
+        except EOFError:
+            raise Stopped(None, eof=True) from None
 
-def save_draft(pack: Pack, path: Path, progress: Progress) -> None:
-    """Write the draft atomically, 0600, in a 0700 folder."""
-    body = DraftFile(schema_version=1, pack=pack.meta.id, pack_version=pack.meta.version, progress=progress)
-    header = "# wa-audit: an unfinished interview. Run wa-audit to continue it.\n"
-    ensure_private_dir(path.parent)
-    import yaml
+    def _resume(self) -> bool:
+        assert self.draft is not None  # noqa: S101 - checked by the caller
+        n = len(self.draft.asked)
+        saved_at = self.draft.saved_at
+        # Drafts are stamped in UTC; the person thinks in local time.
+        when = f" on {saved_at.astimezone():%Y-%m-%d at %H:%M}" if saved_at else ""
+        self.t.say(self.t.wrap(f"You stopped an interview{when} after {n} answer{'s' if n != 1 else ''}."))
+        choice = self.t.choose(
+            "Continue where you left off?",
+            [
+                ("continue", f"Continue (your {n} answer{'s are' if n != 1 else ' is'} kept)"),
+                ("restart", "Start again (the unfinished answers are dropped)"),
+            ],
+        )
+        return choice == "continue"
 
-    text = yaml.safe_dump(body.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
-    atomic_write(path, header + text)
+    def _welcome(self, pack: Pack, *, first_time: bool) -> None:
+        t = self.t
+        t.say()
+        t.say(t.wrap(f"wa-audit: {pack.meta.title}"))
+        t.say()
+        if first_time:
+            t.say(
+                t.wrap(
+                    "This interview asks about choices you made in WhatsApp and on your phone, then "
+                    "shows which of your data goes to whom, how sure that is, and what to change first."
+                )
+            )
+            t.say()
+        t.bullet("Nothing leaves this computer: wa-audit never uses the network.")
+        t.bullet("It never asks for your phone number or your messages.")
+        if first_time:
+            quick = Agenda(pack, "quick").count({})
+            full = Agenda(pack, "full").count({})
+            t.bullet(
+                f"{full} questions at most, about {minutes(full)} minutes; the quick check has {quick}, "
+                f"about {minutes(quick)} minutes. Keep your phone at hand."
+            )
+        t.bullet("Choose with the arrow keys and Enter. \u2190 goes back; Ctrl-C saves and stops.")
+        t.say()
 
+    def _choose_depth(self, pack: Pack) -> Depth:
+        quick = Agenda(pack, "quick").count({})
+        full = Agenda(pack, "full").count({})
+        first = pack.meta.sections[0].title
+        choice = self.t.choose(
+            "How much do you want to check?",
+            [
+                # Short enough that the answered line ("? How much ... Quick: ...") fits 80 columns.
+                ("quick", f"Quick: {first} ({quick} questions, {minutes(quick)} min)"),
+                ("full", f"Full: everything ({full} questions, {minutes(full)} min)"),
+            ],
+        )
+        return "quick" if choice == "quick" else "full"
 
-def _announce_model_update(term: Terminal, settings: app.Settings, pack: Pack) -> tuple[str, ...] | None:
-    """Say so when the model changed since the last run; the questions the update asks again."""
-    last = reruns.last_run(settings, pack)
-    for notice in last.notices:
-        _note(notice)
-    update = reruns.model_update(pack, last.run)
-    if update is None:
-        return None
-    term.say()
-    term.say(term.wrap(update.message))
-    return update.questions
+    def _rerun(self, pack: Pack, saved: dict[str, str]) -> Progress | None:
+        depth: Depth = self.depth or "full"
+        fresh = [q for q in unanswered(pack, saved, depth) if q not in self.fixed]
+        answered = sum(1 for v in saved.values() if v not in {UNKNOWN, NOT_ASKED})
+        self.t.say(
+            self.t.wrap(f"You have saved answers ({answered} answered, {len(fresh)} new or unanswered).")
+        )
+        while True:
+            try:
+                return self._rerun_menu(pack, saved, depth, fresh)
+            except _BackToMenu:
+                continue
 
+    def _rerun_menu(
+        self, pack: Pack, saved: dict[str, str], depth: Depth, fresh: list[str]
+    ) -> Progress | None:
+        """One pass through "What would you like to do?" (None: just show the report)."""
+        update_choice = (
+            [("update", f"Answer only what the model update changed ({len(self.updated)})")]
+            if self.updated
+            else []
+        )
+        choice = self.t.choose(
+            "What would you like to do?",
+            [
+                *update_choice,
+                ("all", "Review all answers (yours are pre-selected and marked \u2713)"),
+                (
+                    "new",
+                    f"Answer only new or unanswered questions ({len(fresh)})"
+                    if fresh
+                    else "Answer only new or unanswered questions",
+                ),
+                ("pick", "Pick questions to change"),
+                ("report", "Just show the report again"),
+            ],
+            default="update" if self.updated else "new" if fresh else "pick",
+            disabled={"new": "none left"} if not fresh else None,
+        )
+        if choice == "report":
+            return None
+        picked: tuple[str, ...] = ()
+        if choice == "update":
+            assert self.updated is not None  # noqa: S101 - only offered when set
+            picked = self.updated
+        elif choice == "pick":
+            picked = tuple(self._pick(pack, saved, depth))
+            if picked == (BACK,):
+                raise _BackToMenu
+        mode: Mode = "new" if choice == "new" else "pick" if choice in {"pick", "update"} else "all"
+        return Progress(depth=depth, mode=mode, picked=picked, baseline=saved, values=dict(saved))
 
-def _note(message: str) -> None:
-    print(f"wa-audit: {message}", file=sys.stderr)
+    def _pick(self, pack: Pack, saved: Mapping[str, str], depth: Depth) -> list[str]:
+        agenda = Agenda(pack, depth)
+        effective = effective_answers(pack, saved)
+        room = self.t.columns - 8  # pointer, tick box and margin
+        choices = []
+        for q in pack.questions:
+            if not agenda.wants(q, effective) or q.id in self.fixed:
+                continue
+            # An answer says what it is in its first words ("Always, automatically"); a question
+            # in its first and last ones.
+            label = answer_label(pack, q.id, effective[q.id])
+            answer = textwrap.shorten(label, max(10, room // 3), placeholder=" \u2026")
+            prompt = shorten_middle(q.prompt, max(10, room - len(answer) - 3))
+            choices.append((q.id, f"{prompt} [{answer}]"))
+        return self.t.pick("Which answers to change?", choices, back=True)
+
+    # --- the questions -----------------------------------------------------------------------
+    def _walk(self, pack: Pack, progress: Progress) -> Progress:
+        agenda = Agenda(
+            pack,
+            progress.depth,
+            progress.mode,
+            picked=frozenset(progress.picked),
+            baseline=progress.baseline,
+            fixed=frozenset(self.fixed),
+        )
+        questions = pack.questions
+        values = {**progress.values, **self.fixed}
+        asked = list(progress.asked)
+        # Answered in an earlier session of this interview: stepped over, but Back reaches them.
+        done = set(progress.asked)
+        shown: list[int] = []  # indexes of the questions behind us, for Back
+        introduced: set[str] = set()
+        deciding = deciders(pack)
+        i = 0
+
+        def snapshot() -> Progress:
+            return progress.model_copy(update={"values": dict(values), "asked": tuple(asked)})
+
+        while True:
+            effective = effective_answers(pack, values)
+            ahead = [j for j in range(i, len(questions)) if agenda.wants(questions[j], effective)]
+            if not ahead:
+                return snapshot()
+            j = ahead[0]
+            q = questions[j]
+            if q.id in done:
+                shown.append(j)
+                i = j + 1
+                continue
+            if q.section not in introduced:
+                introduced.add(q.section)
+                self._intro(pack, q.section)
+            try:
+                answer = self._ask(
+                    q,
+                    effective,
+                    number=len(shown) + 1,
+                    total=len(shown) + len(ahead),
+                    # Until the answers that decide which questions apply are in, the total may
+                    # still change ("2 of 23", then "3 of 22"): it is an estimate, and says so.
+                    estimate=any(questions[k].id in deciding for k in ahead),
+                    pack=pack,
+                    back=bool(shown),
+                    current=values.get(q.id),
+                )
+            except KeyboardInterrupt:
+                raise Stopped(snapshot()) from None
+            except EOFError:
+                raise Stopped(snapshot(), eof=True) from None
+            if answer == BACK:
+                i = shown.pop()
+                # Going back un-skips what lies ahead, so stepping forward shows it again.
+                done -= {questions[k].id for k in range(i, len(questions))}
+                continue
+            values[q.id] = answer
+            if q.id not in asked:
+                asked.append(q.id)
+            if self.checkpoint is not None:
+                self.checkpoint(snapshot())
+            shown.append(j)
+            i = j + 1
+
+    def _intro(self, pack: Pack, section_id: str) -> None:
+        section = pack.section_by_id[section_id]
+        self.t.say()
+        self.t.say(self.t.wrap(f"== {section.title} =="))
+        if section.intro:
+            self.t.say(self.t.wrap(section.intro))
+
+    def _ask(
+        self,
+        q: Question,
+        effective: Mapping[str, str],
+        *,
+        number: int,
+        total: int,
+        estimate: bool = False,
+        pack: Pack,
+        back: bool,
+        current: str | None,
+    ) -> str:
+        t = self.t
+        section = pack.section_by_id[q.section].title
+        t.say()
+        t.say(f"{number} of {'about ' if estimate else ''}{total} - {section}")
+        t.say(t.wrap(q.prompt))
+        if q.help:
+            t.say(t.wrap(q.help, "  "))
+        if q.where is not None:
+            t.say(t.wrap(f"Where to look: {where_text(q, platform_of(effective))}", "  "))
+        choices = [(v.id, v.label) for v in offered_values(pack, q, effective)]
+        if q.allow_unknown:
+            choices.append((UNKNOWN, answer_label(pack, q.id, UNKNOWN)))
+        valid = {value for value, _ in choices}
+        default = current if current in valid else None
+        if default is not None:
+            choices = [
+                (value, label + CURRENT_MARK if value == default else label) for value, label in choices
+            ]
+        return t.choose("Answer:", choices, default=default, back=back)
+

@@ -54,7 +54,7 @@ PYTHON = sys.executable
 WA_AUDIT = str(Path(sys.executable).parent / "wa-audit")
 EXAMPLE = ROOT / "examples" / "linked-everything.yaml"
 RESULTS = ROOT / "benches" / "results" / "latest.json"
-FIRST_QUESTION = "How much do you want to check?"  # the interview's first screen (questionnaire.py)
+FIRST_QUESTION = "How much do you want to check?"  # the interview's first screen (interview.py)
 MIN_RUNS = 10
 REPORT_GOAL = INTERVIEW_GOAL = 1.3
 ONE_MODEL = "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int"
@@ -249,11 +249,12 @@ EVALUATION_BUDGET_MS = 10.0  # issue 5: one evaluation plus all what-ifs
 def measure_in_process(runs: int, scratch: Path) -> list[Row]:
     from audit import engine, pack_cache, scoring
     from audit.answers import read_answers
-    from audit.app import Settings, build_report
     from audit.pack_load import load_pack
     from audit.paths import Home
     from audit.render.base import Format, RenderOptions, renderer_for
     from audit.resources import default_pack_dir
+    from audit.use_cases import Settings
+    from audit.use_cases.reports import build_report
 
     folder = default_pack_dir()
     cache = scratch / "inproc-cache"

@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from audit.answers import read_answers
+from audit.interview import Interview
 from audit.pack import Pack
-from audit.questionnaire import CHOICE_INDENT, Interview, Terminal, shorten_middle
+from audit.terminal_io import CHOICE_INDENT, Terminal, shorten_middle
 from tests.conftest import EXAMPLES
 
 WORDS = st.lists(st.text("abcdefghij", min_size=1, max_size=12), min_size=1, max_size=20)

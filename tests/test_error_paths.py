@@ -21,7 +21,7 @@ from typing import Any
 import pexpect
 import pytest
 
-from audit import history as history_mod
+from audit import history_file
 from tests.conftest import DATA, EXAMPLES, ROOT
 from tests.hardening.support import changes, run_cli, seed_home, snapshot
 
@@ -182,7 +182,7 @@ def test_a_real_full_then_read_only_disk(tiny_disk: Path, capsys: pytest.Capture
 # --- a busy history is not a damaged one ----------------------------------------------------------
 @pytest.fixture
 def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(history_mod, "BUSY_TIMEOUT_MS", 200)  # the wait before "busy"; 5 s for real
+    monkeypatch.setattr(history_file, "BUSY_TIMEOUT_MS", 200)  # the wait before "busy"; 5 s for real
 
 
 @pytest.mark.usefixtures("short_busy_timeout")
@@ -244,12 +244,12 @@ def test_a_history_held_exclusively_is_busy_not_damaged(
 def test_an_internal_error_is_one_line_exit_70_and_changes_nothing(
     home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from audit import app
+    from audit.use_cases import reports
 
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("a bug in a renderer")
 
-    monkeypatch.setattr(app, "render", broken)
+    monkeypatch.setattr(reports, "render", broken)
     before = snapshot(home)
     for argv in (["report", "--answers", EXAMPLE], ["set", "two_step=on"]):
         result = run_cli(capsys, ["--home", str(home), *argv])
@@ -267,12 +267,12 @@ def test_an_internal_error_is_one_line_exit_70_and_changes_nothing(
 def test_ctrl_c_while_recording_is_exit_130(
     home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from audit import reruns
+    from audit.use_cases import record
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(reruns, "commit_run", interrupted)
+    monkeypatch.setattr(record, "commit_run", interrupted)
     result = run_cli(capsys, ["--home", str(home), "set", "two_step=on", "--format", "json"])
     assert result.code == 130
     assert result.err.strip().splitlines() == ["wa-audit: interrupted"]

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from audit import history as history_mod
+from audit import history_file
 from audit.answers import Answers
 from audit.assessment import AnswerChange
+from audit.changes import diff
 from audit.engine import evaluate
 from audit.errors import HistoryError
-from audit.history import History, Run, diff
+from audit.history import History, Run
 from audit.pack import Pack
 from tests.sync import release_together
 
@@ -51,8 +52,9 @@ def _run(**over: object) -> Run:
 
 def test_runs_are_numbered_from_one_and_read_back(tmp_path: Path, mini_pack: Pack) -> None:
     path = tmp_path / "home" / "history.sqlite3"
-    with History.open(path) as h:
-        assert h.notice is None
+    warned: list[str] = []
+    with History.open(path, warn=warned.append) as h:
+        assert warned == []
         assert h.latest() is None
         first = _save(h, mini_pack, {"platform": "android", "linked": "yes", "share": "always"})
         second = _save(h, mini_pack, {"platform": "android", "linked": "no"}, T0 + timedelta(days=1))
@@ -106,7 +108,7 @@ def test_file_is_private_and_uses_wal(tmp_path: Path, mini_pack: Pack) -> None:
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
     finally:
         conn.close()
-    assert int(version) == history_mod.SCHEMA_VERSION == len(history_mod.MIGRATIONS)
+    assert int(version) == history_file.SCHEMA_VERSION == len(history_file.MIGRATIONS)
 
 
 def test_migrations_run_in_order_and_keep_rows(
@@ -119,7 +121,7 @@ def test_migrations_run_in_order_and_keep_rows(
         "ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT ''",
         "UPDATE runs SET note = 'migrated'",
     )
-    monkeypatch.setattr(history_mod, "MIGRATIONS", (*history_mod.MIGRATIONS, extra))
+    monkeypatch.setattr(history_file, "MIGRATIONS", (*history_file.MIGRATIONS, extra))
     with History.open(path) as h:
         assert h.schema_version() == 2
         assert [r.answers for r in h.runs()] == [{"linked": "no"}]
@@ -149,11 +151,12 @@ def test_a_file_that_is_not_a_database_is_moved_aside(tmp_path: Path, mini_pack:
     garbage = b"this is not sqlite, but someone's data all the same\n" * 200
     path.write_bytes(garbage)
     when = datetime(2026, 11, 29, 8, 0, 5, tzinfo=UTC)
-    with History.open(path, now=when) as h:
-        assert h.notice is not None
-        assert "damaged" in h.notice
-        assert "history.sqlite3.damaged-20261129T080005Z" in h.notice
-        assert "\n" not in h.notice
+    warned: list[str] = []
+    with History.open(path, now=when, warn=warned.append) as h:
+        [warning] = warned
+        assert "damaged" in warning
+        assert "history.sqlite3.damaged-20261129T080005Z" in warning
+        assert "\n" not in warning
         assert h.count() == 0
         _save(h, mini_pack, {})
     moved = tmp_path / "history.sqlite3.damaged-20261129T080005Z"
@@ -161,8 +164,8 @@ def test_a_file_that_is_not_a_database_is_moved_aside(tmp_path: Path, mini_pack:
     # The same second again: a second copy, not an overwrite.
     path.unlink()
     path.write_bytes(b"x" * 4096)
-    with History.open(path, now=when) as h:
-        assert h.notice is not None
+    with History.open(path, now=when, warn=warned.append):
+        assert len(warned) == 2
     assert moved.read_bytes() == garbage
     assert (tmp_path / "history.sqlite3.damaged-20261129T080005Z-2").read_bytes() == b"x" * 4096
 
@@ -179,9 +182,10 @@ def test_a_corrupt_database_fails_its_check_and_is_moved_aside(tmp_path: Path, m
         f.seek(2 * page)
         f.write(b"\xff" * (size - 3 * page))
     damaged_bytes = path.read_bytes()
-    with History.open(path) as h:
-        assert h.notice is not None
-        assert "damaged" in h.notice
+    warned: list[str] = []
+    with History.open(path, warn=warned.append) as h:
+        [warning] = warned
+        assert "damaged" in warning
         assert h.count() == 0
     copies = list(tmp_path.glob("history.sqlite3.damaged-*"))
     assert len(copies) == 1
@@ -288,8 +292,9 @@ def test_two_processes_recording_at_once_lose_no_row(tmp_path: Path) -> None:
                 p.kill()
                 p.wait()
     assert [p.returncode for p in procs] == [0, 0], errors
-    with History.open(path) as h:
-        assert h.notice is None
+    warned: list[str] = []
+    with History.open(path, warn=warned.append) as h:
+        assert warned == []
         assert [r.id for r in h.runs()] == list(range(1, 2 * count + 1))
 
 

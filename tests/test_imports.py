@@ -155,7 +155,7 @@ def test_import_audit_cli_is_light() -> None:
 # --- the interview -------------------------------------------------------------------------------
 INTERVIEW_PROBE = """
 import json, os, sys
-from audit import history, questionnaire
+from audit import history, terminal_io
 from audit.cli import main
 
 rows = []
@@ -167,7 +167,7 @@ def choose(self, message, choices, **kwargs):
         json.dump({"modules": sorted(sys.modules), "rows_read": len(rows)}, f)
     os._exit(0)
 
-questionnaire.Terminal.choose = choose
+terminal_io.Terminal.choose = choose
 main([])
 """
 

@@ -1,323 +1,339 @@
-"""The audit use case around the interview: saving, drafts, precedence, the report files."""
+"""The interview, driven through questionary with prompt_toolkit's pipe input.
+
+Keys are typed ahead into a pipe that is then closed: prompt_toolkit hands unread keys to the next
+prompt, and a test that types too few keys ends in EOF (a `Stopped`) instead of hanging.
+"""
 
 from __future__ import annotations
 
 import io
-import stat
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import Iterator, Mapping, Sequence
 
 import pytest
-import yaml
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from audit import app, interview
-from audit.answers import Answers, read_answers, save_answers
-from audit.cli import main
+from audit.agenda import Agenda, Progress, minutes, unanswered
+from audit.answers import Answers
 from audit.conditions import NOT_ASKED
-from audit.errors import AnswersError, Interrupted, NeedsTerminal
+from audit.interview import CURRENT_MARK, FixedAnswers, Interview, Stopped
 from audit.pack import Pack
-from audit.paths import Home
-from audit.questionnaire import Progress, Terminal
-from audit.render.base import Format
-from tests.conftest import DATA
+from audit.terminal_io import Terminal
 
-DOWN, UP, LEFT, ENTER, CTRL_C = "\x1b[B", "\x1b[A", "\x1b[D", "\r", "\x03"
-NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-MINI = DATA / "packs" / "mini"
+DOWN, UP, LEFT, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\x1b[D", "\r", " ", "\x03"
 
 
-@pytest.fixture
-def settings(home: Path) -> app.Settings:
-    return app.Settings(home=Home(home), rules=MINI, now=NOW)
+class Run:
+    """One interview: its answers (or the Stopped it raised) and the text it printed."""
+
+    def __init__(self, answers: Answers | None, stopped: Stopped | None, text: str) -> None:
+        self.answers = answers
+        self.stopped = stopped
+        self.text = text
+
+    @property
+    def values(self) -> dict[str, str]:
+        assert self.answers is not None, f"interview stopped early:\n{self.text}"
+        return dict(self.answers.values)
 
 
-@contextmanager
-def typed(keys: str) -> Iterator[Terminal]:
+def drive(
+    pack: Pack,
+    keys: str,
+    previous: Mapping[str, str] | None = None,
+    **options: object,
+) -> Run:
+    echo = io.StringIO()
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
         pipe.close()
-        yield Terminal(input=pipe, output=DummyOutput(), echo=io.StringIO(), color=False)
+        terminal = Terminal(input=pipe, output=DummyOutput(), echo=echo, width=80, color=False)
+        interview = Interview(terminal, **options)  # type: ignore[arg-type]
+        try:
+            answers = interview.collect(pack, Answers(pack=pack.meta.id, values=dict(previous or {})))
+        except Stopped as e:
+            return Run(None, e, echo.getvalue())
+    return Run(answers, None, echo.getvalue())
 
 
-def run(settings: app.Settings, keys: str, **request: object) -> interview.Outcome:
-    with typed(keys) as terminal:
-        return interview.run(settings, interview.Request(**request), terminal)  # type: ignore[arg-type]
+def asked(run: Run) -> list[str]:
+    """The progress lines, in order ("2 of 4 - Core")."""
+    return [line for line in run.text.splitlines() if " of " in line and " - " in line]
 
 
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
+# --- a fresh interview ------------------------------------------------------------------------
+def test_full_interview_records_answers_and_skips_by_condition(mini_pack: Pack) -> None:
+    # full; platform iphone; linked no (so "share" is not asked); last seen nobody
+    run = drive(mini_pack, DOWN + ENTER + DOWN + ENTER + DOWN + ENTER + DOWN + ENTER)
+    assert run.values == {"platform": "iphone", "linked": "no", "last_seen": "nobody"}
+    assert "Do you share status?" not in run.text
+    # "Is it linked?" decides whether "share" is asked: until it is answered the total is an estimate.
+    assert asked(run) == ["1 of about 4 - Core", "2 of about 4 - Core", "3 of 3 - Extra"]
 
 
-def saved(settings: app.Settings, mini_pack: Pack) -> dict[str, str]:
-    return dict(read_answers(mini_pack, settings.home.answers).values)
+def test_help_and_platform_path_are_shown(mini_pack: Pack) -> None:
+    run = drive(mini_pack, DOWN + ENTER + ENTER + ENTER + ENTER, depth="full")
+    # platform iphone, linked yes, so "share" is asked with the iPhone path
+    assert run.values == {"platform": "iphone", "linked": "yes", "share": "never", "last_seen": "everyone"}
+    assert "Where to look: Settings > Link (menu names vary by version)" in run.text
+    assert "Where to look: Updates > Privacy" in run.text
+    assert "Where to look: Status > Privacy" not in run.text
 
 
-# --- finishing --------------------------------------------------------------------------------
-def test_finished_interview_saves_answers_privately_and_files_the_html(
-    settings: app.Settings, mini_pack: Pack
-) -> None:
-    outcome = run(settings, DOWN + ENTER + ENTER + DOWN + ENTER + DOWN + ENTER)
-    assert saved(settings, mini_pack) == {"platform": "android", "linked": "no", "last_seen": "nobody"}
-    assert mode(settings.home.answers) == 0o600
-    assert mode(settings.home.root) == 0o700
-    assert outcome.saved
-    assert outcome.html.parent == settings.home.reports
-    assert outcome.html.name == "report-20261201-093000.html"
-    assert mode(outcome.html) == 0o600
-    assert mode(settings.home.reports) == 0o700
-    assert outcome.html.read_text().lstrip().lower().startswith("<!doctype html")
-    assert outcome.report.answers["last_seen"] == "nobody"
-    assert f"{outcome.report.score.value}/100" in outcome.text  # the terminal report
-    assert not settings.home.draft.exists()
+def test_first_screen_says_what_and_how_long(mini_pack: Pack) -> None:
+    run = drive(mini_pack, ENTER + ENTER + ENTER + ENTER)
+    assert "Nothing leaves this computer" in run.text
+    assert "never asks for your phone number or your messages" in run.text
+    assert f"4 questions at most, about {minutes(4)} minutes" in run.text
+    assert "the quick check has 3" in run.text
 
 
-def test_report_format_follows_the_request(settings: app.Settings) -> None:
-    outcome = run(settings, ENTER + ENTER + DOWN + ENTER, depth="quick", fmt=Format.JSON)
-    assert outcome.text.lstrip().startswith("{")
-    assert '"schema_version": 1' in outcome.text
+def test_quick_asks_the_first_section_only(mini_pack: Pack) -> None:
+    run = drive(mini_pack, ENTER + ENTER + ENTER + ENTER)  # quick is the first choice
+    assert run.values == {"platform": "android", "linked": "yes", "share": "never", "last_seen": NOT_ASKED}
+    assert "Who sees your last seen?" not in run.text
 
 
-def test_every_run_files_its_own_html(settings: app.Settings) -> None:
-    first = run(settings, ENTER + DOWN + ENTER, depth="quick")  # android, not linked
-    again = run(settings, ENTER + ENTER)  # "only new" (pre-selected): last seen, first choice
-    assert first.html != again.html
-    assert sorted(p.name for p in settings.home.reports.iterdir()) == [
-        "report-20261201-093000-2.html",
-        "report-20261201-093000.html",
-    ]
+def test_depth_option_skips_the_choice(mini_pack: Pack) -> None:
+    run = drive(mini_pack, DOWN + ENTER + DOWN + ENTER + ENTER, depth="quick")
+    assert run.values == {"platform": "iphone", "linked": "no", "last_seen": NOT_ASKED}
+    assert "How much" not in run.text
 
 
-def test_runs_finishing_in_the_same_second_each_keep_their_report(
-    settings: app.Settings, mini_pack: Pack
-) -> None:
-    # Eight interviews ending at once (same clock): each files its own page, none is overwritten,
-    # and a page of the person's own under the first name stays as it was.
-    import threading
-
-    settings.home.reports.mkdir(parents=True)
-    mine = settings.home.reports / "report-20261201-093000.html"
-    mine.write_text("mine")
-    answers = [
-        Answers(pack="mini", values={"platform": "android", "last_seen": v}) for v in ("everyone", "nobody")
-    ]
-    start = threading.Barrier(8)
-    outcomes: list[interview.Outcome] = []
-
-    def finish(i: int) -> None:
-        start.wait()
-        outcomes.append(interview.finish(mini_pack, answers[i % 2], settings, Format.JSON))
-
-    threads = [threading.Thread(target=finish, args=(i,)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(outcomes) == 8
-    assert len({o.html for o in outcomes}) == 8
-    assert mine.read_text() == "mine"
-    assert len(list(settings.home.reports.iterdir())) == 9
-    pages: dict[str, set[str]] = {}
-    for o in outcomes:
-        pages.setdefault(o.answers.values["last_seen"], set()).add(o.html.read_text())
-        assert mode(o.html) == 0o600
-    # Each page is its own run's: one text per set of answers, and the two differ.
-    assert [len(texts) for texts in pages.values()] == [1, 1]
-    assert pages["everyone"] != pages["nobody"]
+def test_platform_offers_no_unknown(mini_pack: Pack) -> None:
+    # Two steps down from "android" wrap back to it: there is no third choice.
+    run = drive(mini_pack, DOWN + DOWN + ENTER + DOWN + ENTER, depth="quick")
+    assert run.values["platform"] == "android"
 
 
-def test_show_report_again_leaves_the_answers_file_alone(settings: app.Settings, mini_pack: Pack) -> None:
-    run(settings, ENTER + DOWN + ENTER, depth="quick")
-    before = settings.home.answers.read_bytes()
-    later = app.Settings(home=settings.home, rules=MINI, now=NOW.replace(hour=10))
-    outcome = run(later, DOWN + DOWN + ENTER)
-    assert not outcome.saved
-    assert settings.home.answers.read_bytes() == before
-
-
-def test_show_report_again_records_nothing_and_files_nothing(settings: app.Settings) -> None:
-    from audit.history import History
-
-    first = run(settings, ENTER + DOWN + ENTER, depth="quick")
-    later = app.Settings(home=settings.home, rules=MINI, now=NOW.replace(hour=10))
-    files = sorted(settings.home.reports.iterdir())
-    shown = run(later, DOWN + DOWN + ENTER)  # menu pointer on "only new"; two down is "show again"
-    assert shown.html is None
-    assert sorted(settings.home.reports.iterdir()) == files == [first.html]
-    with History.open(settings.home.history, now=NOW) as history:
-        assert len(history.runs()) == 1
-    # What `wa-audit report` shows: the same findings and score, and no "what changed".
-    assert shown.report.score == first.report.score
-    assert shown.report.changes is None
-    assert "What changed" not in shown.text
-
-
-# --- interrupts, drafts, no terminal ----------------------------------------------------------
-def test_ctrl_c_keeps_a_draft_and_the_next_run_resumes(settings: app.Settings, mini_pack: Pack) -> None:
-    with pytest.raises(Interrupted) as stop:
-        run(settings, DOWN + ENTER + ENTER + ENTER + CTRL_C)  # full; android; linked yes; Ctrl-C
-    assert stop.value.message == "Saved 2 answers. Run wa-audit to continue."
-    assert stop.value.exit_code == 130
-    assert mode(settings.home.draft) == 0o600
-    assert not settings.home.answers.exists()
-
-    outcome = run(settings, ENTER + DOWN + ENTER + ENTER)  # continue; share always; last seen everyone
-    assert saved(settings, mini_pack) == {
+def test_i_dont_know_is_recorded_and_keeps_dependants(mini_pack: Pack) -> None:
+    # linked: yes, no, I don't know -> unknown; "share" depends on it and is still asked
+    run = drive(mini_pack, ENTER + DOWN + DOWN + ENTER + DOWN + ENTER, depth="quick")
+    assert run.values == {
         "platform": "android",
-        "linked": "yes",
+        "linked": "unknown",
         "share": "always",
-        "last_seen": "everyone",
+        "last_seen": NOT_ASKED,  # the quick check skipped it: saved as not asked, not unknown
     }
-    assert outcome.saved
-    assert not settings.home.draft.exists()
 
 
-def test_one_answer_is_singular(settings: app.Settings) -> None:
-    with pytest.raises(Interrupted, match=r"^Saved 1 answer\. Run wa-audit to continue\.$"):
-        run(settings, ENTER + CTRL_C, depth="full")
+# --- back -------------------------------------------------------------------------------------
+def test_back_key_returns_and_the_answer_can_change(mini_pack: Pack) -> None:
+    keys = (
+        ENTER  # platform android
+        + ENTER  # linked yes
+        + LEFT  # at "share": back to linked
+        + LEFT  # back again, to platform (android pre-selected)
+        + DOWN
+        + ENTER  # platform iphone
+        + DOWN
+        + ENTER  # linked: "yes" is pre-selected, one down is "no"
+        + ENTER  # last seen everyone
+    )
+    run = drive(mini_pack, keys, depth="full")
+    assert run.values == {"platform": "iphone", "linked": "no", "last_seen": "everyone"}
+    assert asked(run)[:4] == [
+        "1 of about 4 - Core",
+        "2 of about 4 - Core",
+        "3 of 4 - Core",
+        "2 of about 4 - Core",
+    ]
 
 
-def test_ctrl_c_before_any_answer_writes_nothing(settings: app.Settings) -> None:
-    with pytest.raises(Interrupted, match="nothing to keep"):
-        run(settings, CTRL_C)
-    assert not settings.home.draft.exists()
+def test_back_choice_is_the_last_item(mini_pack: Pack) -> None:
+    # UP from the top wraps to "Back" (the separator is skipped)
+    keys = ENTER + UP + ENTER + DOWN + ENTER + ENTER + ENTER
+    run = drive(mini_pack, keys, depth="quick")
+    assert run.values == {"platform": "iphone", "linked": "yes", "share": "never", "last_seen": NOT_ASKED}
 
 
-def test_ctrl_c_on_the_resume_screen_keeps_the_old_draft(settings: app.Settings) -> None:
+def test_no_back_on_the_first_question(mini_pack: Pack) -> None:
+    # LEFT does nothing on the first question; UP wraps to iphone, not to a "Back" item
+    run = drive(mini_pack, LEFT + UP + ENTER + DOWN + ENTER, depth="quick")
+    assert run.values == {"platform": "iphone", "linked": "no", "last_seen": NOT_ASKED}
+
+
+# --- reruns -----------------------------------------------------------------------------------
+SAVED = {"platform": "iphone", "linked": "no", "last_seen": "nobody"}
+
+
+def test_rerun_review_all_pre_selects_saved_answers(mini_pack: Pack) -> None:
+    # the pointer starts on "pick"; "only new" is disabled (nothing is new), so one up is "review all"
+    run = drive(mini_pack, UP + ENTER + ENTER + ENTER + ENTER, previous=SAVED)
+    assert run.values == SAVED
+    assert "(3 answered, 0 new or unanswered)" in run.text
+    assert "Which phone?" in run.text
+    assert "Who sees your last seen?" in run.text
+
+
+def test_rerun_answers_only_new_or_unknown(mini_pack: Pack) -> None:
+    previous = {"platform": "android", "linked": "yes", "share": "unknown"}
+    # "new" is pre-selected; at "share" the saved "I don't know" is pre-selected, one up is "always"
+    run = drive(mini_pack, ENTER + UP + ENTER + DOWN + ENTER, previous=previous)
+    assert run.values == {"platform": "android", "linked": "yes", "share": "always", "last_seen": "nobody"}
+    assert "Which phone?" not in run.text
+    assert "Is it linked?" not in run.text
+    assert asked(run) == ["1 of 2 - Core", "2 of 2 - Extra"]
+
+
+def test_rerun_pick_asks_picked_and_newly_relevant(mini_pack: Pack) -> None:
+    # pick (pre-selected) -> tick "linked" (second) -> change it to yes -> "share" now applies
+    run = drive(mini_pack, ENTER + DOWN + SPACE + ENTER + UP + ENTER + DOWN + ENTER, previous=SAVED)
+    assert run.values == {"platform": "iphone", "linked": "yes", "share": "always", "last_seen": "nobody"}
+    assert "Which phone?" not in run.text
+    assert "Who sees your last seen?" not in run.text
+
+
+def test_rerun_after_model_update_asks_only_what_changed(mini_pack: Pack) -> None:
+    # "what the update changed" is offered first and pre-selected; one up from "nobody" is "everyone"
+    run = drive(mini_pack, ENTER + UP + ENTER, previous=SAVED, updated=("last_seen",))
+    assert run.values == {**SAVED, "last_seen": "everyone"}
+    assert asked(run) == ["1 of 1 - Extra"]
+    assert "Which phone?" not in run.text
+    assert "Is it linked?" not in run.text
+    assert "Who sees your last seen?" in run.text
+
+
+def test_rerun_show_report_again_keeps_answers(mini_pack: Pack) -> None:
+    run = drive(mini_pack, DOWN + ENTER, previous=SAVED)
+    assert run.values == SAVED
+    assert asked(run) == []
+
+
+def test_quick_rerun_keeps_answers_outside_the_first_section(mini_pack: Pack) -> None:
+    run = drive(mini_pack, UP + ENTER + ENTER + UP + ENTER + ENTER, previous=SAVED, depth="quick")
+    assert run.values == {"platform": "iphone", "linked": "yes", "share": "never", "last_seen": "nobody"}
+
+
+# --- interrupts and resuming -----------------------------------------------------------------
+def test_ctrl_c_stops_with_what_was_answered(mini_pack: Pack) -> None:
+    run = drive(mini_pack, DOWN + ENTER + DOWN + ENTER + CTRL_C)
+    assert run.stopped is not None
+    assert not run.stopped.eof
+    progress = run.stopped.progress
+    assert progress is not None
+    assert progress.asked == ("platform",)
+    assert progress.values == {"platform": "iphone"}
+    assert progress.depth == "full"
+
+
+def test_ctrl_c_on_the_first_screen_has_nothing(mini_pack: Pack) -> None:
+    run = drive(mini_pack, CTRL_C)
+    assert run.stopped is not None
+    assert run.stopped.progress is None
+
+
+def test_closed_input_is_eof(mini_pack: Pack) -> None:
+    run = drive(mini_pack, ENTER)
+    assert run.stopped is not None
+    assert run.stopped.eof
+    assert run.stopped.progress is not None
+    assert run.stopped.progress.asked == ()
+
+
+def test_resume_continues_after_the_answered_and_back_reaches_them(mini_pack: Pack) -> None:
+    draft = Progress(
+        depth="full", values={"platform": "android", "linked": "no"}, asked=("platform", "linked")
+    )
+    # continue -> at last seen: back to linked (pre-selected no) -> yes -> share never -> nobody
+    run = drive(mini_pack, ENTER + LEFT + UP + ENTER + ENTER + DOWN + ENTER, draft=draft)
+    assert run.values == {"platform": "android", "linked": "yes", "share": "never", "last_seen": "nobody"}
+    assert "after 2 answers" in run.text
+    assert "Which phone?" not in run.text
+    assert asked(run)[0] == "3 of 3 - Extra"
+
+
+def test_resume_can_start_again(mini_pack: Pack) -> None:
     draft = Progress(depth="full", values={"platform": "iphone"}, asked=("platform",))
-    interview.save_draft(app.pack_for(settings), settings.home.draft, draft)
-    with pytest.raises(Interrupted, match=r"^Saved 1 answer\."):
-        run(settings, CTRL_C)
-    assert interview.load_draft(app.pack_for(settings), settings.home.draft) == draft
+    run = drive(mini_pack, DOWN + ENTER + ENTER + ENTER + DOWN + ENTER, draft=draft)
+    assert run.values == {"platform": "android", "linked": "no", "last_seen": NOT_ASKED}
 
 
-def test_closed_input_needs_a_terminal_and_keeps_the_draft(settings: app.Settings) -> None:
-    with pytest.raises(NeedsTerminal) as stop:
-        run(settings, ENTER + ENTER, depth="full")  # two answers, then the input ends
-    assert stop.value.message == interview.NEEDS_TERMINAL
-    kept = interview.load_draft(app.pack_for(settings), settings.home.draft)
-    assert kept is not None
-    assert kept.asked == ("platform", "linked")
+def test_interrupt_after_resume_keeps_every_answer(mini_pack: Pack) -> None:
+    draft = Progress(depth="quick", values={"platform": "android"}, asked=("platform",))
+    run = drive(mini_pack, ENTER + ENTER + CTRL_C, draft=draft, previous={})
+    assert run.stopped is not None
+    assert run.stopped.progress is not None
+    assert run.stopped.progress.asked == ("platform", "linked")
+    assert run.stopped.progress.depth == "quick"
 
 
-def test_no_terminal_and_nothing_given(settings: app.Settings) -> None:
-    with pytest.raises(NeedsTerminal) as stop:
-        interview.run(settings, interview.Request(interactive=False))
-    assert stop.value.message == (
-        "wa-audit needs a terminal for the interview; give the answers instead: "
-        "'wa-audit --answers FILE' (see examples/) or 'wa-audit set QUESTION=VALUE ...'"
+# --- fixed answers (--set) --------------------------------------------------------------------
+def test_set_answers_are_not_asked_and_win(mini_pack: Pack) -> None:
+    run = drive(
+        mini_pack, ENTER + ENTER + ENTER, depth="full", fixed={"linked": "yes", "last_seen": "nobody"}
+    )
+    assert run.values == {"platform": "android", "linked": "yes", "share": "never", "last_seen": "nobody"}
+    assert "Is it linked?" not in run.text
+
+
+def test_fixed_source_puts_set_over_previous(mini_pack: Pack) -> None:
+    previous = Answers(pack="mini", values={"linked": "no", "platform": "android"})
+    got = FixedAnswers({"linked": "yes"}).collect(mini_pack, previous)
+    assert got.values == {"linked": "yes", "platform": "android"}
+
+
+# --- the agenda -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({}, ["platform", "linked", "share", "last_seen"]),
+        ({"platform": "android", "linked": "no"}, ["last_seen"]),
+        ({"platform": "android", "linked": "yes", "share": "unknown"}, ["share", "last_seen"]),
+    ],
+)
+def test_unanswered(mini_pack: Pack, values: dict[str, str], expected: list[str]) -> None:
+    assert unanswered(mini_pack, values) == expected
+
+
+def test_agenda_count_follows_conditions(bundled_pack: Pack) -> None:
+    full = Agenda(bundled_pack, "full")
+    assert full.count({}) == len(bundled_pack.questions)
+    # Android has no iCloud question; Europe has no WhatsApp Pay question
+    assert full.count({"platform": "android", "region": "eea"}) == len(bundled_pack.questions) - 2
+    first = bundled_pack.meta.sections[0].id
+    assert Agenda(bundled_pack, "quick").count({}) == sum(
+        1 for q in bundled_pack.questions if q.section == first
     )
 
 
-def test_unreadable_draft_is_ignored(settings: app.Settings, capsys: pytest.CaptureFixture[str]) -> None:
-    settings.home.root.mkdir(mode=0o700)
-    settings.home.draft.write_text("schema_version: 1\nprogress: [not, a, mapping]\n")
-    outcome = run(settings, ENTER + DOWN + ENTER, depth="quick")
-    assert outcome.answers.values == {"platform": "android", "linked": "no", "last_seen": NOT_ASKED}
-    assert "ignoring the unfinished interview" in capsys.readouterr().err
+# --- the bundled pack on an 80-column terminal ------------------------------------------------
+def _first_choices(n: int) -> Iterator[str]:
+    yield DOWN + ENTER  # full
+    for _ in range(n):
+        yield ENTER
 
 
-def test_draft_values_the_pack_no_longer_has_are_dropped(settings: app.Settings) -> None:
-    pack = app.pack_for(settings)
-    settings.home.root.mkdir(mode=0o700)
-    body = {
-        "schema_version": 1,
-        "pack": "mini",
-        "pack_version": "2025.1",
-        "progress": {"values": {"platform": "android", "linked": "maybe"}, "asked": ["platform", "linked"]},
-    }
-    settings.home.draft.write_text(yaml.safe_dump(body))
-    draft = interview.load_draft(pack, settings.home.draft)
-    assert draft is not None
-    assert draft.values == {"platform": "android"}
-    assert draft.asked == ("platform",)
+def test_bundled_pack_text_fits_80_columns(bundled_pack: Pack) -> None:
+    run = drive(bundled_pack, "".join(_first_choices(len(bundled_pack.questions))))
+    assert run.answers is not None
+    assert all(len(line) < 80 for line in run.text.splitlines()), max(run.text.splitlines(), key=len)
+    assert f"{len(bundled_pack.questions)} questions at most" in run.text
+    # every question asked shows one progress line with its section
+    assert len(asked(run)) == len(run.values)
 
 
-# --- precedence: --set > the interview > saved or --answers > unknown -----------------------
-def _save(settings: app.Settings, values: dict[str, str]) -> None:
-    save_answers(
-        settings.home.answers, Answers(pack="mini", values=values), pack_version="2026.1", answered_at=NOW
-    )
+class Recording(Terminal):
+    """A terminal that also keeps every menu it showed."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.menus: list[list[tuple[str, str]]] = []
+
+    def choose(self, message: str, choices: Sequence[tuple[str, str]], **kwargs: object) -> str:
+        self.menus.append(list(choices))
+        return super().choose(message, choices, **kwargs)  # type: ignore[arg-type]
 
 
-def test_set_wins_over_saved_and_is_not_asked(settings: app.Settings, mini_pack: Pack) -> None:
-    _save(settings, {"platform": "android", "linked": "no", "last_seen": "nobody"})
-    # review all (one up from "pick"; "only new" is disabled); platform kept; share; last seen kept
-    run(settings, UP + ENTER + ENTER + DOWN + ENTER + ENTER, sets=("linked=yes",))
-    assert saved(settings, mini_pack) == {
-        "platform": "android",
-        "linked": "yes",
-        "share": "always",
-        "last_seen": "nobody",
-    }
-
-
-def test_answers_file_is_the_starting_point(settings: app.Settings, mini_pack: Pack, tmp_path: Path) -> None:
-    given = tmp_path / "mine.yaml"
-    given.write_text("schema_version: 1\npack: mini\nanswers: {platform: iphone, linked: 'no'}\n")
-    run(settings, ENTER + ENTER, answers_file=given)  # "only new" (last seen) is pre-selected
-    assert saved(settings, mini_pack) == {"platform": "iphone", "linked": "no", "last_seen": "everyone"}
-
-
-def test_without_a_terminal_answers_file_and_set_are_used(
-    settings: app.Settings, mini_pack: Pack, tmp_path: Path
-) -> None:
-    given = tmp_path / "mine.yaml"
-    given.write_text("schema_version: 1\npack: mini\nanswers: {platform: iphone, linked: 'no'}\n")
-    outcome = interview.run(
-        settings, interview.Request(interactive=False, answers_file=given, sets=("linked=yes",))
-    )
-    assert saved(settings, mini_pack) == {"platform": "iphone", "linked": "yes"}
-    assert outcome.report.answers["share"] == "unknown"
-
-
-def test_bad_set_is_one_line(settings: app.Settings) -> None:
-    with pytest.raises(AnswersError, match="'sometimes' is not an answer to 'linked'"):
-        interview.run(settings, interview.Request(interactive=False, sets=("linked=sometimes",)))
-
-
-def test_stale_saved_answer_is_asked_again(settings: app.Settings, mini_pack: Pack) -> None:
-    settings.home.root.mkdir(mode=0o700)
-    settings.home.answers.write_text(
-        "schema_version: 1\npack: mini\nanswers: {platform: android, linked: 'no', last_seen: contacts}\n"
-    )
-    run(settings, ENTER + DOWN + ENTER)  # "only new" (last seen, whose saved value is gone)
-    assert saved(settings, mini_pack) == {"platform": "android", "linked": "no", "last_seen": "nobody"}
-
-
-def test_broken_saved_answers_are_reported(settings: app.Settings) -> None:
-    settings.home.root.mkdir(mode=0o700)
-    settings.home.answers.write_text("schema_version: 1\npack: [\n")
-    with pytest.raises(AnswersError, match=r"answers\.yaml:\d+: not valid YAML"):
-        run(settings, ENTER)
-
-
-# --- the command line -------------------------------------------------------------------------
-def test_no_command_without_a_terminal_exits_2(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--home", str(home), "--rules", str(MINI)]) == 2
-    assert capsys.readouterr().err == interview.NEEDS_TERMINAL + "\n"
-
-
-def test_audit_with_set_without_a_terminal(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["audit", "--rules", str(MINI), "--set", "platform=iphone", "--format", "json"])
-    assert code == 0
-    out, err = capsys.readouterr()
-    assert '"schema_version": 1' in out
-    assert "saved as a web page" in err
-    assert (home / "answers.yaml").exists()
-    assert len(list((home / "reports").glob("report-*.html"))) == 1
-
-
-def test_interview_options_work_without_the_command(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # `wa-audit --quick` is `wa-audit audit --quick`; without a terminal, that is the one-line error
-    assert main(["--quick", "--rules", str(MINI)]) == 2
-    assert capsys.readouterr().err.startswith("wa-audit needs a terminal")
-
-
-def test_unknown_option_after_a_command_is_still_a_usage_error(home: Path) -> None:
-    with pytest.raises(SystemExit) as info:
-        main(["report", "--quick"])
-    assert info.value.code == 2
+def test_current_answer_is_marked_in_words_not_colour(mini_pack: Pack) -> None:
+    with create_pipe_input() as pipe:
+        pipe.send_text(UP + ENTER + ENTER + ENTER + ENTER)  # review all, keep every answer
+        pipe.close()
+        terminal = Recording(input=pipe, output=DummyOutput(), echo=io.StringIO(), width=80, color=False)
+        Interview(terminal).collect(mini_pack, Answers(pack="mini", values=SAVED))
+    platform, linked, last_seen = terminal.menus[1:]
+    assert platform == [("android", "Android"), ("iphone", f"iPhone{CURRENT_MARK}")]
+    assert ("no", f"No{CURRENT_MARK}") in linked
+    assert ("unknown", "I don't know") in linked
+    assert ("nobody", f"Nobody{CURRENT_MARK}") in last_seen
+    assert sum(label.endswith(CURRENT_MARK) for _, label in linked) == 1

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from audit.agenda import unanswered
 from audit.answers import Answers, read_answers
 from audit.assessment import Assessment, ProtectionOut
 from audit.cli import main
@@ -20,7 +21,6 @@ from audit.conditions import UNKNOWN
 from audit.engine import evaluate
 from audit.errors import AnswersError
 from audit.pack import Pack
-from audit.questionnaire import unanswered
 from audit.scoring import effective_answers
 from tests.test_flows_table import QUIET
 
@@ -313,11 +313,12 @@ def test_set_turning_strict_account_on_drops_the_answers_it_now_decides(
 
 
 def test_the_v1_to_v2_model_update_asks_exactly_the_new_questions(bundled_pack: Pack) -> None:
-    from audit import reruns
+    from audit.use_cases import runs
 
     v1_questions = [q.id for q in bundled_pack.questions if q.id not in V2_QUESTIONS]
-    asked = reruns.questions_to_ask_after_update(bundled_pack, V1_ANSWERS, v1_questions)
+    asked = runs.questions_to_ask_after_update(bundled_pack, V1_ANSWERS, v1_questions)
     assert asked == tuple(q.id for q in bundled_pack.questions if q.id in V2_QUESTIONS)
     # Outside the European Region third-party chats are not asked.
     india = {**V1_ANSWERS, "region": "india", "payments": "none"}
-    assert "third_party_chats" not in reruns.questions_to_ask_after_update(bundled_pack, india, v1_questions)
+    asked_in_india = runs.questions_to_ask_after_update(bundled_pack, india, v1_questions)
+    assert "third_party_chats" not in asked_in_india

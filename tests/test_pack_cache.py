@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 
-from audit import app, pack_cache
+from audit import pack_cache
 from audit.conditions import AllOf, AnyOf, NotOf, RuleRef
 from audit.errors import PackError
 from audit.pack import PACK_FILES, Pack
 from audit.pack_load import load_pack
 from audit.paths import Home
+from audit.use_cases import Settings, reports
 from tests.conftest import DATA, ROOT
 
 
@@ -210,10 +211,10 @@ def test_the_app_loads_through_the_cache(
     pack_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("WA_AUDIT_CACHE", str(tmp_path / "c"))
-    settings = app.Settings(home=Home(tmp_path / "home"), rules=pack_dir)
-    assert app.pack_for(settings) == load_pack(pack_dir)
+    settings = Settings(home=Home(tmp_path / "home"), rules=pack_dir)
+    assert reports.pack_for(settings) == load_pack(pack_dir)
     assert len(list((tmp_path / "c" / "packs").glob("*.json"))) == 1
-    bundled = app.pack_for(app.Settings(home=Home(tmp_path / "home")))
+    bundled = reports.pack_for(Settings(home=Home(tmp_path / "home")))
     assert bundled.meta.id == "whatsapp"
     assert len(list((tmp_path / "c" / "packs").glob("*.json"))) == 2
 

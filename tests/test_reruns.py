@@ -12,15 +12,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from audit import reruns
 from audit.answers import read_answers, save_answers
-from audit.app import Settings, pack_for
 from audit.cli import main
 from audit.history import History
 from audit.pack import Pack
 from audit.pack_load import load_pack
 from audit.paths import Home
+from audit.render.history_views import sparkline
 from audit.resources import default_pack_dir
+from audit.use_cases import Settings, forget, record, runs
+from audit.use_cases.reports import pack_for
 from tests.conftest import EXAMPLES
 
 LINKED = EXAMPLES / "linked-everything.yaml"
@@ -33,13 +34,13 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def _first_audit(home: Path, example: Path = LINKED, now: datetime = NOW) -> reruns.Recorded:
+def _first_audit(home: Path, example: Path = LINKED, now: datetime = NOW) -> record.Recorded:
     """What a finished interview leaves behind: saved answers and one recorded run."""
     settings = Settings(home=Home(home), now=now)
     pack = pack_for(settings)
     answers = read_answers(pack, example)
     save_answers(settings.home.answers, answers, pack_version=pack.meta.version, answered_at=now)
-    return reruns.record_run(settings, pack, answers)
+    return record.record_run(settings, pack, answers)
 
 
 def _runs(home: Path) -> int:
@@ -123,7 +124,7 @@ def test_terminal_views(capsys: pytest.CaptureFixture[str], home: Path) -> None:
     assert "\x1b[" not in out  # piped: plain text
     lines = out.splitlines()
     assert any(line.split("\u2502")[1:2] == ["   1 "] for line in lines if "\u2502" in line)
-    assert "Score trend: " + reruns.sparkline([first.report.score.value, first.report.score.value]) in out
+    assert "Score trend: " + sparkline([first.report.score.value, first.report.score.value]) in out
     assert f" {first.run.pack_version} " in out
 
     code, out, _ = run(capsys, "diff")
@@ -138,10 +139,10 @@ def test_terminal_views(capsys: pytest.CaptureFixture[str], home: Path) -> None:
 
 
 def test_sparkline_uses_a_fixed_scale() -> None:
-    assert reruns.sparkline([0, 50, 100]) == "\u2581\u2584\u2588"
-    assert reruns.sparkline([12, 12, 12]) == "\u2581\u2581\u2581"
-    assert reruns.sparkline([90]) == "\u2588"
-    assert reruns.sparkline([]) == ""
+    assert sparkline([0, 50, 100]) == "\u2581\u2584\u2588"
+    assert sparkline([12, 12, 12]) == "\u2581\u2581\u2581"
+    assert sparkline([90]) == "\u2588"
+    assert sparkline([]) == ""
 
 
 def test_set_on_a_new_home_is_a_first_run(capsys: pytest.CaptureFixture[str], home: Path) -> None:
@@ -219,7 +220,7 @@ def test_every_recorded_report_says_when_the_model_is_stale(home: Path, bundled_
     fresh = _first_audit(home, now=reviewed + timedelta(days=180))
     assert fresh.report.stale_model is False
     settings = Settings(home=Home(home), now=reviewed + timedelta(days=181))
-    stale = reruns.set_answers(settings, bundled_pack, ["two_step=on"])
+    stale = record.commit_run(record.prepare_set(settings, bundled_pack, ["two_step=on"]))
     assert stale.report.stale_model is True
 
 
@@ -269,9 +270,9 @@ def test_a_model_update_asks_only_the_new_question(home: Path, tmp_path: Path) -
     settings = Settings(home=Home(home), rules=next_dir, now=NOW + timedelta(days=3))
     new_pack = load_pack(next_dir)
 
-    last = reruns.last_run(settings, new_pack).run
+    last = runs.last_run(settings, new_pack)
     assert last == first.run
-    update = reruns.model_update(new_pack, last)
+    update = runs.model_update(new_pack, last)
     assert update is not None
     assert update.questions == ("channels_follow",)  # the iPhone-only one does not apply
     assert update.new_rules == ("F99",)
@@ -281,28 +282,28 @@ def test_a_model_update_asks_only_the_new_question(home: Path, tmp_path: Path) -
     # The pure function, with a saved value the new model no longer has.
     old_questions = list(first.run.questions_seen)
     stale_value = {**first.run.answers, "region": "atlantis"}
-    assert reruns.questions_to_ask_after_update(new_pack, stale_value, old_questions) == (
+    assert runs.questions_to_ask_after_update(new_pack, stale_value, old_questions) == (
         "region",
         "channels_follow",
     )
     iphone = {**first.run.answers, "platform": "iphone"}
-    assert reruns.questions_to_ask_after_update(new_pack, iphone, old_questions) == (
+    assert runs.questions_to_ask_after_update(new_pack, iphone, old_questions) == (
         "channels_follow",
         "iphone_only_thing",
     )
     same = [q.id for q in new_pack.questions]
-    assert reruns.questions_to_ask_after_update(new_pack, first.run.answers, same) == ()
+    assert runs.questions_to_ask_after_update(new_pack, first.run.answers, same) == ()
 
     # The same version again: no update to announce.
-    assert reruns.model_update(pack_for(Settings(home=Home(home))), last) is None
+    assert runs.model_update(pack_for(Settings(home=Home(home))), last) is None
 
     # The next recorded run notes the rule that is new since the last run.
     answers = read_answers(new_pack, home / "answers.yaml").with_values({"channels_follow": "many"})
-    recorded = reruns.record_run(settings, new_pack, answers)
+    recorded = record.record_run(settings, new_pack, answers)
     assert recorded.report.changes is not None
     assert recorded.report.changes.new_rules == ("F99",)
     assert recorded.report.changes.changed_answers["channels_follow"].to == "many"
-    assert reruns.model_update(new_pack, recorded.run) is None
+    assert runs.model_update(new_pack, recorded.run) is None
 
 
 def test_a_damaged_history_is_moved_aside_and_reported(
@@ -327,7 +328,7 @@ def test_a_damaged_history_is_moved_aside_and_reported(
 def _fill_home(home: Path) -> None:
     _first_audit(home)
     settings = Settings(home=Home(home), now=NOW)
-    reruns.set_answers(settings, pack_for(settings), ["two_step=on"])
+    record.commit_run(record.prepare_set(settings, pack_for(settings), ["two_step=on"]))
     (home / "draft.yaml").write_text("schema_version: 1\n")
     (home / "reports").mkdir(mode=0o700, exist_ok=True)
     (home / "reports" / "report-20261201-120000.html").write_text("<html></html>")
@@ -341,7 +342,7 @@ def _fill_home(home: Path) -> None:
 
 def test_forget_leaves_no_file_of_ours(capsys: pytest.CaptureFixture[str], home: Path) -> None:
     _fill_home(home)
-    assert len(reruns.stored_files(Home(home))) == 9
+    assert len(forget.stored_files(Home(home))) == 9
     code, out, _ = run(capsys, "forget", "--yes")
     assert code == 0
     assert not home.exists()
@@ -390,7 +391,7 @@ def test_forget_asks_first(
     assert sorted(p.name for p in home.rglob("*")) == before
 
     monkeypatch.setattr("builtins.input", lambda prompt: "yes")
-    listed = reruns.stored_files(Home(home))
+    listed = forget.stored_files(Home(home))
     code, out, _ = run(capsys, "forget")
     assert code == 0
     asked = out.split("Delete them?")[0] if "Delete them?" in out else out.split("deleted ")[0]

@@ -32,7 +32,6 @@ SEVERITY_WORDS = {
     "info": "Info",
 }
 # How far a recipient spreads what it gets, in three steps (the pack's reach is 1..5).
-REACH_TIERS = ("few", "some", "many")
 REACH_WORDS = {"few": "reaches few", "some": "reaches some", "many": "reaches many"}
 
 

@@ -1183,7 +1183,7 @@ DRAFTS: dict[str, Callable[[Path], object]] = {
 def test_a_bad_draft_is_ignored_with_one_line_and_kept(
     kind: str, tmp_path: Path, bundled_pack: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from audit.interview import load_draft
+    from audit.use_cases.run_audit import load_draft
 
     path = tmp_path / "draft.yaml"
     DRAFTS[kind](path)

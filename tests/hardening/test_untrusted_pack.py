@@ -17,13 +17,13 @@ import html5lib
 import pytest
 import yaml
 
-from audit import app
 from audit.answers import Answers
 from audit.cli import main
 from audit.pack import Pack
 from audit.pack_load import load_pack
 from audit.paths import Home
 from audit.render.base import Format
+from audit.use_cases import Settings, reports
 from audit.yamlio import load_yaml
 from tests.hardening.support import MINI_PACK
 
@@ -77,9 +77,9 @@ ANSWERS = {"platform": "android", "linked": "yes", "share": "always"}
 
 
 def render(pack: Pack, fmt: Format, *, color: bool = False) -> str:
-    settings = app.Settings(home=Home(Path("/nonexistent")), color=color, width=400)
-    report = app.build_report(pack, Answers(pack=pack.meta.id, values=ANSWERS), settings)
-    return app.render(report, pack, fmt, settings)
+    settings = Settings(home=Home(Path("/nonexistent")), color=color, width=400)
+    report = reports.build_report(pack, Answers(pack=pack.meta.id, values=ANSWERS), settings)
+    return reports.render(report, pack, fmt, settings)
 
 
 def test_the_hostile_pack_loads_and_the_cli_reports_it(

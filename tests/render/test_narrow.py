@@ -16,13 +16,13 @@ import pytest
 from conftest import PERSONAS, persona_report
 from rich.cells import cell_len
 
-from audit import reruns
 from audit.answers import Answers
 from audit.assessment import Report
+from audit.changes import Compared, diff
 from audit.engine import evaluate
-from audit.history import Run, diff, make_run
+from audit.history import Run, make_run
 from audit.pack import Pack
-from audit.render import terminal
+from audit.render import history_views, terminal
 from audit.render.base import Format, RenderOptions, renderer_for
 
 NARROW = 40
@@ -93,12 +93,12 @@ def _runs(pack: Pack) -> tuple[Run, Run]:
 def test_forty_columns_fit_and_keep_words_whole(case: str, reports: dict[str, Report], pack: Pack) -> None:
     if case in {"history", "diff"}:
         first, second = _runs(pack)
-        compared = reruns.Compared(previous=first, current=second, changes=diff(first, second))
+        compared = Compared(previous=first, current=second, changes=diff(first, second))
 
         def render(width: int) -> str:
             if case == "history":
-                return reruns.history_text([first, second], width=width)
-            return reruns.changes_text(compared, pack=pack, width=width)
+                return history_views.history_text([first, second], width=width)
+            return history_views.changes_text(compared, pack=pack, width=width)
     else:
         render = _report_renders(reports, pack)[case]
     narrow, wide = render(NARROW), render(WIDE)

@@ -1,10 +1,9 @@
-"""The use cases the CLI calls. Tests call these directly; the CLI only parses and maps errors."""
+"""The report use cases: the pack and answers in use, the report built, rendered and filed; rules check."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from audit.answers import Answers, parse_assignments, read_answers
@@ -16,22 +15,9 @@ from audit.paths import Home
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.resources import default_pack_dir
 from audit.severity import SEVERITIES
+from audit.use_cases import Settings
 
 STALE_AFTER_DAYS = 180
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What every use case may need to know about the environment; filled in by the CLI."""
-
-    home: Home
-    rules: Path | None = None
-    color: bool = False
-    width: int = 80
-    now: datetime | None = None
-
-    def clock(self) -> datetime:
-        return self.now if self.now is not None else datetime.now(UTC).replace(microsecond=0)
 
 
 def pack_for(settings: Settings) -> Pack:

@@ -1,0 +1,191 @@
+"""`wa-audit history` and `wa-audit diff` as text for the terminal and as JSON for scripts.
+
+rich is imported only by the text views.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from audit.changes import Compared
+from audit.errors import HistoryError
+from audit.history import TREND_POINTS, Run
+from audit.pack import Pack
+from audit.render.words import band_label
+
+if TYPE_CHECKING:  # rich is imported only when a text view is asked for
+    from rich.console import Console
+
+SPARK = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"  # ▁▂▃▄▅▆▇█
+
+
+def sparkline(scores: Iterable[int]) -> str:
+    """Scores 0-100 as ▁..█ on a fixed scale, so a flat line means the same score, not a small one."""
+    return "".join(SPARK[min(len(SPARK) - 1, max(0, s) * len(SPARK) // 101)] for s in scores)
+
+
+def rfc3339(at: datetime) -> str:
+    """A time as every JSON output writes it: RFC 3339 in UTC with `Z` (2026-12-01T09:30:00Z)."""
+    return at.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def diff_json(compared: Compared) -> str:
+    """What changed between two runs, for scripts: the changes plus which runs they compare."""
+    body = {
+        "previous_run": {"run": compared.previous.id, "at": rfc3339(compared.previous.at)},
+        "current_run": {"run": compared.current.id, "at": rfc3339(compared.current.at)},
+        **compared.changes.model_dump(mode="json"),
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def history_json(runs: Sequence[Run]) -> str:
+    """The runs for scripts: one object per run, oldest first."""
+    rows = [
+        {
+            "run": r.id,
+            "at": rfc3339(r.at),
+            "pack": {"id": r.pack_id, "version": r.pack_version, "reviewed": r.pack_reviewed.isoformat()},
+            "score": {"value": r.score, "band": r.band},
+            "findings": list(r.findings),
+        }
+        for r in runs
+    ]
+    return json.dumps({"schema_version": 1, "runs": rows}, indent=2) + "\n"
+
+
+def _console(buf: io.StringIO, width: int, color: bool) -> Console:
+    from audit.render.console import buffer_console
+
+    return buffer_console(buf, width=width, color=color)
+
+
+def _trimmed(text: str) -> str:
+    # rich pads table cells to the full width; trailing blanks only get in the way of copying.
+    return "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
+def _when(at: datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def history_text(runs: Sequence[Run], *, width: int = 80, color: bool = False) -> str:
+    """The runs as a table, with the score trend as a sparkline."""
+    if not runs:
+        return "No runs yet. Run 'wa-audit' for the interview; each completed audit is kept here.\n"
+    from rich.table import Table
+
+    if width < NARROW:
+        return _history_list(runs, width=width, color=color)
+    table = Table(title="Your runs", title_justify="left", expand=False)
+    table.add_column("Run", justify="right")
+    table.add_column("Time")
+    table.add_column("Model")
+    table.add_column("Score", justify="right")
+    table.add_column("Band")
+    table.add_column("Findings", justify="right")
+    for r in runs:
+        table.add_row(
+            str(r.id), _when(r.at), r.pack_version, str(r.score), band_label(r.band), str(len(r.findings))
+        )
+    buf = io.StringIO()
+    console = _console(buf, width, color)
+    console.print(table)
+    shown = runs[-TREND_POINTS:]
+    trend = f"Score trend: {sparkline(r.score for r in shown)}  ({shown[0].score} -> {shown[-1].score})"
+    console.print(trend)
+    if len(runs) >= 2:
+        console.print("What changed between the last two: wa-audit diff")
+    return _trimmed(buf.getvalue())
+
+
+NARROW = 60  # below this the six-column table cuts its cells; a list reads better
+
+
+def _history_list(runs: Sequence[Run], *, width: int, color: bool) -> str:
+    """The runs one under the other, for narrow screens: every word whole."""
+    from rich.table import Table
+    from rich.text import Text
+
+    buf = io.StringIO()
+    console = _console(buf, width, color)
+    console.print(Text("Your runs", style="bold"))
+    for r in runs:
+        console.print(Text(f"Run {r.id}, {_when(r.at)}", style="bold"))
+        n = len(r.findings)
+        grid = Table.grid(padding=(0, 1, 0, 0))  # wrapped lines hang under the text
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        grid.add_row(
+            " ",
+            f"score {r.score} ({band_label(r.band)}), {n} finding{'s' if n != 1 else ''}, "
+            f"model {r.pack_version}",
+        )
+        console.print(grid)
+    shown = runs[-TREND_POINTS:]
+    console.print(f"Score trend: {sparkline(r.score for r in shown)} ({shown[0].score} -> {shown[-1].score})")
+    if len(runs) >= 2:
+        console.print("What changed between the last two: wa-audit diff")
+    return _trimmed(buf.getvalue())
+
+
+def _titles(run: Run) -> dict[str, str]:
+    try:
+        return {f.id: f.title for f in run.assessment().findings}
+    except HistoryError:
+        return {}  # an unreadable old assessment still leaves the ids to show
+
+
+def changes_text(
+    compared: Compared, *, pack: Pack | None = None, width: int = 80, color: bool = False
+) -> str:
+    """What changed between two runs, for the terminal; `pack` (when given) gives the words."""
+    from rich.table import Table
+    from rich.text import Text
+
+    prev, cur, ch = compared.previous, compared.current, compared.changes
+    buf = io.StringIO()
+    console = _console(buf, width, color)
+    console.print(Text(f"Run {prev.id} ({_when(prev.at)}) -> run {cur.id} ({_when(cur.at)})", style="bold"))
+    delta = ch.score_after - ch.score_before
+    word = "lower, less exposed" if delta < 0 else "higher, more exposed" if delta > 0 else "unchanged"
+    console.print(f"Score: {ch.score_before} -> {ch.score_after} ({delta:+d}, {word})")
+    if prev.pack_version != cur.pack_version:
+        console.print(f"Model: {prev.pack_version} -> {cur.pack_version}")
+    old_titles, new_titles = _titles(prev), _titles(cur)
+    # In the report's words (raw ids only in --format json): findings and rules by their titles,
+    # answers by question and label, "no longer asked" and "new question" rather than unknowns.
+    if pack is not None:
+        from audit.render.report_view import answer_changes, rule_titles
+
+        answers = [f"{a.kind}: {a.text}" for a in answer_changes(ch, pack)]
+        rules = list(rule_titles(ch.new_rules, pack))
+    else:
+        answers = [f"{q}: {c.from_} -> {c.to}" for q, c in ch.changed_answers.items()]
+        rules = list(ch.new_rules)
+    sections: list[tuple[str, str, list[str]]] = [
+        ("Resolved findings", "+", [old_titles.get(f, f) for f in ch.resolved_findings]),
+        ("New findings", "!", [new_titles.get(f, f) for f in ch.new_findings]),
+        ("Answers", "-", answers),
+        ("Rules new in the model", "-", rules),
+    ]
+    for title, mark, lines in sections:
+        if not lines:
+            continue
+        console.print(Text(f"\n{title} ({len(lines)}):", style="bold"))
+        # A grid, so wrapped lines hang under the text, not the mark: each item reads as one.
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for line in lines:
+            grid.add_row(f"  {mark}", line)
+        console.print(grid)
+    if not any(lines for _, _, lines in sections) and delta == 0:
+        console.print("\nNothing changed.")
+    return _trimmed(buf.getvalue())
+
+
