@@ -177,6 +177,9 @@ def test_describe_is_compact_and_bracketed() -> None:
     )
     assert describe(c) == "(colour is red or blue) and (size is small or rule R1 fires)"
     assert describe(None) == "always"
+    assert describe(cond({"not": {"any": [{"rule": "R1"}, {"question": "size", "in": ["large"]}]}})) == (
+        "not (rule R1 fires or size is large)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -186,3 +189,62 @@ def test_describe_is_compact_and_bracketed() -> None:
 def test_malformed_conditions_are_refused(raw: object) -> None:
     with pytest.raises(ValueError, match="validation error"):
         cond(raw)
+
+
+# --- Mutation testing (issue 18): what the tests above left open --------------------------------
+def test_built_conditions_validate_as_themselves() -> None:
+    # Code that builds a condition from parts (not from YAML) passes model instances, not mappings:
+    # the union must tell each kind by its fields and keep it as it is.
+    built = [
+        cond({"question": "colour", "in": ["red"]}),
+        cond({"all": [{"question": "colour", "in": ["red"]}, {"rule": "R1"}]}),
+        cond({"any": [{"question": "size", "in": ["small"]}, {"not": {"rule": "R1"}}]}),
+        cond({"not": {"question": "size", "in": ["large"]}}),
+        cond({"rule": "R1"}),
+    ]
+    for c in built:
+        again = ADAPTER.validate_python(c)
+        assert type(again) is type(c)
+        assert again == c
+        assert describe(again) == describe(c)
+
+
+@pytest.mark.parametrize("raw", [{"nothing": 1}, "sometimes", {"in": ["red"]}, ["always"]])
+def test_a_condition_of_no_known_kind_gets_the_one_line_that_lists_the_kinds(raw: object) -> None:
+    kinds = "a condition is 'always' or a mapping with one of: question[+]in, all, any, not, rule"
+    with pytest.raises(ValueError, match=kinds) as info:
+        cond(raw)
+    assert "1 validation error" in str(info.value)
+
+
+def test_a_cap_applies_only_to_its_own_question() -> None:
+    # `applies` names the questions whose own `when` is not certain; the others are not capped.
+    assert truth({"question": "colour", "in": ["red"]}, {"colour": "red"}, {"size": P}) is T
+    assert truth({"question": "colour", "in": ["red"]}, {"colour": "red"}, {"size": F}) is T
+    assert truth({"question": "colour", "in": ["red"]}, {"colour": "red"}, {"colour": F}) is F
+
+
+def test_explain_follows_a_rule_it_meets_outside_a_negation() -> None:
+    c = cond({"all": [{"rule": "R1"}, {"question": "size", "in": ["small", "large"]}]})
+
+    def run(answers: dict[str, str]) -> list[str]:
+        def rule_truth(rule_id: str) -> Truth:
+            return evaluate(rule_when(rule_id), answers, values_of, rule_truth)
+
+        return explain(c, answers, values_of, rule_truth, rule_when=rule_when)
+
+    assert run({"colour": "red", "size": "small"}) == ["colour", "size"]
+    assert run({"colour": UNKNOWN, "size": "large"}) == ["colour", "size"]
+    assert run({"colour": "blue", "size": "small"}) == []  # the rule does not hold: nothing to name
+
+
+def test_rules_referring_to_each_other_are_followed_once() -> None:
+    # `rules check` refuses such packs, but the functions it calls on them must still end.
+    loop: dict[str, Condition] = {
+        "A": cond({"any": [{"question": "colour", "in": ["red"]}, {"rule": "B"}]}),
+        "B": cond({"all": [{"question": "size", "in": ["small"]}, {"rule": "A"}]}),
+    }
+    start = cond({"rule": "A"})
+    assert questions_in(start, loop.get) == ["colour", "size"]
+    answers = {"colour": "red", "size": "small"}
+    assert explain(start, answers, values_of, lambda r: T, rule_when=loop.get) == ["colour", "size"]
