@@ -169,6 +169,14 @@ def test_a_contradiction_points_at_the_implied_answer(tmp_path: Path, bundled_pa
         f"{tmp_path / 'answers.yaml'}:5: answers.two_step: 'off' contradicts strict_account: on, which sets "
         "it to on; correct or remove one of the two answers"
     )
+    # An implication that allows several answers lists them all.
+    several = text.replace("two_step: 'off'", "last_seen: everyone")
+    with pytest.raises(
+        AnswersError,
+        match=r":5: answers.last_seen: 'everyone' contradicts strict_account: on, "
+        r"which sets it to contacts or contacts_except or nobody; correct or remove",
+    ):
+        read_answers(bundled_pack, write(tmp_path, several))
     # Each implied answer that agrees, and each one left unknown, is accepted.
     ok = text.replace("two_step: 'off'", "two_step: 'on'") + "  last_seen: nobody\n"
     assert read_answers(bundled_pack, write(tmp_path, ok)).values["strict_account"] == "on"
@@ -190,7 +198,8 @@ def test_a_report_is_told_apart_by_two_of_its_own_keys(
     doc = {"schema_version": 1, "pack": "mini", "answers": {}, **keys}
     with pytest.raises(AnswersError) as info:
         read_answers(mini_pack, write(tmp_path, yaml.safe_dump(doc)))
-    assert ("this is a report, not an answers file" in info.value.message) is is_report
+    report = "this is a report, not an answers file; give the answers file it was made from (see examples/)"
+    assert (report in info.value.message) is is_report
     assert ("unknown field" in info.value.message) is not is_report
 
 
@@ -234,3 +243,18 @@ def test_the_saved_file_keeps_the_pack_version_and_the_order_of_the_answers(
     assert list(again.values) == ["platform", "linked", "last_seen"]
     assert (again.pack, again.pack_version) == ("mini", "2026.1")
     assert yaml.safe_load(text)["answered_at"] == "2026-01-02T00:00:00Z"
+
+
+def test_a_file_that_is_not_a_mapping_or_not_there_is_named_with_what_to_do(
+    tmp_path: Path, mini_pack: Pack
+) -> None:
+    path = write(tmp_path, "- a\n- b\n")
+    with pytest.raises(AnswersError) as info:
+        read_answers(mini_pack, path)
+    assert info.value.message == (
+        f"{path}:1: expected 'schema_version', 'pack' and 'answers' fields; see examples/ for the format"
+    )
+    missing = tmp_path / "nowhere.yaml"
+    with pytest.raises(AnswersError) as info:
+        read_answers(mini_pack, missing)
+    assert info.value.message == f"{missing}: no such file; check the path of an answers file"

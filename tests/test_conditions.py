@@ -10,6 +10,7 @@ from pydantic import TypeAdapter
 from audit.conditions import (
     NOT_ASKED,
     UNKNOWN,
+    AllOf,
     Condition,
     Truth,
     compile_condition,
@@ -164,6 +165,8 @@ def test_explain_follows_rules_and_negations() -> None:
 def test_questions_in_follows_rules_once() -> None:
     c = cond({"all": [{"rule": "R1"}, {"question": "size", "in": ["small"]}, {"rule": "R1"}]})
     assert questions_in(c, rule_when) == ["colour", "size"]
+    negated = cond({"all": [{"not": {"question": "size", "in": ["small"]}}, {"not": {"rule": "R1"}}]})
+    assert questions_in(negated, rule_when) == ["size", "colour"]
 
 
 def test_describe_is_compact_and_bracketed() -> None:
@@ -248,3 +251,46 @@ def test_rules_referring_to_each_other_are_followed_once() -> None:
     assert questions_in(start, loop.get) == ["colour", "size"]
     answers = {"colour": "red", "size": "small"}
     assert explain(start, answers, values_of, lambda r: T, rule_when=loop.get) == ["colour", "size"]
+
+
+def test_explain_caps_a_question_that_only_possibly_applies() -> None:
+    # Red holds, but the colour question may not concern the person: that branch is only possible,
+    # like the unknown size beside it, so both are named (uncapped, red alone would be "the cause").
+    c = cond({"any": [{"question": "colour", "in": ["red"]}, {"question": "size", "in": ["small"]}]})
+    answers = {"colour": "red", "size": UNKNOWN}
+
+    def rule_truth(rule_id: str) -> Truth:
+        return evaluate(rule_when(rule_id), answers, values_of, rule_truth)
+
+    def run(applies: dict[str, Truth]) -> list[str]:
+        return explain(c, answers, values_of, rule_truth, rule_when=rule_when, applies=applies)
+
+    assert run({}) == ["colour"]
+    assert run({"colour": P}) == ["colour", "size"]
+    assert run({"colour": F}) == ["size"]
+
+
+@pytest.mark.parametrize(("cap", "expected"), [(T, T), (P, P), (F, F)])
+def test_a_cap_reaches_a_question_inside_all_any_and_not(cap: Truth, expected: Truth) -> None:
+    red = {"question": "colour", "in": ["red"]}
+    always = {"question": "size", "in": ["small", "large"]}
+    applies = {"colour": cap}
+    answers = {"colour": "red", "size": "small"}
+    assert truth({"all": [always, red]}, answers, applies) is expected
+    assert truth({"any": [red, {"not": always}]}, answers, applies) is expected
+    assert truth({"not": {"not": red}}, answers, applies) is expected
+
+
+def test_explain_names_nothing_for_always_and_follows_rules_inside_any() -> None:
+    answers = {"colour": "red", "size": "large"}
+
+    def rule_truth(rule_id: str) -> Truth:
+        return evaluate(rule_when(rule_id), answers, values_of, rule_truth)
+
+    for c in (None, cond("always"), cond({"all": ["always", {"question": "size", "in": ["large"]}]})):
+        named = explain(c, answers, values_of, rule_truth, rule_when=rule_when)
+        assert named == ([] if not isinstance(c, AllOf) else ["size"])
+    # An `any` reached past a false branch still asks the rule it names.
+    small_or_r1 = {"any": [{"question": "size", "in": ["small"]}, {"rule": "R1"}]}
+    assert truth(small_or_r1, answers) is T
+    assert truth(small_or_r1, {"colour": "blue", "size": "large"}) is F
