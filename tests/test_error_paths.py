@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -278,6 +279,12 @@ def test_ctrl_c_while_recording_is_exit_130(
     assert result.err.strip().splitlines() == ["wa-audit: interrupted"]
 
 
+def _interrupt_by_default() -> None:
+    # A suite started in the background by a script (`make test &`, nohup) inherits SIGINT ignored,
+    # and an ignored signal stays ignored across exec: the Ctrl-C pressed below would never arrive.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _forget_prompt(home: Path) -> pexpect.spawn:
     env = {k: v for k, v in os.environ.items() if k != "WA_AUDIT_HOME"}
     env.update(TERM="xterm-256color", NO_COLOR="1", LANG="C.UTF-8", LC_ALL="C.UTF-8")
@@ -289,6 +296,7 @@ def _forget_prompt(home: Path) -> pexpect.spawn:
         dimensions=(24, 80),
         encoding="utf-8",
         timeout=60,
+        preexec_fn=_interrupt_by_default,
     )
     child.expect(r"\[y/N\]")
     return child
