@@ -222,12 +222,18 @@ def best_case(compiled: CompiledPack, state: State, unknown: Sequence[str]) -> i
     """The score with the `unknown` answers at their least exposing (SHARING_MODEL.md section 6).
 
     Coordinate descent over real answers: each unknown question in turn takes the value that
-    scores lowest given the others, until a pass changes nothing. The result is the score of
+    scores lowest given the others (and given the best answers to the unknown questions that value
+    makes apply), until a pass changes nothing. tests/test_best_case.py checks it against every
+    real completion of up to four unknown answers. The result is the score of
     answers a person could really give: never lower than any of them, as counting only what is
     certain would be (that would leave out both regions' rules at once). Ties go to the value that
     makes the least certain, so two answers that expose together (profile photo or "about" set to
     Everyone) are both settled safe rather than each left exposing because of the other.
     """
+    return _least_exposing(compiled, state, unknown).score
+
+
+def _least_exposing(compiled: CompiledPack, state: State, unknown: Sequence[str]) -> State:
     current = state
     for _ in range(_BEST_CASE_PASSES):
         changed = False
@@ -237,11 +243,16 @@ def best_case(compiled: CompiledPack, state: State, unknown: Sequence[str]) -> i
                 continue
             classes = compiled.value_class[question]
             tried: set[int] = {classes[now]} if now in classes else set()
+            # An answer that makes other unknown questions apply (region Brazil: payments) is
+            # judged by its best outcome, with those settled too.
+            reads_it = compiled.resettle[question][1:]
+            opened = [d for d in unknown if compiled.question_pos[d] in reads_it]
             options: list[State] = []
             for value, cls in classes.items():
                 if cls not in tried:
                     tried.add(cls)
-                    options.append(_what_if(compiled, current, question, value))
+                    option = _what_if(compiled, current, question, value)
+                    options.append(_least_exposing(compiled, option, opened) if opened else option)
             if not options:
                 continue
             lowest = min(o.score for o in options)
@@ -259,7 +270,7 @@ def best_case(compiled: CompiledPack, state: State, unknown: Sequence[str]) -> i
                 current, changed = pick, True
         if not changed:
             break
-    return current.score
+    return current
 
 
 def at_stake(

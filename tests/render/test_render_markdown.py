@@ -21,7 +21,7 @@ from audit.pack import Pack
 from audit.pack_load import load_pack
 from audit.render import words
 from audit.render.base import RenderOptions
-from audit.render.markdown import MarkdownRenderer, md_block, md_escape, md_url
+from audit.render.markdown import MarkdownRenderer, MdSafe, environment, md_block, md_escape, md_url
 
 OPTIONS = RenderOptions()
 MD = MarkdownIt("commonmark").enable("table")
@@ -191,3 +191,13 @@ def test_each_further_change_is_its_own_list_item(
             break
         items += t.type == "list_item_open" and t.level == 1
     assert items == len(report.recommendations) - 1
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, "[]"), ("*x*", r"[\*x\*]"), (MdSafe("*x*"), "[*x*]"), (3, "[3]")],
+)
+def test_every_template_value_is_escaped_and_none_prints_nothing(value: object, expected: str) -> None:
+    # The report template's `finalize`: an absent value (a source with no date, say) prints as
+    # nothing, not "None"; text is escaped unless it was built as Markdown on purpose.
+    assert environment().from_string("[{{ value }}]").render(value=value) == expected
