@@ -277,21 +277,22 @@ class Interview:
         def snapshot() -> Progress:
             return progress.model_copy(update={"values": dict(values), "asked": tuple(asked)})
 
-        while True:
-            effective = effective_answers(pack, values)
-            ahead = [j for j in range(i, len(questions)) if agenda.wants(questions[j], effective)]
-            if not ahead:
-                return snapshot()
-            j = ahead[0]
-            q = questions[j]
-            if q.id in done:
-                shown.append(j)
-                i = j + 1
-                continue
-            if q.section not in introduced:
-                introduced.add(q.section)
-                self._intro(pack, q.section)
-            try:
+        # Ctrl-C at a prompt or between two (while the draft is saved, say) keeps what is answered.
+        try:
+            while True:
+                effective = effective_answers(pack, values)
+                ahead = [j for j in range(i, len(questions)) if agenda.wants(questions[j], effective)]
+                if not ahead:
+                    return snapshot()
+                j = ahead[0]
+                q = questions[j]
+                if q.id in done:
+                    shown.append(j)
+                    i = j + 1
+                    continue
+                if q.section not in introduced:
+                    introduced.add(q.section)
+                    self._intro(pack, q.section)
                 answer = self._ask(
                     q,
                     effective,
@@ -304,22 +305,22 @@ class Interview:
                     back=bool(shown),
                     current=values.get(q.id),
                 )
-            except KeyboardInterrupt:
-                raise Stopped(snapshot()) from None
-            except EOFError:
-                raise Stopped(snapshot(), eof=True) from None
-            if answer == BACK:
-                i = shown.pop()
-                # Going back un-skips what lies ahead, so stepping forward shows it again.
-                done -= {questions[k].id for k in range(i, len(questions))}
-                continue
-            values[q.id] = answer
-            if q.id not in asked:
-                asked.append(q.id)
-            if self.checkpoint is not None:
-                self.checkpoint(snapshot())
-            shown.append(j)
-            i = j + 1
+                if answer == BACK:
+                    i = shown.pop()
+                    # Going back un-skips what lies ahead, so stepping forward shows it again.
+                    done -= {questions[k].id for k in range(i, len(questions))}
+                    continue
+                values[q.id] = answer
+                if q.id not in asked:
+                    asked.append(q.id)
+                if self.checkpoint is not None:
+                    self.checkpoint(snapshot())
+                shown.append(j)
+                i = j + 1
+        except KeyboardInterrupt:
+            raise Stopped(snapshot()) from None
+        except EOFError:
+            raise Stopped(snapshot(), eof=True) from None
 
     def _intro(self, pack: Pack, section_id: str) -> None:
         section = pack.section_by_id[section_id]

@@ -217,6 +217,21 @@ def test_ctrl_c_stops_with_what_was_answered(mini_pack: Pack) -> None:
     assert progress.depth == "full"
 
 
+def test_ctrl_c_between_two_questions_keeps_the_last_answer(mini_pack: Pack) -> None:
+    # Ctrl-C pressed while an answer is being kept as a draft (no prompt is reading the keys, so
+    # it arrives as a signal): the interview stops with that answer, and the caller keeps it.
+    def checkpoint(progress: Progress) -> None:
+        if len(progress.asked) == 2:
+            raise KeyboardInterrupt
+
+    run = drive(mini_pack, DOWN + ENTER + DOWN + ENTER + ENTER + ENTER + ENTER, checkpoint=checkpoint)
+    assert run.stopped is not None
+    assert not run.stopped.eof
+    assert run.stopped.progress is not None
+    assert run.stopped.progress.asked == ("platform", "linked")
+    assert run.stopped.progress.values["platform"] == "iphone"
+
+
 def test_ctrl_c_on_the_first_screen_has_nothing(mini_pack: Pack) -> None:
     run = drive(mini_pack, CTRL_C)
     assert run.stopped is not None
