@@ -26,6 +26,7 @@ demo: $(VENV)/.run-deps
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy

@@ -38,7 +38,6 @@ class Progress(FrozenModel):
     saved_at: datetime | None = None
 
 
-
 def first_section(pack: Pack) -> str:
     return pack.meta.sections[0].id
 
@@ -95,5 +94,3 @@ def deciders(pack: Pack) -> frozenset[str]:
 
 def minutes(questions: int) -> int:
     return max(1, math.ceil(questions * SECONDS_PER_QUESTION / 60))
-
-

@@ -10,7 +10,6 @@ A question that is not answered counts as `unknown`; `not_asked` marks one a qui
 (the report lists it as not checked, with no findings or advice from it).
 """
 
-
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path

@@ -3,7 +3,6 @@
 Field order here is the key order of the JSON report; `wa-audit schema report` prints its JSON Schema.
 """
 
-
 from datetime import date, datetime
 from typing import Literal
 

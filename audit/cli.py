@@ -108,7 +108,9 @@ def _parser() -> _Parser:
         help="use the rule pack in DIR (default: the bundled WhatsApp pack)",
     )
     common.add_argument(
-        "--no-color", action="store_true", default=argparse.SUPPRESS,
+        "--no-color",
+        action="store_true",
+        default=argparse.SUPPRESS,
         help="plain text output (also NO_COLOR=1)",
     )
     common.add_argument(

@@ -51,9 +51,7 @@ def _write(text: str, output: Path | None) -> None:
         except OSError as e:
             from audit.errors import OutputError
 
-            raise OutputError(
-                f"standard output: cannot write the report ({e.strerror}); use -o FILE"
-            ) from e
+            raise OutputError(f"standard output: cannot write the report ({e.strerror}); use -o FILE") from e
         return
     from audit.fsutil import atomic_write
 
@@ -306,6 +304,7 @@ def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
     from audit.answers import AnswersFile
     from audit.assessment import Report
     from audit.pack import Pack
+
     # The report is what wa-audit writes (serialisation, keys by alias: "from"); the others are read.
     if args.kind == "answers":
         body = AnswersFile.model_json_schema()

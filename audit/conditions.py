@@ -12,7 +12,6 @@ A question whose own `when` is false is *not asked*: every test on it is false. 
 only possible (it depends on an unknown answer) is asked, but tests on it are possible at most.
 """
 
-
 from collections.abc import Callable, Iterator, Mapping
 from enum import IntEnum
 from typing import Annotated, Any, Literal

@@ -244,4 +244,3 @@ def _unreadable(path: Path, raw: dict[str, Any], column: str) -> HistoryError:
     return HistoryError(
         f"{path}: run {raw.get('id')}: {column} does not read; use 'wa-audit forget' to start over"
     )
-

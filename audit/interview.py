@@ -42,7 +42,6 @@ class FixedAnswers:
         return previous.with_values(self.fixed)
 
 
-
 class Stopped(Exception):
     """The interview stopped early: Ctrl-C (`interrupted`) or the input closed (`eof`)."""
 
@@ -50,8 +49,6 @@ class Stopped(Exception):
         super().__init__("interview stopped")
         self.progress = progress
         self.eof = eof
-
-
 
 
 Checkpoint = Callable[[Progress], None]
@@ -360,4 +357,3 @@ class Interview:
                 (value, label + CURRENT_MARK if value == default else label) for value, label in choices
             ]
         return t.choose("Answer:", choices, default=default, back=back)
-

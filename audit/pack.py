@@ -6,7 +6,6 @@ A pack is data (see docs/PACK_FORMAT.md). Loading it is `pack_load`; its cross-c
 `pack_load`'s, as only loading from YAML reads it.
 """
 
-
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -111,7 +110,6 @@ class Source(FrozenModel):
     undated: bool = False
 
 
-
 class Citation(FrozenModel):
     id: SourceId
     quote: str | None = None
@@ -174,7 +172,6 @@ class Question(FrozenModel):
         return next((v for v in self.values if v.id == value_id), None)
 
 
-
 # --- flows.yaml ------------------------------------------------------------------------------
 class FlowSpec(FrozenModel):
     data: tuple[Id, ...] = Field(min_length=1)
@@ -194,7 +191,6 @@ class FlowRule(FrozenModel):
     note: str | None = None
     dispute: Dispute | None = None
     sources: tuple[Citation, ...] = Field(min_length=1)
-
 
 
 # --- findings.yaml ---------------------------------------------------------------------------
@@ -226,7 +222,6 @@ class Finding(FrozenModel):
     sources: tuple[Citation, ...] = Field(min_length=1)
 
 
-
 # --- protections.yaml ------------------------------------------------------------------------
 class ProtectionException(FrozenModel):
     """Where a protection does not hold: when `when` is true, `text` is said (`if_unknown` when possible)."""
@@ -255,7 +250,6 @@ class Right(FrozenModel):
     how: Text
     when: Condition | None = None
     sources: tuple[Citation, ...] = Field(min_length=1)
-
 
 
 # --- the pack --------------------------------------------------------------------------------
@@ -335,5 +329,3 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
-
-

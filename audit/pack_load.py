@@ -129,6 +129,8 @@ _FILES: dict[str, type[FrozenModel]] = {
     "findings.yaml": FindingsFile,
     "protections.yaml": ProtectionsFile,
 }
+
+
 def _without_bad_items(doc: Located, err: Any, dropped: set[str]) -> dict[str, Any] | None:
     """The file's data without the list items the errors point into (their ids into `dropped`)."""
     bad: dict[str, set[int]] = {}
@@ -211,5 +213,3 @@ def load_pack(directory: Path) -> Pack:
         more = f" ({len(problems) - 1} more; {check})" if len(problems) > 1 else ""
         raise PackError(f"{problems[0]}; fix the rule pack{more}")
     return loaded.pack
-
-

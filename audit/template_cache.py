@@ -42,9 +42,7 @@ class TemplateCache(BytecodeCache):
     def __init__(self, folder: Path, configured_by: bytes) -> None:
         self.folder = folder
         self._salt = hashlib.sha256(
-            b"\0".join(
-                (FORMAT, jinja2.__version__.encode(), importlib.util.MAGIC_NUMBER, configured_by)
-            )
+            b"\0".join((FORMAT, jinja2.__version__.encode(), importlib.util.MAGIC_NUMBER, configured_by))
         ).digest()
 
     def _path(self, bucket: Bucket) -> Path:

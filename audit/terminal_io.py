@@ -54,7 +54,6 @@ def shorten_middle(text: str, width: int, placeholder: str = "\u2026") -> str:
     return " ".join([*words[:i], placeholder, *words[j:]])
 
 
-
 class Terminal:
     """The questionary side of the interview: text out, one choice or a checkbox list in.
 
@@ -248,5 +247,3 @@ def _flush_terminal_input(stream: TextIO) -> None:
             termios.tcflush(stream.fileno(), termios.TCIFLUSH)
     except (OSError, ValueError, termios.error):
         pass  # not a real terminal after all (a test's stand-in): nothing is waiting there
-
-

@@ -91,7 +91,7 @@ def read_text(path: Path, *, what: str) -> str:
         raise UserError(f"{path}: cannot open {what} ({e.strerror}); check the path") from e
     if _is_utf16(raw):
         # Windows Notepad's "Unicode" encoding; the bytes are fine, only the encoding is wrong.
-        raise UserError(f"{path}: is saved as UTF-16 (Notepad's \"Unicode\"), not UTF-8; save it as UTF-8")
+        raise UserError(f'{path}: is saved as UTF-16 (Notepad\'s "Unicode"), not UTF-8; save it as UTF-8')
     if b"\x00" in raw:
         raise UserError(f"{path}: is a binary file, not {what}; give the path of a YAML text file")
     try:

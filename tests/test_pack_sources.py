@@ -37,8 +37,12 @@ def _citations():
 
     That is sources, both sides of a dispute, protection exceptions and rights.
     """
-    for fname, key in (("flows.yaml", "rules"), ("findings.yaml", "findings"),
-                       ("protections.yaml", "protections"), ("protections.yaml", "rights")):
+    for fname, key in (
+        ("flows.yaml", "rules"),
+        ("findings.yaml", "findings"),
+        ("protections.yaml", "protections"),
+        ("protections.yaml", "rights"),
+    ):
         for item in _load(fname).get(key) or []:
             lists = {"sources": item.get("sources") or []}
             dispute = item.get("dispute") or {}
@@ -64,8 +68,11 @@ def test_every_citation_names_a_known_source():
 def test_captures_named_by_sources_exist():
     if not CAPTURES.is_dir():
         absent(f"the captures folder {CAPTURES}", "put the shared sources there or set WA_AUDIT_CAPTURES")
-    missing = [(s["id"], s["capture"]) for s in _sources().values()
-               if s.get("capture") and not (CAPTURES / s["capture"]).is_file()]
+    missing = [
+        (s["id"], s["capture"])
+        for s in _sources().values()
+        if s.get("capture") and not (CAPTURES / s["capture"]).is_file()
+    ]
     assert not missing, f"sources naming a missing capture: {missing}"
 
 

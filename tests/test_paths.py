@@ -18,4 +18,3 @@ def test_the_home_and_the_cache_follow_the_platform(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("XDG_CACHE_HOME", "/c")
     assert str(default_home()) == os.path.join("/d", APP_NAME)
     assert str(pack_cache.cache_dir()) == os.path.join("/c", APP_NAME)
-

@@ -187,5 +187,3 @@ def changes_text(
     if not any(lines for _, _, lines in sections) and delta == 0:
         console.print("\nNothing changed.")
     return _trimmed(buf.getvalue())
-
-

@@ -99,4 +99,3 @@ def forget(home: Home) -> Forgotten:
             home.root.rmdir()
             removed = True
     return Forgotten(deleted=tuple(deleted), kept=kept, removed_home=removed)
-

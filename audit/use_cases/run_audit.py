@@ -282,5 +282,3 @@ def save_draft(pack: Pack, path: Path, progress: Progress) -> None:
 
     text = yaml.safe_dump(body.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
     atomic_write(path, header + text)
-
-

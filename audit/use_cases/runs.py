@@ -141,8 +141,6 @@ def model_update(
     )
 
 
-
-
 def last_run(settings: Settings, pack: Pack) -> Run | None:
     """The most recent run of `pack` (for the interview's model-update check)."""
     if not has_history(settings.home):

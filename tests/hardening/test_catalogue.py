@@ -83,8 +83,6 @@ class Case:
     exact: str | None = None  # the whole line after "wa-audit: ", with {file} for the name
 
 
-
-
 CASES: list[Case] = []
 
 
@@ -181,7 +179,7 @@ def _(e: Env) -> tuple[list[str], str]:
     return on(p, e.report(p))
 
 
-UTF16 = "{file}: is saved as UTF-16 (Notepad's \"Unicode\"), not UTF-8; save it as UTF-8"
+UTF16 = '{file}: is saved as UTF-16 (Notepad\'s "Unicode"), not UTF-8; save it as UTF-8'
 
 
 @case("answers-utf16", exact=UTF16)
