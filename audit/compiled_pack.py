@@ -76,13 +76,13 @@ class CompiledPack:
 
 
 def compile_pack(pack: Pack) -> CompiledPack:
+    # Only checked packs are compiled (pack_load), so every id a condition names exists, and every
+    # certainty has its weight.
     def values_of(question: str) -> tuple[str, ...]:
-        q = pack.question_by_id.get(question)
-        return q.value_ids if q is not None else ()
+        return pack.question_by_id[question].value_ids
 
     def rule_when(rule_id: str) -> Condition | None:
-        rule = pack.rule_by_id.get(rule_id)
-        return rule.when if rule is not None else None
+        return pack.rule_by_id[rule_id].when
 
     weights = pack.vocabulary.certainty_weights
     data_order = {d.id: i for i, d in enumerate(pack.vocabulary.data_categories)}
@@ -91,7 +91,7 @@ def compile_pack(pack: Pack) -> CompiledPack:
     pairs = tuple(sorted(sent, key=lambda k: (recipient_order[k[1]], data_order[k[0]])))
     pair_pos = {k: i for i, k in enumerate(pairs)}
     pair_base = tuple(float(pack.data_by_id[d].sensitivity * pack.recipient_by_id[r].reach) for d, r in pairs)
-    top = max(weights.values(), default=1.0)
+    top = max(weights.values())
     purpose_weight = {x.id: x.weight for x in pack.vocabulary.purposes}
 
     rules = []
@@ -106,8 +106,8 @@ def compile_pack(pack: Pack) -> CompiledPack:
                 id=rule.id,
                 when=compile_condition(rule.when, values_of),
                 certainty=rule.certainty,
-                weight=weights.get(rule.certainty, 1.0) * rule.weight,
-                weight_possible=weights.get("possible", 1.0) * rule.weight,
+                weight=weights[rule.certainty] * rule.weight,
+                weight_possible=weights["possible"] * rule.weight,
                 purposes={p: frozenset(x) for p, x in sorted(purposes.items())},
                 factor={p: max(purpose_weight[x] for x in xs) for p, xs in sorted(purposes.items())},
             )

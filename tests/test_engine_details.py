@@ -1,0 +1,241 @@
+"""What the assessment says beside the score, checked against an independent reading.
+
+The conditions of a possible finding ("If ... is ..."), what to check for an "I don't know",
+the two sides of disputes, the words for the person's platform and the order flows are listed in.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from audit.answers import Answers
+from audit.assessment import Assessment
+from audit.compiled_pack import compiled_pack
+from audit.conditions import UNKNOWN
+from audit.engine import evaluate
+from audit.pack import Pack, Steps
+from audit.pack_load import load_pack
+from audit.platform_text import for_platform, steps_for, where_text
+from audit.scoring import WhatIfScenario, state_of, what_ifs
+from tests.test_personas import EEA_NOTHING_LINKED, ELSEWHERE_LINKED
+
+
+def run(pack: Pack, values: dict[str, str]) -> Assessment:
+    return evaluate(pack, Answers(pack=pack.meta.id, values=values))
+
+
+def forgetful(rng: random.Random, base: dict[str, str]) -> dict[str, str]:
+    """`base` with about a third of its answers forgotten ("I don't know")."""
+    return {q: v for q, v in base.items() if rng.random() > 0.35}
+
+
+SAMPLES = 12
+
+
+@pytest.mark.parametrize(
+    ("base", "samples"),
+    [(EEA_NOTHING_LINKED, SAMPLES), (ELSEWHERE_LINKED, SAMPLES), ({}, 1)],
+    ids=["eea", "elsewhere", "nothing-known"],
+)
+def test_a_possible_finding_names_exactly_the_answers_under_which_it_holds(
+    base: dict[str, str], samples: int, bundled_pack: Pack
+) -> None:
+    rng = random.Random(len(base))  # noqa: S311  # a fixed sample: the same cases every run
+    checked = 0
+    for _ in range(samples):
+        values = forgetful(rng, base)
+        assessment = run(bundled_pack, values)
+        for finding in assessment.findings:
+            if finding.certainty != "possible":
+                assert finding.applies_if == {}
+                continue
+            unknown = [q for q, v in finding.triggered_by.items() if v == UNKNOWN]
+            assert set(finding.applies_if) <= set(unknown), finding.id
+            for q in unknown:
+                every = bundled_pack.question_by_id[q].value_ids
+                holding = tuple(
+                    v
+                    for v in every
+                    if finding.id in {f.id for f in run(bundled_pack, {**values, q: v}).findings}
+                )
+                if 0 < len(holding) < len(every):
+                    assert finding.applies_if.get(q) == holding, (finding.id, q)
+                    checked += 1
+                else:  # holds whatever the answer, or under none alone: no condition to state
+                    assert q not in finding.applies_if, (finding.id, q)
+    assert checked > 3, "the sample reaches findings that hold under some answers only"
+
+
+def test_what_to_check_names_the_question_and_where_to_look_on_the_persons_phone(bundled_pack: Pack) -> None:
+    values = {q: v for q, v in ELSEWHERE_LINKED.items() if q not in {"last_seen", "optout_2016"}}
+    for platform in ("android", "iphone"):
+        assessment = run(bundled_pack, {**values, "platform": platform})
+        got = {u.question: u for u in assessment.unknowns}
+        assert set(got) == {"last_seen", "optout_2016"}
+        for qid, unknown in got.items():
+            q = bundled_pack.question_by_id[qid]
+            assert (unknown.prompt, unknown.section) == (q.prompt, q.section)
+            assert unknown.how_to_check == where_text(q, platform)
+    last_seen = bundled_pack.question_by_id["last_seen"]
+    assert last_seen.where is not None
+    assert last_seen.where.android != last_seen.where.iphone
+    android = run(bundled_pack, {**values, "platform": "android"}).unknowns
+    assert last_seen.where.android in next(u.how_to_check for u in android if u.question == "last_seen")
+    assert "iPhone" not in next(u.how_to_check for u in android if u.question == "last_seen")
+
+
+@pytest.mark.parametrize(
+    ("android", "iphone", "platform", "expected"),
+    [
+        ("A", "I", "android", "A"),
+        ("A", "I", "iphone", "I"),
+        ("A", "I", UNKNOWN, "Android: A; iPhone: I"),
+        ("Same", "Same", UNKNOWN, "Same"),
+        ("A", None, UNKNOWN, "Android: A"),
+        ("A", None, "iphone", "Android: A"),  # the other phone's text, labelled, beats nothing
+        (None, "I", UNKNOWN, "iPhone: I"),
+        (None, "I", "android", "iPhone: I"),
+        (None, None, UNKNOWN, ""),
+        ("", "", "android", ""),
+    ],
+)
+def test_text_for_the_persons_platform(
+    android: str | None, iphone: str | None, platform: str, expected: str
+) -> None:
+    assert for_platform(android, iphone, platform) == expected
+
+
+@pytest.mark.parametrize(
+    ("android", "iphone", "platform", "expected"),
+    [
+        (("a1", "a2"), ("i1",), "android", ("a1", "a2")),
+        (("a1", "a2"), ("i1",), "iphone", ("i1",)),
+        (("a1",), ("i1",), UNKNOWN, ("Android: a1", "iPhone: i1")),
+        (("s1", "s2"), ("s1", "s2"), UNKNOWN, ("s1", "s2")),
+        (("a1",), None, "iphone", ("Android: a1",)),
+        (None, ("i1",), UNKNOWN, ("iPhone: i1",)),
+    ],
+)
+def test_steps_for_the_persons_platform(
+    android: tuple[str, ...] | None, iphone: tuple[str, ...] | None, platform: str, expected: tuple[str, ...]
+) -> None:
+    assert steps_for(Steps(android=android, iphone=iphone), platform) == expected
+
+
+@pytest.fixture
+def disputed_pack(mini_pack_dir: Path) -> Pack:
+    """The mini pack with both findings disputed; one side cites a source on iPhone only."""
+    findings = mini_pack_dir / "findings.yaml"
+    text = findings.read_text(encoding="utf-8")
+    text = text.replace(
+        "    certainty: reported\n",
+        "    certainty: disputed\n"
+        "    dispute:\n"
+        "      binding: S2\n"
+        '      says: [{id: S2, quote: "linked says"},\n'
+        '             {id: S1, quote: "linked says, on iPhone", when: {question: platform, in: [iphone]}}]\n'
+        '      denies: [{id: S2, quote: "linked denies"},\n'
+        '               {id: S1, quote: "linked denies, on iPhone",\n'
+        "                when: {question: platform, in: [iphone]}}]\n",
+    )
+    text = text.replace(
+        "    certainty: documented\n",
+        "    certainty: disputed\n"
+        "    dispute:\n"
+        "      binding: S1\n"
+        '      says: [{id: S1, quote: "last seen says"}]\n'
+        '      denies: [{id: S2, quote: "last seen denies"}]\n',
+    )
+    findings.write_text(text, encoding="utf-8")
+    vocabulary = mini_pack_dir / "vocabulary.yaml"
+    vocabulary.write_text(
+        vocabulary.read_text(encoding="utf-8").replace("reported: 0.75,", "reported: 0.75, disputed: 0.75,"),
+        encoding="utf-8",
+    )
+    return load_pack(mini_pack_dir)
+
+
+def test_each_dispute_quotes_its_own_sides_for_the_persons_platform(disputed_pack: Pack) -> None:
+    # On Android both findings show the first quote of each side: equal citations, distinct quotes.
+    sides = {}
+    for platform in ("android", "iphone"):
+        values = {"platform": platform, "linked": "yes", "share": "always", "last_seen": "everyone"}
+        for f in run(disputed_pack, values).findings:
+            assert f.dispute is not None
+            sides[platform, f.id] = ([s.quote for s in f.dispute.says], [s.quote for s in f.dispute.denies])
+    assert sides == {
+        ("android", "linked_and_sharing"): (["linked says"], ["linked denies"]),
+        ("iphone", "linked_and_sharing"): (
+            ["linked says", "linked says, on iPhone"],
+            ["linked denies", "linked denies, on iPhone"],
+        ),
+        ("android", "public_last_seen"): (["last seen says"], ["last seen denies"]),
+        ("iphone", "public_last_seen"): (["last seen says"], ["last seen denies"]),
+    }
+
+
+def test_flows_are_listed_by_recipient_then_data_in_the_packs_order(bundled_pack: Pack) -> None:
+    # Scripts reading the JSON get a stable order: the vocabulary's, not the ids' alphabet.
+    recipients = [r.id for r in bundled_pack.vocabulary.recipients]
+    data = [d.id for d in bundled_pack.vocabulary.data_categories]
+    for values in (EEA_NOTHING_LINKED, ELSEWHERE_LINKED, {}):
+        keys = [(recipients.index(f.recipient), data.index(f.data)) for f in run(bundled_pack, values).flows]
+        assert len(keys) > 3
+        assert keys == sorted(keys)
+    alphabetical = sorted((f.data, f.recipient) for f in run(bundled_pack, ELSEWHERE_LINKED).flows)
+    assert [(f.data, f.recipient) for f in run(bundled_pack, ELSEWHERE_LINKED).flows] != alphabetical
+
+
+def test_no_condition_is_stated_on_an_answer_that_does_not_decide(mini_pack_dir: Path) -> None:
+    # Last seen public OR linked: with both unknown, neither answer alone decides, so the report
+    # must not say "if your last seen is Everyone" (it may hold whatever last seen is).
+    findings = mini_pack_dir / "findings.yaml"
+    text = findings.read_text(encoding="utf-8")
+    findings.write_text(
+        text.replace(
+            "when: {rule: F4}",
+            'when: {any: [{question: last_seen, in: [everyone]}, {question: linked, in: ["yes"]}]}',
+        ),
+        encoding="utf-8",
+    )
+    pack = load_pack(mini_pack_dir)
+    both_unknown = next(f for f in run(pack, {"platform": "android"}).findings if f.id == "public_last_seen")
+    assert both_unknown.certainty == "possible"
+    assert set(both_unknown.triggered_by) == {"last_seen", "linked"}
+    assert both_unknown.applies_if == {}
+    one_unknown = run(pack, {"platform": "android", "linked": "no"}).findings
+    assert next(f for f in one_unknown if f.id == "public_last_seen").applies_if == {
+        "last_seen": ("everyone",)
+    }
+
+
+@pytest.mark.parametrize(
+    "base",
+    [EEA_NOTHING_LINKED, ELSEWHERE_LINKED, {}, {"platform": "iphone"}],
+    ids=["eea", "elsewhere", "none", "iphone"],
+)
+def test_a_what_if_agrees_with_a_full_evaluation_of_the_changed_answers(
+    base: dict[str, str], bundled_pack: Pack
+) -> None:
+    # A what-if re-evaluates only what the changed answer can reach (compiled_pack works out
+    # which questions, rules, pairs and findings that is); missing one would give advice a wrong
+    # score or a finding it did not resolve. (Values that pass the same tests share one what-if,
+    # so its answers may name another value of the class: the rest must agree.)
+    compiled = compiled_pack(bundled_pack)
+    rng = random.Random(len(base))  # noqa: S311  # a fixed sample: the same cases every run
+    for values in (base, forgetful(rng, base), forgetful(rng, base)):
+        unchanged = WhatIfScenario(compiled, state_of(compiled, values))
+        what_if = what_ifs(compiled, unchanged)
+        for q in bundled_pack.questions:
+            for v in q.value_ids:
+                quick = what_if(q.id, v)
+                full = WhatIfScenario(compiled, state_of(compiled, {**values, q.id: v}))
+                where = (q.id, v)
+                assert quick.state.truths == full.state.truths, where
+                assert quick.state.levels == full.state.levels, where
+                assert quick.score == full.score, where
+                assert quick.pairs == full.pairs, where
+                assert quick.findings == full.findings, where
