@@ -7,7 +7,7 @@ answer can change, and classes of values that every condition treats alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,7 +163,7 @@ def compile_pack(pack: Pack) -> CompiledPack:
         maximum=top
         * sum(base * max(rules[i].factor[p] for i in pair_rules[p]) for p, base in enumerate(pair_base)),
         resettle=resettle,
-        value_class=_value_classes(pack, rule_when),
+        value_class=_value_classes(pack),
         touched_rules=touched_rules,
         touched_pairs=touched_pairs,
         findings=tuple(compile_condition(f.when, values_of) for f in pack.findings),
@@ -210,7 +210,7 @@ def _implications(pack: Pack) -> dict[str, tuple[tuple[str, str, tuple[str, ...]
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _value_classes(pack: Pack, rule_when: Callable[[str], Condition | None]) -> dict[str, dict[str, int]]:
+def _value_classes(pack: Pack) -> dict[str, dict[str, int]]:
     tests: dict[str, list[frozenset[str]]] = {}
     # Findings too: advice compares the findings a change leaves, not only the score.
     conds = (

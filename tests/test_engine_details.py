@@ -224,18 +224,62 @@ def test_a_what_if_agrees_with_a_full_evaluation_of_the_changed_answers(
     # which questions, rules, pairs and findings that is); missing one would give advice a wrong
     # score or a finding it did not resolve. (Values that pass the same tests share one what-if,
     # so its answers may name another value of the class: the rest must agree.)
-    compiled = compiled_pack(bundled_pack)
     rng = random.Random(len(base))  # noqa: S311  # a fixed sample: the same cases every run
     for values in (base, forgetful(rng, base), forgetful(rng, base)):
-        unchanged = WhatIfScenario(compiled, state_of(compiled, values))
-        what_if = what_ifs(compiled, unchanged)
-        for q in bundled_pack.questions:
-            for v in q.value_ids:
-                quick = what_if(q.id, v)
-                full = WhatIfScenario(compiled, state_of(compiled, {**values, q.id: v}))
-                where = (q.id, v)
-                assert quick.state.truths == full.state.truths, where
-                assert quick.state.levels == full.state.levels, where
-                assert quick.score == full.score, where
-                assert quick.pairs == full.pairs, where
-                assert quick.findings == full.findings, where
+        assert_what_ifs_agree(bundled_pack, values)
+
+
+def test_a_what_if_follows_a_chain_of_questions(mini_pack_dir: Path) -> None:
+    # last_seen asked only when sharing, sharing only when linked: unlinking must settle both.
+    questions = mini_pack_dir / "questions.yaml"
+    text = questions.read_text(encoding="utf-8")
+    head, tail = text.split("  - id: last_seen\n")
+    questions.write_text(
+        head + "  - id: last_seen\n    when: {question: share, in: [always, unknown]}\n" + tail,
+        encoding="utf-8",
+    )
+    pack = load_pack(mini_pack_dir)
+    everything = {"platform": "android", "linked": "yes", "share": "always", "last_seen": "everyone"}
+    assert_what_ifs_agree(pack, everything)
+    assert_what_ifs_agree(pack, {"platform": "android", "linked": "no"})
+
+
+def assert_what_ifs_agree(pack: Pack, values: dict[str, str]) -> None:
+    compiled = compiled_pack(pack)
+    unchanged = WhatIfScenario(compiled, state_of(compiled, values))
+    what_if = what_ifs(compiled, unchanged)
+    for q in pack.questions:
+        for v in q.value_ids:
+            quick = what_if(q.id, v)
+            full = WhatIfScenario(compiled, state_of(compiled, {**values, q.id: v}))
+            where = (values, q.id, v)
+            assert quick.state.truths == full.state.truths, where
+            assert quick.state.levels == full.state.levels, where
+            assert quick.score == full.score, where
+            assert quick.pairs == full.pairs, where
+            assert quick.findings == full.findings, where
+
+
+def test_a_fix_is_offered_by_the_persons_own_answer_to_it(mini_pack_dir: Path) -> None:
+    # A pack may fix a finding with a setting its condition does not read; the fix is shown only
+    # to those not already on the fix's value, evaluation after evaluation (outputs are reused).
+    findings = mini_pack_dir / "findings.yaml"
+    text = findings.read_text(encoding="utf-8")
+    findings.write_text(
+        text.replace(
+            "    detail: Last seen is public.\n",
+            "    detail: Last seen is public.\n"
+            '    fix:\n      question: linked\n      to: "no"\n'
+            "      steps: {android: [Open Settings], iphone: [Open Settings]}\n",
+        ),
+        encoding="utf-8",
+    )
+    pack = load_pack(mini_pack_dir)
+
+    def fix_of(linked: str) -> object:
+        values = {"platform": "android", "linked": linked, "share": "never", "last_seen": "everyone"}
+        return next(f for f in run(pack, values).findings if f.id == "public_last_seen").fix
+
+    assert fix_of("yes") is not None
+    assert fix_of("no") is None
+    assert fix_of("yes") is not None
