@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import settings
@@ -29,6 +32,29 @@ def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("WA_AUDIT_CACHE", str(tmp_path_factory.mktemp("wa-audit-cache")))
         yield
+
+
+# The in-process caches: the compiled pack (with its memo of outputs) and the compiled templates.
+_CACHED: dict[str, Callable[[ModuleType], object]] = {
+    "audit.compiled_pack": lambda m: m._COMPILED.clear(),
+    "audit.render.markdown": lambda m: m.environment.cache_clear(),
+    "audit.render.html": lambda m: (m.environment.cache_clear(), m.stylesheet.cache_clear()),
+}
+
+
+@pytest.fixture(autouse=True)
+def _cold_caches_under_mutmut() -> None:
+    """Under `make mutate`, each test starts with cold caches.
+
+    mutmut records which tests reach each function and runs only those against its mutants: a
+    cache warmed by one test would hide the function from every later one, and one warmed before a
+    mutant's run would hide the mutant. Outside mutmut, caches stay warm (that is their job).
+    """
+    if "MUTANT_UNDER_TEST" in os.environ:
+        for name, clear in _CACHED.items():
+            module = sys.modules.get(name)
+            if module is not None:
+                clear(module)
 
 
 @pytest.fixture(scope="session")
