@@ -283,3 +283,40 @@ def test_a_fix_is_offered_by_the_persons_own_answer_to_it(mini_pack_dir: Path) -
     assert fix_of("yes") is not None
     assert fix_of("no") is None
     assert fix_of("yes") is not None
+
+
+def test_citations_follow_an_answer_the_finding_does_not_read(mini_pack_dir: Path) -> None:
+    # The finding reads linked and share; one source and one side of its dispute apply only when
+    # last seen is public. Evaluations one after another (outputs are reused between them) must
+    # each show that person's citations.
+    findings = mini_pack_dir / "findings.yaml"
+    public = "when: {question: last_seen, in: [everyone]}"
+    text = findings.read_text(encoding="utf-8").replace(
+        "    certainty: reported\n",
+        "    certainty: disputed\n"
+        "    dispute:\n"
+        "      binding: S2\n"
+        f'      says: [{{id: S2, quote: "says"}}, {{id: S1, quote: "says, if public", {public}}}]\n'
+        '      denies: [{id: S1, quote: "denies"}]\n',
+    )
+    text = text.replace(
+        "    sources: [{id: S2}]\n",
+        f'    sources: [{{id: S2}}, {{id: S1, quote: "source, if public", {public}}}]\n',
+    )
+    findings.write_text(text, encoding="utf-8")
+    vocabulary = mini_pack_dir / "vocabulary.yaml"
+    vocabulary.write_text(
+        vocabulary.read_text(encoding="utf-8").replace("reported: 0.75,", "reported: 0.75, disputed: 0.75,"),
+        encoding="utf-8",
+    )
+    pack = load_pack(mini_pack_dir)
+
+    def cited(last_seen: str) -> tuple[list[str | None], list[str | None]]:
+        values = {"platform": "android", "linked": "yes", "share": "always", "last_seen": last_seen}
+        f = next(f for f in run(pack, values).findings if f.id == "linked_and_sharing")
+        assert f.dispute is not None
+        return [s.quote for s in f.sources], [s.quote for s in f.dispute.says]
+
+    for _ in range(2):
+        assert cited("everyone") == ([None, "source, if public"], ["says", "says, if public"])
+        assert cited("nobody") == ([None], ["says"])
