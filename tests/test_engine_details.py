@@ -19,7 +19,7 @@ from audit.engine import evaluate
 from audit.pack import Pack, Steps
 from audit.pack_load import load_pack
 from audit.platform_text import for_platform, steps_for, where_text
-from audit.scoring import WhatIfScenario, state_of, what_ifs
+from audit.scoring import WhatIfScenario, exposure, state_of, what_ifs
 from tests.test_personas import EEA_NOTHING_LINKED, ELSEWHERE_LINKED
 
 
@@ -244,6 +244,29 @@ def test_a_what_if_follows_a_chain_of_questions(mini_pack_dir: Path) -> None:
     assert_what_ifs_agree(pack, {"platform": "android", "linked": "no"})
 
 
+def test_a_what_if_keeps_apart_values_that_settle_other_answers(mini_pack_dir: Path) -> None:
+    # Strict mode on settles last seen to nobody; no rule reads strict itself, so only what it
+    # implies tells its two values apart.
+    questions = mini_pack_dir / "questions.yaml"
+    head, tail = questions.read_text(encoding="utf-8").split("  - id: last_seen\n")
+    strict = (
+        "  - id: strict\n"
+        "    section: extra\n"
+        "    prompt: Is strict mode on?\n"
+        "    values:\n"
+        '      - {id: "on", label: "On", implies: {last_seen: [nobody]}}\n'
+        '      - {id: "off", label: "Off"}\n'
+    )
+    questions.write_text(head + strict + "  - id: last_seen\n" + tail, encoding="utf-8")
+    pack = load_pack(mini_pack_dir)
+    public = {"platform": "android", "linked": "no", "last_seen": "everyone"}
+    assert (
+        exposure(pack, {**public, "strict": "on"}).score < exposure(pack, {**public, "strict": "off"}).score
+    )
+    assert_what_ifs_agree(pack, {**public, "strict": "off"})
+    assert_what_ifs_agree(pack, public)
+
+
 def assert_what_ifs_agree(pack: Pack, values: dict[str, str]) -> None:
     compiled = compiled_pack(pack)
     unchanged = WhatIfScenario(compiled, state_of(compiled, values))
@@ -285,23 +308,24 @@ def test_a_fix_is_offered_by_the_persons_own_answer_to_it(mini_pack_dir: Path) -
     assert fix_of("yes") is not None
 
 
-def test_citations_follow_an_answer_the_finding_does_not_read(mini_pack_dir: Path) -> None:
-    # The finding reads linked and share; one source and one side of its dispute apply only when
+@pytest.mark.parametrize("where", ["sources", "dispute"])
+def test_citations_follow_an_answer_the_finding_does_not_read(where: str, mini_pack_dir: Path) -> None:
+    # The finding reads linked and share; a source, or a side of its dispute, applies only when
     # last seen is public. Evaluations one after another (outputs are reused between them) must
     # each show that person's citations.
     findings = mini_pack_dir / "findings.yaml"
     public = "when: {question: last_seen, in: [everyone]}"
+    extra = f', {{id: S1, quote: "if public", {public}}}'
     text = findings.read_text(encoding="utf-8").replace(
         "    certainty: reported\n",
         "    certainty: disputed\n"
         "    dispute:\n"
         "      binding: S2\n"
-        f'      says: [{{id: S2, quote: "says"}}, {{id: S1, quote: "says, if public", {public}}}]\n'
+        f'      says: [{{id: S2, quote: "says"}}{extra if where == "dispute" else ""}]\n'
         '      denies: [{id: S1, quote: "denies"}]\n',
     )
     text = text.replace(
-        "    sources: [{id: S2}]\n",
-        f'    sources: [{{id: S2}}, {{id: S1, quote: "source, if public", {public}}}]\n',
+        "    sources: [{id: S2}]\n", f"    sources: [{{id: S2}}{extra if where == 'sources' else ''}]\n"
     )
     findings.write_text(text, encoding="utf-8")
     vocabulary = mini_pack_dir / "vocabulary.yaml"
@@ -311,12 +335,13 @@ def test_citations_follow_an_answer_the_finding_does_not_read(mini_pack_dir: Pat
     )
     pack = load_pack(mini_pack_dir)
 
-    def cited(last_seen: str) -> tuple[list[str | None], list[str | None]]:
+    def cited(last_seen: str) -> list[str | None]:
         values = {"platform": "android", "linked": "yes", "share": "always", "last_seen": last_seen}
         f = next(f for f in run(pack, values).findings if f.id == "linked_and_sharing")
         assert f.dispute is not None
-        return [s.quote for s in f.sources], [s.quote for s in f.dispute.says]
+        return [s.quote for s in (f.sources if where == "sources" else f.dispute.says)]
 
+    first = None if where == "sources" else "says"
     for _ in range(2):
-        assert cited("everyone") == ([None, "source, if public"], ["says", "says, if public"])
-        assert cited("nobody") == ([None], ["says"])
+        assert cited("everyone") == [first, "if public"]
+        assert cited("nobody") == [first]
