@@ -345,3 +345,81 @@ def test_citations_follow_an_answer_the_finding_does_not_read(where: str, mini_p
     for _ in range(2):
         assert cited("everyone") == [first, "if public"]
         assert cited("nobody") == [first]
+
+
+def test_each_finding_carries_its_own_text_and_fix(bundled_pack: Pack) -> None:
+    with_fix = 0
+    for values in (ELSEWHERE_LINKED, {**ELSEWHERE_LINKED, "platform": "android"}, {}):
+        platform = values.get("platform", UNKNOWN)
+        for out in run(bundled_pack, values).findings:
+            f = bundled_pack.finding_by_id[out.id]
+            assert (out.title, out.detail, out.risk, out.severity) == (f.title, f.detail, f.risk, f.severity)
+            if out.fix is not None:
+                assert f.fix is not None
+                assert (out.fix.question, out.fix.to) == (f.fix.question, f.fix.to)
+                assert out.fix.steps == steps_for(f.fix.steps, platform)
+                with_fix += 1
+    assert with_fix > 5
+
+
+def test_a_conflict_is_carried_to_the_report(mini_pack_dir: Path) -> None:
+    findings = mini_pack_dir / "findings.yaml"
+    findings.write_text(
+        findings.read_text(encoding="utf-8").replace(
+            "    detail: Last seen is public.\n",
+            "    detail: Last seen is public.\n    conflict: Two help pages disagree on this.\n",
+        ),
+        encoding="utf-8",
+    )
+    pack = load_pack(mini_pack_dir)
+    out = run(pack, {"platform": "android", "linked": "no", "last_seen": "everyone"}).findings
+    assert next(f for f in out if f.id == "public_last_seen").conflict == "Two help pages disagree on this."
+
+
+def test_a_branch_that_only_possibly_applies_is_not_named_beside_one_that_holds(mini_pack_dir: Path) -> None:
+    # Sharing is asked only when linked: with linked unknown, "share: always" only possibly
+    # applies. Last seen public holds outright, so it alone is why the finding holds.
+    questions = mini_pack_dir / "questions.yaml"
+    questions.write_text(
+        questions.read_text(encoding="utf-8").replace(
+            'when: {question: linked, in: ["yes", unknown]}', 'when: {question: linked, in: ["yes"]}'
+        ),
+        encoding="utf-8",
+    )
+    findings = mini_pack_dir / "findings.yaml"
+    findings.write_text(
+        findings.read_text(encoding="utf-8").replace(
+            "when: {rule: F4}",
+            "when: {any: [{question: share, in: [always]}, {question: last_seen, in: [everyone]}]}",
+        ),
+        encoding="utf-8",
+    )
+    pack = load_pack(mini_pack_dir)
+    values = {"platform": "android", "share": "always", "last_seen": "everyone"}
+    f = next(f for f in run(pack, values).findings if f.id == "public_last_seen")
+    assert f.certainty == "documented"
+    assert f.triggered_by == {"last_seen": "everyone"}
+    linked = next(f for f in run(pack, {**values, "linked": "yes"}).findings if f.id == "public_last_seen")
+    assert linked.triggered_by == {"share": "always", "last_seen": "everyone"}
+
+
+def test_a_citation_may_depend_on_a_rule(mini_pack_dir: Path) -> None:
+    findings = mini_pack_dir / "findings.yaml"
+    findings.write_text(
+        findings.read_text(encoding="utf-8").replace(
+            "    sources: [{id: S2}]\n",
+            '    sources: [{id: S2}, {id: S1, quote: "if F4", when: {rule: F4}}]\n',
+        ),
+        encoding="utf-8",
+    )
+    pack = load_pack(mini_pack_dir)
+
+    def quotes(last_seen: str) -> list[str | None]:
+        values = {"platform": "android", "linked": "yes", "share": "always", "last_seen": last_seen}
+        return [
+            s.quote
+            for s in next(f for f in run(pack, values).findings if f.id == "linked_and_sharing").sources
+        ]
+
+    assert quotes("everyone") == [None, "if F4"]
+    assert quotes("nobody") == [None]
