@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from audit.conditions import Compiled, Condition, QuestionIn, compile_condition, questions_in, walk
-from audit.pack import Pack
+from audit.pack import Pack, RuleCertainty
 
 PairKey = tuple[str, str]
 
@@ -37,7 +37,7 @@ class CompiledRule:
 
     id: str
     when: Compiled
-    certainty: str
+    certainty: RuleCertainty
     weight: float  # when the rule holds
     weight_possible: float  # when it only possibly holds
     purposes: Mapping[int, frozenset[str]]  # pair index -> purposes; the keys are the pairs it sends

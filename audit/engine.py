@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from audit import advice
 from audit.answers import Answers
@@ -107,7 +107,7 @@ def _protection(
 ) -> ProtectionOut:
     excepts = []
     for i, exc in enumerate(p.except_):
-        t = truth(exc.when) if exc.when is not None else Truth.TRUE
+        t = truth(exc.when)
         if t is Truth.FALSE:
             continue
         possible = t is Truth.POSSIBLE
@@ -276,12 +276,11 @@ def _flow(
     purpose_order = {x.id: i for i, x in enumerate(pack.vocabulary.purposes)}
 
     def in_order(ids: set[str]) -> tuple[str, ...]:
-        return tuple(sorted(ids, key=lambda x: purpose_order.get(x, len(purpose_order))))
+        return tuple(sorted(ids, key=purpose_order.__getitem__))
 
     rules = [compiled.rules[i] for i, _ in sending]
     certainties: list[Certainty] = [
-        cast("Certainty", r.certainty) if t is Truth.TRUE else "possible"
-        for r, (_, t) in zip(rules, sending, strict=True)
+        r.certainty if t is Truth.TRUE else "possible" for r, (_, t) in zip(rules, sending, strict=True)
     ]
     purposes = set().union(*(r.purposes[p] for r in rules))
     settled = set().union(*(r.purposes[p] for r in rules if r.certainty != "disputed"))

@@ -423,3 +423,62 @@ def test_a_citation_may_depend_on_a_rule(mini_pack_dir: Path) -> None:
 
     assert quotes("everyone") == [None, "if F4"]
     assert quotes("nobody") == [None]
+
+
+def e2ee_exceptions(pack: Pack, values: dict[str, str]) -> dict[str, tuple[str, str, list[str]]]:
+    """The end-to-end encryption protection's exceptions for `values`: text -> (certainty, text, sources)."""
+    protection = next(p for p in run(pack, values).protections if p.id == "e2ee_messages")
+    return {e.text: (e.certainty, e.text, [s.id for s in e.sources]) for e in protection.except_}
+
+
+def test_an_exception_is_stated_plainly_only_when_it_certainly_applies(bundled_pack: Pack) -> None:
+    pack_exceptions = next(p for p in bundled_pack.protections if p.id == "e2ee_messages").except_
+    meta_ai, backup = pack_exceptions[0], pack_exceptions[-1]
+    assert meta_ai.if_unknown is not None
+    assert backup.if_unknown is not None
+    other = {"region": "other", "platform": "android", "chat_backup": "on_e2ee"}
+    sure = e2ee_exceptions(bundled_pack, {**other, "meta_ai": "often"})
+    assert sure[meta_ai.text] == ("documented", meta_ai.text, ["S4"])
+    unsure = e2ee_exceptions(bundled_pack, other)  # Meta AI use not answered
+    assert unsure[meta_ai.if_unknown][0] == "possible"
+    assert meta_ai.text not in unsure
+    # A whole-iPhone iCloud backup, when the phone itself is not known: the iCloud question only
+    # possibly applies, so the exception is a condition, not a statement.
+    icloud = {**other, "meta_ai": "never", "icloud_device_backup": "on"}
+    assert e2ee_exceptions(bundled_pack, {**icloud, "platform": "iphone"})[backup.text][0] == "documented"
+    unknown_phone = e2ee_exceptions(bundled_pack, {k: v for k, v in icloud.items() if k != "platform"})
+    assert unknown_phone[backup.if_unknown][0] == "possible"
+    assert backup.text not in unknown_phone
+
+
+def test_each_protection_carries_its_own_text_and_sources(bundled_pack: Pack) -> None:
+    for values in (ELSEWHERE_LINKED, EEA_NOTHING_LINKED, {}):
+        for out in run(bundled_pack, values).protections:
+            p = next(p for p in bundled_pack.protections if p.id == out.id)
+            assert (out.title, out.detail) == (p.title, p.detail)
+            quotes = {(c.id, c.quote) for c in p.sources}
+            assert out.sources
+            assert {(s.id, s.quote) for s in out.sources} <= quotes, out.id
+            for e in out.except_:
+                exc = next(x for x in p.except_ if e.text in (x.text, x.if_unknown))
+                assert {(s.id, s.quote) for s in e.sources} <= {(c.id, c.quote) for c in exc.sources}
+
+
+def test_each_finding_cites_its_own_sources(bundled_pack: Pack) -> None:
+    for values in (ELSEWHERE_LINKED, EEA_NOTHING_LINKED, {}):
+        for out in run(bundled_pack, values).findings:
+            f = bundled_pack.finding_by_id[out.id]
+            assert out.sources
+            assert {(s.id, s.quote) for s in out.sources} <= {(c.id, c.quote) for c in f.sources}, out.id
+
+
+def test_a_flows_purposes_are_in_the_packs_order(bundled_pack: Pack) -> None:
+    order = [p.id for p in bundled_pack.vocabulary.purposes]
+    several = 0
+    for values in (ELSEWHERE_LINKED, {}):
+        for flow in run(bundled_pack, values).flows:
+            keys = [order.index(p) for p in flow.purposes]
+            assert keys == sorted(keys), flow
+            assert [b.purpose for b in flow.by_purpose] == list(flow.purposes)
+            several += len(keys) > 1
+    assert several
