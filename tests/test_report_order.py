@@ -99,3 +99,26 @@ def test_every_flow_of_the_bundled_examples_lists_its_rules_in_number_order(
             assert flow["rules"] == sorted(flow["rules"], key=natural), flow
             seen_multi += len(flow["rules"]) > 1
     assert seen_multi, "some flow is sent by more than one rule, so the order was checked"
+
+
+@pytest.mark.parametrize(
+    ("renamed", "expected"),
+    [
+        ({"F2": "r2", "F3": "r10"}, ["r2", "r10"]),  # lower-case ids sort by number too
+        ({"F1": "G1", "F2": "F1", "F3": "F"}, ["F", "F1"]),  # no number comes before 1
+    ],
+)
+def test_rule_ids_of_any_shape_are_listed_in_number_order(
+    renamed: dict[str, str], expected: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(DATA / "packs" / "mini", pack)
+    for name in ("flows.yaml", "findings.yaml"):
+        path = pack / name
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            re.sub(r"\bF\d\b", lambda m: renamed.get(m.group(0), m.group(0)), text), encoding="utf-8"
+        )
+    got = report(capsys, tmp_path, pack, "  platform: android\n  linked: 'yes'\n  share: always\n")
+    rules = {(f["data"], f["recipient"]): f["rules"] for f in got["flows"]}
+    assert rules[("status_content", "meta_companies")] == expected
