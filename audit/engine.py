@@ -47,10 +47,9 @@ _CERTAINTY_RANK = {"documented": 3, "reported": 2, "disputed": 1, "possible": 0}
 
 def band_of(pack: Pack, value: int) -> str:
     """The band a score falls in (bands are listed in the pack's vocabulary)."""
-    for band in sorted(pack.vocabulary.bands, key=lambda b: b.below):
-        if value < band.below:
-            return band.id
-    return pack.vocabulary.bands[-1].id
+    bands = sorted(pack.vocabulary.bands, key=lambda b: b.below)
+    # A score above every band's bound takes the highest band, wherever the pack lists it.
+    return next((b.id for b in bands if value < b.below), bands[-1].id)
 
 
 # --- the assessment ----------------------------------------------------------------------------

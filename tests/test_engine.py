@@ -180,6 +180,25 @@ def test_bands_follow_the_vocabulary(mini_pack: Pack) -> None:
         assert band_of(mini_pack, band.below - 1) == band.id
 
 
+def test_a_score_above_every_band_takes_the_highest_wherever_it_is_listed(mini_pack_dir: Path) -> None:
+    # A pack given with --rules may list its bands in any order and stop short of 100.
+    vocabulary = mini_pack_dir / "vocabulary.yaml"
+    text = vocabulary.read_text(encoding="utf-8")
+    head = text[: text.index("bands:")]
+    vocabulary.write_text(
+        head + "bands:\n  - {id: high, below: 75}\n  - {id: low, below: 25}\n", encoding="utf-8"
+    )
+    pack = load_pack(mini_pack_dir)
+    assert [band_of(pack, v) for v in (0, 24, 25, 74, 75, 100)] == [
+        "low",
+        "low",
+        "high",
+        "high",
+        "high",
+        "high",
+    ]
+
+
 def test_a_question_that_only_possibly_applies_makes_its_rules_possible(mini_pack_dir: Path) -> None:
     # Ask `share` only when linked is yes (not when unknown): with linked unknown it may or may not
     # be asked, so what its answer triggers is possible, not documented.

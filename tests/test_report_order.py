@@ -102,15 +102,20 @@ def test_every_flow_of_the_bundled_examples_lists_its_rules_in_number_order(
 
 
 @pytest.mark.parametrize(
-    ("renamed", "expected"),
+    ("renamed", "expected", "sources"),
     [
-        ({"F2": "r2", "F3": "r10"}, ["r2", "r10"]),  # lower-case ids sort by number too
-        ({"F1": "G1", "F2": "F1", "F3": "F"}, ["F", "F1"]),  # no number comes before 1
+        ({"F2": "r2", "F3": "r10"}, ["r2", "r10"], ["S1", "S2"]),  # lower-case ids sort by number too
+        ({"F1": "G1", "F2": "F1", "F3": "F"}, ["F", "F1"], ["S2", "S1"]),  # no number comes before 1
     ],
 )
 def test_rule_ids_of_any_shape_are_listed_in_number_order(
-    renamed: dict[str, str], expected: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+    renamed: dict[str, str],
+    expected: list[str],
+    sources: list[str],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
+    # F2 (documented, citing S1) and F3 (reported, citing S2) both send status to Meta for ads.
     pack = tmp_path / "pack"
     shutil.copytree(DATA / "packs" / "mini", pack)
     for name in ("flows.yaml", "findings.yaml"):
@@ -120,5 +125,11 @@ def test_rule_ids_of_any_shape_are_listed_in_number_order(
             re.sub(r"\bF\d\b", lambda m: renamed.get(m.group(0), m.group(0)), text), encoding="utf-8"
         )
     got = report(capsys, tmp_path, pack, "  platform: android\n  linked: 'yes'\n  share: always\n")
-    rules = {(f["data"], f["recipient"]): f["rules"] for f in got["flows"]}
-    assert rules[("status_content", "meta_companies")] == expected
+    flow = next(
+        f for f in got["flows"] if (f["data"], f["recipient"]) == ("status_content", "meta_companies")
+    )
+    assert flow["rules"] == expected
+    (ads,) = flow["by_purpose"]
+    assert ads["rules"] == expected
+    assert [s["id"] for s in ads["sources"]] == sources, "each rule's sources, in the rules' order"
+    assert ads["certainty"] == "documented", "as sure as the surest rule giving it"
