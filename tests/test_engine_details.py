@@ -403,26 +403,50 @@ def test_a_branch_that_only_possibly_applies_is_not_named_beside_one_that_holds(
     assert linked.triggered_by == {"share": "always", "last_seen": "everyone"}
 
 
-def test_a_citation_may_depend_on_a_rule(mini_pack_dir: Path) -> None:
+def test_a_citation_or_a_protection_may_depend_on_a_rule(mini_pack_dir: Path) -> None:
+    # Conditions on a rule, beside conditions on answers: a finding's and a rule's citation, and
+    # a protection, each apply only when rule F4 (last seen public) fires.
+    on_f4 = 'quote: "if F4", when: {rule: F4}'
     findings = mini_pack_dir / "findings.yaml"
     findings.write_text(
         findings.read_text(encoding="utf-8").replace(
-            "    sources: [{id: S2}]\n",
-            '    sources: [{id: S2}, {id: S1, quote: "if F4", when: {rule: F4}}]\n',
+            "    sources: [{id: S2}]\n", f"    sources: [{{id: S2}}, {{id: S1, {on_f4}}}]\n"
         ),
+        encoding="utf-8",
+    )
+    flows = mini_pack_dir / "flows.yaml"
+    text = flows.read_text(encoding="utf-8")
+    head, f3 = text.split("  - id: F3\n")
+    flows.write_text(
+        head
+        + "  - id: F3\n"
+        + f3.replace("    sources: [{id: S2}]\n", f"    sources: [{{id: S2}}, {{id: S1, {on_f4}}}]\n", 1),
+        encoding="utf-8",
+    )
+    protections = mini_pack_dir / "protections.yaml"
+    protections.write_text(
+        protections.read_text(encoding="utf-8")
+        + "  - id: last_seen_hidden\n    title: Your last seen is hidden\n    when: {not: {rule: F4}}\n"
+        + "    sources: [{id: S1}]\n",
         encoding="utf-8",
     )
     pack = load_pack(mini_pack_dir)
 
-    def quotes(last_seen: str) -> list[str | None]:
+    def report(last_seen: str) -> tuple[list[str | None], list[str | None], list[str]]:
         values = {"platform": "android", "linked": "yes", "share": "always", "last_seen": last_seen}
-        return [
-            s.quote
-            for s in next(f for f in run(pack, values).findings if f.id == "linked_and_sharing").sources
-        ]
+        a = run(pack, values)
+        finding = next(f for f in a.findings if f.id == "linked_and_sharing")
+        flow = next(f for f in a.flows if (f.data, f.recipient) == ("status_content", "meta_companies"))
+        f3 = next(b for b in flow.by_purpose if b.rules == ("F2", "F3"))
+        return (
+            [s.quote for s in finding.sources],
+            [s.quote for s in f3.sources],
+            [p.id for p in a.protections],
+        )
 
-    assert quotes("everyone") == [None, "if F4"]
-    assert quotes("nobody") == [None]
+    # The purpose's sources: F2's (S1), then F3's (S2, and S1 with its own quote when F4 fires).
+    assert report("everyone") == ([None, "if F4"], [None, None, "if F4"], ["e2ee_messages"])
+    assert report("nobody") == ([None], [None, None], ["e2ee_messages", "last_seen_hidden"])
 
 
 def e2ee_exceptions(pack: Pack, values: dict[str, str]) -> dict[str, tuple[str, str, list[str]]]:
