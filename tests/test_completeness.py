@@ -12,14 +12,17 @@ the Meta connections section in tests/test_exhaustive.py.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 
 from audit.advice import candidate_values
-from audit.answers import read_answers
+from audit.answers import Answers, read_answers
 from audit.assessment import Assessment
+from audit.engine import evaluate
 from audit.pack import Pack
+from audit.pack_load import load_pack
 from audit.scoring import effective_answers, exposure
 from tests.conftest import EXAMPLES
 from tests.test_properties import ANSWERS, PACK, SETTINGS, run
@@ -64,3 +67,16 @@ def test_the_check_finds_a_missing_recommendation() -> None:
     assert len(a.recommendations) >= 2
     missing = unadvised(PACK, values, a.model_copy(update={"recommendations": a.recommendations[1:]}))
     assert {q for q, _, _ in missing} == {a.recommendations[0].question}
+
+
+def test_a_change_no_finding_names_is_still_advised(mini_pack_dir: Path) -> None:
+    # Without its finding, public last seen still flows (rule F4) and hiding it lowers the score:
+    # the advice must try that change though no finding reads last seen.
+    findings = mini_pack_dir / "findings.yaml"
+    text = findings.read_text(encoding="utf-8")
+    findings.write_text(text[: text.index("  - id: public_last_seen")], encoding="utf-8")
+    pack = load_pack(mini_pack_dir)
+    values = {"platform": "android", "linked": "yes", "share": "always", "last_seen": "everyone"}
+    a = evaluate(pack, Answers(pack=pack.meta.id, values=values))
+    assert unadvised(pack, values, a) == []
+    assert "last_seen" in {r.question for r in a.recommendations}

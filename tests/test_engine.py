@@ -98,6 +98,15 @@ def test_a_question_whose_when_is_false_is_not_asked_and_ignored(mini_pack: Pack
     assert effective_answers(mini_pack, {"linked": "no", "share": "always"})["share"] == NOT_ASKED
 
 
+def test_a_question_a_quick_audit_skipped_is_not_asked_not_unknown(mini_pack: Pack) -> None:
+    # Saved as not_asked (a quick run skipped it) though it would apply: listed as not checked.
+    a = run(mini_pack, platform="android", linked="no", last_seen=NOT_ASKED)
+    assert a.not_asked == ("last_seen",)
+    assert a.not_applicable == ("share",)
+    assert "last_seen" not in a.answers
+    assert "last_seen" not in [u.question for u in a.unknowns]
+
+
 def test_everything_unknown(mini_pack: Pack) -> None:
     a = run(mini_pack)
     assert a.platform == UNKNOWN
