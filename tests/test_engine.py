@@ -67,6 +67,24 @@ def test_flows_are_merged_per_pair_with_all_purposes_rules_and_the_best_certaint
     )
 
 
+def test_a_rules_weight_scales_what_it_sends_certain_or_possible(mini_pack_dir: Path) -> None:
+    flows = mini_pack_dir / "flows.yaml"
+    text = flows.read_text(encoding="utf-8")
+    head, f4 = text.split("  - id: F4\n")
+    flows.write_text(head + "  - id: F4\n    weight: 0.5\n" + f4, encoding="utf-8")
+    pack = load_pack(mini_pack_dir)
+    weights = pack.vocabulary.certainty_weights
+    for last_seen, certainty in (("everyone", "documented"), (UNKNOWN, "possible")):
+        a = run(pack, platform="android", linked="no", last_seen=last_seen)
+        assert a.score.value == expected_score(
+            pack,
+            {
+                ("phone_number", "whatsapp"): weights["documented"],
+                ("presence", "anyone_with_number"): weights[certainty] * 0.5,
+            },
+        ), last_seen
+
+
 def test_unknown_makes_rules_possible_and_lists_the_question(mini_pack: Pack) -> None:
     a = run(mini_pack, platform="iphone", linked=UNKNOWN, share="always", last_seen="nobody")
     flows = flows_of(a)
