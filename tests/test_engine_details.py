@@ -489,11 +489,24 @@ def test_each_protection_carries_its_own_text_and_sources(bundled_pack: Pack) ->
 
 
 def test_each_finding_cites_its_own_sources(bundled_pack: Pack) -> None:
+    undated = 0
     for values in (ELSEWHERE_LINKED, EEA_NOTHING_LINKED, {}):
         for out in run(bundled_pack, values).findings:
             f = bundled_pack.finding_by_id[out.id]
             assert out.sources
             assert {(s.id, s.quote) for s in out.sources} <= {(c.id, c.quote) for c in f.sources}, out.id
+            for ref in out.sources:  # the source as the pack describes it: "undated; checked ..."
+                s = bundled_pack.source_by_id[ref.id]
+                assert (ref.title, ref.url, ref.date, ref.publisher, ref.kind, ref.undated) == (
+                    s.title,
+                    s.url,
+                    s.date,
+                    s.publisher,
+                    s.kind,
+                    s.undated,
+                )
+                undated += ref.undated
+    assert undated, "some cited source shows no date of its own"
 
 
 def test_a_flows_purposes_are_in_the_packs_order(bundled_pack: Pack) -> None:
