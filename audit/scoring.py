@@ -261,13 +261,10 @@ def _least_exposing(compiled: CompiledPack, state: State, unknown: Sequence[str]
             tied = [o for o in options if o.score == lowest]
             pick = tied[0] if len(tied) == 1 else min(tied, key=partial(_certain_exposure, compiled))
             # From "I don't know" any real answer scores no higher (Kleene's logic is monotone),
-            # so an unknown settles on its lowest; a settled one moves only to something lower.
-            if (
-                now == UNKNOWN
-                or lowest < current.score
-                or (_certain_exposure(compiled, pick) < _certain_exposure(compiled, current))
-            ):
-                current, changed = pick, True
+            # so an unknown settles on its lowest. A settled one moves sideways too (to an equal
+            # score): that lets a later question reach a lower one, which a descent taking only
+            # lower scores missed (tests/test_best_case.py, answers fixed one at a time).
+            current, changed = pick, True
         if not changed:
             break
     return current
