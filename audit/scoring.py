@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property
 
 from audit.compiled_pack import CompiledPack, CompiledQuestion, PairKey, compiled_pack
 from audit.conditions import NOT_ASKED, UNKNOWN, Truth
@@ -23,7 +23,7 @@ from audit.conditions import evaluate as evaluate_condition
 from audit.pack import Pack, Question, Value
 
 ABSENT = -1.0  # the level of a pair that does not flow
-_BEST_CASE_PASSES = 4  # a pass settles every unknown; later passes only refine (rarely needed)
+_BEST_CASE_PASSES = 4  # a pass settles every unknown; later passes refine (sideways moves)
 
 
 @dataclass(frozen=True)
@@ -202,33 +202,16 @@ class WhatIfScenario:
         return kept | {compiled.finding_ids[i] for i in touched if holds(i)}
 
 
-def _certain_exposure(compiled: CompiledPack, state: State) -> float:
-    """What flows for certain (possible rules left out): breaks ties between what-ifs in the best case."""
-    raw = 0.0
-    for p, base in enumerate(compiled.pair_base):
-        level = max(
-            (
-                compiled.rules[i].weight * compiled.rules[i].factor[p]
-                for i in compiled.pair_rules[p]
-                if state.truths[i] is Truth.TRUE
-            ),
-            default=0.0,
-        )
-        raw += base * level
-    return raw
-
-
 def best_case(compiled: CompiledPack, state: State, unknown: Sequence[str]) -> int:
     """The score with the `unknown` answers at their least exposing (SHARING_MODEL.md section 6).
 
-    Coordinate descent over real answers: each unknown question in turn takes the value that
-    scores lowest given the others (and given the best answers to the unknown questions that value
-    makes apply), until a pass changes nothing. tests/test_best_case.py checks it against every
-    real completion of up to four unknown answers. The result is the score of
-    answers a person could really give: never lower than any of them, as counting only what is
-    certain would be (that would leave out both regions' rules at once). Ties go to the value that
-    makes the least certain, so two answers that expose together (profile photo or "about" set to
-    Everyone) are both settled safe rather than each left exposing because of the other.
+    Coordinate descent over real answers, a few passes: each unknown question in turn takes the
+    value that scores lowest given the others (and given the best answers to the unknown questions
+    that value makes apply), moving sideways on a tie. The result is the score of answers a person
+    could really give: never lower than any of them, as counting only what is certain would be
+    (that would leave out both regions' rules at once). tests/test_best_case.py checks it against
+    every real completion of up to four unknown answers, and with many unknown that answering one
+    more question never finds a lower best case.
     """
     return _least_exposing(compiled, state, unknown).score
 
@@ -258,8 +241,7 @@ def _least_exposing(compiled: CompiledPack, state: State, unknown: Sequence[str]
             lowest = min(o.score for o in options)
             if lowest > current.score:
                 continue
-            tied = [o for o in options if o.score == lowest]
-            pick = tied[0] if len(tied) == 1 else min(tied, key=partial(_certain_exposure, compiled))
+            pick = next(o for o in options if o.score == lowest)
             # From "I don't know" any real answer scores no higher (Kleene's logic is monotone),
             # so an unknown settles on its lowest. A settled one moves sideways too (to an equal
             # score): that lets a later question reach a lower one, which a descent taking only
