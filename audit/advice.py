@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from audit.assessment import Pair, Recommendation
+from audit.compiled_pack import PerPack
 from audit.conditions import NOT_ASKED, UNKNOWN
 from audit.pack import Pack, Question
 from audit.severity import MOST_SEVERE_FIRST
@@ -67,14 +68,7 @@ def how_to(q: Question, value: str, platform: str) -> str:
     return f"{where_text(q, platform)}: choose \u201c{label}\u201d."
 
 
-# A pack is immutable: its tables are kept (the pack is held, so its id is not reused meanwhile).
-_TABLES: dict[int, tuple[Pack, tuple[dict[str, int], dict[str, int], dict[str, set[str]]]]] = {}
-
-
-def _tables(pack: Pack) -> tuple[dict[str, int], dict[str, int], dict[str, set[str]]]:
-    hit = _TABLES.get(id(pack))
-    if hit is not None and hit[0] is pack:
-        return hit[1]
+def _build_tables(pack: Pack) -> tuple[dict[str, int], dict[str, int], dict[str, set[str]]]:
     # Info findings are facts, not problems: a change "resolves" only what is low or worse.
     severity = {f.id: SEVERITY_RANK[f.severity] for f in pack.findings if f.severity != "info"}
     order = {f.id: i for i, f in enumerate(pack.findings)}
@@ -84,10 +78,10 @@ def _tables(pack: Pack) -> tuple[dict[str, int], dict[str, int], dict[str, set[s
     for f in pack.findings:
         if f.fix is not None:
             fixes.setdefault(f.fix.question, set()).add(f.fix.to)
-    if len(_TABLES) >= 8:
-        del _TABLES[next(iter(_TABLES))]
-    _TABLES[id(pack)] = (pack, (severity, order, fixes))
     return severity, order, fixes
+
+
+_tables = PerPack(_build_tables)
 
 
 def recommend(

@@ -7,12 +7,14 @@ answer can change, and classes of values that every condition treats alike.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from audit.conditions import Compiled, Condition, QuestionIn, compile_condition, questions_in, walk
 from audit.pack import Pack, RuleCertainty
+
+T = TypeVar("T")
 
 PairKey = tuple[str, str]
 
@@ -234,20 +236,30 @@ def _value_classes(pack: Pack) -> dict[str, dict[str, int]]:
     return classes
 
 
-# A pack is immutable, so its compiled form can be kept. Keyed by id() with the pack held alive in
-# the entry (so the id cannot be reused while cached); a handful of entries covers every real use.
-_COMPILED: dict[int, tuple[Pack, CompiledPack]] = {}
-_KEPT = 8
+class PerPack(Generic[T]):  # pragma: no mutate class
+    """`make(pack)` computed once per pack object and kept (a pack is immutable); the last few.
+
+    Keyed by id() with the pack held alive in the entry, so the id cannot be reused while kept.
+    Not mutated by `make mutate`: a mutant that misses compiles the same value again (only speed
+    differs, which benches/ measures), and each such mutant ran the whole suite to survive.
+    """
+
+    def __init__(self, make: Callable[[Pack], T], keep: int = 8) -> None:
+        self._make, self._keep = make, keep
+        self._kept: dict[int, tuple[Pack, T]] = {}
+
+    def __call__(self, pack: Pack) -> T:
+        hit = self._kept.get(id(pack))
+        if hit is not None and hit[0] is pack:
+            return hit[1]
+        value = self._make(pack)
+        if len(self._kept) >= self._keep:
+            del self._kept[next(iter(self._kept))]
+        self._kept[id(pack)] = (pack, value)
+        return value
+
+    def cache_clear(self) -> None:
+        self._kept.clear()
 
 
-# Not mutated (make mutate): a mutant that misses the cache compiles the same value again, so only
-# speed differs, which benches/ measures; each such mutant ran the whole suite to survive.
-def compiled_pack(pack: Pack) -> CompiledPack:  # pragma: no mutate function
-    hit = _COMPILED.get(id(pack))
-    if hit is not None and hit[0] is pack:
-        return hit[1]
-    compiled = compile_pack(pack)
-    if len(_COMPILED) >= _KEPT:
-        del _COMPILED[next(iter(_COMPILED))]
-    _COMPILED[id(pack)] = (pack, compiled)
-    return compiled
+compiled_pack: PerPack[CompiledPack] = PerPack(compile_pack)

@@ -36,7 +36,8 @@ def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 # The in-process caches: the compiled pack (with its memo of outputs) and the compiled templates.
 _CACHED: dict[str, Callable[[ModuleType], object]] = {
-    "audit.compiled_pack": lambda m: m._COMPILED.clear(),
+    "audit.compiled_pack": lambda m: m.compiled_pack.cache_clear(),
+    "audit.advice": lambda m: m._tables.cache_clear(),
     "audit.render.markdown": lambda m: m.environment.cache_clear(),
     "audit.render.html": lambda m: (m.environment.cache_clear(), m.stylesheet.cache_clear()),
 }

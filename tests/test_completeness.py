@@ -80,3 +80,49 @@ def test_a_change_no_finding_names_is_still_advised(mini_pack_dir: Path) -> None
     a = evaluate(pack, Answers(pack=pack.meta.id, values=values))
     assert unadvised(pack, values, a) == []
     assert "last_seen" in {r.question for r in a.recommendations}
+
+
+def test_a_change_after_one_that_would_raise_the_score_is_still_tried(mini_pack_dir: Path) -> None:
+    # Last seen: everyone > contacts > nobody in exposure. From contacts, "everyone" (tried first)
+    # raises the score; "nobody" after it lowers it and must be advised.
+    questions = mini_pack_dir / "questions.yaml"
+    questions.write_text(
+        questions.read_text(encoding="utf-8").replace(
+            "      - {id: everyone, label: Everyone}\n",
+            "      - {id: everyone, label: Everyone}\n      - {id: contacts, label: My contacts}\n",
+        ),
+        encoding="utf-8",
+    )
+    flows = mini_pack_dir / "flows.yaml"
+    flows.write_text(
+        flows.read_text(encoding="utf-8")
+        + "  - id: F5\n    title: Contacts see your last seen\n"
+        + "    when: {question: last_seen, in: [everyone, contacts]}\n    certainty: documented\n"
+        + "    flows:\n      - {data: [presence], to: [whatsapp], purposes: [visibility]}\n"
+        + "    sources: [{id: S1}]\n",
+        encoding="utf-8",
+    )
+    pack = load_pack(mini_pack_dir)
+    values = {"platform": "android", "linked": "no", "last_seen": "contacts"}
+    a = evaluate(pack, Answers(pack=pack.meta.id, values=values))
+    assert unadvised(pack, values, a) == []
+    assert [(r.question, r.to) for r in a.recommendations] == [("last_seen", "nobody")]
+
+
+def test_advice_names_the_most_serious_finding_a_change_resolves_first(bundled_pack: Pack) -> None:
+    order = ["critical", "high", "medium", "low", "info"]
+    resolving_two = 0
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        a = run(dict(read_answers(PACK, example).values))
+        for r in a.recommendations:
+            keys = [
+                (
+                    order.index(bundled_pack.finding_by_id[f].severity),
+                    bundled_pack.findings.index(bundled_pack.finding_by_id[f]),
+                )
+                for f in r.resolves
+            ]
+            assert keys == sorted(keys), r
+            assert r.effort == bundled_pack.question_by_id[r.question].change.effort
+            resolving_two += len({k[0] for k in keys}) > 1
+    assert resolving_two, "some change resolves findings of two severities"
