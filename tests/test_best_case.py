@@ -105,3 +105,22 @@ def test_answering_one_more_question_never_finds_a_lower_best_case(bundled_pack:
                 continue
             for v in offered_values(bundled_pack, q, effective):
                 assert best_case(bundled_pack, {**values, q.id: v.id}) >= best, (values, q.id, v.id)
+
+
+def test_the_points_at_stake_are_what_the_least_exposing_answer_removes(bundled_pack: Pack) -> None:
+    # "Find out first: ... (N points at stake)": N is the score minus the lowest score one real
+    # answer to that question gives, the others as they are; an answer that changes nothing has 0.
+    rng = random.Random(7)  # noqa: S311  # a fixed sample: the same cases every run
+    nothing_at_stake = 0
+    for values in (
+        {},
+        forgetting(ELSEWHERE_LINKED, ("region", "meta_ai", "read_receipts")),
+        random_answers(bundled_pack, rng),
+    ):
+        a = evaluate(bundled_pack, Answers(pack=bundled_pack.meta.id, values=dict(values)))
+        for u in a.unknowns:
+            q = bundled_pack.question_by_id[u.question]
+            lowest = min(exposure(bundled_pack, {**values, q.id: v}).score for v in q.value_ids)
+            assert u.at_stake == max(0, a.score.value - lowest), q.id
+            nothing_at_stake += u.at_stake == 0
+    assert nothing_at_stake, "some unknown answer changes nothing"
