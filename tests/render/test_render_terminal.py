@@ -33,6 +33,13 @@ def test_golden(
     golden(f"terminal-{persona}.txt", render(reports[persona], pack))
 
 
+def test_golden_in_colour(reports: dict[str, Report], pack: Pack, golden: Callable[[str, str], None]) -> None:
+    # Colour is part of what a person sees (severity, band, "Find out first"): one report in full,
+    # its summary and a report that names what to check, with their escape codes.
+    golden("terminal-linked-everything.ansi", render(reports["linked-everything"], pack, COLOUR))
+    golden("terminal-quick-unsure.ansi", render(reports["quick-unsure"], pack, COLOUR))
+
+
 @pytest.mark.parametrize("persona", [*PERSONAS, "quick-unsure"])
 @pytest.mark.parametrize("width", [60, 80, 100])
 def test_every_line_fits_the_width(persona: str, width: int, reports: dict[str, Report], pack: Pack) -> None:
