@@ -9,14 +9,15 @@ from __future__ import annotations
 import difflib
 import shutil
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from audit.answers import read_answers
+from audit.answers import Answers, read_answers
 from audit.assessment import Report, make_report
 from audit.engine import evaluate
+from audit.history import Run, make_run
 from audit.pack import Pack
 from audit.pack_load import load_pack
 from audit.resources import default_pack_dir
@@ -118,3 +119,17 @@ def hostile_pack_dir(tmp_path: Path) -> Path:
         assert old in text, f"{name}: {old!r} not found; the mini pack changed"
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return target
+
+
+def two_runs(pack: Pack) -> tuple[Run, Run]:
+    """Two recorded runs of the linked-everything person: the second stopped sharing Status to Facebook."""
+    t0 = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
+    linked = dict(persona_report(pack, "linked-everything").answers)
+    fewer = {**linked, "status_to_facebook": "never"}
+    runs = []
+    for i, values in enumerate((linked, fewer)):
+        answers = Answers(pack="whatsapp", values=values)
+        at = t0 + timedelta(days=i)
+        assessment = evaluate(pack, answers)
+        runs.append(make_run(at=at, pack=pack, answers=answers, assessment=assessment, run_id=i + 1))
+    return runs[0], runs[1]

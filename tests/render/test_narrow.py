@@ -10,17 +10,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import PERSONAS, persona_report
+from conftest import PERSONAS, two_runs
 from rich.cells import cell_len
 
-from audit.answers import Answers
 from audit.assessment import Report
 from audit.changes import Compared, diff
-from audit.engine import evaluate
-from audit.history import Run, make_run
 from audit.pack import Pack
 from audit.render import history_views, terminal
 from audit.render.base import Format, RenderOptions, renderer_for
@@ -69,19 +65,6 @@ def _report_renders(reports: dict[str, Report], pack: Pack) -> dict[str, Render]
     return out
 
 
-def _runs(pack: Pack) -> tuple[Run, Run]:
-    t0 = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
-    linked = dict(persona_report(pack, "linked-everything").answers)
-    fewer = {**linked, "status_to_facebook": "never"}
-    runs = []
-    for i, values in enumerate((linked, fewer)):
-        answers = Answers(pack="whatsapp", values=values)
-        at = t0 + timedelta(days=i)
-        assessment = evaluate(pack, answers)
-        runs.append(make_run(at=at, pack=pack, answers=answers, assessment=assessment, run_id=i + 1))
-    return runs[0], runs[1]
-
-
 @pytest.mark.parametrize(
     "case",
     [
@@ -92,7 +75,7 @@ def _runs(pack: Pack) -> tuple[Run, Run]:
 )
 def test_forty_columns_fit_and_keep_words_whole(case: str, reports: dict[str, Report], pack: Pack) -> None:
     if case in {"history", "diff"}:
-        first, second = _runs(pack)
+        first, second = two_runs(pack)
         compared = Compared(previous=first, current=second, changes=diff(first, second))
 
         def render(width: int) -> str:
