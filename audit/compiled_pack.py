@@ -236,7 +236,7 @@ def _value_classes(pack: Pack) -> dict[str, dict[str, int]]:
     return classes
 
 
-class PerPack(Generic[T]):  # pragma: no mutate class
+class PerPack(Generic[T]):  # pragma: no mutate block
     """`make(pack)` computed once per pack object and kept (a pack is immutable); the last few.
 
     Keyed by id() with the pack held alive in the entry, so the id cannot be reused while kept.
