@@ -126,8 +126,8 @@ def compile_pack(pack: Pack) -> CompiledPack:
     for q in pack.questions:
         reads = set(questions_in(q.when, rule_when)) | {src for src, _, _ in implied.get(q.id, ())}
         for other in list(reads):
-            j = position.get(other)
-            if j is not None and j < len(depends):
+            j = position[other]
+            if j < len(depends):  # an earlier question: its own reads are known
                 reads |= depends[j]
         depends.append(reads)
     resettle = {

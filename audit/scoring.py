@@ -39,8 +39,9 @@ class State:
 
 
 def _no_rules(rule_id: str) -> Truth:
-    # `wa-audit rules check` refuses packs whose questions depend on rules; reaching this is a bug.
-    raise ValueError(f"a question's 'when' may not refer to rule '{rule_id}'")
+    # `wa-audit rules check` refuses packs whose questions or values depend on rules; reaching
+    # this is a bug.
+    raise ValueError(f"a question's or a value's 'when' may not refer to rule '{rule_id}'")
 
 
 def _settle(
@@ -139,10 +140,9 @@ def what_ifs(compiled: CompiledPack, unchanged: WhatIfScenario) -> Callable[[str
     state = unchanged.state
 
     def what_if(question: str, value: str) -> WhatIfScenario:
+        # `value` is one of the question's values: advice, the stakes and the conditions ask no other.
         classes = compiled.value_class[question]
-        cls = classes.get(value)
-        if cls is None:  # not a value of the question: evaluate it as it is
-            return WhatIfScenario(compiled, _what_if(compiled, state, question, value), unchanged, question)
+        cls = classes[value]
         if cls == classes.get(state.answers[question]):
             return unchanged
         if (question, cls) not in done:
@@ -256,7 +256,7 @@ def at_stake(
     compiled: CompiledPack, state: State, what_if: Callable[[str, str], WhatIfScenario], question: str
 ) -> int:
     """The score points an unknown answer controls: what the least exposing real answer removes."""
-    lowest = min((what_if(question, v).score for v in compiled.value_class[question]), default=state.score)
+    lowest = min(what_if(question, v).score for v in compiled.value_class[question])
     return max(0, state.score - lowest)
 
 
@@ -311,6 +311,5 @@ def offered_values(pack: Pack, q: Question, effective: Mapping[str, str]) -> tup
     return tuple(
         v
         for v in q.values
-        if v.when is None
-        or evaluate_condition(v.when, effective, values_of, lambda rule: Truth.FALSE) is not Truth.FALSE
+        if v.when is None or evaluate_condition(v.when, effective, values_of, _no_rules) is not Truth.FALSE
     )
