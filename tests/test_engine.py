@@ -212,18 +212,12 @@ def test_a_score_above_every_band_takes_the_highest_wherever_it_is_listed(mini_p
     vocabulary = mini_pack_dir / "vocabulary.yaml"
     text = vocabulary.read_text(encoding="utf-8")
     head = text[: text.index("bands:")]
-    vocabulary.write_text(
-        head + "bands:\n  - {id: high, below: 75}\n  - {id: low, below: 25}\n", encoding="utf-8"
-    )
+    bands = "bands:\n  - {id: high, below: 75}\n  - {id: low, below: 25}\n  - {id: moderate, below: 50}\n"
+    vocabulary.write_text(head + bands, encoding="utf-8")
     pack = load_pack(mini_pack_dir)
-    assert [band_of(pack, v) for v in (0, 24, 25, 74, 75, 100)] == [
-        "low",
-        "low",
-        "high",
-        "high",
-        "high",
-        "high",
-    ]
+    scores = (0, 24, 25, 49, 50, 74, 75, 100)
+    expected = ["low", "low", "moderate", "moderate", "high", "high", "high", "high"]
+    assert [band_of(pack, v) for v in scores] == expected
 
 
 def test_a_question_that_only_possibly_applies_makes_its_rules_possible(mini_pack_dir: Path) -> None:
