@@ -126,3 +126,16 @@ def test_advice_names_the_most_serious_finding_a_change_resolves_first(bundled_p
             assert r.effort == bundled_pack.question_by_id[r.question].change.effort
             resolving_two += len({k[0] for k in keys}) > 1
     assert resolving_two, "some change resolves findings of two severities"
+
+
+def test_advice_keeps_the_value_a_fix_names_and_never_counts_info_findings(bundled_pack: Pack) -> None:
+    # Turning the backup off and encrypting it score the same; the fix names encryption, so that
+    # is the advice. Info findings are facts, not problems: no change "resolves" one.
+    a = run(dict(read_answers(PACK, EXAMPLES / "linked-everything.yaml").values))
+    backup = next(r for r in a.recommendations if r.question == "chat_backup")
+    fix = bundled_pack.finding_by_id["unencrypted_backup"].fix
+    assert fix is not None
+    assert backup.to == fix.to
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        for r in run(dict(read_answers(PACK, example).values)).recommendations:
+            assert all(bundled_pack.finding_by_id[f].severity != "info" for f in r.resolves), r
