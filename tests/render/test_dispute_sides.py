@@ -85,3 +85,23 @@ def test_markdown_shows_each_side_as_a_list_of_sources_with_their_quotes(
         assert [sid for sid, _ in found[heading]] == [sid for sid, _ in quotes]
         for (_, shown), (_, quote) in zip(found[heading], quotes, strict=True):
             assert _words(quote) in shown.replace("\\", "")
+
+
+def test_html_shows_the_two_sides_side_by_side_each_quote_under_its_source(
+    reports: dict[str, Report], pack: Pack
+) -> None:
+    import html
+
+    from test_render_html import render as render_html
+
+    report = reports[PERSONA]
+    page = html.unescape(render_html(report, pack))
+    table = page.split("Sources disagree", 1)[1].split("</table>", 1)[0]
+    says, denies = table.split("</td>", 2)[:2]
+    f = next(x for x in report.findings if x.id == FINDING)
+    assert f.dispute is not None
+    for cell, side in zip((says, denies), (f.dispute.says, f.dispute.denies), strict=True):
+        for s in side:
+            # "S4 (WhatsApp, undated; checked 2026-12-02): “quote”"
+            dated = f"{'undated; checked ' if s.undated else ''}{s.date.isoformat()}"
+            assert _words(f"{s.id} ({s.publisher}, {dated}): \u201c{s.quote}\u201d") in _words(cell)
