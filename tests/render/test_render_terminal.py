@@ -226,3 +226,16 @@ def test_possible_findings_say_so_next_to_the_severity(reports: dict[str, Report
     in_summary = sum(f.certainty == "possible" for f in top)
     assert text.count(", possible] ") == len(possible) + 2 * in_summary
     assert text.count("Certainty: possible: it depends on an answer") == len(possible)
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_pack_text_is_printed_as_written_never_as_markup_or_emoji_codes(color: bool) -> None:
+    # Pack text is untrusted (--rules): ":warning:" or "[bold red]" in a title prints as written.
+    import io
+    import re
+
+    from audit.render.console import buffer_console
+
+    buf = io.StringIO()
+    buffer_console(buf, width=60, color=color).print(":warning: [bold red]x[/bold red] :smile:")
+    assert re.sub(r"\x1b\[[0-9;]*m", "", buf.getvalue()) == ":warning: [bold red]x[/bold red] :smile:\n"
