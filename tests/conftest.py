@@ -83,3 +83,10 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("WA_AUDIT_HOME", str(path))
     monkeypatch.delenv("NO_COLOR", raising=False)
     return path
+
+
+def edit_pack_file(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace `old` by `new` in a test's copy of a pack file; `old` must be there `count` times."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == count, f"{path.name}: {old!r} found {text.count(old)} times"
+    path.write_text(text.replace(old, new), encoding="utf-8")

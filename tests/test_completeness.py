@@ -24,7 +24,7 @@ from audit.engine import evaluate
 from audit.pack import Pack
 from audit.pack_load import load_pack
 from audit.scoring import effective_answers, exposure
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, edit_pack_file
 from tests.test_properties import ANSWERS, PACK, SETTINGS, run
 
 
@@ -86,12 +86,10 @@ def test_a_change_after_one_that_would_raise_the_score_is_still_tried(mini_pack_
     # Last seen: everyone > contacts > nobody in exposure. From contacts, "everyone" (tried first)
     # raises the score; "nobody" after it lowers it and must be advised.
     questions = mini_pack_dir / "questions.yaml"
-    questions.write_text(
-        questions.read_text(encoding="utf-8").replace(
-            "      - {id: everyone, label: Everyone}\n",
-            "      - {id: everyone, label: Everyone}\n      - {id: contacts, label: My contacts}\n",
-        ),
-        encoding="utf-8",
+    edit_pack_file(
+        questions,
+        "      - {id: everyone, label: Everyone}\n",
+        "      - {id: everyone, label: Everyone}\n      - {id: contacts, label: My contacts}\n",
     )
     flows = mini_pack_dir / "flows.yaml"
     flows.write_text(

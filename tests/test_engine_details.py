@@ -20,6 +20,7 @@ from audit.pack import Pack, Steps
 from audit.pack_load import load_pack
 from audit.platform_text import for_platform, steps_for, where_text
 from audit.scoring import WhatIfScenario, exposure, state_of, what_ifs
+from tests.conftest import edit_pack_file
 from tests.test_personas import EEA_NOTHING_LINKED, ELSEWHERE_LINKED
 
 
@@ -151,10 +152,7 @@ def disputed_pack(mini_pack_dir: Path) -> Pack:
     )
     findings.write_text(text, encoding="utf-8")
     vocabulary = mini_pack_dir / "vocabulary.yaml"
-    vocabulary.write_text(
-        vocabulary.read_text(encoding="utf-8").replace("reported: 0.75,", "reported: 0.75, disputed: 0.75,"),
-        encoding="utf-8",
-    )
+    edit_pack_file(vocabulary, "reported: 0.75,", "reported: 0.75, disputed: 0.75,")
     return load_pack(mini_pack_dir)
 
 
@@ -329,10 +327,7 @@ def test_citations_follow_an_answer_the_finding_does_not_read(where: str, mini_p
     )
     findings.write_text(text, encoding="utf-8")
     vocabulary = mini_pack_dir / "vocabulary.yaml"
-    vocabulary.write_text(
-        vocabulary.read_text(encoding="utf-8").replace("reported: 0.75,", "reported: 0.75, disputed: 0.75,"),
-        encoding="utf-8",
-    )
+    edit_pack_file(vocabulary, "reported: 0.75,", "reported: 0.75, disputed: 0.75,")
     pack = load_pack(mini_pack_dir)
 
     def cited(last_seen: str) -> list[str | None]:
@@ -364,12 +359,10 @@ def test_each_finding_carries_its_own_text_and_fix(bundled_pack: Pack) -> None:
 
 def test_a_conflict_is_carried_to_the_report(mini_pack_dir: Path) -> None:
     findings = mini_pack_dir / "findings.yaml"
-    findings.write_text(
-        findings.read_text(encoding="utf-8").replace(
-            "    detail: Last seen is public.\n",
-            "    detail: Last seen is public.\n    conflict: Two help pages disagree on this.\n",
-        ),
-        encoding="utf-8",
+    edit_pack_file(
+        findings,
+        "    detail: Last seen is public.\n",
+        "    detail: Last seen is public.\n    conflict: Two help pages disagree on this.\n",
     )
     pack = load_pack(mini_pack_dir)
     out = run(pack, {"platform": "android", "linked": "no", "last_seen": "everyone"}).findings
@@ -380,19 +373,16 @@ def test_a_branch_that_only_possibly_applies_is_not_named_beside_one_that_holds(
     # Sharing is asked only when linked: with linked unknown, "share: always" only possibly
     # applies. Last seen public holds outright, so it alone is why the finding holds.
     questions = mini_pack_dir / "questions.yaml"
-    questions.write_text(
-        questions.read_text(encoding="utf-8").replace(
-            'when: {question: linked, in: ["yes", unknown]}', 'when: {question: linked, in: ["yes"]}'
-        ),
-        encoding="utf-8",
+    edit_pack_file(
+        questions,
+        'when: {question: linked, in: ["yes", unknown]}',
+        'when: {question: linked, in: ["yes"]}',
     )
     findings = mini_pack_dir / "findings.yaml"
-    findings.write_text(
-        findings.read_text(encoding="utf-8").replace(
-            "when: {rule: F4}",
-            "when: {any: [{question: share, in: [always]}, {question: last_seen, in: [everyone]}]}",
-        ),
-        encoding="utf-8",
+    edit_pack_file(
+        findings,
+        "when: {rule: F4}",
+        "when: {any: [{question: share, in: [always]}, {question: last_seen, in: [everyone]}]}",
     )
     pack = load_pack(mini_pack_dir)
     values = {"platform": "android", "share": "always", "last_seen": "everyone"}
@@ -408,11 +398,10 @@ def test_a_citation_or_a_protection_may_depend_on_a_rule(mini_pack_dir: Path) ->
     # a protection, each apply only when rule F4 (last seen public) fires.
     on_f4 = 'quote: "if F4", when: {rule: F4}'
     findings = mini_pack_dir / "findings.yaml"
-    findings.write_text(
-        findings.read_text(encoding="utf-8").replace(
-            "    sources: [{id: S2}]\n", f"    sources: [{{id: S2}}, {{id: S1, {on_f4}}}]\n"
-        ),
-        encoding="utf-8",
+    edit_pack_file(
+        findings,
+        "    sources: [{id: S2}]\n",
+        f"    sources: [{{id: S2}}, {{id: S1, {on_f4}}}]\n",
     )
     flows = mini_pack_dir / "flows.yaml"
     text = flows.read_text(encoding="utf-8")

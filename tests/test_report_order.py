@@ -14,15 +14,9 @@ from pathlib import Path
 import pytest
 
 from audit.cli import main
-from tests.conftest import DATA, EXAMPLES
+from tests.conftest import DATA, EXAMPLES, edit_pack_file
 
 ANSWERS_HEAD = "schema_version: 1\npack: mini\nanswers:\n"
-
-
-def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == count, f"{path.name}: {old!r} found {text.count(old)} times"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @pytest.fixture
@@ -33,10 +27,10 @@ def pack_f10(tmp_path: Path) -> Path:
     """
     pack = tmp_path / "pack"
     shutil.copytree(DATA / "packs" / "mini", pack)
-    _edit(pack / "flows.yaml", "id: F3", "id: F10")
-    _edit(pack / "findings.yaml", "{rule: F3}", "{rule: F10}")
-    _edit(pack / "findings.yaml", "flows_from: [F3]", "flows_from: [F10]")
-    _edit(
+    edit_pack_file(pack / "flows.yaml", "id: F3", "id: F10")
+    edit_pack_file(pack / "findings.yaml", "{rule: F3}", "{rule: F10}")
+    edit_pack_file(pack / "findings.yaml", "flows_from: [F3]", "flows_from: [F10]")
+    edit_pack_file(
         pack / "findings.yaml",
         "when: {rule: F4}",
         'when: {any: [{question: last_seen, in: [everyone]}, {question: linked, in: ["yes"]}]}',
