@@ -191,13 +191,10 @@ def test_no_condition_is_stated_on_an_answer_that_does_not_decide(mini_pack_dir:
     # Last seen public OR linked: with both unknown, neither answer alone decides, so the report
     # must not say "if your last seen is Everyone" (it may hold whatever last seen is).
     findings = mini_pack_dir / "findings.yaml"
-    text = findings.read_text(encoding="utf-8")
-    findings.write_text(
-        text.replace(
-            "when: {rule: F4}",
-            'when: {any: [{question: last_seen, in: [everyone]}, {question: linked, in: ["yes"]}]}',
-        ),
-        encoding="utf-8",
+    edit_pack_file(
+        findings,
+        "when: {rule: F4}",
+        'when: {any: [{question: last_seen, in: [everyone]}, {question: linked, in: ["yes"]}]}',
     )
     pack = load_pack(mini_pack_dir)
     both_unknown = next(f for f in run(pack, {"platform": "android"}).findings if f.id == "public_last_seen")
@@ -285,15 +282,12 @@ def test_a_fix_is_offered_by_the_persons_own_answer_to_it(mini_pack_dir: Path) -
     # A pack may fix a finding with a setting its condition does not read; the fix is shown only
     # to those not already on the fix's value, evaluation after evaluation (outputs are reused).
     findings = mini_pack_dir / "findings.yaml"
-    text = findings.read_text(encoding="utf-8")
-    findings.write_text(
-        text.replace(
-            "    detail: Last seen is public.\n",
-            "    detail: Last seen is public.\n"
-            '    fix:\n      question: linked\n      to: "no"\n'
-            "      steps: {android: [Open Settings], iphone: [Open Settings]}\n",
-        ),
-        encoding="utf-8",
+    edit_pack_file(
+        findings,
+        "    detail: Last seen is public.\n",
+        "    detail: Last seen is public.\n"
+        '    fix:\n      question: linked\n      to: "no"\n'
+        "      steps: {android: [Open Settings], iphone: [Open Settings]}\n",
     )
     pack = load_pack(mini_pack_dir)
 
