@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,10 +12,11 @@ from xml.etree.ElementTree import Element
 
 import html5lib
 import pytest
-from conftest import PERSONAS, ROOT, persona_report
+from conftest import PERSONAS, ROOT, persona_report, two_runs
 
 from audit.answers import Answers
 from audit.assessment import AnswerChange, Changes, Report, TrendPoint, make_report
+from audit.changes import diff
 from audit.engine import evaluate
 from audit.pack import Pack
 from audit.pack_load import load_pack
@@ -260,6 +261,29 @@ def test_templates_are_compiled_once_per_process(
 
 def test_render_is_deterministic(reports: dict[str, Report], pack: Pack) -> None:
     assert render(reports["quick-unsure"], pack) == render(reports["quick-unsure"], pack)
+
+
+def test_report_page_matches_golden(pack: Pack, golden: Callable[[str, str], None]) -> None:
+    """The whole page a person opens after a second run, as a golden file (read in a browser).
+
+    It holds what the structural tests above only sample: the flow picture's geometry, the score
+    trend, the changes since the last run and every finding's wording. The stylesheet is left
+    out (it is the shipped file, checked for contrast below).
+    """
+    first, second = two_runs(pack)
+    trend = (
+        TrendPoint(at=datetime(2026, 10, 1, 9, 30, tzinfo=UTC), score=90),
+        TrendPoint(at=first.at, score=first.score),
+        TrendPoint(at=second.at, score=second.score),
+    )
+    answers = Answers(pack="whatsapp", values=second.answers)
+    report = make_report(
+        evaluate(pack, answers), generated_at=second.at, changes=diff(first, second), trend=trend
+    )
+    page = render(report, pack)
+    css = str(html_renderer.stylesheet())
+    assert page.count(css) == 1
+    golden("report-after-a-change.html", page.replace(css, "/* reports/html/style.css */"))
 
 
 # --- contrast (WCAG AA) -------------------------------------------------------------------------
