@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLE ?= examples/linked-everything.yaml
 
-.PHONY: demo test lint typecheck check-rules pytest a11y a11y-tools bench golden mutate clean
+.PHONY: demo test lint typecheck check-rules pytest a11y a11y-tools bench golden mutate mutate-sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,16 @@ $(VENV)/.mutate-deps: pyproject.toml | $(BIN)/python
 MUTANTS ?=
 mutate: $(VENV)/.mutate-deps
 	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/mutmut results
+
+# A repeatable random sample of a scope's mutants (SHARE of each module's, SEED), for scopes too
+# big to run whole on a small machine: make mutate-sample SAMPLE='audit.render.*' SHARE=0.1
+SAMPLE ?= audit.render.*
+SHARE ?= 0.1
+SEED ?= 20261202
+mutate-sample: $(VENV)/.mutate-deps
+	@test -d mutants || $(BIN)/mutmut run --max-children 2 'audit.render.json*'
+	$(BIN)/mutmut run --max-children 2 $$($(BIN)/python tests/mutation/sample.py '$(SAMPLE)' --share $(SHARE) --seed $(SEED))
 	$(BIN)/mutmut results
 
 clean:
