@@ -140,10 +140,8 @@ def _titles(run: Run) -> dict[str, str]:
         return {}  # an unreadable old assessment still leaves the ids to show
 
 
-def changes_text(
-    compared: Compared, *, pack: Pack | None = None, width: int = 80, color: bool = False
-) -> str:
-    """What changed between two runs, for the terminal; `pack` (when given) gives the words."""
+def changes_text(compared: Compared, *, pack: Pack, width: int, color: bool = False) -> str:
+    """What changed between two runs, for the terminal, in the pack's words."""
     from rich.table import Table
     from rich.text import Text
 
@@ -159,14 +157,10 @@ def changes_text(
     old_titles, new_titles = _titles(prev), _titles(cur)
     # In the report's words (raw ids only in --format json): findings and rules by their titles,
     # answers by question and label, "no longer asked" and "new question" rather than unknowns.
-    if pack is not None:
-        from audit.render.report_view import answer_changes, rule_titles
+    from audit.render.report_view import answer_changes, rule_titles
 
-        answers = [f"{a.kind}: {a.text}" for a in answer_changes(ch, pack)]
-        rules = list(rule_titles(ch.new_rules, pack))
-    else:
-        answers = [f"{q}: {c.from_} -> {c.to}" for q, c in ch.changed_answers.items()]
-        rules = list(ch.new_rules)
+    answers = [f"{a.kind}: {a.text}" for a in answer_changes(ch, pack)]
+    rules = list(rule_titles(ch.new_rules, pack))
     sections: list[tuple[str, str, list[str]]] = [
         ("Resolved findings", "+", [old_titles.get(f, f) for f in ch.resolved_findings]),
         ("New findings", "!", [new_titles.get(f, f) for f in ch.new_findings]),

@@ -6,6 +6,7 @@ The JSON is for scripts: its keys are a public interface, so a golden holds them
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from conftest import two_runs
@@ -51,3 +52,36 @@ def test_diff_json(runs: tuple[Run, Run], golden: Golden) -> None:
         "diff.json",
         history_views.diff_json(Compared(previous=first, current=second, changes=diff(first, second))),
     )
+
+
+def test_diff_the_other_way_with_a_newer_model(runs: tuple[Run, Run], pack: Pack, golden: Golden) -> None:
+    """Sharing switched back on, under a newer model: higher, a new finding, rules new since."""
+    linked, fewer = runs
+    older = fewer.model_copy(update={"pack_version": "2026.11", "rules_seen": fewer.rules_seen[2:]})
+    again = linked.model_copy(update={"at": fewer.at + timedelta(days=1), "id": 3})
+    changes = diff(older, again)
+    assert changes.new_rules == fewer.rules_seen[:2]
+    text = history_views.changes_text(Compared(older, again, changes), pack=pack, width=80)
+    golden("diff-higher.txt", text)
+
+
+def test_diff_of_a_rerun_with_the_same_answers(runs: tuple[Run, Run], pack: Pack) -> None:
+    first, _ = runs
+    again = first.model_copy(update={"id": 2, "at": first.at + timedelta(hours=1)})
+    text = history_views.changes_text(Compared(first, again, diff(first, again)), pack=pack, width=80)
+    assert text.splitlines()[1:] == [
+        f"Score: {first.score} -> {first.score} (+0, unchanged)",
+        "",
+        "Nothing changed.",
+    ]
+
+
+@pytest.mark.parametrize("color", [False, True], ids=["plain", "colour"])
+def test_history_on_a_narrow_screen(runs: tuple[Run, Run], color: bool, golden: Golden) -> None:
+    # Below history_views.NARROW columns the table becomes a list, one run under the other.
+    suffix = "ansi" if color else "txt"
+    text = history_views.history_text(list(runs), width=history_views.NARROW - 1, color=color)
+    golden(f"history-narrow.{suffix}", text)
+    one = history_views.history_text(list(runs[:1]), width=history_views.NARROW - 1, color=color)
+    assert "wa-audit diff" in text
+    assert "wa-audit diff" not in one  # one run: nothing to compare yet
