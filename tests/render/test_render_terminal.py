@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ADVICE_PERSONAS, PERSONAS, persona_report
+from conftest import ADVICE_PERSONAS, PERSONAS, persona_report, two_runs
 from rich.cells import cell_len
 
 from audit.answers import Answers
 from audit.assessment import AnswerChange, Changes, Report, TrendPoint, make_report
+from audit.changes import diff
 from audit.engine import evaluate
 from audit.pack import Pack
 from audit.pack_load import load_pack
@@ -167,6 +168,58 @@ def test_changes_show_scores_titles_and_answers(reports: dict[str, Report], pack
     assert f"new: {' '.join(base.findings[0].title.split())}" in text
     assert "changed: Is two-step verification" in text
     assert "What changed" not in render(base, pack)
+    # The summary's one line, counted: what a rerun shows first.
+    line = f"What changed since 2026-10-01 09:30 UTC: Score 88 → {base.score.value} (lower)."
+    assert f"{line} 1 answer changed, 1 finding resolved, 1 new finding." in text
+    two = changes.model_copy(update={"new_findings": tuple(f.id for f in base.findings[:2])})
+    text = " ".join(render(base.model_copy(update={"changes": two}), pack).replace("│", " ").split())
+    assert f"{line} 1 answer changed, 1 finding resolved, 2 new findings." in text
+
+
+def _panel_lines(text: str, title: str) -> list[str]:
+    """The lines inside the rich panel whose top border carries `title`, borders stripped."""
+    lines = text.splitlines()
+    start = next(i for i, ln in enumerate(lines) if title in ln and ln.startswith("╭"))
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("╰"))
+    return [ln.strip("│ ") for ln in lines[start + 1 : end]]
+
+
+def test_a_rerun_where_nothing_else_changed(reports: dict[str, Report], pack: Pack) -> None:
+    base = reports["linked-everything"]
+    same = Changes(
+        since=datetime(2026, 10, 1, 9, 30, tzinfo=UTC),
+        score_before=base.score.value,
+        score_after=base.score.value,
+        new_findings=(),
+        resolved_findings=(),
+        changed_answers={},
+    )
+    text = render(base.model_copy(update={"changes": same}), pack)
+    flat = " ".join(text.replace("│", " ").split())
+    score = f"Score {base.score.value} → {base.score.value} (the same)"
+    assert f"What changed since 2026-10-01 09:30 UTC: {score}. Nothing else changed." in flat
+    assert _panel_lines(text, "What changed since") == [score, "Nothing else changed."]
+    # An answer changed with no finding resolved or new: that answer is what changed.
+    answered = same.model_copy(update={"changed_answers": {"two_step": AnswerChange(from_="on", to="off")}})
+    text = render(base.model_copy(update={"changes": answered}), pack)
+    assert "Nothing else changed" not in text
+    assert _panel_lines(text, "What changed since")[1].startswith("changed: Is two-step verification")
+
+
+@pytest.mark.parametrize("direction", ["lower", "higher"])
+def test_golden_after_a_change(direction: str, pack: Pack, golden: Callable[[str, str], None]) -> None:
+    """A rerun in colour, as a person sees it after changing one setting, either way."""
+    first, second = two_runs(pack)
+    previous, current = (first, second) if direction == "lower" else (second, first)
+    report = make_report(
+        evaluate(pack, Answers(pack="whatsapp", values=current.answers)),
+        generated_at=max(first.at, second.at),
+        changes=diff(previous, current),
+    )
+    options = RenderOptions(width=80, color=True, full_report="/home/you/wa-audit/report.html")
+    text = render(report, pack, options)
+    golden(f"terminal-after-a-change-{direction}.ansi", text)
+    assert text.count("Full report: /home/you/wa-audit/report.html") == 2  # summary first and last
 
 
 def test_stale_model_warns(pack: Pack) -> None:
