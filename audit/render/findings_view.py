@@ -71,15 +71,6 @@ def _dispute_sides(f: FindingOut) -> tuple[DisputeSide, ...]:
     )
 
 
-def _dispute_text(f: FindingOut) -> str:
-    """Both sides of a disputed finding, with dates, and which text is binding."""
-    d = f.dispute
-    if d is None:
-        return ""
-    says, denies = " ".join(_dispute_side(d.says)), " ".join(_dispute_side(d.denies))
-    return f"Says so: {says} Says otherwise: {denies} Binding: {d.binding}."
-
-
 def _finding(f: FindingOut, pack: Pack) -> FindingView:
     note = ""
     if f.certainty == "possible" and UNKNOWN in f.triggered_by.values():
@@ -92,7 +83,7 @@ def _finding(f: FindingOut, pack: Pack) -> FindingView:
         title=clean_line(f.title),
         detail=clean(f.detail).strip(),
         risk=clean(f.risk or "").strip(),
-        conflict=clean(f.conflict or "").strip() or _dispute_text(f),
+        conflict=clean(f.conflict or "").strip(),  # a pack's words; a structured dispute has its sides
         certainty=f.certainty,
         certainty_word=CERTAINTY_WORDS.get(f.certainty, f.certainty),
         # What the person really answered; "I don't know" is said by the condition and the note.

@@ -8,12 +8,20 @@ post (S17) say Meta may use the information for ads; the Accounts Center page (S
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
+from test_render_html import render as render_html
 from test_render_markdown import MD
 from test_render_markdown import render as render_markdown
 from test_render_terminal import render as render_terminal
 
-from audit.assessment import Report
+from audit.answers import Answers
+from audit.assessment import Report, make_report
+from audit.engine import evaluate
 from audit.pack import Pack
+from audit.pack_load import load_pack
+from tests.conftest import edit_pack_file
 
 PERSONA = "linked-everything"
 FINDING = "meta_ads_disputed"
@@ -105,3 +113,24 @@ def test_html_shows_the_two_sides_side_by_side_each_quote_under_its_source(
             # "S4 (WhatsApp, undated; checked 2026-12-02): “quote”"
             dated = f"{'undated; checked ' if s.undated else ''}{s.date.isoformat()}"
             assert _words(f"{s.id} ({s.publisher}, {dated}): \u201c{s.quote}\u201d") in _words(cell)
+
+
+def test_a_pack_s_free_text_conflict_shows_in_every_format(mini_pack_dir: Path) -> None:
+    # A pack may say sources disagree in words (`conflict:`) rather than as two quoted sides.
+    edit_pack_file(
+        mini_pack_dir / "findings.yaml",
+        "    detail: Last seen is public.\n",
+        "    detail: Last seen is public.\n    conflict: Two help pages disagree on this.\n",
+    )
+    pack = load_pack(mini_pack_dir)
+    values = {"platform": "android", "linked": "no", "last_seen": "everyone"}
+    report = make_report(
+        evaluate(pack, Answers(pack="mini", values=values)), generated_at=datetime(2026, 1, 2, tzinfo=UTC)
+    )
+    said = "Sources disagree: Two help pages disagree on this."
+    assert said in _words(render_terminal(report, pack))
+    assert f"**Sources disagree:** {said.split(': ', 1)[1]}" in render_markdown(report, pack)
+    page = render_html(report, pack)
+    assert (
+        '<p class="conflict"><strong>Sources disagree:</strong> Two help pages disagree on this.</p>' in page
+    )
