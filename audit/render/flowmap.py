@@ -23,7 +23,7 @@ BOX_PAD = 8
 GAP = 10
 TOP = 34  # room for the column headings
 WRAP = 30  # characters per label line; about what fits in BOX_WIDTH at 13px
-CERTAINTIES = ("documented", "reported", "possible")
+CERTAINTIES = ("documented", "reported", "disputed", "possible")  # a flow's, surest first
 TIERS = ("few", "some", "many")
 STROKE_WIDTH = {"few": 1.5, "some": 2.5, "many": 3.5}
 
@@ -36,7 +36,7 @@ class Box:
     y: float
     width: float
     height: float
-    tier: str  # recipients: how widely they spread data; data boxes: ""
+    tier: str  # recipients: how widely they spread data (one of TIERS); data boxes: ""
 
     @property
     def text_x(self) -> float:
@@ -80,7 +80,7 @@ class Node:
 
 @dataclass(frozen=True)
 class Link:
-    """Input: one flow (data -> recipient) and how certain it is."""
+    """Input: one flow (data -> recipient) and how certain it is (one of CERTAINTIES)."""
 
     data: str
     recipient: str
@@ -163,14 +163,14 @@ def layout(data: Sequence[Node], recipients: Sequence[Node], links: Sequence[Lin
         dk, rk = ("d", lk.data), ("r", lk.recipient)
         y1 = round(port_y(dk, rk, out_of[lk.data]), 1)
         y2 = round(port_y(rk, dk, into[lk.recipient]), 1)
-        tier = tiers.get(lk.recipient) or "many"
+        tier = tiers[lk.recipient]
         edges.append(
             Edge(
                 data=lk.data,
                 recipient=lk.recipient,
-                certainty=lk.certainty if lk.certainty in CERTAINTIES else "possible",
-                tier=tier if tier in TIERS else "many",
-                width=STROKE_WIDTH.get(tier, STROKE_WIDTH["many"]),
+                certainty=lk.certainty,
+                tier=tier,
+                width=STROKE_WIDTH[tier],
                 path=f"M {x1:g} {y1:g} C {mid:g} {y1:g}, {mid:g} {y2:g}, {x2:g} {y2:g}",
                 title=f"{labels[dk]} \u2192 {labels[rk]} ({lk.certainty})",
             )

@@ -56,15 +56,9 @@ def flow_map(report: Report, pack: Pack) -> flowmap.FlowMap:
         flowmap.Node(r.id, words.clean_line(r.label), words.reach_tier(r.reach))
         for r in pack.vocabulary.recipients
     ]
-    # Ids the pack does not know still get a box, labelled with the id.
-    known_d = {n.id for n in data}
-    known_r = {n.id for n in recipients}
-    data += [flowmap.Node(f.data, f.data) for f in report.flows if f.data not in known_d]
-    recipients += [
-        flowmap.Node(f.recipient, f.recipient, "many") for f in report.flows if f.recipient not in known_r
-    ]
+    # Every flow's ids are the pack's own: load_pack refused a rule naming any other.
     links = [flowmap.Link(f.data, f.recipient, f.certainty) for f in report.flows]
-    return flowmap.layout(list(dict.fromkeys(data)), list(dict.fromkeys(recipients)), links)
+    return flowmap.layout(data, recipients, links)
 
 
 class HtmlRenderer:
