@@ -19,7 +19,7 @@ from audit.engine import source_refs
 from audit.pack import Dispute, Pack
 from audit.render.markdown import md_block, md_escape
 from audit.render.view_model import SourceView, sources_view
-from audit.render.words import CERTAINTY_EXPLAINED, clean_line
+from audit.render.words import CERTAINTY_EXPLAINED, answer_label, clean_line, question_label
 
 ALWAYS = "always, whatever you answer"
 INTRO = (
@@ -100,19 +100,15 @@ def condition_words(pack: Pack, cond: Condition | None) -> str:
     if cond is None or isinstance(cond, str):
         return ALWAYS
     if isinstance(cond, QuestionIn):
-        q = pack.question_by_id.get(cond.question)
-        prompt = clean_line(q.prompt) if q else cond.question
-        labels = []
-        for value in cond.in_:
-            v = q.value(value) if q else None
-            labels.append("I don't know" if value == UNKNOWN else clean_line(v.label) if v else value)
+        prompt = question_label(pack, cond.question)
+        labels = [answer_label(pack, cond.question, value) for value in cond.in_]
         if len(labels) == 1:
             return f"{prompt} = {labels[0]}"
         # Labels may hold "or" themselves ("Norway or Switzerland"): quote each one.
         return f"{prompt} = one of " + ", ".join(f"\u201c{label}\u201d" for label in labels)
     if isinstance(cond, RuleRef):
-        rule = pack.rule_by_id.get(cond.rule)
-        return f"rule {cond.rule} applies" + (f" (\u201c{clean_line(rule.title)}\u201d)" if rule else "")
+        # load_pack refused a pack whose conditions name a rule or question it does not have.
+        return f"rule {cond.rule} applies (\u201c{clean_line(pack.rule_by_id[cond.rule].title)}\u201d)"
     if isinstance(cond, NotOf):
         return f"not ({condition_words(pack, cond.not_)})"
     parts, joiner = (cond.all, " and ") if isinstance(cond, AllOf) else (cond.any, " or ")

@@ -152,7 +152,7 @@ class PlanTextRenderer:
             r = s.step
             head = Text(how, style="bold")
             if r.effort == "habit":
-                head.append(" (a change of habit)", style="")
+                head.append(" (a change of habit)")
             body: list[RenderableType] = [head]
             body.extend(hanging(f"{i})", Text(line)) for i, line in enumerate(r.steps, 1))
             now = "" if r.conditional else f" Now: {r.from_label}."

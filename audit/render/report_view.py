@@ -15,7 +15,6 @@ from audit.pack import Pack
 from audit.render.findings_view import finding_title, finding_views, group_by_severity, named_finding
 from audit.render.view_model import (
     AnswerChangeView,
-    AnswerView,
     ChangesView,
     FlowItem,
     NamedFinding,
@@ -31,7 +30,6 @@ from audit.render.view_model import (
 )
 from audit.render.words import (
     CERTAINTY_WORDS,
-    NOT_CHECKED,
     PLATFORM_WORDS,
     REACH_WORDS,
     SCORE_MEANING,
@@ -120,10 +118,9 @@ def _recommendation(r: Recommendation, report: Report, pack: Pack) -> Recommenda
 
 def _purposes(flow: Flow, pack: Pack) -> tuple[str, ...]:
     """The flow's purposes; one less sure than the flow says so: "Ads (reported)"."""
-    sure = {x.purpose: x.certainty for x in flow.by_purpose}
+    sure = {x.purpose: x.certainty for x in flow.by_purpose}  # the engine gives every purpose one
     return tuple(
-        purpose_label(pack, p) + (f" ({sure[p]})" if sure.get(p, flow.certainty) != flow.certainty else "")
-        for p in flow.purposes
+        purpose_label(pack, p) + (f" ({sure[p]})" if sure[p] != flow.certainty else "") for p in flow.purposes
     )
 
 
@@ -285,11 +282,6 @@ def _findings_intro(count: int) -> str:
     return f"{count} findings, most serious first."
 
 
-def _section_title(pack: Pack, section: str) -> str:
-    known = pack.section_by_id.get(section)
-    return clean_line(known.title) if known else ""
-
-
 def build_view(report: Report, pack: Pack) -> ReportView:
     """Everything a report shows, in words, in the order it shows it."""
     findings = finding_views(report, pack)
@@ -300,7 +292,6 @@ def build_view(report: Report, pack: Pack) -> ReportView:
             question=u.question,
             prompt=clean_line(u.prompt) or u.question,
             how_to_check=clean_line(u.how_to_check),
-            section=_section_title(pack, u.section),
             at_stake=u.at_stake,
             stake=stake_text(u.at_stake),
         )
@@ -378,9 +369,6 @@ def build_view(report: Report, pack: Pack) -> ReportView:
         change_groups=change_groups(recs[1:], lambda r: r.conditional, 2),
         check_rest=rest,
         check_rest_intro=rest_intro,
-        not_checked=tuple(
-            AnswerView(question=q, prompt=question_label(pack, q), answer=NOT_CHECKED)
-            for q in report.not_asked
-        ),
+        not_checked=tuple(question_label(pack, q) for q in report.not_asked),
         not_checked_summary=_not_checked_summary(len(report.not_asked)),
     )

@@ -295,7 +295,7 @@ def _find_out_first(v: ReportView) -> Panel:
 
 
 def _not_checked(v: ReportView) -> Panel:
-    rows = [("-", Text(a.prompt)) for a in v.not_checked]
+    rows = [("-", Text(prompt)) for prompt in v.not_checked]
     return Panel(
         Group(Text(v.not_checked_summary), _hanging(rows, indent=0)),
         title=Text("Not checked", style="bold"),

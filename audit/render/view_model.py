@@ -191,7 +191,6 @@ class UnknownView:
     question: str
     prompt: str
     how_to_check: str
-    section: str
     at_stake: int = 0
     stake: str = ""  # at_stake in words: "13 points at stake"
 
@@ -263,7 +262,7 @@ class ReportView:
     change_groups: tuple[ChangeGroup[RecommendationView], ...] = ()
     check_rest: tuple[UnknownView, ...] = ()
     check_rest_intro: str = ""
-    not_checked: tuple[AnswerView, ...] = ()  # what a quick run did not ask (answer: "not checked")
+    not_checked: tuple[str, ...] = ()  # the questions a quick run did not ask, in words
     not_checked_summary: str = ""
     rights: tuple[RightView, ...] = ()
 
