@@ -88,3 +88,21 @@ def test_forty_columns_fit_and_keep_words_whole(case: str, reports: dict[str, Re
     assert [line for line in narrow.splitlines() if cell_len(line) > NARROW] == []
     assert broken_words(narrow, wide) == []
     assert narrow.count("\u2026") == wide.count("\u2026")  # nor cut short with an ellipsis
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "quick-unsure"])
+def test_the_score_bar_and_the_panel_title_stay_whole(
+    persona: str, reports: dict[str, Report], pack: Pack
+) -> None:
+    report = reports[persona]
+    text = terminal.summary(report, pack, RenderOptions(width=NARROW))
+    lines = [line.strip(EDGE) for line in text.splitlines()]
+    bars = [line for line in lines if "\u2588" in line or "\u2591" in line]
+    # One line: the bar, then the score, as at 80 columns (a folded bar reads as two bars).
+    assert len(bars) == 1
+    assert re.fullmatch(rf"[\u2588\u2591]{{{NARROW - 8}}} {report.score.value}", bars[0])
+    # The long title moves inside the box; the border still says whose box it is.
+    top = text.splitlines()[0]
+    assert top.startswith("\u256d")
+    assert " wa-audit " in top
+    assert lines[1].startswith("wa-audit \u00b7 ")

@@ -22,6 +22,7 @@ from audit.pack import Pack
 from audit.pack_load import load_pack
 from audit.render import html as html_renderer
 from audit.render.base import RenderOptions
+from audit.render.flowmap import CERTAINTIES
 from audit.render.html import CSP, HtmlRenderer
 
 NS = "{http://www.w3.org/1999/xhtml}"
@@ -161,12 +162,35 @@ def test_flow_picture_has_one_edge_per_flow_a_legend_and_a_table(
     classes = " ".join(e.get("class") or "" for e in edges)
     for flow in report.flows:
         assert f"c-{flow.certainty}" in classes
-    legend = text_of(figure.find(f"{NS}figcaption"))  # type: ignore[arg-type]
-    for word in ("Documented", "Reported", "Possible", "reaches many"):
-        assert word in legend
+    legend = [text_of(li) for li in figure.iter(f"{NS}li")]
+    drawn = {f.certainty for f in report.flows}
+    assert len(drawn) >= 2
+    # The line styles drawn, surest first, then the three reach tiers.
+    assert [item.split(":")[0] for item in legend[: len(drawn)]] == [
+        c.capitalize() for c in CERTAINTIES if c in drawn
+    ]
+    assert [item.split("reaches ")[1] for item in legend[len(drawn) :]] == [
+        "few people",
+        "some people",
+        "many people",
+    ]
     table = next(t for t in root.iter(f"{NS}table") if t.get("class") == "flows")
     body_rows = [tr for tb in table.iter(f"{NS}tbody") for tr in tb if tr.get("class") != "group"]
     assert len(body_rows) == len(report.flows)
+
+
+def test_a_flow_only_a_disputed_rule_sends_is_drawn_and_keyed_as_disputed(
+    reports: dict[str, Report], pack: Pack
+) -> None:
+    # Not in the bundled pack (a documented rule sends F1ads's data too), but a pack given with
+    # --rules may have one: the picture must not draw it as "possible".
+    report = reports["eea-nothing-linked"]
+    flows = (report.flows[0].model_copy(update={"certainty": "disputed"}), *report.flows[1:])
+    root = parse(render(report.model_copy(update={"flows": flows}), pack))
+    figure = next(f for f in root.iter(f"{NS}figure") if f.get("class") == "flowmap")
+    edges = [p.get("class") or "" for p in figure.iter(f"{SVG}path") if "edge" in (p.get("class") or "")]
+    assert sum("c-disputed" in e for e in edges) == 2  # its edge and its key in the legend
+    assert "Disputed: official texts disagree" in text_of(figure)
 
 
 def test_no_flows_means_no_picture(reports: dict[str, Report], pack: Pack) -> None:
@@ -402,3 +426,22 @@ def test_sources_section_cites_each_source_once(pages: dict[str, str], reports: 
         | {s.id for r in report.rights for s in r.sources}
     )
     assert sorted(ids) == sorted(cited)
+
+
+def test_what_to_check_lists_the_unknowns_no_step_already_names(pack: Pack) -> None:
+    # The HTML report's plan part lists an unknown once: in the step that rests on it, under
+    # "Find out first", or here (the plan's two-page rule, issue 16).
+    report = persona_report(pack, "all-unknown")
+    root = parse(render(report, pack))
+    check = next(d for d in root.iter(f"{NS}div") if d.get("id") == "check")
+    listed = [text_of(dt).rsplit(" (", 1)[0] for dt in check.iter(f"{NS}dt")]
+    first = next(s for s in root.iter(f"{NS}section") if s.get("id") == "find-out-first")
+    found_out = text_of(first)
+    stepped = {r.question for r in report.recommendations if r.from_ == "unknown"}
+    expected = [
+        " ".join(u.prompt.split())
+        for u in report.unknowns
+        if u.question not in stepped and " ".join(u.prompt.split()) not in found_out
+    ]
+    assert len(expected) >= 3
+    assert listed == expected

@@ -21,6 +21,7 @@ from audit.pack_load import load_pack
 from audit.render import terminal
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.render.html import CSP
+from audit.render.words import NOTHING_TO_CHANGE
 
 MEDIA = {Format.PLAN: "txt", Format.PLAN_HTML: "html", Format.PLAN_MARKDOWN: "md"}
 NS = "{http://www.w3.org/1999/xhtml}"
@@ -83,6 +84,10 @@ def test_nothing_to_change_says_so(reports: dict[str, Report], pack: Pack) -> No
         text = plan(bare, pack, fmt)
         assert "Nothing to change today" in text
         assert "Then, best first" not in text
+    # The full reports say the same where the one thing would be.
+    for fmt in (Format.HTML, Format.TERMINAL, Format.MARKDOWN):
+        text = " ".join(renderer_for(fmt).render(bare, pack, RenderOptions(width=200)).split())
+        assert NOTHING_TO_CHANGE in text.replace("\u2502", "").replace("  ", " "), fmt
 
 
 def test_hostile_pack_text_stays_text_in_the_plan(hostile_pack_dir: Path) -> None:
@@ -218,3 +223,13 @@ def test_what_to_find_out_names_every_unknown_once_and_no_stepped_one_twice(
         prompt = " ".join(u.prompt.split())
         assert text.count(prompt) == 1, prompt  # in its step, or under "What to find out"
         assert (prompt in find_out) == (u.question not in stepped), prompt
+
+
+def test_the_plan_in_colour_sets_the_conditional_group_s_heading_apart(
+    reports: dict[str, Report], pack: Pack
+) -> None:
+    report = reports["all-unknown"]
+    text = renderer_for(Format.PLAN).render(report, pack, RenderOptions(width=80, color=True))
+    heading = "If these apply to you (you answered \u201cI don't know\u201d):"
+    assert f"\x1b[1m{heading}\x1b[0m" in text
+    assert heading in plan(report, pack)

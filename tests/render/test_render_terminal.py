@@ -7,16 +7,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ADVICE_PERSONAS, PERSONAS, persona_report, two_runs
+from conftest import ADVICE_PERSONAS, PERSONAS, ROOT, persona_report, two_runs
 from rich.cells import cell_len
 
-from audit.answers import Answers
+from audit.answers import Answers, read_answers
 from audit.assessment import AnswerChange, Changes, Report, TrendPoint, make_report
 from audit.changes import diff
 from audit.engine import evaluate
 from audit.pack import Pack
 from audit.pack_load import load_pack
-from audit.render.base import RenderOptions
+from audit.render.base import Format, RenderOptions, renderer_for
 from audit.render.terminal import TerminalRenderer
 
 PLAIN = RenderOptions(width=80, color=False)
@@ -224,7 +224,29 @@ def test_golden_after_a_change(direction: str, pack: Pack, golden: Callable[[str
 
 def test_stale_model_warns(pack: Pack) -> None:
     report = persona_report(pack, "eea-nothing-linked", stale_model=True)
-    assert "Warning: The model behind this report was last checked" in render(report, pack)
+    flat = " ".join(render(report, pack).split())
+    assert (
+        f"Warning: The model behind this report was last checked on {pack.meta.reviewed.isoformat()}, "
+        "long before this report. WhatsApp may have changed its policies and settings since; "
+        "update wa-audit and run it again."
+    ) in flat
+
+
+def test_a_few_unknowns_open_what_to_check_with_their_count(reports: dict[str, Report], pack: Pack) -> None:
+    # One "I don't know" with little at stake: no "Find out first"; "What to check" says it all.
+    values = {**reports["linked-everything"].answers, "read_receipts": "unknown"}
+    report = make_report(
+        evaluate(pack, Answers(pack="whatsapp", values=values)),
+        generated_at=datetime(2026, 11, 29, tzinfo=UTC),
+    )
+    text = render(report, pack)
+    assert "Find out first" not in text
+    section = " ".join(text.split("\u2500 What to check \u2500", 1)[1].lstrip("\u2500").split())
+    assert section.startswith(
+        f"You answered \u201cI don't know\u201d to 1 of {len(report.answers)} questions; what depends on "
+        "them counts as possible, never as safe."
+    )
+    assert "? Are read receipts (blue ticks) on?" in section
 
 
 def test_score_explained_and_bar_drawn(reports: dict[str, Report], pack: Pack) -> None:
@@ -292,3 +314,55 @@ def test_pack_text_is_printed_as_written_never_as_markup_or_emoji_codes(color: b
     buf = io.StringIO()
     buffer_console(buf, width=60, color=color).print(":warning: [bold red]x[/bold red] :smile:")
     assert re.sub(r"\x1b\[[0-9;]*m", "", buf.getvalue()) == ":warning: [bold red]x[/bold red] :smile:\n"
+
+
+def test_a_change_of_habit_says_so(pack: Pack) -> None:
+    # Private everywhere but Meta AI: the one thing today is a habit, not a setting.
+    private = read_answers(pack, ROOT / "examples" / "eea-nothing-linked.yaml").values
+    answers = Answers(pack="whatsapp", values={**private, "meta_ai": "sometimes"})
+    report = make_report(evaluate(pack, answers), generated_at=datetime(2026, 11, 29, 12, 0, tzinfo=UTC))
+    assert report.recommendations[0].question == "meta_ai"
+    how = "Don't open the Meta AI chat and don't mention @Meta AI in your chats."
+    flat = " ".join(render(report, pack).replace("\u2502", " ").split())
+    assert f"If you do one thing today {how} (a change of habit)" in flat
+    wide = render(report, pack, RenderOptions(width=120, color=True))
+    assert "\x1b[2m (a change of habit)" in wide  # dim: a note, not the advice
+    text = " ".join(renderer_for(Format.PLAN).render(report, pack, PLAIN).split())
+    assert f"1. {how} (a change of habit)" in text
+
+
+def test_an_unknown_phone_gets_both_phones_steps_and_no_phone_named(pack: Pack) -> None:
+    answers = Answers(pack="whatsapp", values={"region": "other", "accounts_center": "linked"})
+    report = make_report(evaluate(pack, answers), generated_at=datetime(2026, 11, 29, 12, 0, tzinfo=UTC))
+    assert report.platform == "unknown"
+    text = render(report, pack)
+    assert "How to fix (\u2192 " in text
+    assert "How to fix on" not in text
+    assert "Android: " in text  # each phone's steps, labelled
+    assert "iPhone: " in text
+    assert text.rstrip().splitlines()[-1].strip("\u2570\u256f\u2500 ") == "report of 2026-11-29 12:00 UTC"
+
+
+def test_no_flows_says_so(reports: dict[str, Report], pack: Pack) -> None:
+    empty = reports["eea-nothing-linked"].model_copy(update={"flows": ()})
+    text = render(empty, pack)
+    after = text.split("Who gets what", 1)[1].splitlines()
+    assert after[1] == "None of your data flows anywhere this model knows about."
+
+
+def test_a_resolved_finding_the_model_no_longer_has_is_named_by_its_id(
+    reports: dict[str, Report], pack: Pack
+) -> None:
+    # Resolved since a run under an older model whose finding was since retired or renamed.
+    base = reports["linked-everything"]
+    changes = Changes(
+        since=datetime(2026, 10, 1, 9, 30, tzinfo=UTC),
+        score_before=88,
+        score_after=base.score.value,
+        new_findings=(),
+        resolved_findings=("retired_finding",),
+        changed_answers={},
+    )
+    assert "retired_finding" not in pack.finding_by_id
+    text = render(base.model_copy(update={"changes": changes}), pack)
+    assert "resolved: retired_finding" in _panel_lines(text, "What changed since")
