@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from audit.assessment import Recommendation, Report
@@ -56,25 +55,9 @@ class PlanView:
 
 
 def _resolves(rec: Recommendation, report: Report) -> tuple[str, ...]:
-    """The titles of the findings a change resolves.
-
-    The report's own list when it has one, else the findings whose fix is exactly this change.
-    """
-    listed: Sequence[str] | None = getattr(rec, "resolves", None)
+    """The titles of the findings a change resolves (each one of the report's findings)."""
     titles = {f.id: words.clean_line(f.title) for f in report.findings}
-    if listed is not None:
-        return tuple(titles.get(fid, fid) for fid in listed)
-    return tuple(
-        titles[f.id]
-        for f in report.findings
-        if f.fix is not None and f.fix.question == rec.question and f.fix.to == rec.to
-    )
-
-
-def best_case(report: Report) -> int | None:
-    """score.best_case when the report carries it: every "I don't know" at its least exposing answer."""
-    value = getattr(report.score, "best_case", None)
-    return value if isinstance(value, int) else None
+    return tuple(titles[fid] for fid in rec.resolves)
 
 
 def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> PlanView:
@@ -97,7 +80,7 @@ def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> Pl
         platform=v.platform,
         score=v.score,
         band_word=v.band_word,
-        best_case=best_case(report),
+        best_case=report.score.best_case,
         steps=steps,
         groups=change_groups(steps[1:], lambda s: s.step.conditional, 2),
         find_out=find_out,

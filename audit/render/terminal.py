@@ -22,7 +22,6 @@ from audit.pack import Pack
 from audit.render import words
 from audit.render.base import RenderOptions
 from audit.render.console import buffer_console
-from audit.render.plan import best_case
 from audit.render.report_view import build_view
 from audit.render.view_model import FindingView, RecommendationView, ReportView, SourceView, UnknownView
 
@@ -42,8 +41,8 @@ class TerminalRenderer:
         view = build_view(report, pack)
         # The summary first and last: a long report opens and ends where the eye is.
         where = f"Full report: {options.full_report}" if options.full_report else ""
-        first = _summary(view, best_case(report), where, options.width)
-        last = _summary(view, best_case(report), where or LAST_WHERE, options.width)
+        first = _summary(view, where, options.width)
+        last = _summary(view, where or LAST_WHERE, options.width)
         return _print([first, *_parts(view), Text(""), last], options)
 
 
@@ -54,7 +53,7 @@ def summary(report: Report, pack: Pack, options: RenderOptions) -> str:
     """
     view = build_view(report, pack)
     where = f"Full report: {options.full_report}" if options.full_report else ""
-    return _print([_summary(view, best_case(report), where, options.width)], options)
+    return _print([_summary(view, where, options.width)], options)
 
 
 LAST_WHERE = "Details above. A page to print or send: wa-audit report --format plan -o plan.html"
@@ -70,13 +69,13 @@ def _print(parts: list[RenderableType], options: RenderOptions) -> str:
     return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
 
 
-def _summary(v: ReportView, best: int | None, where: str, width: int) -> Panel:
+def _summary(v: ReportView, where: str, width: int) -> Panel:
     t = Text()
     t.append(f"Your exposure score: {v.score}/100, ", style="bold")
     t.append(v.band_word, style=_BAND_STYLE.get(v.band, "bold"))
-    if best is not None and best < v.score:
+    if v.best_case is not None and v.best_case < v.score:
         # score.best_case: every "I don't know" at its least exposing answer (not the plan's end).
-        t.append(f" (best case {best}, if each \u201cI don't know\u201d is the safest answer)")
+        t.append(f" (best case {v.best_case}, if each \u201cI don't know\u201d is the safest answer)")
     t.append("\n")
     t.append(words.bar(v.score, width=max(10, min(40, width - 8))), style=_BAND_STYLE.get(v.band, ""))
     t.append(f" {v.score}\n")
