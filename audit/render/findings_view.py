@@ -22,7 +22,6 @@ from audit.render.view_model import (
     sources_view,
 )
 from audit.render.words import (
-    CERTAINTY_WORDS,
     SEVERITY_WORDS,
     answer_label,
     clean,
@@ -85,7 +84,6 @@ def _finding(f: FindingOut, pack: Pack) -> FindingView:
         risk=clean(f.risk or "").strip(),
         conflict=clean(f.conflict or "").strip(),  # a pack's words; a structured dispute has its sides
         certainty=f.certainty,
-        certainty_word=CERTAINTY_WORDS.get(f.certainty, f.certainty),
         # What the person really answered; "I don't know" is said by the condition and the note.
         because=tuple(
             AnswerView(question=q, prompt=question_label(pack, q), answer=answer_label(pack, q, a))

@@ -139,13 +139,13 @@ def _recipients(report: Report, pack: Pack) -> tuple[RecipientView, ...]:
         )
     out = []
     for rid, flows in items.items():
-        r = pack.recipient_by_id.get(rid)
-        tier = reach_tier(r.reach if r else 5)
+        r = pack.recipient_by_id[rid]
+        tier = reach_tier(r.reach)
         out.append(
             RecipientView(
                 id=rid,
-                label=recipient_label(pack, rid),
-                description=clean_line(r.description) if r else "",
+                label=clean_line(r.label),
+                description=clean_line(r.description),
                 tier=tier,
                 tier_word=REACH_WORDS[tier],
                 items=tuple(flows),
@@ -339,14 +339,11 @@ def build_view(report: Report, pack: Pack) -> ReportView:
         recipients=_recipients(report, pack),
         flow_count=len(report.flows),
         rights=tuple(
-            RightView(
-                id=r.id, title=clean_line(r.title), how=clean(r.how).strip(), sources=sources_view(r.sources)
-            )
+            RightView(title=clean_line(r.title), how=clean(r.how).strip(), sources=sources_view(r.sources))
             for r in report.rights
         ),
         protections=tuple(
             ProtectionView(
-                id=p.id,
                 title=clean_line(p.title),
                 detail=clean(p.detail).strip(),
                 sources=sources_view((*p.sources, *(s for e in p.except_ for s in e.sources))),

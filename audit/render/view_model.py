@@ -59,7 +59,6 @@ class FindingView:
     risk: str
     conflict: str
     certainty: str
-    certainty_word: str
     because: tuple[AnswerView, ...]
     fix_target: str  # the answer the fix leads to, '' without a fix
     fix_steps: tuple[str, ...]
@@ -81,7 +80,6 @@ class FindingView:
 
 @dataclass(frozen=True)
 class RightView:
-    id: str
     title: str
     how: str
     sources: tuple[SourceView, ...]
@@ -116,7 +114,6 @@ class RecipientView:
 
 @dataclass(frozen=True)
 class ProtectionView:
-    id: str
     title: str
     detail: str
     sources: tuple[SourceView, ...]

@@ -50,19 +50,18 @@ def clean_line(text: str) -> str:
     return " ".join(clean(text).split())
 
 
+# A report's data, recipients and purposes are its pack's own (load_pack refused any other);
+# questions and answers may come from an older run's model, so those fall back to the id.
 def data_label(pack: Pack, data_id: str) -> str:
-    d = pack.data_by_id.get(data_id)
-    return clean_line(d.label) if d else data_id
+    return clean_line(pack.data_by_id[data_id].label)
 
 
 def recipient_label(pack: Pack, recipient_id: str) -> str:
-    r = pack.recipient_by_id.get(recipient_id)
-    return clean_line(r.label) if r else recipient_id
+    return clean_line(pack.recipient_by_id[recipient_id].label)
 
 
 def purpose_label(pack: Pack, purpose_id: str) -> str:
-    p = pack.purpose_by_id.get(purpose_id)
-    return clean_line(p.label) if p else purpose_id
+    return clean_line(pack.purpose_by_id[purpose_id].label)
 
 
 def question_label(pack: Pack, question_id: str) -> str:
