@@ -85,3 +85,26 @@ def test_history_on_a_narrow_screen(runs: tuple[Run, Run], color: bool, golden: 
     one = history_views.history_text(list(runs[:1]), width=history_views.NARROW - 1, color=color)
     assert "wa-audit diff" in text
     assert "wa-audit diff" not in one  # one run: nothing to compare yet
+
+
+def test_diff_from_a_run_an_older_model_wrote(runs: tuple[Run, Run], pack: Pack) -> None:
+    """Its assessment no longer reads and one of its answers is a value the model has since dropped.
+
+    The diff still shows what it can: the finding by its id, the retired value as saved.
+    """
+    first, second = runs
+    old = first.model_copy(
+        update={
+            "assessment_json": '{"schema_version": 0}',
+            "answers": {**first.answers, "status_to_facebook": "weekly"},
+        }
+    )
+    text = history_views.changes_text(Compared(old, second, diff(old, second)), pack=pack, width=200)
+    resolved = [f for f in first.findings if f not in second.findings]
+    assert resolved
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert [f"+ {f}" for f in resolved] == [ln for ln in lines if ln.startswith("+ ")]
+    assert (
+        "- changed: Do your WhatsApp Status updates also go to your Facebook story? weekly \u2192 Never"
+        in lines
+    )

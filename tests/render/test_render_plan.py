@@ -9,7 +9,7 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from conftest import PERSONAS, ROOT
+from conftest import ADVICE_PERSONAS, PERSONAS, ROOT, persona_report
 from markdown_it import MarkdownIt
 
 from audit.answers import Answers
@@ -21,6 +21,7 @@ from audit.pack_load import load_pack
 from audit.render import terminal
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.render.html import CSP
+from audit.render.view_model import GROUP_CONDITION, ONE_CONDITION, change_groups
 from audit.render.words import NOTHING_TO_CHANGE
 
 MEDIA = {Format.PLAN: "txt", Format.PLAN_HTML: "html", Format.PLAN_MARKDOWN: "md"}
@@ -233,3 +234,28 @@ def test_the_plan_in_colour_sets_the_conditional_group_s_heading_apart(
     heading = "If these apply to you (you answered \u201cI don't know\u201d):"
     assert f"\x1b[1m{heading}\x1b[0m" in text
     assert heading in plan(report, pack)
+
+
+def test_change_groups_cut_runs_and_word_each_condition_for_its_size() -> None:
+    ranked = ["c1", "c2", "s1", "c3", "s2", "s3"]  # c: rests on "I don't know"
+    groups = change_groups(ranked, lambda x: x.startswith("c"), 2)
+    assert [(g.condition, g.first, g.items) for g in groups] == [
+        (GROUP_CONDITION, 2, ("c1", "c2")),
+        ("", 4, ("s1",)),
+        (ONE_CONDITION, 5, ("c3",)),
+        ("", 6, ("s2", "s3")),
+    ]
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, *ADVICE_PERSONAS])
+def test_the_markdown_plan_has_no_runs_of_blank_lines(persona: str, pack: Pack) -> None:
+    # Template sections that render empty leave blank lines behind (quick-unsure has some).
+    text = plan(persona_report(pack, persona), pack, Format.PLAN_MARKDOWN)
+    assert "\n\n\n" not in text
+
+
+def test_plan_golden_in_colour(
+    reports: dict[str, Report], pack: Pack, golden: Callable[[str, str], None]
+) -> None:
+    text = renderer_for(Format.PLAN).render(reports["all-unknown"], pack, RenderOptions(width=80, color=True))
+    golden("plan-all-unknown.ansi", text)

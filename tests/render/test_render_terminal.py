@@ -17,6 +17,7 @@ from audit.engine import evaluate
 from audit.pack import Pack
 from audit.pack_load import load_pack
 from audit.render.base import Format, RenderOptions, renderer_for
+from audit.render.report_view import FIND_OUT_FIRST_GAP
 from audit.render.terminal import TerminalRenderer
 
 PLAIN = RenderOptions(width=80, color=False)
@@ -366,3 +367,17 @@ def test_a_resolved_finding_the_model_no_longer_has_is_named_by_its_id(
     assert "retired_finding" not in pack.finding_by_id
     text = render(base.model_copy(update={"changes": changes}), pack)
     assert "resolved: retired_finding" in _panel_lines(text, "What changed since")
+
+
+@pytest.mark.parametrize(("question", "leads"), [("accounts_center", False), ("region", True)])
+def test_find_out_first_leads_only_when_much_of_the_score_rests_on_it(
+    question: str, leads: bool, reports: dict[str, Report], pack: Pack
+) -> None:
+    # Accounts Center unknown puts 12 points at stake, under the 15 that lead the report with
+    # "Find out first"; the region puts 28.
+    values = {**reports["linked-everything"].answers, question: "unknown"}
+    assessment = evaluate(pack, Answers(pack="whatsapp", values=values))
+    assert assessment.score.best_case is not None
+    assert (assessment.score.value - assessment.score.best_case >= FIND_OUT_FIRST_GAP) is leads
+    text = render(make_report(assessment, generated_at=datetime(2026, 11, 29, tzinfo=UTC)), pack)
+    assert ("Find out first" in text) is leads
