@@ -6,15 +6,18 @@ The JSON is for scripts: its keys are a public interface, so a golden holds them
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import two_runs
 
+from audit.assessment import AnswerChange, Changes
 from audit.changes import Compared, diff
+from audit.conditions import NOT_ASKED
 from audit.history import Run
 from audit.pack import Pack
 from audit.render import history_views
+from audit.render.report_view import answer_changes
 
 Golden = Callable[[str, str], None]
 
@@ -108,3 +111,26 @@ def test_diff_from_a_run_an_older_model_wrote(runs: tuple[Run, Run], pack: Pack)
         "- changed: Do your WhatsApp Status updates also go to your Facebook story? weekly \u2192 Never"
         in lines
     )
+
+
+def test_answer_changes_name_questions_new_to_the_model_apart_from_ones_now_asked(pack: Pack) -> None:
+    changes = Changes(
+        since=datetime(2026, 10, 1, tzinfo=UTC),
+        score_before=50,
+        score_after=50,
+        new_findings=(),
+        resolved_findings=(),
+        changed_answers={
+            "username": AnswerChange(from_=NOT_ASKED, to="set"),
+            "two_step": AnswerChange(from_=NOT_ASKED, to="on"),
+            # A question the model has since dropped, with a value it never had.
+            "retired_question": AnswerChange(from_="weekly", to=NOT_ASKED),
+        },
+        new_questions=("username",),
+    )
+    said = [(a.kind, a.text) for a in answer_changes(changes, pack)]
+    assert said == [
+        ("new question", "Have you set a WhatsApp username? Yes, I have a username"),
+        ("now asked", "Is two-step verification (a 6-digit WhatsApp PIN) on? On"),
+        ("no longer asked", "retired_question (it was: weekly)"),
+    ]

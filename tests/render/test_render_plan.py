@@ -254,6 +254,11 @@ def test_the_markdown_plan_has_no_runs_of_blank_lines(persona: str, pack: Pack) 
     assert "\n\n\n" not in text
 
 
+def test_the_quick_check_s_markdown_plan_golden(pack: Pack, golden: Callable[[str, str], None]) -> None:
+    # The one persona whose Markdown plan template leaves blank lines to fold (see above).
+    golden("plan-quick-unsure.md", plan(persona_report(pack, "quick-unsure"), pack, Format.PLAN_MARKDOWN))
+
+
 def test_plan_golden_in_colour(
     reports: dict[str, Report], pack: Pack, golden: Callable[[str, str], None]
 ) -> None:

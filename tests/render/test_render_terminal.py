@@ -381,3 +381,20 @@ def test_find_out_first_leads_only_when_much_of_the_score_rests_on_it(
     assert (assessment.score.value - assessment.score.best_case >= FIND_OUT_FIRST_GAP) is leads
     text = render(make_report(assessment, generated_at=datetime(2026, 11, 29, tzinfo=UTC)), pack)
     assert ("Find out first" in text) is leads
+
+
+def test_a_possible_finding_names_the_answers_it_rests_on_that_are_known(pack: Pack) -> None:
+    # The 2016 opt-out still holds only if WhatsApp was never added to Accounts Center, which this
+    # person does not know: the finding is possible, and says both what was answered and what not.
+    values = {"platform": "android", "region": "other", "optout_2016": "opted_out"}
+    assessment = evaluate(pack, Answers(pack="whatsapp", values={**values, "accounts_center": "unknown"}))
+    report = make_report(assessment, generated_at=datetime(2026, 11, 29, tzinfo=UTC))
+    finding = next(f for f in report.findings if f.id == "optout_2016_honoured")
+    assert finding.certainty == "possible"
+    assert finding.triggered_by == {"optout_2016": "opted_out", "accounts_center": "unknown"}
+    text = " ".join(render(report, pack, RenderOptions(width=200)).split())
+    block = text.split(finding.title, 1)[1].split("Sources:", 1)[0]
+    q = pack.question_by_id["optout_2016"]
+    label = next(v.label for v in q.values if v.id == "opted_out")
+    assert f"You answered \u201c{label}\u201d to \u201c{q.prompt}\u201d" in block
+    assert "You answered \u201cI don't know\u201d there, so this may not apply to you." in block
