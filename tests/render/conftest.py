@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from audit.answers import Answers, read_answers
-from audit.assessment import Report, make_report
+from audit.assessment import AnswerChange, Changes, Report, make_report
 from audit.engine import evaluate
 from audit.history import Run, make_run
 from audit.pack import Pack
@@ -31,6 +31,7 @@ PERSONAS = ("linked-everything", "eea-nothing-linked")
 # check skipped, a linked person with two-step verification off, an iPhone with iCloud Backup on.
 ADVICE_PERSONAS = ("all-unknown", "quick-unsure", "uk-linked-two-step-off", "iphone-icloud-backup")
 GENERATED_AT = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+SINCE = datetime(2026, 10, 1, 9, 30, tzinfo=UTC)  # "What changed since 2026-10-01 09:30 UTC"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -51,6 +52,27 @@ def persona_report(pack: Pack, name: str, **extra: object) -> Report:
     """The report for examples/<name>.yaml, stamped with GENERATED_AT."""
     answers = read_answers(pack, ROOT / "examples" / f"{name}.yaml")
     return make_report(evaluate(pack, answers), generated_at=GENERATED_AT, **extra)  # type: ignore[arg-type]
+
+
+def changes_since(
+    score_before: int,
+    score_after: int,
+    *,
+    new: tuple[str, ...] = (),
+    resolved: tuple[str, ...] = (),
+    answers: dict[str, AnswerChange] | None = None,
+    new_questions: tuple[str, ...] = (),
+) -> Changes:
+    """What changed since a run at SINCE, for the reports' change sections."""
+    return Changes(
+        since=SINCE,
+        score_before=score_before,
+        score_after=score_after,
+        new_findings=new,
+        resolved_findings=resolved,
+        changed_answers=answers or {},
+        new_questions=new_questions,
+    )
 
 
 @pytest.fixture(scope="session")

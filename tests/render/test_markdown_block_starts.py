@@ -19,10 +19,11 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import changes_since
 from markdown_it import MarkdownIt
 
 from audit.answers import Answers, read_answers
-from audit.assessment import AnswerChange, Changes, make_report
+from audit.assessment import AnswerChange, make_report
 from audit.engine import evaluate
 from audit.pack import Pack
 from audit.pack_load import load_pack
@@ -99,13 +100,12 @@ def _report_markdown(pack: Pack) -> str:
     values = {q: v for q, v in answers.values.items() if q not in ("about", "meta_ai", "username")}
     assessment = evaluate(pack, Answers(pack=pack.meta.id, values=values))
     findings = [f.id for f in assessment.findings]
-    changes = Changes(
-        since=datetime(2026, 10, 1, 9, 30, tzinfo=UTC),
-        score_before=assessment.score.value + 5,
-        score_after=assessment.score.value,
-        new_findings=tuple(findings[:2]),
-        resolved_findings=tuple(f.id for f in pack.findings if f.id not in findings)[:2],
-        changed_answers={"last_seen": AnswerChange(from_="nobody", to="everyone")},
+    changes = changes_since(
+        assessment.score.value + 5,
+        assessment.score.value,
+        new=tuple(findings[:2]),
+        resolved=tuple(f.id for f in pack.findings if f.id not in findings)[:2],
+        answers={"last_seen": AnswerChange(from_="nobody", to="everyone")},
     )
     report = make_report(assessment, generated_at=datetime(2026, 11, 29, 12, 0, tzinfo=UTC), changes=changes)
     for shown in (report.recommendations, report.unknowns, report.findings, report.protections):

@@ -6,12 +6,12 @@ The JSON is for scripts: its keys are a public interface, so a golden holds them
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from conftest import two_runs
+from conftest import changes_since, two_runs
 
-from audit.assessment import AnswerChange, Changes
+from audit.assessment import AnswerChange
 from audit.changes import Compared, diff
 from audit.conditions import NOT_ASKED
 from audit.history import Run
@@ -114,13 +114,10 @@ def test_diff_from_a_run_an_older_model_wrote(runs: tuple[Run, Run], pack: Pack)
 
 
 def test_answer_changes_name_questions_new_to_the_model_apart_from_ones_now_asked(pack: Pack) -> None:
-    changes = Changes(
-        since=datetime(2026, 10, 1, tzinfo=UTC),
-        score_before=50,
-        score_after=50,
-        new_findings=(),
-        resolved_findings=(),
-        changed_answers={
+    changes = changes_since(
+        50,
+        50,
+        answers={
             "username": AnswerChange(from_=NOT_ASKED, to="set"),
             "two_step": AnswerChange(from_=NOT_ASKED, to="on"),
             # A question the model has since dropped, with a value it never had.

@@ -12,10 +12,10 @@ from xml.etree.ElementTree import Element
 
 import html5lib
 import pytest
-from conftest import PERSONAS, ROOT, persona_report, two_runs
+from conftest import PERSONAS, ROOT, changes_since, persona_report, two_runs
 
 from audit.answers import Answers
-from audit.assessment import AnswerChange, Changes, Report, TrendPoint, make_report
+from audit.assessment import AnswerChange, Report, TrendPoint, make_report
 from audit.changes import diff
 from audit.engine import evaluate
 from audit.pack import Pack
@@ -227,13 +227,12 @@ def test_trend_chart_only_with_two_points(reports: dict[str, Report], pack: Pack
 
 
 def test_changes_and_stale_warning_sections(pack: Pack) -> None:
-    changes = Changes(
-        since=datetime(2026, 10, 1, 9, 30, tzinfo=UTC),
-        score_before=90,
-        score_after=76,
-        new_findings=("two_step_off",),
-        resolved_findings=("accounts_center_linked",),
-        changed_answers={"two_step": AnswerChange(from_="on", to="off")},
+    changes = changes_since(
+        90,
+        76,
+        new=("two_step_off",),
+        resolved=("accounts_center_linked",),
+        answers={"two_step": AnswerChange(from_="on", to="off")},
     )
     report = persona_report(pack, "linked-everything", changes=changes, stale_model=True)
     root = parse(render(report, pack))

@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import PERSONAS
+from conftest import PERSONAS, changes_since
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from audit.answers import Answers
-from audit.assessment import AnswerChange, Changes, Report, make_report
+from audit.assessment import AnswerChange, Report, make_report
 from audit.engine import evaluate
 from audit.pack import Pack
 from audit.pack_load import load_pack
@@ -138,13 +138,11 @@ def test_every_finding_source_and_flow_appears(reports: dict[str, Report], pack:
 
 def test_changes_section(reports: dict[str, Report], pack: Pack) -> None:
     base = reports["eea-nothing-linked"]
-    changes = Changes(
-        since=datetime(2026, 10, 1, 9, 30, tzinfo=UTC),
-        score_before=40,
-        score_after=base.score.value,
-        new_findings=(),
-        resolved_findings=("accounts_center_linked",),
-        changed_answers={"accounts_center": AnswerChange(from_="linked", to="previously_linked")},
+    changes = changes_since(
+        40,
+        base.score.value,
+        resolved=("accounts_center_linked",),
+        answers={"accounts_center": AnswerChange(from_="linked", to="previously_linked")},
     )
     text = render(base.model_copy(update={"changes": changes}), pack)
     assert "## What changed since 2026-10-01 09:30 UTC" in text

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ADVICE_PERSONAS, PERSONAS, ROOT, persona_report, two_runs
+from conftest import ADVICE_PERSONAS, PERSONAS, ROOT, changes_since, persona_report, two_runs
 from rich.cells import cell_len
 
 from audit.answers import Answers, read_answers
-from audit.assessment import AnswerChange, Changes, Report, TrendPoint, make_report
+from audit.assessment import AnswerChange, Report, TrendPoint, make_report
 from audit.changes import diff
 from audit.engine import evaluate
 from audit.pack import Pack
@@ -154,13 +154,12 @@ def test_changes_show_scores_titles_and_answers(reports: dict[str, Report], pack
         if "public_last_seen" in pack.finding_by_id
         else pack.findings[-1]
     )
-    changes = Changes(
-        since=datetime(2026, 10, 1, 9, 30, tzinfo=UTC),
-        score_before=88,
-        score_after=base.score.value,
-        new_findings=(base.findings[0].id,),
-        resolved_findings=(resolved.id,),
-        changed_answers={"two_step": AnswerChange(from_="on", to="off")},
+    changes = changes_since(
+        88,
+        base.score.value,
+        new=(base.findings[0].id,),
+        resolved=(resolved.id,),
+        answers={"two_step": AnswerChange(from_="on", to="off")},
     )
     text = " ".join(render(base.model_copy(update={"changes": changes}), pack).replace("│", " ").split())
     assert "What changed since 2026-10-01 09:30 UTC" in text
@@ -187,14 +186,7 @@ def _panel_lines(text: str, title: str) -> list[str]:
 
 def test_a_rerun_where_nothing_else_changed(reports: dict[str, Report], pack: Pack) -> None:
     base = reports["linked-everything"]
-    same = Changes(
-        since=datetime(2026, 10, 1, 9, 30, tzinfo=UTC),
-        score_before=base.score.value,
-        score_after=base.score.value,
-        new_findings=(),
-        resolved_findings=(),
-        changed_answers={},
-    )
+    same = changes_since(base.score.value, base.score.value)
     text = render(base.model_copy(update={"changes": same}), pack)
     flat = " ".join(text.replace("│", " ").split())
     score = f"Score {base.score.value} → {base.score.value} (the same)"
@@ -356,14 +348,7 @@ def test_a_resolved_finding_the_model_no_longer_has_is_named_by_its_id(
 ) -> None:
     # Resolved since a run under an older model whose finding was since retired or renamed.
     base = reports["linked-everything"]
-    changes = Changes(
-        since=datetime(2026, 10, 1, 9, 30, tzinfo=UTC),
-        score_before=88,
-        score_after=base.score.value,
-        new_findings=(),
-        resolved_findings=("retired_finding",),
-        changed_answers={},
-    )
+    changes = changes_since(88, base.score.value, resolved=("retired_finding",))
     assert "retired_finding" not in pack.finding_by_id
     text = render(base.model_copy(update={"changes": changes}), pack)
     assert "resolved: retired_finding" in _panel_lines(text, "What changed since")
