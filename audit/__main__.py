@@ -1,5 +1,5 @@
 """`python -m audit`: the same as the `wa-audit` command."""
 
-from audit.launcher import main
+from audit.app.launcher import main
 
 raise SystemExit(main())

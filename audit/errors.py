@@ -69,3 +69,11 @@ class Interrupted(AuditError):
     """The person pressed Ctrl-C; what they answered was kept."""
 
     exit_code = 130
+
+
+def show(value: object, limit: int = 40) -> str:
+    """A value from the file, quoted for a one-line message: escaped and shortened."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text.encode("unicode_escape").decode("ascii").replace("'", "\\'")

@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from audit import compiled_pack, engine, scoring  # noqa: E402 - after the path is set, to run from a checkout
-from audit.answers import read_answers  # noqa: E402
-from audit.pack_load import load_pack  # noqa: E402
-from audit.resources import default_pack_dir  # noqa: E402
+from audit.collect.answers_file import read_answers  # noqa: E402
+from audit.evaluate import compiled, engine, scoring  # noqa: E402
+from audit.load.read import load_pack  # noqa: E402
+from audit.load.resources import default_pack_dir  # noqa: E402
 
 BUDGET_MS = 10.0
 
@@ -47,7 +47,7 @@ def main() -> int:
     few = max(20, args.runs // 10)
     rows = [
         ("pack load (warm; read, validate, check)", *timed(lambda: load_pack(folder), few)),
-        ("pack compile (first evaluation only)", *timed(lambda: compiled_pack.compile_pack(pack), few)),
+        ("pack compile (first evaluation only)", *timed(lambda: compiled.compile_pack(pack), few)),
     ]
     worst = 0.0
     for example in sorted((ROOT / "examples").glob("*.yaml")):

@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT / "benches"))
 import pexpect  # noqa: E402 - a test dependency, as is everything `make bench` installs
 from bench_engine import timed  # noqa: E402 - after the path is set
 
-from audit.fsutil import atomic_write  # noqa: E402
+from audit.files import atomic_write  # noqa: E402
 
 PYTHON = sys.executable
 # The console script next to the interpreter: what `pip install` gives a person.
@@ -247,14 +247,15 @@ EVALUATION_BUDGET_MS = 10.0  # issue 5: one evaluation plus all what-ifs
 
 
 def measure_in_process(runs: int, scratch: Path) -> list[Row]:
-    from audit import engine, pack_cache, scoring
-    from audit.answers import read_answers
-    from audit.pack_load import load_pack
+    from audit.app.reports import build_report
+    from audit.app.settings import Settings
+    from audit.collect.answers_file import read_answers
+    from audit.evaluate import engine, scoring
+    from audit.load import cache as pack_cache
+    from audit.load.read import load_pack
+    from audit.load.resources import default_pack_dir
     from audit.paths import Home
     from audit.render.base import Format, RenderOptions, renderer_for
-    from audit.resources import default_pack_dir
-    from audit.use_cases import Settings
-    from audit.use_cases.reports import build_report
 
     folder = default_pack_dir()
     cache = scratch / "inproc-cache"

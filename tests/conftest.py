@@ -12,9 +12,9 @@ from types import ModuleType
 import pytest
 from hypothesis import settings
 
-from audit.pack import Pack
-from audit.pack_load import load_pack
-from audit.resources import default_pack_dir
+from audit.load.read import load_pack
+from audit.load.resources import default_pack_dir
+from audit.model.pack import Pack
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -36,8 +36,8 @@ def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 # The in-process caches: the compiled pack (with its memo of outputs) and the compiled templates.
 _CACHED: dict[str, Callable[[ModuleType], object]] = {
-    "audit.compiled_pack": lambda m: m.compiled_pack.cache_clear(),
-    "audit.advice": lambda m: m._tables.cache_clear(),
+    "audit.evaluate.compiled": lambda m: m.compiled_pack.cache_clear(),
+    "audit.evaluate.advice": lambda m: m._tables.cache_clear(),
     "audit.render.markdown": lambda m: m.environment.cache_clear(),
     "audit.render.html": lambda m: (m.environment.cache_clear(), m.stylesheet.cache_clear()),
 }

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from audit import advice
-from audit.answers import Answers
-from audit.conditions import NOT_ASKED, UNKNOWN
-from audit.engine import evaluate
-from audit.pack import Pack
-from audit.scoring import exposure
+from audit.evaluate import advice
+from audit.evaluate.engine import evaluate
+from audit.evaluate.scoring import exposure
+from audit.model.answers import Answers
+from audit.model.conditions import NOT_ASKED, UNKNOWN
+from audit.model.pack import Pack
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.cli import main
+from audit.app.cli import main
 from tests.conftest import DATA, EXAMPLES, ROOT
 
 SUGGESTION = re.compile(r"'(wa-audit(?: [^']*)?)'")

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from audit.answers import Answers, parse_assignments, read_answers, save_answers
+from audit.collect.answers_file import parse_assignments, read_answers, save_answers
 from audit.errors import AnswersError
-from audit.pack import Pack
+from audit.model.answers import Answers
+from audit.model.pack import Pack
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -1,7 +1,7 @@
 """The best case is the lowest score of answers a person could really give, found exactly.
 
 The report's "could be as low as" and the plan's "find out first" rest on it. The engine finds it
-by coordinate descent (audit/scoring.py); here every real completion of the unknown answers is
+by coordinate descent (audit/evaluate/scoring.py); here every real completion of the unknown answers is
 tried, so a descent that stops early, settles on the wrong tie or counts a value nobody can give
 shows up as a different number.
 """
@@ -14,11 +14,11 @@ from collections.abc import Mapping
 
 import pytest
 
-from audit.answers import Answers
-from audit.conditions import UNKNOWN
-from audit.engine import evaluate
-from audit.pack import Pack
-from audit.scoring import effective_answers, exposure, offered_values
+from audit.evaluate.engine import evaluate
+from audit.evaluate.scoring import effective_answers, exposure, offered_values
+from audit.model.answers import Answers
+from audit.model.conditions import UNKNOWN
+from audit.model.pack import Pack
 from tests.test_personas import EEA_NOTHING_LINKED, ELSEWHERE_LINKED
 
 PEOPLE = {"eea-nothing-linked": EEA_NOTHING_LINKED, "elsewhere-linked": ELSEWHERE_LINKED}

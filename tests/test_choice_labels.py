@@ -10,10 +10,10 @@ import questionary
 from hypothesis import given
 from hypothesis import strategies as st
 
-from audit.answers import read_answers
-from audit.interview import Interview
-from audit.pack import Pack
-from audit.terminal_io import CHOICE_INDENT, Terminal, shorten_middle
+from audit.collect.answers_file import read_answers
+from audit.collect.interview import Interview
+from audit.collect.screen import CHOICE_INDENT, Terminal, shorten_middle
+from audit.model.pack import Pack
 from tests.conftest import EXAMPLES
 
 WORDS = st.lists(st.text("abcdefghij", min_size=1, max_size=12), min_size=1, max_size=20)

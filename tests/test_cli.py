@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from audit import __version__
-from audit.cli import main
+from audit.app.cli import main
 from tests.conftest import EXAMPLES
 
 SECTION_6_KEYS = {

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from audit import pager
-from audit.cli import main
+from audit.app import pager
+from audit.app.cli import main
 from tests.conftest import EXAMPLES
 
 EXAMPLE = str(EXAMPLES / "linked-everything.yaml")

@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from audit.advice import candidate_values
-from audit.answers import Answers, read_answers
-from audit.assessment import Assessment
-from audit.engine import evaluate
-from audit.pack import Pack
-from audit.pack_load import load_pack
-from audit.scoring import effective_answers, exposure
+from audit.collect.answers_file import read_answers
+from audit.evaluate.advice import candidate_values
+from audit.evaluate.engine import evaluate
+from audit.evaluate.scoring import effective_answers, exposure
+from audit.load.read import load_pack
+from audit.model.answers import Answers
+from audit.model.assessment import Assessment
+from audit.model.pack import Pack
 from tests.conftest import EXAMPLES, edit_pack_file
 from tests.test_properties import ANSWERS, PACK, SETTINGS, run
 

@@ -7,7 +7,7 @@ import itertools
 import pytest
 from pydantic import TypeAdapter
 
-from audit.conditions import (
+from audit.model.conditions import (
     NOT_ASKED,
     UNKNOWN,
     AllOf,

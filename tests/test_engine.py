@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from audit.answers import Answers
-from audit.assessment import Assessment, Flow
-from audit.conditions import NOT_ASKED, UNKNOWN
-from audit.engine import band_of, evaluate
-from audit.pack import Pack
-from audit.pack_load import load_pack
-from audit.scoring import effective_answers, exposure
+from audit.evaluate.engine import band_of, evaluate
+from audit.evaluate.scoring import effective_answers, exposure
+from audit.load.read import load_pack
+from audit.model.answers import Answers
+from audit.model.assessment import Assessment, Flow
+from audit.model.conditions import NOT_ASKED, UNKNOWN
+from audit.model.pack import Pack
 
 
 def run(pack: Pack, **values: str) -> Assessment:
@@ -241,7 +241,7 @@ def test_a_question_that_only_possibly_applies_makes_its_rules_possible(mini_pac
 
 def test_a_question_may_not_depend_on_a_rule_at_evaluation(mini_pack_dir: Path) -> None:
     # The checker refuses such a pack (tests/test_rules_check.py); the engine fails loudly too.
-    from audit.pack_load import read_pack
+    from audit.load.read import read_pack
 
     path = mini_pack_dir / "questions.yaml"
     path.write_text(
@@ -270,7 +270,7 @@ def test_leaving_accounts_center_lowers_the_score_even_though_combined_data_stay
     bundled_pack: Pack,
 ) -> None:
     # F4 keeps the combined profile with Meta, but Meta's own uses (ads) of device and usage data stop.
-    from audit.answers import read_answers
+    from audit.collect.answers_file import read_answers
     from tests.conftest import EXAMPLES
 
     answers = read_answers(bundled_pack, EXAMPLES / "linked-everything.yaml")
@@ -281,7 +281,7 @@ def test_leaving_accounts_center_lowers_the_score_even_though_combined_data_stay
 
 
 def test_findings_most_serious_first_and_certain_before_possible(bundled_pack: Pack) -> None:
-    from audit.answers import read_answers
+    from audit.collect.answers_file import read_answers
     from tests.conftest import EXAMPLES
 
     order = ["critical", "high", "medium", "low", "info"]
@@ -294,7 +294,7 @@ def test_findings_most_serious_first_and_certain_before_possible(bundled_pack: P
 
 def test_menu_names_vary_only_after_menu_paths(bundled_pack: Pack) -> None:
     # "Such chats show a small round arrow icon" is not a menu: the caveat is about menu names.
-    from audit.platform_text import where_text
+    from audit.model.platform import where_text
 
     caveat = " (menu names vary by version)"
     seen = set()
@@ -310,7 +310,7 @@ def test_menu_names_vary_only_after_menu_paths(bundled_pack: Pack) -> None:
 
 
 def test_choices_that_cannot_apply_to_the_region_are_not_offered(bundled_pack: Pack) -> None:
-    from audit.scoring import effective_answers, offered_values
+    from audit.evaluate.scoring import effective_answers, offered_values
 
     payments = bundled_pack.question_by_id["payments"]
 

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from audit.answers import Answers
-from audit.assessment import Assessment
-from audit.compiled_pack import compiled_pack
-from audit.conditions import UNKNOWN
-from audit.engine import evaluate
-from audit.pack import Pack, Steps
-from audit.pack_load import load_pack
-from audit.platform_text import for_platform, steps_for, where_text
-from audit.scoring import WhatIfScenario, exposure, state_of, what_ifs
+from audit.evaluate.compiled import compiled_pack
+from audit.evaluate.engine import evaluate
+from audit.evaluate.scoring import WhatIfScenario, exposure, state_of, what_ifs
+from audit.load.read import load_pack
+from audit.model.answers import Answers
+from audit.model.assessment import Assessment
+from audit.model.conditions import UNKNOWN
+from audit.model.pack import Pack, Steps
+from audit.model.platform import for_platform, steps_for, where_text
 from tests.conftest import edit_pack_file
 from tests.test_personas import EEA_NOTHING_LINKED, ELSEWHERE_LINKED
 

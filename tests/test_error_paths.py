@@ -1,7 +1,7 @@
 """Paths a person can hit that are not bad input, each run as a person would.
 
 A full or read-only disk, a busy history, a bug, Ctrl-C or Ctrl-D outside the interview, `report
---set` with nothing saved, and `diff`'s short lines. Each runs the command line (audit.cli.main, or
+--set` with nothing saved, and `diff`'s short lines. Each runs the command line (audit.app.cli.main, or
 a real process in a terminal) and checks what the person sees (exit code, one line on stderr) and
 what is left on disk.
 """
@@ -22,7 +22,7 @@ from typing import Any
 import pexpect
 import pytest
 
-from audit import history_file
+from audit.history import sqlite_file
 from tests.conftest import DATA, EXAMPLES, ROOT
 from tests.hardening.support import changes, run_cli, seed_home, snapshot
 
@@ -183,7 +183,7 @@ def test_a_real_full_then_read_only_disk(tiny_disk: Path, capsys: pytest.Capture
 # --- a busy history is not a damaged one ----------------------------------------------------------
 @pytest.fixture
 def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(history_file, "BUSY_TIMEOUT_MS", 200)  # the wait before "busy"; 5 s for real
+    monkeypatch.setattr(sqlite_file, "BUSY_TIMEOUT_MS", 200)  # the wait before "busy"; 5 s for real
 
 
 @pytest.mark.usefixtures("short_busy_timeout")
@@ -245,7 +245,7 @@ def test_a_history_held_exclusively_is_busy_not_damaged(
 def test_an_internal_error_is_one_line_exit_70_and_changes_nothing(
     home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from audit.use_cases import reports
+    from audit.app import reports
 
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("a bug in a renderer")
@@ -268,7 +268,7 @@ def test_an_internal_error_is_one_line_exit_70_and_changes_nothing(
 def test_ctrl_c_while_recording_is_exit_130(
     home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from audit.use_cases import record
+    from audit.app import record
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt

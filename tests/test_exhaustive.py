@@ -25,11 +25,12 @@ from pathlib import Path
 
 import pytest
 
-from audit.advice import EFFORT_RANK, SEVERITY_RANK, candidate_values
-from audit.answers import Answers, read_answers
-from audit.conditions import NOT_ASKED, UNKNOWN
-from audit.engine import evaluate
-from audit.scoring import effective_answers
+from audit.collect.answers_file import read_answers
+from audit.evaluate.advice import EFFORT_RANK, SEVERITY_RANK, candidate_values
+from audit.evaluate.engine import evaluate
+from audit.evaluate.scoring import effective_answers
+from audit.model.answers import Answers
+from audit.model.conditions import NOT_ASKED, UNKNOWN
 from tests.test_properties import FACTS, PACK, assert_advice_covers_fixable_findings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from audit.answers import Answers
-from audit.assessment import Assessment
-from audit.conditions import UNKNOWN
-from audit.engine import evaluate
-from audit.pack import Pack
+from audit.evaluate.engine import evaluate
+from audit.model.answers import Answers
+from audit.model.assessment import Assessment
+from audit.model.conditions import UNKNOWN
+from audit.model.pack import Pack
 
 # A quiet person: nothing optional is on. Each row changes what its "when" column names.
 QUIET = {

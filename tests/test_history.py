@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from audit import history_file
-from audit.answers import Answers
-from audit.assessment import AnswerChange
-from audit.changes import diff
-from audit.engine import evaluate
 from audit.errors import HistoryError
-from audit.history import History, Run
-from audit.pack import Pack
+from audit.evaluate.engine import evaluate
+from audit.history import sqlite_file
+from audit.history.diff import diff
+from audit.history.runs import History, Run
+from audit.model.answers import Answers
+from audit.model.assessment import AnswerChange
+from audit.model.pack import Pack
 from tests.sync import release_together
 
 T0 = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
@@ -108,7 +108,7 @@ def test_file_is_private_and_uses_wal(tmp_path: Path, mini_pack: Pack) -> None:
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
     finally:
         conn.close()
-    assert int(version) == history_file.SCHEMA_VERSION == len(history_file.MIGRATIONS)
+    assert int(version) == sqlite_file.SCHEMA_VERSION == len(sqlite_file.MIGRATIONS)
 
 
 def test_migrations_run_in_order_and_keep_rows(
@@ -121,7 +121,7 @@ def test_migrations_run_in_order_and_keep_rows(
         "ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT ''",
         "UPDATE runs SET note = 'migrated'",
     )
-    monkeypatch.setattr(history_file, "MIGRATIONS", (*history_file.MIGRATIONS, extra))
+    monkeypatch.setattr(sqlite_file, "MIGRATIONS", (*sqlite_file.MIGRATIONS, extra))
     with History.open(path) as h:
         assert h.schema_version() == 2
         assert [r.answers for r in h.runs()] == [{"linked": "no"}]
@@ -249,10 +249,10 @@ _WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from audit.answers import Answers
-    from audit.engine import evaluate
-    from audit.history import History, now_utc
-    from audit.pack_load import load_pack
+    from audit.model.answers import Answers
+    from audit.evaluate.engine import evaluate
+    from audit.history.runs import History, now_utc
+    from audit.load.read import load_pack
 
     path, pack_dir, count = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     pack = load_pack(pack_dir)

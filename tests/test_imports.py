@@ -31,7 +31,7 @@ with open(sys.argv[1], "w") as f:
 """
 
 
-def modules_after(tmp_path: Path, *argv: str, module: str = "audit.cli") -> set[str]:
+def modules_after(tmp_path: Path, *argv: str, module: str = "audit.app.cli") -> set[str]:
     out = tmp_path / "modules.json"
     subprocess.run(
         [sys.executable, "-c", PROBE.format(module=module), str(out), *argv],
@@ -71,7 +71,7 @@ EXAMPLE = str(EXAMPLES / "linked-everything.yaml")
 )
 def test_fast_paths_import_neither_questionary_nor_jinja2(tmp_path: Path, argv: tuple[str, ...]) -> None:
     loaded = modules_after(tmp_path, *argv)
-    assert "audit.cli" in loaded
+    assert "audit.app.cli" in loaded
     assert not top_level(loaded) & INTERVIEW_AND_TEMPLATES
 
 
@@ -109,22 +109,22 @@ def test_the_console_script_answers_version_before_argparse() -> None:
         return done.stdout, set(ast.literal_eval(done.stderr))
 
     _, interpreter = loaded_by("pass")
-    out, loaded = loaded_by("from audit.launcher import main; main(['--version'])")
+    out, loaded = loaded_by("from audit.app.launcher import main; main(['--version'])")
     assert out.startswith("wa-audit ")
-    assert loaded - interpreter <= {"audit", "audit.launcher", "__future__"}
+    assert loaded - interpreter <= {"audit", "audit.app", "audit.app.launcher", "__future__"}
 
 
 def test_the_console_script_is_the_launcher() -> None:
     # benches/run.py times the installed console script; it must be the light entry point.
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts == {"wa-audit": "audit.launcher:main"}
+    assert scripts == {"wa-audit": "audit.app.launcher:main"}
 
 
 @pytest.mark.parametrize("argv", [["--version"], ["--version", "--debug"], ["--no-color", "--version"]])
 def test_the_launcher_prints_what_argparse_prints(
     argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from audit import cli, launcher
+    from audit.app import cli, launcher
 
     with pytest.raises(SystemExit) as by_argparse:
         cli.main(argv)
@@ -145,7 +145,7 @@ def test_version_and_help_import_no_third_party_library(tmp_path: Path, argv: tu
 
 def test_import_audit_cli_is_light() -> None:
     heavy = ("questionary", "jinja2", "pydantic", "rich")
-    code = f"import sys, audit.cli; print(sorted(m for m in sys.modules if m.startswith({heavy!r})))"
+    code = f"import sys, audit.app.cli; print(sorted(m for m in sys.modules if m.startswith({heavy!r})))"
     result = subprocess.run(
         [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
     )
@@ -155,8 +155,9 @@ def test_import_audit_cli_is_light() -> None:
 # --- the interview -------------------------------------------------------------------------------
 INTERVIEW_PROBE = """
 import json, os, sys
-from audit import history, terminal_io
-from audit.cli import main
+from audit.history import runs as history
+from audit.collect import screen as terminal_io
+from audit.app.cli import main
 
 rows = []
 read_row = history._run_from_row

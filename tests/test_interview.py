@@ -13,12 +13,12 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from audit.agenda import Agenda, Progress, minutes, unanswered
-from audit.answers import Answers
-from audit.conditions import NOT_ASKED
-from audit.interview import CURRENT_MARK, FixedAnswers, Interview, Stopped
-from audit.pack import Pack
-from audit.terminal_io import Terminal
+from audit.collect.agenda import Agenda, Progress, minutes, unanswered
+from audit.collect.interview import CURRENT_MARK, FixedAnswers, Interview, Stopped
+from audit.collect.screen import Terminal
+from audit.model.answers import Answers
+from audit.model.conditions import NOT_ASKED
+from audit.model.pack import Pack
 
 DOWN, UP, LEFT, ENTER, SPACE, CTRL_C = "\x1b[B", "\x1b[A", "\x1b[D", "\r", " ", "\x03"
 

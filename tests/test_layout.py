@@ -1,4 +1,4 @@
-"""The layout shows the pipeline: no import cycle among audit's modules, and small modules.
+"""The layout shows the pipeline: each stage imports only earlier ones, no cycle, small modules.
 
 The import graph is read from the source with `ast`, so a lazy (function-level) import counts
 like a top-level one: a cycle hidden inside a function is still a cycle in the design. Imports
@@ -8,14 +8,21 @@ under `if TYPE_CHECKING:` are left out: they never run, they only name types.
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 from tests.conftest import ROOT
 
 AUDIT = ROOT / "audit"
 
-MAX_LINES = 500
+MAX_LINES = 400
+MAX_TOP_LEVEL = 8
+
+# The pipeline's stages in order (docs/ARCHITECTURE.md). The top-level modules (`audit`, `errors`,
+# `files`, `paths`) are the base every stage may use. The interview (collect) asks only questions
+# that apply, which is evaluation: so `evaluate` comes before `collect`.
+STAGES = ("model", "load", "evaluate", "collect", "history", "render", "app")
+# Libraries a stage must not import (anywhere, lazily included): the model is plain data.
+FORBIDDEN = {"model": ("yaml", "jinja2", "rich", "questionary")}
 
 
 def module_files() -> dict[str, Path]:
@@ -50,7 +57,7 @@ def imports_of(path: Path, modules: set[str]) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module is not None:
             assert node.level == 0, f"{path}: relative import; audit uses absolute imports"
             for alias in node.names:
-                # `from audit import engine` imports the module audit.engine; `from audit.x import y` audit.x.
+                # `from audit.x import m` imports the module audit.x.m; `from audit.x import y` audit.x.
                 sub = f"{node.module}.{alias.name}"
                 if sub in modules:
                     found.add(sub)
@@ -105,7 +112,9 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_no_import_cycle_among_audit_modules() -> None:
     graph = import_graph()
-    assert {"audit.engine", "audit.advice", "audit.cli"} <= set(graph)  # audit's graph, not an empty one
+    assert {"audit.evaluate.engine", "audit.evaluate.advice", "audit.app.cli"} <= set(
+        graph
+    )  # audit's graph, not an empty one
     described = {
         " <-> ".join(component): {m: sorted(graph[m] & set(component)) for m in component}
         for component in cycles(graph)
@@ -131,40 +140,74 @@ def test_the_cycle_finder_sees_lazy_imports(tmp_path: Path) -> None:
     assert cycles(graph) == [["pkg.a", "pkg.b"]]
 
 
-def test_modules_stay_under_500_lines() -> None:
+def test_modules_stay_under_400_lines_and_few_at_the_top() -> None:
     files = module_files()
     lines = {name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in files.items()}
     too_long = {name: n for name, n in lines.items() if n > MAX_LINES}
     assert too_long == {}, "split the module by job (docs/ARCHITECTURE.md)"
+    top = [p.name for p in AUDIT.iterdir() if p.suffix == ".py"]
+    assert 0 < len(top) <= MAX_TOP_LEVEL, top
 
 
-def documented_layers() -> dict[str, int]:
-    """docs/ARCHITECTURE.md's table: each module (named under `audit.`) and its layer."""
-    text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
-    table = text.split("## Modules, by layer", 1)[1].split("\n\n")[2]
-    layers: dict[str, int] = {}
-    layer = -1
-    for row in table.splitlines()[2:]:
-        cells = [c.strip() for c in row.strip("|").split("|")]
-        if cells[0]:
-            layer = int(cells[0].split()[0])
-        for name in re.findall(r"`([\w.]+)`", cells[1]):
-            layers["audit" if name == "audit" else f"audit.{name}"] = layer
-    return layers
+def stage_of(module: str) -> int:
+    """-1 for the base (`audit` and its top-level modules), else the index of its stage package."""
+    parts = module.split(".")
+    if len(parts) <= 2 and (len(parts) == 1 or parts[1] not in STAGES):
+        return -1
+    return STAGES.index(parts[1])
 
 
-def test_every_module_imports_only_its_layer_or_lower() -> None:
+def test_every_module_is_in_a_stage_or_the_base() -> None:
+    packages = {p.name for p in AUDIT.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert packages == set(STAGES), "a new package is a new stage: add it to STAGES and ARCHITECTURE.md"
+    base = sorted(m for m in import_graph() if stage_of(m) == -1)
+    assert base == ["audit", "audit.__main__", "audit.errors", "audit.files", "audit.paths"]
+
+
+def test_every_stage_imports_only_earlier_stages() -> None:
     graph = import_graph()
-    layers = documented_layers()
-    assert {"audit.errors": 0, "audit.engine": 3, "audit.cli": 7}.items() <= layers.items()  # the table read
-    assert set(graph) == set(layers), "place the module in a layer of docs/ARCHITECTURE.md's table"
-    upward = sorted(
-        f"{a} (layer {layers[a]}) imports {b} (layer {layers[b]})"
+    later = sorted(
+        f"{a} ({STAGES[stage_of(a)]}) imports {b} ({STAGES[stage_of(b)]})"
         for a, deps in graph.items()
         for b in deps
-        if layers[b] > layers[a]
+        if stage_of(b) > stage_of(a) and a != "audit.__main__"
     )
-    assert upward == []
+    assert later == []
+    base_imports = sorted(
+        f"{a} imports {b}"
+        for a, deps in graph.items()
+        if stage_of(a) == -1 and a != "audit.__main__"
+        for b in deps
+        if stage_of(b) != -1
+    )
+    assert base_imports == []
+
+
+def libraries_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_the_model_stage_imports_no_format_or_screen_library() -> None:
+    for name, path in module_files().items():
+        if stage_of(name) >= 0 and STAGES[stage_of(name)] in FORBIDDEN:
+            banned = set(FORBIDDEN[STAGES[stage_of(name)]]) & libraries_of(path)
+            assert banned == set(), f"{name} imports {banned}"
+
+
+def test_the_stage_test_sees_a_backward_import(tmp_path: Path) -> None:
+    # The rule the test checks, on made-up names: a load module importing the interview is caught.
+    graph = {"audit.load.read": {"audit.collect.interview"}, "audit.collect.interview": {"audit.model.pack"}}
+    later = [a for a, deps in graph.items() for b in deps if stage_of(b) > stage_of(a)]
+    assert later == ["audit.load.read"]
+    assert stage_of("audit.errors") == -1
+    assert stage_of("audit.model") == 0
 
 
 def test_every_format_has_a_renderer_and_a_file_suffix() -> None:

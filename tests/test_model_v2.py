@@ -13,15 +13,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from audit.agenda import unanswered
-from audit.answers import Answers, read_answers
-from audit.assessment import Assessment, ProtectionOut
-from audit.cli import main
-from audit.conditions import UNKNOWN
-from audit.engine import evaluate
+from audit.app.cli import main
+from audit.collect.agenda import unanswered
+from audit.collect.answers_file import read_answers
 from audit.errors import AnswersError
-from audit.pack import Pack
-from audit.scoring import effective_answers
+from audit.evaluate.engine import evaluate
+from audit.evaluate.scoring import effective_answers
+from audit.model.answers import Answers
+from audit.model.assessment import Assessment, ProtectionOut
+from audit.model.conditions import UNKNOWN
+from audit.model.pack import Pack
 from tests.test_flows_table import QUIET
 
 V2_QUESTIONS = (
@@ -313,7 +314,7 @@ def test_set_turning_strict_account_on_drops_the_answers_it_now_decides(
 
 
 def test_the_v1_to_v2_model_update_asks_exactly_the_new_questions(bundled_pack: Pack) -> None:
-    from audit.use_cases import runs
+    from audit.app import runs
 
     v1_questions = [q.id for q in bundled_pack.questions if q.id not in V2_QUESTIONS]
     asked = runs.questions_to_ask_after_update(bundled_pack, V1_ANSWERS, v1_questions)

@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 
-from audit import pack_cache
-from audit.conditions import AllOf, AnyOf, NotOf, RuleRef
+from audit.app import reports
+from audit.app.settings import Settings
 from audit.errors import PackError
-from audit.pack import PACK_FILES, Pack
-from audit.pack_load import load_pack
+from audit.load import cache as pack_cache
+from audit.load.read import load_pack
+from audit.model.conditions import AllOf, AnyOf, NotOf, RuleRef
+from audit.model.pack import PACK_FILES, Pack
 from audit.paths import Home
-from audit.use_cases import Settings, reports
 from tests.conftest import DATA, ROOT
 
 
@@ -42,7 +43,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         calls.append(directory)
         return load_pack(directory)
 
-    monkeypatch.setattr("audit.pack_load.load_pack", counting)
+    monkeypatch.setattr("audit.load.read.load_pack", counting)
     return calls
 
 
@@ -154,17 +155,17 @@ def test_the_key_covers_version_and_every_file(pack_dir: Path, monkeypatch: pyte
     assert pack_cache.pack_key(renamed) == key  # the content decides, not the folder's name
 
 
-@pytest.mark.parametrize("module", ["pack.py", "render/json.py"])
+@pytest.mark.parametrize("module", ["model/pack.py", "render/json.py"])
 def test_the_key_covers_every_module_of_the_package(
     module: str, pack_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key = pack_cache.pack_key(pack_dir)
     code = tmp_path / "code"
     shutil.copytree(ROOT / "audit", code, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(pack_cache, "__file__", str(code / "pack_cache.py"))
+    monkeypatch.setattr(pack_cache, "__file__", str(code / "load" / "cache.py"))
     assert pack_cache.pack_key(pack_dir) == key
     (code / module).write_text((code / module).read_text() + "\n# a new check\n")
-    monkeypatch.setattr(pack_cache, "__file__", str(code / "pack_cache.py"))
+    monkeypatch.setattr(pack_cache, "__file__", str(code / "load" / "cache.py"))
     assert pack_cache.pack_key(pack_dir) not in (None, key)
 
 

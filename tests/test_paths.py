@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from audit import pack_cache
+from audit.load import cache as pack_cache
 from audit.paths import APP_NAME, default_home
 
 

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from audit.answers import Answers, read_answers
-from audit.assessment import Assessment
-from audit.conditions import UNKNOWN
-from audit.engine import evaluate
-from audit.pack import Pack
+from audit.collect.answers_file import read_answers
+from audit.evaluate.engine import evaluate
+from audit.model.answers import Answers
+from audit.model.assessment import Assessment
+from audit.model.conditions import UNKNOWN
+from audit.model.pack import Pack
 from audit.render.report_view import FIND_OUT_FIRST_GAP
 from tests.test_properties import assert_advice_covers_fixable_findings
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from audit.cli import main
+from audit.app.cli import main
 from tests.conftest import EXAMPLES
 
 SAVED = yaml.safe_load((EXAMPLES / "linked-everything.yaml").read_text())["answers"]

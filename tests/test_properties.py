@@ -7,15 +7,15 @@ from collections.abc import Mapping
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit.advice import EFFORT_RANK, SEVERITY_RANK
-from audit.answers import Answers
-from audit.assessment import Assessment
-from audit.conditions import UNKNOWN
-from audit.engine import evaluate
-from audit.pack import Pack
-from audit.pack_load import load_pack
-from audit.resources import default_pack_dir
-from audit.scoring import exposure
+from audit.evaluate.advice import EFFORT_RANK, SEVERITY_RANK
+from audit.evaluate.engine import evaluate
+from audit.evaluate.scoring import exposure
+from audit.load.read import load_pack
+from audit.load.resources import default_pack_dir
+from audit.model.answers import Answers
+from audit.model.assessment import Assessment
+from audit.model.conditions import UNKNOWN
+from audit.model.pack import Pack
 
 PACK = load_pack(default_pack_dir())
 FACTS = ("platform", "region", "optout_2016")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.cli import main
+from audit.app.cli import main
 from tests.conftest import DATA, EXAMPLES, edit_pack_file
 
 ANSWERS_HEAD = "schema_version: 1\npack: mini\nanswers:\n"

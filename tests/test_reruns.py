@@ -12,16 +12,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from audit.answers import read_answers, save_answers
-from audit.cli import main
-from audit.history import History
-from audit.pack import Pack
-from audit.pack_load import load_pack
+from audit.app import forget, record, runs
+from audit.app.cli import main
+from audit.app.reports import pack_for
+from audit.app.settings import Settings
+from audit.collect.answers_file import read_answers, save_answers
+from audit.history.runs import History
+from audit.load.read import load_pack
+from audit.load.resources import default_pack_dir
+from audit.model.pack import Pack
 from audit.paths import Home
 from audit.render.history_views import sparkline
-from audit.resources import default_pack_dir
-from audit.use_cases import Settings, forget, record, runs
-from audit.use_cases.reports import pack_for
 from tests.conftest import EXAMPLES
 
 LINKED = EXAMPLES / "linked-everything.yaml"

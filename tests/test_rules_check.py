@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from audit.cli import main
-from audit.pack_load import load_pack
+from audit.app.cli import main
+from audit.load.read import load_pack
+from audit.load.resources import default_pack_dir
 from audit.render import model_guide
-from audit.resources import default_pack_dir
 from tests.conftest import ROOT
 
 F2_WHEN = 'when: {question: linked, in: ["yes"]}'
@@ -347,7 +347,7 @@ def test_show_lists_every_question_id_and_value(
     fmt: str, home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # What an answers file or --set needs: each id and value, as written there (errors point here).
-    from audit.resources import default_pack_dir
+    from audit.load.resources import default_pack_dir
 
     assert main(["rules", "show", "--format", fmt]) == 0
     listed = capsys.readouterr().out.split("Questions and answers, by id")[1]
@@ -401,8 +401,9 @@ def test_multi_valued_conditions_are_quoted(home: Path) -> None:
 
 def test_markdown_needs_no_rich() -> None:
     code = (
-        "import sys; from audit.render import model_guide; from audit.pack_load import load_pack; "
-        "from audit.resources import default_pack_dir; model_guide.markdown(load_pack(default_pack_dir())); "
+        "import sys; from audit.render import model_guide; from audit.load.read import load_pack; "
+        "from audit.load.resources import default_pack_dir; "
+        "model_guide.markdown(load_pack(default_pack_dir())); "
         "print('rich' in sys.modules, 'jinja2' in sys.modules)"
     )
     result = subprocess.run(

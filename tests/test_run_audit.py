@@ -14,16 +14,18 @@ import yaml
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from audit.agenda import Progress
-from audit.answers import Answers, read_answers, save_answers
-from audit.cli import main
-from audit.conditions import NOT_ASKED
+from audit.app import reports, run_audit
+from audit.app.cli import main
+from audit.app.settings import Settings
+from audit.collect.agenda import Progress
+from audit.collect.answers_file import read_answers, save_answers
+from audit.collect.screen import Terminal
 from audit.errors import AnswersError, Interrupted, NeedsTerminal
-from audit.pack import Pack
+from audit.model.answers import Answers
+from audit.model.conditions import NOT_ASKED
+from audit.model.pack import Pack
 from audit.paths import Home
 from audit.render.base import Format
-from audit.terminal_io import Terminal
-from audit.use_cases import Settings, reports, run_audit
 from tests.conftest import DATA
 
 DOWN, UP, LEFT, ENTER, CTRL_C = "\x1b[B", "\x1b[A", "\x1b[D", "\r", "\x03"
@@ -140,7 +142,7 @@ def test_show_report_again_leaves_the_answers_file_alone(settings: Settings, min
 
 
 def test_show_report_again_records_nothing_and_files_nothing(settings: Settings) -> None:
-    from audit.history import History
+    from audit.history.runs import History
 
     first = run(settings, ENTER + DOWN + ENTER, depth="quick")
     later = Settings(home=settings.home, rules=MINI, now=NOW.replace(hour=10))

@@ -9,9 +9,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from audit.cli import main
-from audit.resources import default_pack_dir
-from audit.yamlio import load_yaml
+from audit.app.cli import main
+from audit.load.resources import default_pack_dir
+from audit.load.yamlio import load_yaml
 from tests.conftest import EXAMPLES
 
 

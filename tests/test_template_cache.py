@@ -8,8 +8,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from audit import template_cache
-from audit.render import html
+from audit.render import html, template_cache
 
 TEMPLATE = "{% for x in items %}<{{ x }}>{% endfor %}\n"
 

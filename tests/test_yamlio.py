@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from audit.errors import UserError
-from audit.yamlio import MAX_BYTES, load_yaml
+from audit.load.yamlio import MAX_BYTES, load_yaml
 
 
 def write(tmp_path: Path, text: str | bytes) -> Path:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from audit.assessment import Report
-from audit.pack import Pack
+from audit.model.assessment import Report
+from audit.model.pack import Pack
 
 
 class Format(StrEnum):

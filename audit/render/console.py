@@ -11,7 +11,9 @@ import io
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, RenderableType
+
+    from audit.render.base import RenderOptions
 
 
 def buffer_console(buf: io.StringIO, *, width: int, color: bool) -> Console:
@@ -31,3 +33,25 @@ def buffer_console(buf: io.StringIO, *, width: int, color: bool) -> Console:
         legacy_windows=False,
         _environ={},
     )
+
+
+# Styles the terminal formats share: words carry the meaning, colour only repeats it.
+SEVERITY_STYLE = {
+    "critical": "bold white on red",
+    "high": "bold red",
+    "medium": "bold yellow",
+    "low": "cyan",
+    "info": "dim",
+}
+BAND_STYLE = {"low": "green", "moderate": "yellow", "high": "red", "severe": "bold red"}
+CERTAINTY_STYLE = {"documented": "", "reported": "yellow", "disputed": "yellow", "possible": "magenta"}
+
+
+def print_parts(parts: list[RenderableType], options: RenderOptions) -> str:
+    """`parts` printed into text, `options.width` wide, trailing spaces trimmed."""
+    buf = io.StringIO()
+    console = buffer_console(buf, width=options.width, color=options.color)
+    for part in parts:
+        console.print(part)
+    # Trailing spaces are invisible noise in files and golden tests.
+    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))

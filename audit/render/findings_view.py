@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from audit.assessment import FindingOut, Report, SourceRef
-from audit.conditions import UNKNOWN
-from audit.pack import Pack
+from audit.model.assessment import FindingOut, Report, SourceRef
+from audit.model.conditions import UNKNOWN
+from audit.model.labels import answer_label, clean, clean_line, question_label
+from audit.model.pack import Pack
+from audit.model.severity import MOST_SEVERE_FIRST
 from audit.render.view_model import (
     AnswerView,
     DisputeQuote,
@@ -21,14 +23,7 @@ from audit.render.view_model import (
     SeverityGroup,
     sources_view,
 )
-from audit.render.words import (
-    SEVERITY_WORDS,
-    answer_label,
-    clean,
-    clean_line,
-    question_label,
-)
-from audit.severity import MOST_SEVERE_FIRST
+from audit.render.words import SEVERITY_WORDS
 
 
 def _condition(f: FindingOut, pack: Pack) -> str:

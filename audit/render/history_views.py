@@ -11,10 +11,10 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from audit.changes import Compared
 from audit.errors import HistoryError
-from audit.history import TREND_POINTS, Run
-from audit.pack import Pack
+from audit.history.diff import Compared
+from audit.history.runs import TREND_POINTS, Run
+from audit.model.pack import Pack
 from audit.render.words import band_label
 
 if TYPE_CHECKING:  # rich is imported only when a text view is asked for

@@ -1,6 +1,6 @@
 """The HTML report: one self-contained page that loads nothing (CSP: no requests at all).
 
-Templates live in `reports/html/` (found through `audit.resources.reports_dir()`), the stylesheet
+Templates live in `reports/html/` (found through `audit.load.resources.reports_dir()`), the stylesheet
 is inlined into the page, and the data-flow picture and score trend are inline SVG laid out in
 Python (`flowmap`). Autoescaping is on: every string from the pack (which may come from an
 untrusted --rules folder) is escaped, and only https source URLs become links.
@@ -15,14 +15,14 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup
 
-from audit import template_cache
-from audit.assessment import Report
-from audit.pack import Pack
-from audit.render import flowmap, words
+from audit.load.resources import reports_dir
+from audit.model import labels
+from audit.model.assessment import Report
+from audit.model.pack import Pack
+from audit.render import flowmap, template_cache, words
 from audit.render.base import RenderOptions
 from audit.render.report_view import build_view
 from audit.render.view_model import sources_view
-from audit.resources import reports_dir
 
 # The page may load nothing: no scripts, fonts, styles or images from anywhere, only inline
 # styles and data: images. Tests and the browser test check this exact policy.
@@ -51,9 +51,9 @@ def stylesheet() -> Markup:
 
 def flow_map(report: Report, pack: Pack) -> flowmap.FlowMap:
     """The picture's layout for this report's flows (pack order, labels from the pack)."""
-    data = [flowmap.Node(d.id, words.clean_line(d.label)) for d in pack.vocabulary.data_categories]
+    data = [flowmap.Node(d.id, labels.clean_line(d.label)) for d in pack.vocabulary.data_categories]
     recipients = [
-        flowmap.Node(r.id, words.clean_line(r.label), words.reach_tier(r.reach))
+        flowmap.Node(r.id, labels.clean_line(r.label), words.reach_tier(r.reach))
         for r in pack.vocabulary.recipients
     ]
     # Every flow's ids are the pack's own: load_pack refused a rule naming any other.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from audit.assessment import Report
-from audit.pack import Pack
+from audit.model.assessment import Report
+from audit.model.pack import Pack
 from audit.render.base import RenderOptions
 
 

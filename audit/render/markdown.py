@@ -16,8 +16,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from audit.assessment import Report
-from audit.pack import Pack
+from audit.model import labels
+from audit.model.assessment import Report
+from audit.model.pack import Pack
 from audit.render import words
 from audit.render.base import RenderOptions
 from audit.render.report_view import build_view
@@ -47,7 +48,7 @@ _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 
 def md_escape(value: object) -> str:
     """Plain text as Markdown that renders as exactly that text, on one line, within a line."""
-    return _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", words.clean_line(str(value))))
+    return _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", labels.clean_line(str(value))))
 
 
 def md_block(value: object) -> MdSafe:
@@ -81,7 +82,7 @@ def _finalize(value: object) -> object:
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The Markdown template environment, built (and its template compiled) once per process."""
-    from audit import template_cache
+    from audit.render import template_cache
 
     # Markdown, not HTML: no autoescaping; `finalize` escapes every value.
     env = template_cache.environment("markdown", __file__, autoescape=False, finalize=_finalize)

@@ -14,12 +14,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from audit.conditions import UNKNOWN, AllOf, AnyOf, Condition, NotOf, QuestionIn, RuleRef
-from audit.engine import source_refs
-from audit.pack import Dispute, Pack
+from audit.evaluate.flows import source_refs
+from audit.model.conditions import UNKNOWN, AllOf, AnyOf, Condition, NotOf, QuestionIn, RuleRef
+from audit.model.labels import answer_label, clean_line, question_label
+from audit.model.pack import Dispute, Pack
 from audit.render.markdown import md_block, md_escape
 from audit.render.view_model import SourceView, sources_view
-from audit.render.words import CERTAINTY_EXPLAINED, answer_label, clean_line, question_label
+from audit.render.words import CERTAINTY_EXPLAINED
 
 ALWAYS = "always, whatever you answer"
 INTRO = (

@@ -11,9 +11,9 @@ import io
 import re
 from dataclasses import dataclass
 
-from audit.assessment import Recommendation, Report
-from audit.pack import Pack
-from audit.render import words
+from audit.model import labels
+from audit.model.assessment import Recommendation, Report
+from audit.model.pack import Pack
 from audit.render.base import RenderOptions
 from audit.render.report_view import build_view, check_rest
 from audit.render.view_model import ChangeGroup, RecommendationView, ReportView, UnknownView, change_groups
@@ -56,7 +56,7 @@ class PlanView:
 
 def _resolves(rec: Recommendation, report: Report) -> tuple[str, ...]:
     """The titles of the findings a change resolves (each one of the report's findings)."""
-    titles = {f.id: words.clean_line(f.title) for f in report.findings}
+    titles = {f.id: labels.clean_line(f.title) for f in report.findings}
     return tuple(titles[fid] for fid in rec.resolves)
 
 

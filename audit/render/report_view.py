@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from audit.assessment import Changes, Flow, Recommendation, Report
-from audit.conditions import NOT_ASKED, UNKNOWN
-from audit.pack import Pack
+from audit.model.assessment import Changes, Flow, Recommendation, Report
+from audit.model.conditions import NOT_ASKED, UNKNOWN
+from audit.model.labels import (
+    answer_label,
+    clean,
+    clean_line,
+    data_label,
+    purpose_label,
+    question_label,
+    recipient_label,
+)
+from audit.model.pack import Pack
 from audit.render.findings_view import finding_title, finding_views, group_by_severity, named_finding
 from audit.render.view_model import (
     AnswerChangeView,
@@ -33,15 +42,8 @@ from audit.render.words import (
     PLATFORM_WORDS,
     REACH_WORDS,
     SCORE_MEANING,
-    answer_label,
     band_label,
-    clean,
-    clean_line,
-    data_label,
-    purpose_label,
-    question_label,
     reach_tier,
-    recipient_label,
     score_effect,
     stake_text,
     stamp,

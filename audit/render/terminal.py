@@ -7,9 +7,6 @@ the output. Nothing relies on colour alone: severities and certainties are words
 
 from __future__ import annotations
 
-import io
-
-from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
@@ -17,23 +14,14 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from audit.assessment import Report
-from audit.pack import Pack
+from audit.model.assessment import Report
+from audit.model.pack import Pack
 from audit.render import words
 from audit.render.base import RenderOptions
-from audit.render.console import buffer_console
+from audit.render.console import CERTAINTY_STYLE, SEVERITY_STYLE, print_parts
 from audit.render.report_view import build_view
+from audit.render.summary import LAST_WHERE, summary_panel
 from audit.render.view_model import FindingView, RecommendationView, ReportView, SourceView, UnknownView
-
-_SEVERITY_STYLE = {
-    "critical": "bold white on red",
-    "high": "bold red",
-    "medium": "bold yellow",
-    "low": "cyan",
-    "info": "dim",
-}
-_BAND_STYLE = {"low": "green", "moderate": "yellow", "high": "red", "severe": "bold red"}
-_CERTAINTY_STYLE = {"documented": "", "reported": "yellow", "disputed": "yellow", "possible": "magenta"}
 
 
 class TerminalRenderer:
@@ -41,105 +29,9 @@ class TerminalRenderer:
         view = build_view(report, pack)
         # The summary first and last: a long report opens and ends where the eye is.
         where = f"Full report: {options.full_report}" if options.full_report else ""
-        first = _summary(view, where, options.width)
-        last = _summary(view, where or LAST_WHERE, options.width)
-        return _print([first, *_parts(view), Text(""), last], options)
-
-
-def summary(report: Report, pack: Pack, options: RenderOptions) -> str:
-    """The summary alone: what an interview leaves on screen.
-
-    The score, the one thing, findings by severity, the top three, where the full report is.
-    """
-    view = build_view(report, pack)
-    where = f"Full report: {options.full_report}" if options.full_report else ""
-    return _print([_summary(view, where, options.width)], options)
-
-
-LAST_WHERE = "Details above. A page to print or send: wa-audit report --format plan -o plan.html"
-TOP_FINDINGS = 3
-
-
-def _print(parts: list[RenderableType], options: RenderOptions) -> str:
-    buf = io.StringIO()
-    console = buffer_console(buf, width=options.width, color=options.color)
-    for part in parts:
-        console.print(part)
-    # Trailing spaces are invisible noise in files and golden tests.
-    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
-
-
-def _summary(v: ReportView, where: str, width: int) -> Panel:
-    t = Text()
-    t.append(f"Your exposure score: {v.score}/100, ", style="bold")
-    t.append(v.band_word, style=_BAND_STYLE.get(v.band, "bold"))
-    if v.best_case is not None and v.best_case < v.score:
-        # score.best_case: every "I don't know" at its least exposing answer (not the plan's end).
-        t.append(f" (best case {v.best_case}, if each \u201cI don't know\u201d is the safest answer)")
-    t.append("\n")
-    t.append(words.bar(v.score, width=max(10, min(40, width - 8))), style=_BAND_STYLE.get(v.band, ""))
-    t.append(f" {v.score}\n")
-    if v.find_out_first:
-        # Much of the score is "I don't know": what to find out comes before any advice.
-        u = v.find_out_first[0]
-        t.append("Find out first: ", style="bold yellow")
-        t.append(f"{u.prompt} ({u.stake})\n")
-    if v.not_checked:
-        t.append("Not checked: ", style="bold")
-        t.append(f"{v.not_checked_summary}\n")
-    r = v.one_thing
-    if r is not None:
-        t.append("Do one thing today: ", style="bold green")
-        t.append(r.how)
-        t.append(f" {r.effect}\n")
-    else:
-        t.append(f"{words.NOTHING_TO_CHANGE.split('. ')[0]}.\n")
-    c = v.changes
-    if c is not None:
-        # A rerun's first question is what changed: one line, the details are in the report.
-        t.append(f"What changed since {c.since}: ", style="bold")
-        t.append(f"Score {c.score_before} \u2192 {c.score_after} ({c.direction}).")
-        moved = [
-            (len(c.answers), "answer changed", "answers changed"),
-            (len(c.resolved), "finding resolved", "findings resolved"),
-            (len(c.new), "new finding", "new findings"),
-        ]
-        said = [f"{n} {one if n == 1 else many}" for n, one, many in moved if n]
-        t.append(f" {', '.join(said).capitalize()}.\n" if said else " Nothing else changed.\n")
-    # Every finding counts, alternatives too (they are listed under the one they exclude).
-    every = [x for g in v.severity_groups for f in g.findings for x in (f, *f.alternatives)]
-    counts = ", ".join(
-        f"{n} {word.lower()}"
-        for word in words.SEVERITY_WORDS.values()
-        if (n := sum(1 for x in every if x.severity_word == word))
-    )
-    t.append("Findings: ", style="bold")
-    t.append(counts or "none")
-    top = [f for g in v.severity_groups for f in g.findings][:TOP_FINDINGS]
-    # As in the full report: a finding that rests on "I don't know" is marked, never read as a fact.
-    rows = [
-        (f"[{f.severity_word.upper()}{', possible' if f.certainty == 'possible' else ''}]", Text(f.title))
-        for f in top
-    ]
-    parts: list[RenderableType] = [t]
-    if rows:
-        grid = Table.grid(padding=(0, 1, 0, 0))
-        grid.add_column(no_wrap=True)
-        grid.add_column()
-        for (tag, name), f in zip(rows, top, strict=True):
-            grid.add_row(Text(tag, style=_SEVERITY_STYLE.get(f.severity, "")), name)
-        parts.append(grid)
-    if where:
-        parts.append(Text(where, style="dim", overflow="fold"))
-    subtitle = f"report of {v.generated_at}"
-    if v.platform:
-        subtitle += f", for {v.platform}"
-    title = f"wa-audit \u00b7 {v.title}"
-    if cell_len(subtitle) + 6 > width or cell_len(title) + 6 > width:
-        # A border title would be cut short ("..."): on a narrow screen it goes inside.
-        parts.insert(0, Text(f"{title}, {subtitle}", style="dim"))
-        return Panel(Group(*parts), title=Text("wa-audit"))
-    return Panel(Group(*parts), title=Text(title), subtitle=Text(subtitle))
+        first = summary_panel(view, where, options.width)
+        last = summary_panel(view, where or LAST_WHERE, options.width)
+        return print_parts([first, *_parts(view), Text(""), last], options)
 
 
 def _heading(title: str) -> Group:
@@ -173,7 +65,7 @@ def _parts(v: ReportView) -> list[RenderableType]:
         parts.append(
             Text(
                 f"{group.word.upper()}: {count} finding{'s' if count != 1 else ''}",
-                style=_SEVERITY_STYLE.get(group.severity, ""),
+                style=SEVERITY_STYLE.get(group.severity, ""),
             )
         )
         for i, f in enumerate(group.findings):
@@ -316,7 +208,7 @@ def _finding(f: FindingView, platform: str) -> RenderableType:
     # "possible" goes next to the severity: the finding may not apply, and the reader should see
     # that before reading it as a fact.
     tag = f.severity_word.upper() + (", possible" if f.certainty == "possible" else "")
-    t.append(f"[{tag}] ", style=_SEVERITY_STYLE.get(f.severity, ""))
+    t.append(f"[{tag}] ", style=SEVERITY_STYLE.get(f.severity, ""))
     if f.condition:
         t.append(f"{f.condition}: ")
     t.append(f.title, style="bold")
@@ -379,7 +271,7 @@ def _flows(v: ReportView) -> RenderableType:
             node.add(
                 Text.assemble(
                     item.data_label,
-                    (f" [{item.certainty}]", _CERTAINTY_STYLE.get(item.certainty, "")),
+                    (f" [{item.certainty}]", CERTAINTY_STYLE.get(item.certainty, "")),
                     (f"\nfor: {', '.join(item.purposes)}", "dim"),
                 )
             )

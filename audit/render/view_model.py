@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Generic, TypeVar
 
-from audit.assessment import SourceRef
-from audit.render.words import clean_line
+from audit.model.assessment import SourceRef
+from audit.model.labels import clean_line
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,11 @@
-"""The pack's ids and the person's answers in words for people, and pack text made safe to show.
+"""Words every format shares: certainty, severity, bands, reach, score bars and effects, times.
 
-Pack text is untrusted (a pack given with --rules may be anyone's): `clean` drops control
-characters here, and each renderer escapes for its own medium.
+The pack's own ids and answers in words are `model.labels` (the interview needs them too).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-
-from audit.conditions import NOT_ASKED, UNKNOWN
-from audit.pack import Pack
 
 CERTAINTY_WORDS = {
     "documented": "documented",
@@ -33,53 +28,6 @@ SEVERITY_WORDS = {
 }
 # How far a recipient spreads what it gets, in three steps (the pack's reach is 1..5).
 REACH_WORDS = {"few": "reaches few", "some": "reaches some", "many": "reaches many"}
-
-
-# C0 and C1 control characters except newline: an untrusted pack must not move a terminal's
-# cursor, clear the screen or smuggle escape sequences into a "plain" report.
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-
-
-def clean(text: str) -> str:
-    """Pack text without control characters (tabs become spaces)."""
-    return _CONTROL.sub(lambda m: " " if m.group() == "\t" else "", text)
-
-
-def clean_line(text: str) -> str:
-    """Pack text cleaned, on one line (white space runs become a space): where a break would not fit."""
-    return " ".join(clean(text).split())
-
-
-# A report's data, recipients and purposes are its pack's own (load_pack refused any other);
-# questions and answers may come from an older run's model, so those fall back to the id.
-def data_label(pack: Pack, data_id: str) -> str:
-    return clean_line(pack.data_by_id[data_id].label)
-
-
-def recipient_label(pack: Pack, recipient_id: str) -> str:
-    return clean_line(pack.recipient_by_id[recipient_id].label)
-
-
-def purpose_label(pack: Pack, purpose_id: str) -> str:
-    return clean_line(pack.purpose_by_id[purpose_id].label)
-
-
-def question_label(pack: Pack, question_id: str) -> str:
-    q = pack.question_by_id.get(question_id)
-    return clean_line(q.prompt) if q else question_id
-
-
-NOT_CHECKED = "not checked"  # a quick run's unasked question: not the same as "I don't know"
-
-
-def answer_label(pack: Pack, question_id: str, value: str) -> str:
-    if value == UNKNOWN:
-        return "I don't know"
-    if value == NOT_ASKED:
-        return NOT_CHECKED
-    q = pack.question_by_id.get(question_id)
-    v = q.value(value) if q else None
-    return clean_line(v.label) if v else value
 
 
 def band_label(band: str) -> str:

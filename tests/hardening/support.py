@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.cli import main
+from audit.app.cli import main
 from tests.conftest import DATA, EXAMPLES
 
 MINI_PACK = DATA / "packs" / "mini"
@@ -29,7 +29,7 @@ class Result:
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], argv: Sequence[str]) -> Result:
-    """audit.cli.main in-process; argparse's SystemExit counts as an exit code like any other."""
+    """audit.app.cli.main in-process; argparse's SystemExit counts as an exit code like any other."""
     capsys.readouterr()
     try:
         code = main(list(argv))

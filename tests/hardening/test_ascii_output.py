@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.ascii_fallback import stand_in
+from audit.app.ascii_fallback import stand_in
 from tests.conftest import EXAMPLES, ROOT
 
 ANSWERS = str(EXAMPLES / "linked-everything.yaml")

@@ -1,7 +1,7 @@
 """A catalogue of bad inputs: each gets exit 2, one line naming the file and what to do, no change.
 
 Every case builds its bad input in a fresh copy of a lived-in home (saved answers, a draft, a filed
-report, recorded runs), runs `audit.cli.main`, and checks:
+report, recorded runs), runs `audit.app.cli.main`, and checks:
 - exit code 2 and nothing on stdout;
 - exactly one line on stderr, `wa-audit: ...`, naming the file (and line or field where there is
   one), with what to do after a `;`, and no traceback;
@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from audit.yamlio import MAX_BYTES
+from audit.load.yamlio import MAX_BYTES
 from tests.conftest import EXAMPLES, ROOT
 from tests.hardening.support import (
     MINI_ANSWERS,
@@ -1181,7 +1181,7 @@ DRAFTS: dict[str, Callable[[Path], object]] = {
 def test_a_bad_draft_is_ignored_with_one_line_and_kept(
     kind: str, tmp_path: Path, bundled_pack: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from audit.use_cases.run_audit import load_draft
+    from audit.app.run_audit import load_draft
 
     path = tmp_path / "draft.yaml"
     DRAFTS[kind](path)

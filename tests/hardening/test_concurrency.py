@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from audit.cli import main
-from audit.fsutil import temp_prefix
+from audit.app.cli import main
+from audit.files import temp_prefix
 from tests.conftest import EXAMPLES, ROOT
 from tests.sync import release_together
 
@@ -42,7 +42,7 @@ WORKER = textwrap.dedent(
     # The test reads this process's answers on the original stdout; main() prints to /dev/null.
     to_test = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-    from audit.cli import main
+    from audit.app.cli import main
 
     home, value, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
     # Warm up (imports, the pack cache) without writing anything, so both start at full speed.

@@ -3,7 +3,7 @@
 Hypothesis generates answers files (valid and broken: YAML-ish noise, bytes, mappings with real
 and made-up question ids and values of every type) and mutations of the mini pack (keys deleted,
 values replaced with the wrong type, ids swapped for random ones, lists emptied or doubled). Each
-goes through `audit.cli.main`; the only acceptable endings are exit 0/1 with a report on stdout,
+goes through `audit.app.cli.main`; the only acceptable endings are exit 0/1 with a report on stdout,
 or exit 2 with one `wa-audit: ` line. Exit 70 (an internal error) is a bug.
 
 The number of examples comes from WA_AUDIT_FUZZ_EXAMPLES (default 300 per test, for CI):
@@ -23,10 +23,10 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from audit.pack import Pack
-from audit.pack_load import load_pack
-from audit.resources import default_pack_dir
-from audit.yamlio import load_yaml
+from audit.load.read import load_pack
+from audit.load.resources import default_pack_dir
+from audit.load.yamlio import load_yaml
+from audit.model.pack import Pack
 from tests.conftest import EXAMPLES
 from tests.hardening.support import MINI_ANSWERS, MINI_PACK, Result, run_cli
 

@@ -1,6 +1,6 @@
 """Atomic writes survive SIGKILL: the file is always the old version or the new one, never partial.
 
-A child process rewrites one file through `audit.fsutil.atomic_write` in a tight loop, alternating
+A child process rewrites one file through `audit.files.atomic_write` in a tight loop, alternating
 two versions of different sizes; the test kills it at random moments and checks the file each time.
 The moments are a seeded fraction of the write cycle the child measured just before (two cycles at
 most), so kills land mid-write on a fast disk and on a loaded machine alike; the seed makes the
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.fsutil import STALE_TEMP_SECONDS, atomic_write, remove_stale_temps, temp_prefix
+from audit.files import STALE_TEMP_SECONDS, atomic_write, remove_stale_temps, temp_prefix
 from tests.conftest import ROOT
 from tests.sync import read_line
 
@@ -34,7 +34,7 @@ CHILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from audit.fsutil import atomic_write
+    from audit.files import atomic_write
 
     target = Path(sys.argv[1])
     old, new = Path(sys.argv[2]).read_bytes(), Path(sys.argv[3]).read_bytes()

@@ -38,7 +38,7 @@ HOOKED = textwrap.dedent(
     sys.addaudithook(no_network)
     code = sys.argv[1]
     if code == "cli":
-        from audit.cli import main
+        from audit.app.cli import main
         sys.exit(main(sys.argv[2:]))
     exec(code)
     """

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from audit.cli import main
+from audit.app.cli import main
 from audit.errors import OutputError
-from audit.fsutil import atomic_write, check_output, check_replaceable, ensure_private_dir
+from audit.files import atomic_write, check_output, check_replaceable, ensure_private_dir
 from tests.conftest import EXAMPLES
 
 
@@ -102,7 +102,7 @@ def test_check_replaceable(tmp_path: Path) -> None:
 def test_create_new_never_replaces_a_file(
     links: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from audit.fsutil import create_new
+    from audit.files import create_new
 
     if not links:  # a file system without hard links (FAT, some network shares): O_EXCL instead
 

@@ -17,14 +17,15 @@ import html5lib
 import pytest
 import yaml
 
-from audit.answers import Answers
-from audit.cli import main
-from audit.pack import Pack
-from audit.pack_load import load_pack
+from audit.app import reports
+from audit.app.cli import main
+from audit.app.settings import Settings
+from audit.load.read import load_pack
+from audit.load.yamlio import load_yaml
+from audit.model.answers import Answers
+from audit.model.pack import Pack
 from audit.paths import Home
 from audit.render.base import Format
-from audit.use_cases import Settings, reports
-from audit.yamlio import load_yaml
 from tests.hardening.support import MINI_PACK
 
 HOSTILE = (

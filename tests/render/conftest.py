@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from audit.answers import Answers, read_answers
-from audit.assessment import AnswerChange, Changes, Report, make_report
-from audit.engine import evaluate
-from audit.history import Run, make_run
-from audit.pack import Pack
-from audit.pack_load import load_pack
-from audit.resources import default_pack_dir
+from audit.collect.answers_file import read_answers
+from audit.evaluate.engine import evaluate
+from audit.history.runs import Run, make_run
+from audit.load.read import load_pack
+from audit.load.resources import default_pack_dir
+from audit.model.answers import Answers
+from audit.model.assessment import AnswerChange, Changes, Report, make_report
+from audit.model.pack import Pack
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

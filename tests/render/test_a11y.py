@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from conftest import HERE, ROOT
 
-from audit.assessment import Report
-from audit.pack import Pack
+from audit.model.assessment import Report
+from audit.model.pack import Pack
 from audit.render.base import Format, RenderOptions, renderer_for
 from tests.ci import missing
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, persona_report
 
-from audit.assessment import Report
-from audit.pack import Pack
+from audit.model.assessment import Report
+from audit.model.pack import Pack
 from audit.render.base import RenderOptions
 from audit.render.html import HtmlRenderer
 from tests.ci import missing

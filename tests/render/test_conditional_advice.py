@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from audit.assessment import Report
-from audit.conditions import UNKNOWN
-from audit.pack import Pack
+from audit.model.assessment import Report
+from audit.model.conditions import UNKNOWN
+from audit.model.pack import Pack
 from audit.render.report_view import build_view
 
 
@@ -21,7 +21,7 @@ def test_advice_from_an_unknown_answer_is_a_condition(pack: Pack, reports: dict[
 
 def test_the_summary_marks_findings_that_rest_on_unknowns(pack: Pack, reports: dict[str, Report]) -> None:
     from audit.render.base import RenderOptions
-    from audit.render.terminal import summary
+    from audit.render.summary import summary
 
     text = summary(reports["all-unknown"], pack, RenderOptions(width=80))
     possible = [f for f in reports["all-unknown"].findings if f.certainty == "possible"]

@@ -16,11 +16,11 @@ from test_render_markdown import MD
 from test_render_markdown import render as render_markdown
 from test_render_terminal import render as render_terminal
 
-from audit.answers import Answers
-from audit.assessment import Report, make_report
-from audit.engine import evaluate
-from audit.pack import Pack
-from audit.pack_load import load_pack
+from audit.evaluate.engine import evaluate
+from audit.load.read import load_pack
+from audit.model.answers import Answers
+from audit.model.assessment import Report, make_report
+from audit.model.pack import Pack
 from tests.conftest import edit_pack_file
 
 PERSONA = "linked-everything"

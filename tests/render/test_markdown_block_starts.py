@@ -22,15 +22,16 @@ import yaml
 from conftest import changes_since
 from markdown_it import MarkdownIt
 
-from audit.answers import Answers, read_answers
-from audit.assessment import AnswerChange, make_report
-from audit.engine import evaluate
-from audit.pack import Pack
-from audit.pack_load import load_pack
+from audit.collect.answers_file import read_answers
+from audit.evaluate.engine import evaluate
+from audit.load.read import load_pack
+from audit.load.resources import default_pack_dir
+from audit.model.answers import Answers
+from audit.model.assessment import AnswerChange, make_report
+from audit.model.pack import Pack
 from audit.render import model_guide
 from audit.render.base import RenderOptions
 from audit.render.markdown import MarkdownRenderer
-from audit.resources import default_pack_dir
 from tests.conftest import EXAMPLES
 
 MD = MarkdownIt("commonmark").enable("table")

@@ -15,10 +15,10 @@ import pytest
 from conftest import PERSONAS, two_runs
 from rich.cells import cell_len
 
-from audit.assessment import Report
-from audit.changes import Compared, diff
-from audit.pack import Pack
-from audit.render import history_views, terminal
+from audit.history.diff import Compared, diff
+from audit.model.assessment import Report
+from audit.model.pack import Pack
+from audit.render import history_views, summary
 from audit.render.base import Format, RenderOptions, renderer_for
 
 NARROW = 40
@@ -59,7 +59,7 @@ def _report_renders(reports: dict[str, Report], pack: Pack) -> dict[str, Render]
             out[f"{fmt.value}-{name}"] = lambda w, r=report, f=fmt: renderer_for(f).render(
                 r, pack, RenderOptions(width=w)
             )
-        out[f"summary-{name}"] = lambda w, r=report: terminal.summary(
+        out[f"summary-{name}"] = lambda w, r=report: summary.summary(
             r, pack, RenderOptions(width=w, full_report="/home/someone/reports/report.html")
         )
     return out
@@ -95,7 +95,7 @@ def test_the_score_bar_and_the_panel_title_stay_whole(
     persona: str, reports: dict[str, Report], pack: Pack
 ) -> None:
     report = reports[persona]
-    text = terminal.summary(report, pack, RenderOptions(width=NARROW))
+    text = summary.summary(report, pack, RenderOptions(width=NARROW))
     lines = [line.strip(EDGE) for line in text.splitlines()]
     bars = [line for line in lines if "\u2588" in line or "\u2591" in line]
     # One line: the bar, then the score, as at 80 columns (a folded bar reads as two bars).

@@ -17,8 +17,8 @@ from test_render_html import render as render_html
 from test_render_markdown import render as render_markdown
 from test_render_terminal import render as render_terminal
 
-from audit.assessment import Report
-from audit.pack import Pack
+from audit.model.assessment import Report
+from audit.model.pack import Pack
 
 PERSONA = "linked-everything"
 META_AI = "What you ask Meta AI"

@@ -15,10 +15,11 @@ import pytest
 from conftest import PERSONAS
 from test_render_html import NS, SVG, parse, render, text_of
 
-from audit.answers import Answers
-from audit.assessment import Report, make_report
-from audit.engine import evaluate
-from audit.pack import Pack
+from audit.evaluate.engine import evaluate
+from audit.model import labels
+from audit.model.answers import Answers
+from audit.model.assessment import Report, make_report
+from audit.model.pack import Pack
 from audit.render import words
 from audit.render.flowmap import STROKE_WIDTH, TIERS
 
@@ -108,7 +109,7 @@ def test_the_picture_and_the_table_agree(case: str, reports: dict[str, Report], 
 def test_reach_tiers_are_the_packs(case: str, reports: dict[str, Report], pack: Pack) -> None:
     page = render(_cases(reports, pack)[case], pack)
     boxes, _, _ = picture(page)
-    expected = {words.clean_line(r.label): words.reach_tier(r.reach) for r in pack.vocabulary.recipients}
+    expected = {labels.clean_line(r.label): words.reach_tier(r.reach) for r in pack.vocabulary.recipients}
     assert boxes, "the case draws recipients"
     assert {label: expected[label] for label in boxes} == boxes
     # More than one tier is drawn: a renderer that draws every box alike cannot pass.

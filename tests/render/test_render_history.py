@@ -11,11 +11,11 @@ from datetime import timedelta
 import pytest
 from conftest import changes_since, two_runs
 
-from audit.assessment import AnswerChange
-from audit.changes import Compared, diff
-from audit.conditions import NOT_ASKED
-from audit.history import Run
-from audit.pack import Pack
+from audit.history.diff import Compared, diff
+from audit.history.runs import Run
+from audit.model.assessment import AnswerChange
+from audit.model.conditions import NOT_ASKED
+from audit.model.pack import Pack
 from audit.render import history_views
 from audit.render.report_view import answer_changes
 

@@ -14,12 +14,12 @@ import html5lib
 import pytest
 from conftest import PERSONAS, ROOT, changes_since, persona_report, two_runs
 
-from audit.answers import Answers
-from audit.assessment import AnswerChange, Report, TrendPoint, make_report
-from audit.changes import diff
-from audit.engine import evaluate
-from audit.pack import Pack
-from audit.pack_load import load_pack
+from audit.evaluate.engine import evaluate
+from audit.history.diff import diff
+from audit.load.read import load_pack
+from audit.model.answers import Answers
+from audit.model.assessment import AnswerChange, Report, TrendPoint, make_report
+from audit.model.pack import Pack
 from audit.render import html as html_renderer
 from audit.render.base import RenderOptions
 from audit.render.flowmap import CERTAINTIES

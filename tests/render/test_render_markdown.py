@@ -14,12 +14,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from audit.answers import Answers
-from audit.assessment import AnswerChange, Report, make_report
-from audit.engine import evaluate
-from audit.pack import Pack
-from audit.pack_load import load_pack
-from audit.render import words
+from audit.evaluate.engine import evaluate
+from audit.load.read import load_pack
+from audit.model import labels
+from audit.model.answers import Answers
+from audit.model.assessment import AnswerChange, Report, make_report
+from audit.model.pack import Pack
 from audit.render.base import RenderOptions
 from audit.render.markdown import MarkdownRenderer, MdSafe, environment, md_block, md_escape, md_url
 
@@ -50,7 +50,7 @@ pack_text = st.text(
 
 def as_html(text: str) -> str:
     """What markdown-it prints for plain text (it escapes these four, not the apostrophe)."""
-    return html.escape(words.clean_line(text), quote=False).replace('"', "&quot;")
+    return html.escape(labels.clean_line(text), quote=False).replace('"', "&quot;")
 
 
 @settings(deadline=None)  # a loaded machine is not a failure; speed is benches/' job
@@ -69,7 +69,7 @@ block_text = st.one_of(pack_text, st.tuples(st.sampled_from(BLOCK_OPENERS), pack
 
 
 @settings(deadline=None)  # a loaded machine is not a failure; speed is benches/' job
-@given(block_text.filter(lambda t: words.clean_line(t) != ""))
+@given(block_text.filter(lambda t: labels.clean_line(t) != ""))
 @example("1. x")
 @example("12) y")
 @example("# y")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from audit.pack import Pack
+from audit.model.pack import Pack
 from audit.render import model_guide
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from audit.cli import main
+from audit.app.cli import main
 
 EXAMPLE = str(ROOT / "examples" / "eea-nothing-linked.yaml")
 

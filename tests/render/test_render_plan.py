@@ -12,13 +12,13 @@ import pytest
 from conftest import ADVICE_PERSONAS, PERSONAS, ROOT, persona_report
 from markdown_it import MarkdownIt
 
-from audit.answers import Answers
-from audit.assessment import Report, make_report
-from audit.cli import main
-from audit.engine import evaluate
-from audit.pack import Pack
-from audit.pack_load import load_pack
-from audit.render import terminal
+from audit.app.cli import main
+from audit.evaluate.engine import evaluate
+from audit.load.read import load_pack
+from audit.model.answers import Answers
+from audit.model.assessment import Report, make_report
+from audit.model.pack import Pack
+from audit.render import summary
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.render.html import CSP
 from audit.render.view_model import GROUP_CONDITION, ONE_CONDITION, change_groups
@@ -45,7 +45,7 @@ def test_summary_golden(
     persona: str, reports: dict[str, Report], pack: Pack, golden: Callable[[str, str], None]
 ) -> None:
     options = RenderOptions(width=80, full_report="/home/you/.local/share/wa-audit/reports/report.html")
-    golden(f"summary-{persona}.txt", terminal.summary(reports[persona], pack, options))
+    golden(f"summary-{persona}.txt", summary.summary(reports[persona], pack, options))
 
 
 @pytest.mark.parametrize("fmt", list(MEDIA))
@@ -144,14 +144,14 @@ def test_best_case_is_shown_when_the_report_has_it_and_says_what_it_means(
 
     with_best = report.model_copy(update={"score": ScoreWithBestCase()})
     best = str(report.score.value - 20)
-    shown = terminal.summary(with_best, pack, RenderOptions(width=80))
-    summary = " ".join(shown.replace("\u2502", " ").split())
-    assert f"(best case {best}, if each \u201cI don't know\u201d is the safest answer)" in summary
+    shown = summary.summary(with_best, pack, RenderOptions(width=80))
+    text = " ".join(shown.replace("\u2502", " ").split())
+    assert f"(best case {best}, if each \u201cI don't know\u201d is the safest answer)" in text
     assert f"least exposing one: {best}." in plan(with_best, pack)
     # A fully answered report's best case is its score: nothing rests on "I don't know".
     answered = reports["linked-everything"]
     assert answered.score.best_case == answered.score.value
-    assert "best case" not in terminal.summary(answered, pack, RenderOptions(width=80))
+    assert "best case" not in summary.summary(answered, pack, RenderOptions(width=80))
 
 
 GROUP = "If these apply to you (you answered \u201cI don't know\u201d)"

@@ -10,12 +10,13 @@ import pytest
 from conftest import ADVICE_PERSONAS, PERSONAS, ROOT, changes_since, persona_report, two_runs
 from rich.cells import cell_len
 
-from audit.answers import Answers, read_answers
-from audit.assessment import AnswerChange, Report, TrendPoint, make_report
-from audit.changes import diff
-from audit.engine import evaluate
-from audit.pack import Pack
-from audit.pack_load import load_pack
+from audit.collect.answers_file import read_answers
+from audit.evaluate.engine import evaluate
+from audit.history.diff import diff
+from audit.load.read import load_pack
+from audit.model.answers import Answers
+from audit.model.assessment import AnswerChange, Report, TrendPoint, make_report
+from audit.model.pack import Pack
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.render.report_view import FIND_OUT_FIRST_GAP
 from audit.render.terminal import TerminalRenderer
@@ -288,7 +289,7 @@ def test_possible_findings_say_so_next_to_the_severity(reports: dict[str, Report
     assert possible
     # Each possible finding says so, and so do the summaries (first and last) for their top three.
     from audit.render.report_view import build_view
-    from audit.render.terminal import TOP_FINDINGS
+    from audit.render.summary import TOP_FINDINGS
 
     top = [f for g in build_view(report, pack).severity_groups for f in g.findings][:TOP_FINDINGS]
     in_summary = sum(f.certainty == "possible" for f in top)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from audit.assessment import Report
-from audit.pack import Pack
+from audit.model.assessment import Report
+from audit.model.pack import Pack
 from audit.render.report_view import RERUN_NEW, build_view, check_rest
 from audit.render.view_model import RecommendationView, UnknownView
 

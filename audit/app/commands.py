@@ -1,0 +1,330 @@
+"""The handlers of `wa-audit`'s commands, one function each.
+
+Each runs its use case (`audit.app.settings`) and writes what it returns; `cli` parses the
+arguments, dispatches here and maps errors to exit codes. Warnings reach stderr through
+`Settings.warn`, on their own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from audit.errors import UserError
+
+if TYPE_CHECKING:
+    from audit.app import run_audit
+    from audit.app.settings import Settings
+
+SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown", ".txt": "terminal"}
+
+
+def format_for(args: argparse.Namespace) -> str:
+    if args.format == "plan" and args.output is not None:
+        # The plan in the medium -o names: a page to print, a note to keep, else text.
+        return {".html": "plan-html", ".htm": "plan-html", ".md": "plan-markdown"}.get(
+            args.output.suffix.lower(), "plan"
+        )
+    if args.format:
+        return str(args.format)
+    if args.output is not None:
+        fmt = SUFFIX_FORMATS.get(args.output.suffix.lower())
+        if fmt is None:
+            # Not the terminal text under a name that promises something else (report.pdf, answers.yaml).
+            suffix = f"the suffix '{args.output.suffix}'" if args.output.suffix else "a name without a suffix"
+            raise UserError(
+                f"{args.output}: {suffix} names no report format; "
+                "end the -o name in .html, .json, .md or .txt, or add --format"
+            )
+        return fmt
+    return "terminal"
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        try:  # a reader that left (`| head`) is cli._PipeGuard's: quiet, the exit code stands
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as e:
+            from audit.errors import OutputError
+
+            raise OutputError(f"standard output: cannot write the report ({e.strerror}); use -o FILE") from e
+        return
+    from audit.files import atomic_write
+
+    atomic_write(output, text)
+    print(f"Report written to {output}", file=sys.stderr)
+
+
+HTML_FORMATS = ("html", "plan-html")
+SCREEN_FORMATS = ("terminal", "plan")
+
+
+def _show(text: str, args: argparse.Namespace, after: Callable[[], str] | None = None) -> None:
+    """Text for the screen: through the pager when it is longer than the screen, else printed.
+
+    `after()` (the summary) is printed once the pager closes, so it is what stays on screen; it is
+    only rendered then (a piped report never needs it).
+    """
+    if args.output is None and not args.no_pager and sys.stdout.isatty():
+        from audit.app import pager
+
+        if text.count("\n") >= pager.screen_rows() - 1 and pager.page(text):
+            if after is not None:
+                _write(after(), None)
+            return
+    _write(text, args.output)
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from audit.app import reports
+    from audit.render.base import Format
+
+    fmt = Format(format_for(args))
+    # HTML on a terminal would be 80 KB of markup: it goes to a file in the reports folder.
+    filed = args.output is None and fmt.value in HTML_FORMATS and sys.stdout.isatty()
+    if args.open and fmt.value not in HTML_FORMATS:
+        raise UserError("--open needs an HTML report: add --format html (or -o report.html)")
+    if args.open and args.output is None and not filed:
+        raise UserError("--open needs the HTML report in a file: add -o report.html")
+    if fmt.value not in SCREEN_FORMATS or args.output is not None:
+        settings = replace(settings, color=False, width=80)
+    pack = reports.pack_for(settings)
+    answers = reports.gather_answers(pack, settings, args.answers, args.set)
+    report = reports.build_report(pack, answers, settings)
+    text = reports.render(report, pack, fmt, settings)
+    output = args.output
+    if filed:
+        output = reports.file_report(settings, fmt, text)
+        print(f"Report written to {output}", file=sys.stderr)
+    elif output is not None:
+        _write(text, output)
+    elif fmt is Format.TERMINAL:
+        _show(text, args, after=lambda: reports.summary(report, pack, settings))
+    else:
+        _show(text, args)
+    if args.open and output is not None:
+        _open_in_browser(output)
+    return 1 if reports.fails(report, args.fail_on) else 0
+
+
+def _open_in_browser(path: Path) -> None:
+    import webbrowser
+
+    # Only a local file we just wrote, as a file:// URI; never a URL from anywhere else.
+    try:
+        opened = webbrowser.open(path.resolve().as_uri())
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        where = path.resolve()
+        print(f"No browser opened; the report is at {where} (open it in a browser).", file=sys.stderr)
+
+
+def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
+    from audit.app import reports
+
+    if args.rules_command == "check":
+        target, problems = reports.check_rules(args.directory or settings.rules)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        errors = [p for p in problems if p.level == "error"]  # warnings are printed, nothing more
+        if errors:
+            print(f"wa-audit: {len(errors)} problem(s) in {target}", file=sys.stderr)
+            return 2
+        print(f"{target}: ok" + (f" ({len(problems)} warning(s))" if problems else ""))
+        return 0
+    from audit.render import model_guide
+
+    if args.format == "markdown":
+        text = model_guide.markdown(reports.pack_for(settings))
+    else:
+        text = model_guide.terminal(reports.pack_for(settings), width=settings.width, color=settings.color)
+    _write(text, None)
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    from audit.app import reports, run_audit
+    from audit.render.base import Format
+
+    request = run_audit.Request(
+        depth="quick" if args.quick else "full" if args.full else None,
+        answers_file=args.answers,
+        sets=tuple(args.set),
+        interactive=sys.stdin.isatty() and sys.stdout.isatty(),
+        fmt=Format(format_for(args)),
+    )
+    outcome = run_audit.run(settings, request)
+    if request.interactive and args.output is None and request.fmt is Format.TERMINAL:
+        # The summary is what stays on screen; the full report is one choice away.
+        _write(outcome.summary, None)
+        if outcome.html is None:
+            print(_NOTHING_RECORDED.format(settings.home.reports), file=sys.stderr)
+        if args.open and outcome.html is not None:
+            _open_in_browser(outcome.html)
+        elif not args.no_pager:
+            _offer_full_report(outcome, settings, args)
+        else:
+            _write(outcome.text, None)
+        return 1 if reports.fails(outcome.report, args.fail_on) else 0
+    _write(outcome.text, args.output)
+    if outcome.html is None:
+        print(_NOTHING_RECORDED.format(settings.home.reports), file=sys.stderr)
+    else:
+        print(f"This report is also saved as a web page:\n  {outcome.html}", file=sys.stderr)
+    if args.open and outcome.html is not None:  # the HTML copy the audit writes; -o may be another format
+        _open_in_browser(outcome.html)
+    return 1 if reports.fails(outcome.report, args.fail_on) else 0
+
+
+# "Just show the report again": no run recorded, no HTML copy filed.
+_NOTHING_RECORDED = "Nothing was recorded; your earlier reports are in {}"
+
+
+def _offer_full_report(outcome: run_audit.Outcome, settings: Settings, args: argparse.Namespace) -> None:
+    """After the summary: the full report in the pager, the web page, or nothing more."""
+    from audit.app import pager
+    from audit.collect.screen import Terminal
+
+    term = Terminal(color=settings.color)
+    try:
+        choice = term.choose(
+            "Read the full report?",
+            [
+                ("page", "Yes, here (q to come back)"),
+                *([("open", "Yes, as a web page in my browser")] if outcome.html is not None else []),
+                ("done", "No, done"),
+            ],
+        )
+    except (KeyboardInterrupt, EOFError):
+        return  # everything is saved already; leaving here is not an interruption
+    if choice == "page" and not pager.page(outcome.text):
+        _write(outcome.text, None)  # no pager: print it all; it ends with the summary
+    elif choice == "open" and outcome.html is not None:
+        _open_in_browser(outcome.html)
+
+
+def cmd_set(args: argparse.Namespace, settings: Settings) -> int:
+    from audit.app import record, reports
+    from audit.render.base import Format
+
+    fmt = Format(format_for(args))
+    if fmt is not Format.TERMINAL:
+        settings = replace(settings, color=False, width=80)
+    pack = reports.pack_for(settings)
+    pending = record.prepare_set(settings, pack, args.assignments)
+    record.check_can_record(settings)  # a home that cannot take the run stops `set` before the report
+    # The report first: a bad -o stops here, before the answers or the history change.
+    text = reports.render(pending.report, pack, fmt, settings)
+    if args.output is None and fmt is Format.TERMINAL:
+        _show(text, args, after=lambda: reports.summary(pending.report, pack, settings))
+    else:
+        _write(text, args.output)
+    recorded = record.commit_run(pending)
+    print(f"Answers saved; this is run {recorded.run.id} ('wa-audit history' lists them).", file=sys.stderr)
+    return 1 if reports.fails(recorded.report, args.fail_on) else 0
+
+
+def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
+    from audit.app import runs
+    from audit.render import history_views
+
+    listed = runs.list_runs(settings)
+    if args.format == "json":
+        _write(history_views.history_json(listed), None)
+    else:
+        _write(history_views.history_text(listed, width=settings.width, color=settings.color), None)
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
+    from audit.app import reports, runs
+    from audit.render import history_views
+
+    compared = runs.diff_runs(settings, args.runs)
+    if args.format == "json":
+        _write(history_views.diff_json(compared), None)
+    else:
+        text = history_views.changes_text(
+            compared, pack=reports.pack_for(settings), width=settings.width, color=settings.color
+        )
+        _write(text, None)
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
+    from audit.app import forget
+
+    home = settings.home
+    stored = forget.stored_files(home)
+    others = forget.not_ours(home)
+    if not stored:
+        print(f"Nothing to forget: wa-audit keeps no files in {home.root}.")
+        _note_kept(home.root, others)
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError("forget: no terminal to confirm on; use 'wa-audit forget --yes'")
+        # Name every file before asking: the person decides on what they see.
+        print(f"These {len(stored)} file(s) in {home.root} were written by wa-audit:")
+        for path in stored:
+            print(f"  {path}")
+        _note_kept(home.root, others)
+        try:
+            reply = input("Delete them? [y/N] ")
+        except EOFError:  # Ctrl-D: no answer is a no, not an internal error
+            print()
+            reply = ""
+        if reply.strip().lower() not in ("y", "yes"):
+            print("Nothing deleted.")
+            return 0
+    done = forget.forget(home)
+    for path in done.deleted:
+        print(f"deleted {path}")
+    if done.removed_home:
+        print(f"removed the empty folder {home.root}")
+    elif args.yes:
+        _note_kept(home.root, done.kept)
+    return 0
+
+
+def _note_kept(root: Path, kept: Sequence[Path]) -> None:
+    if kept:
+        names = ", ".join(str(p.relative_to(root)) for p in kept[:5]) + (", ..." if len(kept) > 5 else "")
+        print(f"Left alone: {len(kept)} file(s) in {root} that are not wa-audit's own ({names}).")
+
+
+def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from audit.model.answers import AnswersFile
+    from audit.model.assessment import Report
+    from audit.model.pack import Pack
+
+    # The report is what wa-audit writes (serialisation, keys by alias: "from"); the others are read.
+    if args.kind == "answers":
+        body = AnswersFile.model_json_schema()
+    elif args.kind == "pack":
+        body = Pack.model_json_schema()
+    else:
+        body = Report.model_json_schema(mode="serialization")
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **body}
+    _write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", None)
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "audit": cmd_audit,
+    "report": cmd_report,
+    "set": cmd_set,
+    "history": cmd_history,
+    "diff": cmd_diff,
+    "forget": cmd_forget,
+    "schema": cmd_schema,
+    "rules": cmd_rules,
+}

@@ -1,0 +1,292 @@
+"""The `wa-audit` argument parser: every command, option and help text (argparse).
+
+Options accepted both before the command and by a command are declared twice (`TOP` + name) and
+made one value by `cli`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from audit import __version__
+from audit.errors import escape_controls
+from audit.model.severity import SEVERITIES
+
+EPILOG = """\
+exit codes:
+  0    done
+  1    a finding at or above --fail-on
+  2    a usage or input error (the message says what to fix)
+  70   an internal error: a bug (rerun with --debug and report it)
+  130  interrupted (answers given so far are kept)
+
+privacy: wa-audit never asks for your phone number or messages and never uses the network.
+read the model without answering anything: wa-audit rules show
+"""
+
+GLOBAL_DEFAULTS: dict[str, object] = {"home": None, "rules": None, "no_color": False, "debug": False}
+# Options accepted before the command (for `audit`, the default command) and by commands: given
+# before the command they land in TOP + name, and `_agree` makes one value of the two.
+TOP = "top_"
+SHARED_DEFAULTS: dict[str, object] = {
+    "quick": False,
+    "full": False,
+    "answers": None,
+    "set": [],
+    "format": None,
+    "output": None,
+    "fail_on": None,
+    "open": False,
+    "no_pager": False,
+}
+FORMATS = ("terminal", "html", "json", "markdown", "plan")
+
+
+def columns() -> int:
+    """shutil.get_terminal_size((80, 24)).columns, without importing shutil (and the modules it loads)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Help(argparse.HelpFormatter):
+    """argparse's help layout at the width argparse picks, found without importing shutil."""
+
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
+    ) -> None:
+        width = columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+class _RawHelp(_Help, argparse.RawDescriptionHelpFormatter):
+    """The same, keeping the description's and epilog's own line breaks."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with our one-line errors (the usage block is one `--help` away)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Help)
+        super().__init__(*args, **kwargs)
+        self.commands: dict[str, Parser] = {}  # on the top parser: "report", "rules show", ...
+        self.shared_defaults: dict[str, object] = {}  # on a command's parser: see `_agree`
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"wa-audit: {escape_controls(message)}; see '{self.prog} --help'\n")
+
+
+def build_parser() -> Parser:
+    # Global options are accepted before or after the command. SUPPRESS keeps a subcommand's
+    # parser from resetting a value given before the command; the defaults live on `parser`.
+    common = Parser(add_help=False, argument_default=argparse.SUPPRESS)
+    common.add_argument(
+        "--home",
+        type=Path,
+        help="folder for answers, history and reports (default: $WA_AUDIT_HOME or your user data folder)",
+    )
+    common.add_argument(
+        "--rules",
+        type=Path,
+        metavar="DIR",
+        help="use the rule pack in DIR (default: the bundled WhatsApp pack)",
+    )
+    common.add_argument(
+        "--no-color",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="plain text output (also NO_COLOR=1)",
+    )
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors"
+    )
+
+    parser = Parser(
+        prog="wa-audit",
+        parents=[common],
+        description="What your WhatsApp choices share with Meta and others, and what to change first.",
+        epilog=EPILOG,
+        formatter_class=_RawHelp,
+    )
+    parser.add_argument("--version", action="version", version=f"wa-audit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def output_options(p: Any, *, top: bool = False) -> None:
+        # Every copy defaults to absent (SUPPRESS): `_agree` tells what was given, where, and fills in
+        # the command's default (COMMAND_DEFAULTS) for what was given nowhere.
+        def dest(name: str) -> dict[str, Any]:
+            return {"dest": TOP + name if top else name, "default": argparse.SUPPRESS}
+
+        p.add_argument(
+            "--format",
+            choices=FORMATS,
+            help="report format (default: terminal on screen, else from -o's suffix); 'plan' is the "
+            "one page of steps: text, or HTML / Markdown with -o plan.html / plan.md",
+            **dest("format"),
+        )
+        p.add_argument(
+            "-o", "--output", type=Path, metavar="PATH", help="write the report to PATH", **dest("output")
+        )
+        p.add_argument(
+            "--fail-on",
+            choices=SEVERITIES,
+            metavar="SEVERITY",
+            help="exit 1 if a finding is at or above SEVERITY: info, low, medium, high or critical",
+            **dest("fail_on"),
+        )
+        p.add_argument(
+            "--open",
+            action="store_true",
+            help="open the HTML report in your browser (a local file; says where it is if none opens)",
+            **dest("open"),
+        )
+        p.add_argument(
+            "--no-pager",
+            action="store_true",
+            help="print a long report in full instead of showing it in $PAGER (or less)",
+            **dest("no_pager"),
+        )
+
+    def answers_options(p: Any, *, top: bool = False, interview: bool = True) -> None:
+        def dest(name: str) -> dict[str, Any]:
+            return {"dest": TOP + name if top else name, "default": argparse.SUPPRESS}
+
+        if interview:
+            depth = p.add_mutually_exclusive_group()
+            quick = "only the Meta connections questions"
+            depth.add_argument("--quick", action="store_true", help=quick, **dest("quick"))
+            depth.add_argument("--full", action="store_true", help="every question", **dest("full"))
+        p.add_argument(
+            "--answers",
+            type=Path,
+            metavar="FILE",
+            help="start from this answers file" if interview else "answers file (YAML); see examples/",
+            **dest("answers"),
+        )
+        p.add_argument(
+            "--set",
+            action="append",
+            metavar="QUESTION=VALUE",
+            help=f"{'fix one answer without asking it' if interview else 'override one answer'} (repeatable)",
+            **dest("set"),
+        )
+        output_options(p, top=top)
+
+    # `wa-audit --answers FILE` is `wa-audit audit --answers FILE`, as the advice says: the
+    # interview's options are accepted (and listed) here too; main hands them to `audit`.
+    answers_options(
+        parser.add_argument_group("the interview's options (wa-audit = wa-audit audit)"), top=True
+    )
+    audit = sub.add_parser(
+        "audit",
+        parents=[common],
+        help="the interview, then your report (the default)",
+        description="Answer questions about your WhatsApp settings, then read your report.",
+    )
+    answers_options(audit)
+
+    report = sub.add_parser(
+        "report",
+        parents=[common],
+        help="report from saved or given answers, no questions",
+        description="Report from an answers file (or your saved answers) without asking.",
+    )
+    answers_options(report, interview=False)
+
+    set_ = sub.add_parser(
+        "set",
+        parents=[common],
+        help="change answers without the interview",
+        description="Change saved answers, record a run, and show what changed.",
+    )
+    set_.add_argument("assignments", nargs="+", metavar="QUESTION=VALUE")
+    output_options(set_)
+
+    history = sub.add_parser(
+        "history",
+        parents=[common],
+        help="your past runs and the score trend",
+        description="List every recorded run (each interview or 'set') with its score, oldest first.",
+    )
+    history.add_argument("--format", choices=("terminal", "json"), default="terminal")
+
+    diff = sub.add_parser(
+        "diff",
+        parents=[common],
+        help="what changed between two runs",
+        description="What changed between two runs: answers, findings and score. "
+        "No RUN: the last two; one RUN: that run and the latest.",
+    )
+    diff.add_argument("runs", nargs="*", type=int, metavar="RUN", help="run numbers (default: the last two)")
+    # The changes alone, for a screen or a script; the full report with its changes is 'set' or the interview.
+    diff.add_argument("--format", choices=("terminal", "json"), default="terminal")
+
+    forget = sub.add_parser(
+        "forget",
+        parents=[common],
+        help="delete every answer, report and run stored",
+        description="Delete the saved answers, the unfinished interview, the filed reports and the "
+        "history from the wa-audit folder (--home). Files wa-audit did not write are left alone.",
+    )
+    forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    schema = sub.add_parser(
+        "schema",
+        parents=[common],
+        help="print a JSON Schema",
+        description="Print the JSON Schema of an answers file, a rule pack or the JSON report.",
+    )
+    schema.add_argument("kind", choices=("answers", "pack", "report"))
+
+    rules = sub.add_parser(
+        "rules",
+        parents=[common],
+        help="check or read the rule pack",
+        description="Check a rule pack for problems, or read the sharing model without answering anything.",
+    )
+    rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    check = rules_sub.add_parser(
+        "check",
+        parents=[common],
+        help="validate a rule pack (exit 2 on problems)",
+        description="Validate a rule pack and list every problem, one per line (exit 2 on problems).",
+    )
+    check.add_argument(
+        "directory",
+        nargs="?",
+        type=Path,
+        metavar="DIR",
+        help="the pack folder (default: the bundled WhatsApp pack)",
+    )
+    show = rules_sub.add_parser(
+        "show",
+        parents=[common],
+        help="read the model: who gets which data, when, why, and the sources",
+        description="The sharing model as a guide, without answering anything.",
+    )
+    show.add_argument("--format", choices=("terminal", "markdown"), default="terminal")
+
+    parser.commands = {
+        **{name: p for name, p in sub.choices.items() if name != "rules"},
+        **{f"rules {name}": p for name, p in rules_sub.choices.items()},
+    }
+    for command in parser.commands.values():
+        # A command's own default would overwrite a value given before the command (argparse
+        # copies the command's namespace over the top one): defaults are filled in by `_agree`.
+        for action in command._actions:
+            if action.dest in SHARED_DEFAULTS:
+                own = action.default is not argparse.SUPPRESS
+                command.shared_defaults[action.dest] = action.default if own else SHARED_DEFAULTS[action.dest]
+                action.default = argparse.SUPPRESS
+    return parser

@@ -1,0 +1,149 @@
+"""The history read back: every run (`history`), two compared (`diff`), what a model update asks.
+
+Also how every use case opens the history: readonly where it only reads (looking never creates
+one), with the settings' clock and warnings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from audit.app.settings import Settings
+from audit.errors import HistoryError
+from audit.evaluate.scoring import exposure
+from audit.history.diff import Compared, diff
+from audit.history.runs import History, Run
+from audit.model.conditions import NOT_ASKED, UNKNOWN
+from audit.model.pack import Pack
+from audit.paths import Home
+
+
+def open_history(settings: Settings, *, readonly: bool = False) -> History:
+    return History.open(settings.home.history, now=settings.clock(), readonly=readonly, warn=settings.warn)
+
+
+def has_history(home: Home) -> bool:
+    # lexists: a broken link or a loop where the history belongs must reach History.open's error.
+    return os.path.lexists(home.history)
+
+
+def list_runs(settings: Settings) -> tuple[Run, ...]:
+    """Every recorded run, oldest first."""
+    if not has_history(settings.home):
+        return ()  # looking must not create a history
+    with open_history(settings, readonly=True) as history:
+        return tuple(history.runs())
+
+
+NO_RUNS = "no runs yet: 'wa-audit diff' needs two; run 'wa-audit' or 'wa-audit set QUESTION=VALUE'"
+
+
+def diff_runs(settings: Settings, numbers: Sequence[int]) -> Compared:
+    """`wa-audit diff [RUN] [RUN]`: none = the last two; one = that run vs the latest."""
+    if len(numbers) > 2:
+        raise HistoryError("diff takes at most two run numbers; e.g. 'wa-audit diff 1 2'")
+    if not has_history(settings.home):
+        raise HistoryError(NO_RUNS)
+    with open_history(settings, readonly=True) as history:
+        if len(numbers) == 2:
+            previous, current = history.get(numbers[0]), history.get(numbers[1])
+        else:
+            latest = history.latest()
+            if latest is None:
+                raise HistoryError(NO_RUNS)
+            if numbers:
+                previous, current = history.get(numbers[0]), latest
+            else:
+                runs = history.runs()
+                if len(runs) < 2:
+                    raise HistoryError(
+                        "only one run so far: 'wa-audit diff' needs two; "
+                        "change an answer with 'wa-audit set QUESTION=VALUE'"
+                    )
+                previous, current = runs[-2], runs[-1]
+    return Compared(previous=previous, current=current, changes=diff(previous, current))
+
+
+# --- after a model update ----------------------------------------------------------------------
+def questions_to_ask_after_update(
+    pack: Pack, previous_answers: Mapping[str, str], previous_pack_questions: Iterable[str]
+) -> tuple[str, ...]:
+    """The questions to ask after a model update, in interview order.
+
+    New questions (not in `previous_pack_questions`), and questions whose saved value the pack no
+    longer has; a question whose `when` is false given the other answers is left out, as the
+    interview would skip it too.
+    """
+    known = set(previous_pack_questions)
+    valid: dict[str, str] = {}
+    invalid: set[str] = set()
+    for q in pack.questions:
+        value = previous_answers.get(q.id)
+        if value is None:
+            continue
+        if value in q.value_ids or (value == UNKNOWN and q.allow_unknown) or value == NOT_ASKED:
+            valid[q.id] = value
+        else:
+            invalid.add(q.id)
+    # Which questions the interview would reach, judged with the values that still hold.
+    asked = exposure(pack, valid).answers
+    return tuple(
+        q.id
+        for q in pack.questions
+        if (q.id not in known or q.id in invalid) and asked.get(q.id) != NOT_ASKED
+    )
+
+
+@dataclass(frozen=True)
+class ModelUpdate:
+    """The bundled model changed since the last run: what to tell the person and ask again."""
+
+    previous_version: str
+    version: str
+    reviewed: date
+    questions: tuple[str, ...]
+    new_rules: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        asks = (
+            f"{len(self.questions)} new or changed question(s) to answer"
+            if self.questions
+            else "no new questions"
+        )
+        return (
+            f"The model was updated on {self.reviewed.isoformat()} "
+            f"(version {self.previous_version} -> {self.version}): {asks}."
+        )
+
+
+def model_update(
+    pack: Pack, last_run: Run | None, previous_answers: Mapping[str, str] | None = None
+) -> ModelUpdate | None:
+    """A ModelUpdate when `pack`'s version differs from the last run's, else None (pure).
+
+    `previous_answers` default to the last run's own answers, which keep values the new pack may
+    no longer accept (a saved answers file read through the new pack has lost them).
+    """
+    if last_run is None or last_run.pack_id != pack.meta.id or last_run.pack_version == pack.meta.version:
+        return None
+    seen = set(last_run.rules_seen)
+    answers = last_run.answers if previous_answers is None else previous_answers
+    return ModelUpdate(
+        previous_version=last_run.pack_version,
+        version=pack.meta.version,
+        reviewed=pack.meta.reviewed,
+        questions=questions_to_ask_after_update(pack, answers, last_run.questions_seen),
+        new_rules=tuple(r.id for r in pack.rules if r.id not in seen),
+    )
+
+
+def last_run(settings: Settings, pack: Pack) -> Run | None:
+    """The most recent run of `pack` (for the interview's model-update check)."""
+    if not has_history(settings.home):
+        return None
+    with open_history(settings, readonly=True) as history:
+        return history.latest(pack.meta.id)

@@ -1,0 +1,1 @@
+"""Answers against the pack: flows, findings, the score and the plan."""

@@ -1,0 +1,265 @@
+"""A pack compiled for evaluation: conditions into functions, (data, recipient) pairs into indices.
+
+Compiled once per pack and kept (`compiled_pack`), with what a what-if needs to re-evaluate only
+what one changed answer can reach: per question, the questions, rules, pairs and findings its
+answer can change, and classes of values that every condition treats alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from audit.model.conditions import Compiled, Condition, QuestionIn, compile_condition, questions_in, walk
+from audit.model.pack import Pack, RuleCertainty
+
+T = TypeVar("T")
+
+PairKey = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class CompiledQuestion:
+    """A question of the compiled pack: its id, compiled `when`, and what earlier answers imply it.
+
+    `implied_by` lists (question, value, allowed values): when that earlier question has that
+    answer (Strict account settings on), this one is not asked and takes the first allowed value
+    unless its own answer is one of them.
+    """
+
+    id: str
+    when: Compiled | None
+    implied_by: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule of the compiled pack, with the pairs it sends and their weights."""
+
+    id: str
+    when: Compiled
+    certainty: RuleCertainty
+    weight: float  # when the rule holds
+    weight_possible: float  # when it only possibly holds
+    purposes: Mapping[int, frozenset[str]]  # pair index -> purposes; the keys are the pairs it sends
+    factor: Mapping[int, float]  # pair index -> the weight of its weightiest purpose in this rule
+
+
+@dataclass(frozen=True)
+class CompiledPack:
+    """A pack compiled for evaluation (see the module docstring)."""
+
+    questions: tuple[CompiledQuestion, ...]
+    question_pos: Mapping[str, int]
+    rules: tuple[CompiledRule, ...]
+    rule_pos: Mapping[str, int]
+    pairs: tuple[PairKey, ...]  # every pair the pack can send, in display order (recipient, data)
+    pair_base: tuple[float, ...]  # sensitivity x reach
+    pair_rules: tuple[tuple[int, ...], ...]  # the rules sending each pair, in pack order
+    maximum: float
+    # For what-ifs, per question: which questions to settle again (itself, then those whose `when`
+    # reads it, in pack order), and which rules and pairs its answer can change.
+    resettle: Mapping[str, tuple[int, ...]]
+    touched_rules: Mapping[str, tuple[int, ...]]
+    touched_pairs: Mapping[str, tuple[int, ...]]
+    # Per question, per value: a class number; values in one class pass and fail the same tests
+    # everywhere the score and advice look (rules, findings and questions' `when`), so one what-if
+    # serves them all.
+    value_class: Mapping[str, Mapping[str, int]]
+    findings: tuple[Compiled, ...]
+    finding_ids: tuple[str, ...]
+    touched_findings: Mapping[str, tuple[int, ...]]  # per question: the findings its answer can change
+    finding_reads: tuple[tuple[str, ...], ...]  # per finding: the questions its `when` and fix read
+    protections: tuple[Compiled, ...]
+    # Output pieces that depend only on the pack (and the platform): sources, protections, fixes,
+    # unknowns. They are frozen models, so one instance can serve every evaluation.
+    memo: dict[tuple[object, ...], Any] = field(default_factory=dict)
+
+
+def compile_pack(pack: Pack) -> CompiledPack:
+    # Only checked packs are compiled (pack_load), so every id a condition names exists, and every
+    # certainty has its weight.
+    def values_of(question: str) -> tuple[str, ...]:
+        return pack.question_by_id[question].value_ids
+
+    def rule_when(rule_id: str) -> Condition | None:
+        return pack.rule_by_id[rule_id].when
+
+    weights = pack.vocabulary.certainty_weights
+    data_order = {d.id: i for i, d in enumerate(pack.vocabulary.data_categories)}
+    recipient_order = {r.id: i for i, r in enumerate(pack.vocabulary.recipients)}
+    sent = {(d, r) for rule in pack.rules for spec in rule.flows for d in spec.data for r in spec.to}
+    pairs = tuple(sorted(sent, key=lambda k: (recipient_order[k[1]], data_order[k[0]])))
+    pair_pos = {k: i for i, k in enumerate(pairs)}
+    pair_base = tuple(float(pack.data_by_id[d].sensitivity * pack.recipient_by_id[r].reach) for d, r in pairs)
+    top = max(weights.values())
+    purpose_weight = {x.id: x.weight for x in pack.vocabulary.purposes}
+
+    rules = []
+    for rule in pack.rules:
+        purposes: dict[int, set[str]] = {}
+        for spec in rule.flows:
+            for d in spec.data:
+                for r in spec.to:
+                    purposes.setdefault(pair_pos[(d, r)], set()).update(spec.purposes)
+        rules.append(
+            CompiledRule(
+                id=rule.id,
+                when=compile_condition(rule.when, values_of),
+                certainty=rule.certainty,
+                weight=weights[rule.certainty] * rule.weight,
+                weight_possible=weights["possible"] * rule.weight,
+                purposes={p: frozenset(x) for p, x in sorted(purposes.items())},
+                factor={p: max(purpose_weight[x] for x in xs) for p, xs in sorted(purposes.items())},
+            )
+        )
+    pair_rules = tuple(
+        tuple(i for i, rule in enumerate(rules) if p in rule.purposes) for p in range(len(pairs))
+    )
+
+    # What each question's effective answer depends on: the questions its `when` reads (and those
+    # whose answers imply it), and theirs.
+    position = {q.id: j for j, q in enumerate(pack.questions)}
+    implied = _implications(pack)
+    depends: list[set[str]] = []
+    for q in pack.questions:
+        reads = set(questions_in(q.when, rule_when)) | {src for src, _, _ in implied.get(q.id, ())}
+        for other in list(reads):
+            j = position[other]
+            if j < len(depends):  # an earlier question: its own reads are known
+                reads |= depends[j]
+        depends.append(reads)
+    resettle = {
+        q.id: (i, *(j for j in range(len(pack.questions)) if q.id in depends[j]))
+        for i, q in enumerate(pack.questions)
+    }
+    rule_reads = []
+    for rule in pack.rules:
+        reads = set(questions_in(rule.when, rule_when))
+        for j, q in enumerate(pack.questions):
+            if q.id in reads:
+                reads |= depends[j]
+        rule_reads.append(reads)
+    touched_rules = {q.id: tuple(i for i, r in enumerate(rule_reads) if q.id in r) for q in pack.questions}
+    touched_pairs = {
+        q: tuple(sorted({p for i in ids for p in rules[i].purposes})) for q, ids in touched_rules.items()
+    }
+    # Each finding's questions, read once (not once per question: that was most of compiling).
+    finding_when_reads = [frozenset(questions_in(f.when, rule_when)) for f in pack.findings]
+    return CompiledPack(
+        questions=tuple(
+            CompiledQuestion(
+                q.id,
+                None if q.when is None else compile_condition(q.when, values_of),
+                implied.get(q.id, ()),
+            )
+            for q in pack.questions
+        ),
+        question_pos=position,
+        rules=tuple(rules),
+        rule_pos={r.id: i for i, r in enumerate(rules)},
+        pairs=pairs,
+        pair_base=pair_base,
+        pair_rules=pair_rules,
+        maximum=top
+        * sum(base * max(rules[i].factor[p] for i in pair_rules[p]) for p, base in enumerate(pair_base)),
+        resettle=resettle,
+        value_class=_value_classes(pack),
+        touched_rules=touched_rules,
+        touched_pairs=touched_pairs,
+        findings=tuple(compile_condition(f.when, values_of) for f in pack.findings),
+        finding_ids=tuple(f.id for f in pack.findings),
+        touched_findings={
+            q.id: tuple(
+                i
+                for i, reads in enumerate(finding_when_reads)
+                if not reads.isdisjoint(pack.questions[j].id for j in resettle[q.id])
+            )
+            for q in pack.questions
+        },
+        finding_reads=tuple(
+            tuple(
+                dict.fromkeys(
+                    [
+                        *questions_in(f.when, rule_when),
+                        *((f.fix.question,) if f.fix is not None else ()),
+                        # which citations are shown depends on their `when` (the person's region)
+                        *(
+                            q
+                            for c in (
+                                *f.sources,
+                                *((*f.dispute.says, *f.dispute.denies) if f.dispute else ()),
+                            )
+                            for q in questions_in(c.when, rule_when)
+                        ),
+                    ]
+                )
+            )
+            for f in pack.findings
+        ),
+        protections=tuple(compile_condition(p.when, values_of) for p in pack.protections),
+    )
+
+
+def _implications(pack: Pack) -> dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]:
+    """Per implied question: (question, value, allowed values) of the answers that imply it."""
+    out: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+    for q in pack.questions:
+        for v in q.values:
+            for target, allowed in v.implies.items():
+                out.setdefault(target, []).append((q.id, v.id, tuple(allowed)))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _value_classes(pack: Pack) -> dict[str, dict[str, int]]:
+    tests: dict[str, list[frozenset[str]]] = {}
+    # Findings too: advice compares the findings a change leaves, not only the score.
+    conds = (
+        *(q.when for q in pack.questions),
+        *(r.when for r in pack.rules),
+        *(f.when for f in pack.findings),
+    )
+    for cond in conds:
+        for atom in walk(cond):
+            if isinstance(atom, QuestionIn):
+                tests.setdefault(atom.question, []).append(frozenset(atom.in_))
+    classes: dict[str, dict[str, int]] = {}
+    for q in pack.questions:
+        signatures: dict[tuple[bool | str, ...], int] = {}
+        classes[q.id] = {
+            v.id: signatures.setdefault(
+                (*(v.id in t for t in tests.get(q.id, ())), v.id if v.implies else ""), len(signatures)
+            )
+            for v in q.values
+        }
+    return classes
+
+
+class PerPack(Generic[T]):  # pragma: no mutate block
+    """`make(pack)` computed once per pack object and kept (a pack is immutable); the last few.
+
+    Keyed by id() with the pack held alive in the entry, so the id cannot be reused while kept.
+    Not mutated by `make mutate`: a mutant that misses compiles the same value again (only speed
+    differs, which benches/ measures), and each such mutant ran the whole suite to survive.
+    """
+
+    def __init__(self, make: Callable[[Pack], T], keep: int = 8) -> None:
+        self._make, self._keep = make, keep
+        self._kept: dict[int, tuple[Pack, T]] = {}
+
+    def __call__(self, pack: Pack) -> T:
+        hit = self._kept.get(id(pack))
+        if hit is not None and hit[0] is pack:
+            return hit[1]
+        value = self._make(pack)
+        if len(self._kept) >= self._keep:
+            del self._kept[next(iter(self._kept))]
+        self._kept[id(pack)] = (pack, value)
+        return value
+
+    def cache_clear(self) -> None:
+        self._kept.clear()
+
+
+compiled_pack: PerPack[CompiledPack] = PerPack(compile_pack)

@@ -1,0 +1,1 @@
+"""Recorded runs (SQLite) and what changed between two."""

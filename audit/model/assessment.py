@@ -1,0 +1,235 @@
+"""What the engine concludes, as plain data: the models behind the report JSON (schema_version 1).
+
+Field order here is the key order of the JSON report; `wa-audit schema report` prints its JSON Schema.
+"""
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from audit.model.frozen import FrozenModel
+from audit.model.pack import Certainty
+from audit.model.severity import Severity
+
+
+class PackRef(FrozenModel):
+    id: str
+    version: str
+    reviewed: date
+    title: str = ""
+
+
+class Score(FrozenModel):
+    value: int = Field(ge=0, le=100)
+    band: str
+    # The score with every "I don't know" at its least exposing answer; value - best_case is how
+    # much of the score is not knowing (SHARING_MODEL.md section 6). None in reports made before.
+    best_case: int | None = Field(default=None, ge=0, le=100)
+
+
+class Pair(FrozenModel):
+    data: str
+    recipient: str
+
+
+class SourceRef(FrozenModel):
+    id: str
+    title: str
+    url: str
+    date: date
+    quote: str | None = None
+    publisher: str = ""
+    kind: str = ""
+    undated: bool = False  # `date` is when the pack last checked an undated page
+
+
+class PurposeOut(FrozenModel):
+    """One purpose of a flow, as sure as the surest rule that gives it, with those rules' sources."""
+
+    purpose: str
+    certainty: Certainty
+    rules: tuple[str, ...]
+    sources: tuple[SourceRef, ...]
+
+
+class Flow(FrozenModel):
+    data: str
+    recipient: str
+    purposes: tuple[str, ...]
+    # The surest rule's certainty; a purpose may be less sure than its flow (see `by_purpose`).
+    certainty: Certainty
+    rules: tuple[str, ...]
+    # v2: purposes that only `disputed` rules send (official texts disagree about them).
+    disputed_purposes: tuple[str, ...] = ()
+    # v2: each purpose with the certainty and sources of the rules that give it, in `purposes` order:
+    # Meta AI chats go to Meta for AI features (documented) and for ads only as reported (F21).
+    by_purpose: tuple[PurposeOut, ...] = ()
+
+
+class DisputeOut(FrozenModel):
+    """Official texts that disagree, side by side, and which one is binding."""
+
+    binding: str
+    says: tuple[SourceRef, ...]
+    denies: tuple[SourceRef, ...]
+
+
+class FixOut(FrozenModel):
+    question: str
+    to: str
+    how: str
+    steps: tuple[str, ...] = ()
+
+
+class FindingOut(FrozenModel):
+    id: str
+    severity: Severity
+    title: str
+    detail: str
+    certainty: Certainty
+    flows: tuple[Pair, ...]
+    triggered_by: dict[str, str]
+    sources: tuple[SourceRef, ...]
+    fix: FixOut | None
+    risk: str | None = None
+    conflict: str | None = None
+    # For a possible finding: the answers to its "I don't know" questions under which it holds
+    # (the report words it as a condition: "If ... is ...").
+    applies_if: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    dispute: DisputeOut | None = None
+
+
+class ExceptionOut(FrozenModel):
+    """Where a protection does not hold for this person (`possible`: it rests on "I don't know")."""
+
+    text: str
+    certainty: Literal["documented", "possible"]
+    sources: tuple[SourceRef, ...]
+
+
+class ProtectionOut(FrozenModel):
+    id: str
+    title: str
+    sources: tuple[SourceRef, ...]
+    detail: str = ""
+    holds: Literal["yes", "partly"] = "yes"
+    except_: tuple[ExceptionOut, ...] = Field(default=(), alias="except")
+
+
+class RightOut(FrozenModel):
+    """Something the person can ask for where they live."""
+
+    id: str
+    title: str
+    how: str
+    sources: tuple[SourceRef, ...]
+
+
+class Recommendation(FrozenModel):
+    question: str
+    from_: str = Field(alias="from")
+    to: str
+    score_after: int
+    removes: tuple[Pair, ...]
+    how: str
+    effort: str = "setting"
+    score_removed: int = 0
+    resolves: tuple[str, ...] = ()  # the findings this change makes go away, most serious first
+
+
+class Unknown(FrozenModel):
+    question: str
+    how_to_check: str
+    prompt: str = ""
+    section: str = ""
+    at_stake: int = 0  # score points this answer controls: what the least exposing answer removes
+
+
+class Assessment(FrozenModel):
+    """Everything evaluate() concludes for one set of answers (deterministic: no clock)."""
+
+    pack: PackRef
+    platform: str
+    answers: dict[str, str]
+    score: Score
+    flows: tuple[Flow, ...]
+    findings: tuple[FindingOut, ...]
+    protections: tuple[ProtectionOut, ...]
+    recommendations: tuple[Recommendation, ...]
+    unknowns: tuple[Unknown, ...]
+    not_asked: tuple[str, ...] = ()  # skipped by a quick run: not checked, no findings or advice
+    not_applicable: tuple[str, ...] = ()  # their own `when` is false
+    rights: tuple[RightOut, ...] = ()
+
+
+class AnswerChange(FrozenModel):
+    from_: str = Field(alias="from")
+    to: str
+
+
+class Changes(FrozenModel):
+    since: datetime
+    score_before: int
+    score_after: int
+    new_findings: tuple[str, ...]
+    resolved_findings: tuple[str, ...]
+    changed_answers: dict[str, AnswerChange]  # `not_asked` on a side: not asked in that run
+    new_rules: tuple[str, ...] = ()
+    new_questions: tuple[str, ...] = ()  # questions the earlier run's model did not have
+
+
+class TrendPoint(FrozenModel):
+    """One past run's score, for the score-trend chart."""
+
+    at: datetime
+    score: int
+
+
+class Report(FrozenModel):
+    """The report JSON: an assessment plus when it was made and what changed."""
+
+    schema_version: int = 1
+    generated_at: datetime
+    pack: PackRef
+    score: Score
+    flows: tuple[Flow, ...]
+    findings: tuple[FindingOut, ...]
+    protections: tuple[ProtectionOut, ...]
+    recommendations: tuple[Recommendation, ...]
+    unknowns: tuple[Unknown, ...]
+    changes: Changes | None
+    platform: str = "unknown"
+    answers: dict[str, str] = Field(default_factory=dict)
+    stale_model: bool = False
+    trend: tuple[TrendPoint, ...] = ()
+    not_asked: tuple[str, ...] = ()
+    rights: tuple[RightOut, ...] = ()
+
+
+def make_report(
+    assessment: Assessment,
+    *,
+    generated_at: datetime,
+    changes: Changes | None = None,
+    stale_model: bool = False,
+    trend: tuple[TrendPoint, ...] = (),
+) -> Report:
+    """Wrap an assessment for rendering."""
+    return Report(
+        generated_at=generated_at,
+        pack=assessment.pack,
+        score=assessment.score,
+        flows=assessment.flows,
+        findings=assessment.findings,
+        protections=assessment.protections,
+        recommendations=assessment.recommendations,
+        unknowns=assessment.unknowns,
+        changes=changes,
+        platform=assessment.platform,
+        answers=assessment.answers,
+        stale_model=stale_model,
+        trend=trend,
+        not_asked=assessment.not_asked,
+        rights=assessment.rights,
+    )

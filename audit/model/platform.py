@@ -1,0 +1,57 @@
+"""Words for the person's platform: where to find a setting, the steps of a fix.
+
+Shared by the engine (unknowns, fixes), the advice (how to make a change) and the interview
+("Where to look"); it evaluates nothing, so it imports no engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from audit.model.conditions import UNKNOWN
+from audit.model.pack import PLATFORMS, Question, Steps
+
+
+def platform_of(answers: Mapping[str, str]) -> str:
+    """The person's platform, or 'unknown' when not answered."""
+    p = answers.get("platform", UNKNOWN)
+    return p if p in PLATFORMS else UNKNOWN
+
+
+def for_platform(android: str | None, iphone: str | None, platform: str) -> str:
+    """Text for the person's platform, or both when the platform is not known."""
+    if platform == "android" and android:
+        return android
+    if platform == "iphone" and iphone:
+        return iphone
+    if android and iphone:
+        return android if android == iphone else f"Android: {android}; iPhone: {iphone}"
+    if android:
+        return f"Android: {android}"
+    return f"iPhone: {iphone}" if iphone else ""
+
+
+def steps_for(steps: Steps, platform: str) -> tuple[str, ...]:
+    """Fix steps for the person's platform (both, labelled, when it is not known)."""
+    if platform == "android" and steps.android:
+        return steps.android
+    if platform == "iphone" and steps.iphone:
+        return steps.iphone
+    android, iphone = steps.android or (), steps.iphone or ()
+    if android == iphone:
+        return android
+    return tuple(f"Android: {s}" for s in android) + tuple(f"iPhone: {s}" for s in iphone)
+
+
+def where_text(q: Question, platform: str) -> str:
+    """Where to find a question's setting on the person's platform (its help for facts about you)."""
+    if q.where is None:
+        return q.help
+    text = for_platform(q.where.android, q.where.iphone, platform)
+    # The caveat is about menu names: a description ("such chats show a small arrow") gets none.
+    return f"{text} (menu names vary by version)" if q.where_reported and _is_menu_path(text) else text
+
+
+def _is_menu_path(text: str) -> bool:
+    """Whether `text` is a path through menus ("Settings > Privacy > Last seen")."""
+    return " > " in text
