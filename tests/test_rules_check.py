@@ -79,9 +79,9 @@ BROKEN = [
     pytest.param(
         (
             "sources.yaml",
-            "    kind: press\n",
-            "    kind: press\n  - {id: S3, title: Unused, publisher: X, url: 'https://x.org',"
-            " date: 2020-01-01, kind: press}\n",
+            "    kind: press\n    checked: 2026-12-01\n",
+            "    kind: press\n    checked: 2026-12-01\n  - {id: S3, title: Unused, publisher: X, url: 'https://x.org',"
+            " date: 2020-01-01, kind: press, checked: 2026-12-01}\n",
             ("id: S3", 1),
             "source 'S3' is never cited; cite it or remove it",
         ),

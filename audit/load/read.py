@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from pydantic import Field, ValidationError
 
 from audit.errors import PackError, UserError
+from audit.load.captures import quote_problems
 from audit.load.check import LoadedPack, check_pack
 from audit.load.yamlio import Located, describe_validation_error, load_yaml
 from audit.model.frozen import FrozenModel
@@ -197,7 +198,7 @@ def pack_problems(directory: Path) -> list[Problem]:
         protections=parsed["protections.yaml"].protections,  # type: ignore[attr-defined]
         rights=parsed["protections.yaml"].rights,  # type: ignore[attr-defined]
     )
-    checked = check_pack(LoadedPack(pack=pack, docs=docs))
+    checked = check_pack(LoadedPack(pack=pack, docs=docs)) + quote_problems(pack, directory)
     # "unknown rule 'F3'" only repeats that F3 has a schema error, said above.
     return problems + [p for p in checked if not any(f"'{d}'" in p.message for d in dropped)]
 

@@ -20,6 +20,9 @@ from audit.model.severity import Severity
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 SourceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
+# A capture id names a document, not a version: no date at its end (the file name adds it).
+Day = date  # `Source.date` is a field: its type needs another name in the class body
+CaptureId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"']+$", max_length=500)]
@@ -104,7 +107,10 @@ class Source(FrozenModel):
     url: Url
     date: date
     kind: Literal["official", "regulator", "press"]
-    capture: str | None = None
+    # The day the pack last checked its quotes against the source (reports show it).
+    checked: Day
+    # The id of the source's dated captures in the pack's `captures/` (`<id>-<YYYY-MM-DD>.md`).
+    capture: CaptureId | None = None
     # The page shows no date: `date` is the day the pack last checked it ("undated; checked DATE").
     undated: bool = False
 
@@ -275,6 +281,27 @@ class Pack(FrozenModel):
     @cached_property
     def source_by_id(self) -> dict[str, Source]:
         return {s.id: s for s in self.sources}
+
+    def citations(self) -> Iterable[tuple[str, Citation]]:
+        """Every citation in the pack, with what cites it ("finding no_2sv", "rule F3", ...)."""
+        cited: list[tuple[str, tuple[Citation, ...]]] = []
+        for r in self.rules:
+            cited += [(f"rule {r.id}", r.sources)]
+            if r.dispute:
+                cited += [(f"rule {r.id}", r.dispute.says + r.dispute.denies)]
+        for f in self.findings:
+            cited += [(f"finding {f.id}", f.sources)]
+            if f.dispute:
+                cited += [(f"finding {f.id}", f.dispute.says + f.dispute.denies)]
+        for p in self.protections:
+            cited += [(f"protection {p.id}", p.sources)]
+            cited += [(f"protection {p.id}", e.sources) for e in p.except_]
+        cited += [(f"right {r.id}", r.sources) for r in self.rights]
+        return [(owner, c) for owner, cs in cited for c in cs]
+
+    def quotes_of(self, source_id: str) -> list[tuple[str, str]]:
+        """(what cites it, quote) for every quote taken from source `source_id`."""
+        return [(owner, c.quote) for owner, c in self.citations() if c.id == source_id and c.quote]
 
     @cached_property
     def data_by_id(self) -> dict[str, DataCategory]:

@@ -1,0 +1,115 @@
+"""Dated captures of the policies a pack quotes: `captures/<capture-id>-<YYYY-MM-DD>.md`.
+
+A source names its capture id (`capture: privacy-policy-eea`) and the day it was `checked`; the
+version it was checked against is the newest capture of that id dated on or before that day (or,
+for a source that is one dated version of a policy, the capture of its own `date`).
+`rules check` verifies each quote against that version, word for word (only runs of white space
+are collapsed: quotes, dashes and apostrophes must match).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from audit.errors import PackError
+from audit.model.pack import Pack, Problem, Source
+
+CAPTURES_DIR = "captures"
+_NAME = re.compile(r"(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*?)-(?P<date>\d{4}-\d{2}-\d{2})\.md")
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One dated version of a captured document."""
+
+    id: str
+    date: date
+    path: Path
+
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def parse_name(path: Path) -> Capture:
+    """The capture a file name names; PackError (one line) when the name has no valid date."""
+    m = _NAME.fullmatch(path.name)
+    if m is None:
+        raise PackError(
+            f"{path}: a capture is named <capture-id>-<YYYY-MM-DD>.md "
+            "(e.g. privacy-policy-eea-2026-07-02.md); rename it"
+        )
+    try:
+        day = date.fromisoformat(m["date"])
+    except ValueError:
+        raise PackError(
+            f"{path}: '{m['date']}' is not a date; name it <capture-id>-<YYYY-MM-DD>.md"
+        ) from None
+    return Capture(id=m["id"], date=day, path=path)
+
+
+def captures_in(folder: Path) -> dict[str, tuple[Capture, ...]]:
+    """Every capture in `folder` (its `.md` files but README.md), by id, oldest first."""
+    found: dict[str, list[Capture]] = {}
+    for path in sorted(folder.glob("*.md")):
+        if path.name != "README.md":
+            c = parse_name(path)
+            found.setdefault(c.id, []).append(c)
+    return {k: tuple(sorted(v, key=lambda c: c.date)) for k, v in sorted(found.items())}
+
+
+def checked_version(versions: tuple[Capture, ...], source: Source) -> Capture | None:
+    """The version `source` was checked against.
+
+    A source that is one dated version of a policy (its `date` is a capture's) was checked against
+    that version; any other against the newest capture dated on or before its `checked` day.
+    """
+    same = [c for c in versions if c.date == source.date]
+    earlier = [c for c in versions if c.date <= source.checked]
+    chosen = same or earlier
+    return chosen[-1] if chosen else None
+
+
+def collapse(text: str) -> str:
+    """Runs of white space as one space: a quote may wrap where the capture does not."""
+    return " ".join(text.split())
+
+
+def quote_problems(pack: Pack, pack_dir: Path) -> list[Problem]:
+    """Sources whose capture is missing, and quotes not found verbatim in the version checked."""
+    folder = pack_dir / CAPTURES_DIR
+    captured = [s for s in pack.sources if s.capture]
+    if not captured:
+        return []
+    try:
+        captures = captures_in(folder) if folder.is_dir() else {}
+    except PackError as e:
+        return [Problem(str(folder), e.message.split(": ", 1)[1])]
+    problems: list[Problem] = []
+    texts: dict[Path, str] = {}
+    where = f"{pack_dir / 'sources.yaml'}"
+    for s in captured:
+        assert s.capture is not None  # noqa: S101 - filtered above
+        version = checked_version(captures.get(s.capture, ()), s)
+        if version is None:
+            problems.append(
+                Problem(
+                    where,
+                    f"source {s.id}: no capture '{s.capture}' dated on or before {s.checked} in {folder}; "
+                    f"add {s.capture}-{s.checked}.md there",
+                )
+            )
+            continue
+        text = texts.setdefault(version.path, collapse(version.text()))
+        for owner, quote in pack.quotes_of(s.id):
+            if collapse(quote) not in text:
+                problems.append(
+                    Problem(
+                        where,
+                        f"{owner}: the quote of {s.id} is not in {version.path.name} "
+                        f"(checked {s.checked}): '{quote[:60]}'; copy it from the capture word for word",
+                    )
+                )
+    return problems
