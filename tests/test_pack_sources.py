@@ -22,6 +22,7 @@ from tests.conftest import edit_pack_file
 
 PACK = default_pack_dir()
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "sources"
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "eea-nothing-linked.yaml"
 
 
 def test_every_quote_of_a_captured_source_is_in_the_version_it_was_checked_against() -> None:
@@ -110,3 +111,20 @@ def test_a_capture_name_without_a_date_is_one_line_naming_it(tmp_path: Path, nam
         parse_name(tmp_path / name)
     assert str(tmp_path / name) in caught.value.message
     assert "\n" not in caught.value.message
+
+
+def test_a_report_says_when_each_quote_was_checked_and_against_which_text(tmp_path: Path) -> None:
+    import json
+
+    from audit.app.cli import main
+
+    out = tmp_path / "r.json"
+    assert main(["--home", str(tmp_path / "h"), "report", "--answers", str(EXAMPLE), "-o", str(out)]) == 0
+    refs = {s["id"]: s for f in json.loads(out.read_text(encoding="utf-8"))["findings"] for s in f["sources"]}
+    assert refs["S2"]["checked"] == "2026-12-02"
+    assert refs["S2"]["capture"] == "2026-07-02"  # the European policy's version it was checked against
+    md = tmp_path / "r.md"
+    assert main(["--home", str(tmp_path / "h"), "report", "--answers", str(EXAMPLE), "-o", str(md)]) == 0
+    assert "2026-07-02; checked 2026-12-02 against the archived text of 2026-07-02" in md.read_text(
+        encoding="utf-8"
+    )

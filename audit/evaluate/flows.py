@@ -67,6 +67,8 @@ def source_refs(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef,
                 publisher=s.publisher,
                 kind=s.kind,
                 undated=s.undated,
+                checked=s.checked,
+                capture=pack.checked_capture(s),
             )
         )
     return tuple(out)

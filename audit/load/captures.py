@@ -2,7 +2,8 @@
 
 A source names its capture id (`capture: privacy-policy-eea`) and the day it was `checked`; the
 version it was checked against is the newest capture of that id dated on or before that day (or,
-for a source that is one dated version of a policy, the capture of its own `date`).
+for a source that is one dated version of a policy, the capture of its own `date`). The pack lists
+the versions it has (`Pack.captures`, from the file names) so reports can say which.
 `rules check` verifies each quote against that version, word for word (only runs of white space
 are collapsed: quotes, dashes and apostrophes must match).
 """
@@ -15,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from audit.errors import PackError
-from audit.model.pack import Pack, Problem, Source
+from audit.model.pack import Pack, Problem, Source, version_checked
 
 CAPTURES_DIR = "captures"
 _NAME = re.compile(r"(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*?)-(?P<date>\d{4}-\d{2}-\d{2})\.md")
@@ -61,15 +62,9 @@ def captures_in(folder: Path) -> dict[str, tuple[Capture, ...]]:
 
 
 def checked_version(versions: tuple[Capture, ...], source: Source) -> Capture | None:
-    """The version `source` was checked against.
-
-    A source that is one dated version of a policy (its `date` is a capture's) was checked against
-    that version; any other against the newest capture dated on or before its `checked` day.
-    """
-    same = [c for c in versions if c.date == source.date]
-    earlier = [c for c in versions if c.date <= source.checked]
-    chosen = same or earlier
-    return chosen[-1] if chosen else None
+    """The version `source` was checked against (`model.pack.version_checked`)."""
+    day = version_checked([c.date for c in versions], source)
+    return next((c for c in versions if c.date == day), None)
 
 
 def collapse(text: str) -> str:
@@ -113,3 +108,11 @@ def quote_problems(pack: Pack, pack_dir: Path) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def capture_versions(pack_dir: Path) -> dict[str, tuple[date, ...]]:
+    """The version dates of each capture in the pack's captures/ folder (none without the folder)."""
+    folder = pack_dir / CAPTURES_DIR
+    if not folder.is_dir():
+        return {}
+    return {k: tuple(c.date for c in v) for k, v in captures_in(folder).items()}

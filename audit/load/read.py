@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from pydantic import Field, ValidationError
 
 from audit.errors import PackError, UserError
-from audit.load.captures import quote_problems
+from audit.load.captures import capture_versions, quote_problems
 from audit.load.check import LoadedPack, check_pack
 from audit.load.yamlio import Located, describe_validation_error, load_yaml
 from audit.model.frozen import FrozenModel
@@ -93,6 +93,7 @@ def read_pack(directory: Path) -> LoadedPack:
         findings=_parse(docs["findings.yaml"], FindingsFile).findings,
         protections=protections_file.protections,
         rights=protections_file.rights,
+        captures=capture_versions(directory),
     )
     return LoadedPack(pack=pack, docs=docs)
 
@@ -198,6 +199,8 @@ def pack_problems(directory: Path) -> list[Problem]:
         protections=parsed["protections.yaml"].protections,  # type: ignore[attr-defined]
         rights=parsed["protections.yaml"].rights,  # type: ignore[attr-defined]
     )
+    with contextlib.suppress(PackError):  # a capture misnamed: quote_problems says which
+        pack = pack.model_copy(update={"captures": capture_versions(directory)})
     checked = check_pack(LoadedPack(pack=pack, docs=docs)) + quote_problems(pack, directory)
     # "unknown rule 'F3'" only repeats that F3 has a schema error, said above.
     return problems + [p for p in checked if not any(f"'{d}'" in p.message for d in dropped)]

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from audit.model.frozen import FrozenModel
-from audit.model.pack import Certainty
+from audit.model.pack import Certainty, Day
 from audit.model.severity import Severity
 
 
@@ -42,6 +42,8 @@ class SourceRef(FrozenModel):
     publisher: str = ""
     kind: str = ""
     undated: bool = False  # `date` is when the pack last checked an undated page
+    checked: Day | None = None  # when the pack last checked the quote against the source
+    capture: Day | None = None  # the date of the captured version it was checked against
 
 
 class PurposeOut(FrozenModel):

@@ -6,7 +6,7 @@ A pack is data (see docs/PACK_FORMAT.md). Loading it is `pack_load`; its cross-c
 `pack_load`'s, as only loading from YAML reads it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -269,6 +269,13 @@ class Pack(FrozenModel):
     findings: tuple[Finding, ...]
     protections: tuple[Protection, ...]
     rights: tuple[Right, ...] = ()
+    # The dated versions of each capture in the pack's captures/ folder, oldest first (the file
+    # names only: reports say which version a source was checked against).
+    captures: dict[str, tuple[Day, ...]] = Field(default_factory=dict)
+
+    def checked_capture(self, source: Source) -> Day | None:
+        """The capture version `source` was checked against (see `version_checked`)."""
+        return version_checked(self.captures.get(source.capture or "", ()), source)
 
     @cached_property
     def question_by_id(self) -> dict[str, Question]:
@@ -347,3 +354,15 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def version_checked(versions: Sequence[date], source: Source) -> date | None:
+    """Of a capture's version dates (oldest first), the one `source` was checked against.
+
+    A source that is one dated version of a policy (its `date` is a version's) was checked against
+    that version; any other against the newest version dated on or before its `checked` day.
+    """
+    if source.date in versions:
+        return source.date
+    earlier = [d for d in versions if d <= source.checked]
+    return earlier[-1] if earlier else None

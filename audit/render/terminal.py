@@ -196,7 +196,7 @@ def _not_checked(v: ReportView) -> Panel:
 def _sources(sources: tuple[SourceView, ...]) -> RenderableType:
     rows = []
     for s in sources:
-        t = Text(f"{s.title}, {s.publisher}, {s.date}")
+        t = Text(f"{s.title}, {s.publisher}, {s.date}{f'; {s.checked}' if s.checked else ''}")
         if s.url:
             t.append(f"\n{s.url}")
         rows.append((s.id, t))

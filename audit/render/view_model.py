@@ -25,6 +25,7 @@ class SourceView:
     date: str
     publisher: str
     quotes: tuple[str, ...]
+    checked: str | None = None  # "checked 2026-12-02 against the archived text of 2026-07-02"
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,17 @@ class ReportView:
     rights: tuple[RightView, ...] = ()
 
 
+def _dated(ref: SourceRef) -> tuple[str, str | None]:
+    """The source's date, and when its quote was last checked and against which archived text.
+
+    An undated page's date is the day it was checked: one phrase says both.
+    """
+    against = f" against the archived text of {ref.capture.isoformat()}" if ref.capture else ""
+    if ref.undated:
+        return f"undated; checked {(ref.checked or ref.date).isoformat()}{against}", None
+    return ref.date.isoformat(), (f"checked {ref.checked.isoformat()}{against}" if ref.checked else None)
+
+
 def sources_view(refs: Iterable[SourceRef]) -> tuple[SourceView, ...]:
     """Sources deduplicated by id (first-cited order), each with its distinct quotes."""
     order: list[str] = []
@@ -282,13 +294,10 @@ def sources_view(refs: Iterable[SourceRef]) -> tuple[SourceView, ...]:
             id=sid,
             title=clean_line(first[sid].title),
             url=first[sid].url if first[sid].url.startswith("https://") else None,
-            date=(
-                f"undated; checked {first[sid].date.isoformat()}"
-                if first[sid].undated
-                else first[sid].date.isoformat()
-            ),
+            date=_dated(first[sid])[0],
             publisher=clean_line(first[sid].publisher),
             quotes=tuple(quotes[sid]),
+            checked=_dated(first[sid])[1],
         )
         for sid in order
     )
