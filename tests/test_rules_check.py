@@ -238,6 +238,28 @@ BROKEN = [
     ),
     pytest.param(
         (
+            "flows.yaml",
+            "    certainty: reported\n    flows:\n      - {data: [status_content, presence]",
+            "    certainty: disputed\n    dispute: {binding: S1, says: [{id: S1}], denies: [{id: S9}]}\n"
+            "    flows:\n      - {data: [status_content, presence]",
+            ("denies: [{id: S9}]", 1),
+            "unknown source 'S9'",
+        ),
+        id="dispute-denied-by-an-unknown-source",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            "    certainty: reported\n    flows:\n      - {data: [status_content, presence]",
+            "    certainty: disputed\n    dispute: {binding: S9, says: [{id: S1}], denies: [{id: S2}]}\n"
+            "    flows:\n      - {data: [status_content, presence]",
+            ("binding: S9", 1),
+            "unknown source of this dispute 'S9'",
+        ),
+        id="dispute-bound-by-a-source-on-neither-side",
+    ),
+    pytest.param(
+        (
             "protections.yaml",
             "    sources: [{id: S1}]",
             "    except:\n"
