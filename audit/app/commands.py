@@ -138,6 +138,15 @@ def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         print(f"{target}: ok" + (f" ({len(problems)} warning(s))" if problems else ""))
         return 0
+    if args.rules_command == "drift":
+        from audit.render import drift
+
+        found = reports.drift_of(settings, args.captures, min_versions=args.min_versions)
+        if args.format == "json":
+            _write(found.model_dump_json(indent=2) + "\n", None)
+        else:
+            _write(drift.text(found, width=settings.width), None)
+        return 1 if found.drifted else 0
     from audit.render import model_guide
 
     if args.format == "markdown":
@@ -304,13 +313,16 @@ def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
 
     from audit.model.answers import AnswersFile
     from audit.model.assessment import Report
+    from audit.model.drift import DriftReport
     from audit.model.pack import Pack
 
-    # The report is what wa-audit writes (serialisation, keys by alias: "from"); the others are read.
+    # The reports are what wa-audit writes (serialisation, keys by alias: "from"); the others are read.
     if args.kind == "answers":
         body = AnswersFile.model_json_schema()
     elif args.kind == "pack":
         body = Pack.model_json_schema()
+    elif args.kind == "drift":
+        body = DriftReport.model_json_schema(mode="serialization")
     else:
         body = Report.model_json_schema(mode="serialization")
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **body}

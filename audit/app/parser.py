@@ -87,6 +87,13 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"wa-audit: {escape_controls(message)}; see '{self.prog} --help'\n")
 
 
+def _at_least_one(text: str) -> int:
+    """A count of 1 or more; argparse makes the error a one-line usage error."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"give a whole number of 1 or more, not '{text}'")
+    return int(text)
+
+
 def build_parser() -> Parser:
     # Global options are accepted before or after the command. SUPPRESS keeps a subcommand's
     # parser from resetting a value given before the command; the defaults live on `parser`.
@@ -245,9 +252,10 @@ def build_parser() -> Parser:
         "schema",
         parents=[common],
         help="print a JSON Schema",
-        description="Print the JSON Schema of an answers file, a rule pack or the JSON report.",
+        description="Print the JSON Schema of an answers file, a rule pack, the JSON report or the JSON "
+        "of 'rules drift'.",
     )
-    schema.add_argument("kind", choices=("answers", "pack", "report"))
+    schema.add_argument("kind", choices=("answers", "pack", "report", "drift"))
 
     rules = sub.add_parser(
         "rules",
@@ -276,6 +284,30 @@ def build_parser() -> Parser:
         description="The sharing model as a guide, without answering anything.",
     )
     show.add_argument("--format", choices=("terminal", "markdown"), default="terminal")
+    drift = rules_sub.add_parser(
+        "drift",
+        parents=[common],
+        help="find the quotes a newer capture of their source no longer says (exit 1 on drift)",
+        description="Compare the pack's quotes with the newest capture of each source they cite: the "
+        "quotes no longer found, each with the closest passage now there, and the new or changed "
+        "paragraphs that mention the pack's vocabulary and that no quote covers. Exit 0 when nothing "
+        "drifted, 1 when something did. Reads files only: no network.",
+    )
+    drift.add_argument(
+        "--captures",
+        type=Path,
+        metavar="DIR",
+        help="a folder of dated captures (<capture-id>-<YYYY-MM-DD>.md) to use instead of the pack's own",
+    )
+    drift.add_argument("--format", choices=("text", "json"), default="text")
+    drift.add_argument(
+        "--min-versions",
+        type=_at_least_one,
+        default=1,
+        metavar="N",
+        help="count a quote as gone only when the N newest captures all lack it (default 1; more for "
+        "documents that flap)",
+    )
 
     parser.commands = {
         **{name: p for name, p in sub.choices.items() if name != "rules"},

@@ -13,6 +13,7 @@ from audit.evaluate.engine import evaluate
 from audit.load.resources import default_pack_dir
 from audit.model.answers import Answers
 from audit.model.assessment import Changes, Report, make_report
+from audit.model.drift import DriftReport
 from audit.model.pack import Pack, Problem
 from audit.model.severity import SEVERITIES
 from audit.paths import Home
@@ -156,3 +157,15 @@ def check_rules(directory: Path | None) -> tuple[Path, list[Problem]]:
     except PackError as e:
         where, _, message = e.message.partition(": ")
         return target, [Problem(where, message)]
+
+
+def drift_of(settings: Settings, captures: Path | None, *, min_versions: int = 1) -> DriftReport:
+    """`rules drift`: the pack's quotes against the newest of its own captures, or of `captures`."""
+    from audit.load.captures import CAPTURES_DIR, captures_given, captures_in
+    from audit.load.drift import drift
+
+    pack = pack_for(settings)
+    if captures is None:
+        own = settings.rules if settings.rules is not None else default_pack_dir()
+        return drift(pack, captures_in(own / CAPTURES_DIR), given=None, min_versions=min_versions)
+    return drift(pack, captures_given(captures), given=captures, min_versions=min_versions)

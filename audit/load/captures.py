@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from audit.errors import PackError
+from audit.errors import PackError, UserError
+from audit.files import read_bounded
 from audit.model.pack import Pack, Problem, Source, version_checked
 
 CAPTURES_DIR = "captures"
+# A capture is one page's text (the European policy is 140 kB): a bigger file is not one.
+MAX_CAPTURE_BYTES = 4_000_000
 _NAME = re.compile(r"(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*?)-(?P<date>\d{4}-\d{2}-\d{2})\.md")
 
 
@@ -31,7 +34,15 @@ class Capture:
     path: Path
 
     def text(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+        """The capture's text; UserError (one line, naming the file) when it cannot be read."""
+        try:
+            return read_bounded(self.path, MAX_CAPTURE_BYTES).decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise UserError(
+                f"{self.path}: not UTF-8 text (byte {e.start}); save the capture as UTF-8"
+            ) from None
+        except OSError as e:
+            raise UserError(f"{self.path}: cannot read it ({e.strerror or e})") from None
 
 
 def parse_name(path: Path) -> Capture:
@@ -59,6 +70,30 @@ def captures_in(folder: Path) -> dict[str, tuple[Capture, ...]]:
             c = parse_name(path)
             found.setdefault(c.id, []).append(c)
     return {k: tuple(sorted(v, key=lambda c: c.date)) for k, v in sorted(found.items())}
+
+
+def captures_given(folder: Path) -> dict[str, tuple[Capture, ...]]:
+    """The captures of a folder the person gives (`rules drift --captures DIR`); UserError when none."""
+    if not folder.is_dir():
+        what = "not a folder" if folder.exists() else "no such folder"
+        raise UserError(f"{folder}: {what} (--captures); give the folder that holds the captures")
+    found = captures_in(folder)
+    if not found:
+        raise UserError(
+            f"{folder}: no capture in it (--captures); captures are named <capture-id>-<YYYY-MM-DD>.md"
+        )
+    return found
+
+
+def newest_dates(pack_dir: Path) -> dict[str, date]:
+    """The date of the newest capture of each id the pack ships (only names are read).
+
+    For the report's notes; a folder with a misnamed capture gives none (`rules check` names it).
+    """
+    try:
+        return {cid: versions[-1].date for cid, versions in captures_in(pack_dir / CAPTURES_DIR).items()}
+    except PackError:
+        return {}
 
 
 def checked_version(versions: tuple[Capture, ...], source: Source) -> Capture | None:
