@@ -12,7 +12,14 @@ from audit.errors import AnswersError, PackError
 from audit.evaluate.engine import evaluate
 from audit.load.resources import default_pack_dir
 from audit.model.answers import Answers
-from audit.model.assessment import Changes, Report, make_report
+from audit.model.assessment import (
+    Assessment,
+    Changes,
+    PolicyChange,
+    Report,
+    changed_since_checked,
+    make_report,
+)
 from audit.model.drift import DriftReport
 from audit.model.pack import Pack, Problem
 from audit.model.severity import SEVERITIES
@@ -22,11 +29,16 @@ from audit.render.base import Format, RenderOptions, renderer_for
 STALE_AFTER_DAYS = 180
 
 
+def pack_dir(settings: Settings) -> Path:
+    """The folder of the pack in use: --rules DIR, or the bundled one."""
+    return settings.rules if settings.rules is not None else default_pack_dir()
+
+
 def pack_for(settings: Settings) -> Pack:
     """The rule pack in use: --rules DIR, or the bundled one (from the pack cache when unchanged)."""
     from audit.load import cache as pack_cache
 
-    return pack_cache.load(settings.rules if settings.rules is not None else default_pack_dir())
+    return pack_cache.load(pack_dir(settings))
 
 
 def gather_answers(pack: Pack, settings: Settings, answers_file: Path | None, sets: list[str]) -> Answers:
@@ -106,9 +118,24 @@ def is_stale(pack: Pack, now: datetime) -> bool:
 def build_report(pack: Pack, answers: Answers, settings: Settings, changes: Changes | None = None) -> Report:
     """Evaluate and wrap for rendering, stamped with the settings' clock."""
     now = settings.clock()
+    assessment = evaluate(pack, answers)
     return make_report(
-        evaluate(pack, answers), generated_at=now, changes=changes, stale_model=is_stale(pack, now)
+        assessment,
+        generated_at=now,
+        changes=changes,
+        stale_model=is_stale(pack, now),
+        policy_changes=policy_changes(pack, assessment, settings),
     )
+
+
+def policy_changes(pack: Pack, assessment: Assessment, settings: Settings) -> tuple[PolicyChange, ...]:
+    """The cited pages the pack ships a newer capture of than the day it last checked them.
+
+    Only the names of the pack's own captures are read: the report never fetches anything.
+    """
+    from audit.load.captures import newest_dates
+
+    return changed_since_checked(pack, assessment.findings, newest_dates(pack_dir(settings)))
 
 
 def render(report: Report, pack: Pack, fmt: Format, settings: Settings, full_report: str = "") -> str:
@@ -164,8 +191,5 @@ def drift_of(settings: Settings, captures: Path | None, *, min_versions: int = 1
     from audit.load.captures import CAPTURES_DIR, captures_given, captures_in
     from audit.load.drift import drift
 
-    pack = pack_for(settings)
-    if captures is None:
-        own = settings.rules if settings.rules is not None else default_pack_dir()
-        return drift(pack, captures_in(own / CAPTURES_DIR), given=None, min_versions=min_versions)
-    return drift(pack, captures_given(captures), given=captures, min_versions=min_versions)
+    found = captures_in(pack_dir(settings) / CAPTURES_DIR) if captures is None else captures_given(captures)
+    return drift(pack_for(settings), found, given=captures, min_versions=min_versions)

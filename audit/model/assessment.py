@@ -3,13 +3,14 @@
 Field order here is the key order of the JSON report; `wa-audit schema report` prints its JSON Schema.
 """
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
 
 from audit.model.frozen import FrozenModel
-from audit.model.pack import Certainty, Day
+from audit.model.pack import Certainty, Day, Pack
 from audit.model.severity import Severity
 
 
@@ -188,6 +189,15 @@ class TrendPoint(FrozenModel):
     score: int
 
 
+class PolicyChange(FrozenModel):
+    """A cited page whose newest capture in the pack is newer than the day the pack last checked it."""
+
+    source: str
+    changed: date  # the date of the newest capture
+    checked: date  # the source's `checked`
+    findings: tuple[str, ...]  # this report's findings that cite it
+
+
 class Report(FrozenModel):
     """The report JSON: an assessment plus when it was made and what changed."""
 
@@ -207,6 +217,29 @@ class Report(FrozenModel):
     trend: tuple[TrendPoint, ...] = ()
     not_asked: tuple[str, ...] = ()
     rights: tuple[RightOut, ...] = ()
+    policy_changes: tuple[PolicyChange, ...] = ()
+
+
+def changed_since_checked(
+    pack: Pack, findings: Sequence[FindingOut], newest_captures: Mapping[str, date]
+) -> tuple[PolicyChange, ...]:
+    """The sources `findings` cite whose newest capture (capture id -> date) is newer than their `checked`."""
+    changes = []
+    for source in pack.sources:
+        changed = newest_captures.get(source.capture) if source.capture else None
+        if changed is None or changed <= source.checked:
+            continue
+        citing = tuple(f.id for f in findings if source.id in _cited(f))
+        if citing:
+            changes.append(
+                PolicyChange(source=source.id, changed=changed, checked=source.checked, findings=citing)
+            )
+    return tuple(changes)
+
+
+def _cited(f: FindingOut) -> set[str]:
+    sides = (*f.dispute.says, *f.dispute.denies) if f.dispute else ()
+    return {s.id for s in (*f.sources, *sides)}
 
 
 def make_report(
@@ -216,6 +249,7 @@ def make_report(
     changes: Changes | None = None,
     stale_model: bool = False,
     trend: tuple[TrendPoint, ...] = (),
+    policy_changes: tuple[PolicyChange, ...] = (),
 ) -> Report:
     """Wrap an assessment for rendering."""
     return Report(
@@ -234,4 +268,5 @@ def make_report(
         trend=trend,
         not_asked=assessment.not_asked,
         rights=assessment.rights,
+        policy_changes=policy_changes,
     )

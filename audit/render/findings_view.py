@@ -65,7 +65,22 @@ def _dispute_sides(f: FindingOut) -> tuple[DisputeSide, ...]:
     )
 
 
-def _finding(f: FindingOut, pack: Pack) -> FindingView:
+def policy_notes(report: Report, pack: Pack) -> dict[str, tuple[str, ...]]:
+    """Finding id -> one line per cited policy that changed after the pack last checked it."""
+    notes: dict[str, tuple[str, ...]] = {}
+    for change in report.policy_changes:
+        source = pack.source_by_id.get(change.source)
+        publisher = clean_line(source.publisher) if source else "The publisher"
+        note = (
+            f"{publisher}'s policy ({change.source}) changed on {change.changed.isoformat()}; "
+            f"this was last checked on {change.checked.isoformat()}."
+        )
+        for fid in change.findings:
+            notes[fid] = (*notes.get(fid, ()), note)
+    return notes
+
+
+def _finding(f: FindingOut, pack: Pack, notes: dict[str, tuple[str, ...]]) -> FindingView:
     note = ""
     if f.certainty == "possible" and UNKNOWN in f.triggered_by.values():
         # The condition names the questions; say only why it is a condition.
@@ -90,6 +105,7 @@ def _finding(f: FindingOut, pack: Pack) -> FindingView:
         sources=sources_view(f.sources),
         condition=_condition(f, pack),
         unknown_note=note,
+        policy_notes=notes.get(f.id, ()),
         dispute_says=_dispute_side(f.dispute.says) if f.dispute else (),
         dispute_denies=_dispute_side(f.dispute.denies) if f.dispute else (),
         dispute_binding=f.dispute.binding if f.dispute else "",
@@ -131,14 +147,15 @@ def finding_views(report: Report, pack: Pack) -> list[FindingView]:
             groups.append([f])
         else:
             home.append(f)
+    notes = policy_notes(report, pack)
     out = []
     for lead, *others in groups:
-        view = _finding(lead, pack)
+        view = _finding(lead, pack, notes)
         if others:
             alternatives = []
             for alt in others:
                 intro = "Or instead (only one of these can apply to you):"
-                alternatives.append(replace(_finding(alt, pack), alternative_intro=intro))
+                alternatives.append(replace(_finding(alt, pack, notes), alternative_intro=intro))
             view = replace(view, alternatives=tuple(alternatives))
         out.append(view)
     return out

@@ -228,6 +228,8 @@ def _finding(f: FindingView, platform: str) -> RenderableType:
         after.append(f"You answered {answers}\n", style="dim")
     if f.unknown_note:
         after.append(f"{f.unknown_note}\n", style="dim")
+    for policy_note in f.policy_notes:
+        after.append(f"{policy_note}\n", style="yellow")
     why = words.CERTAINTY_EXPLAINED.get(f.certainty, "")
     after.append(f"Certainty: {f.certainty}: {why}.", style="dim")
     if f.certainty == "possible":

@@ -67,6 +67,8 @@ class FindingView:
     # A possible finding is worded as a condition: "If the answer to “...” is “...”".
     condition: str = ""
     unknown_note: str = ""  # which of its answers were "I don't know"
+    # A cited policy the pack ships a newer capture of than the day it last checked it, one line each.
+    policy_notes: tuple[str, ...] = ()
     # Possible findings that exclude this one (another region; linked vs never linked), shown
     # right after it as alternatives rather than as separate facts.
     alternatives: tuple[FindingView, ...] = ()
