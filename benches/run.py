@@ -13,7 +13,8 @@ the ratio of the two medians is compared with the goal of issue 15:
 - the interview's first question on screen (a real pty, pexpect) <= 1.3x importing questionary and
   pydantic with one model, in the same pty.
 
-A JSON report with an empty pack cache (the first run after installing) is measured alongside.
+A JSON report with an empty pack cache (the first run after installing) is measured alongside, and
+`wa-audit rules drift` on the pack's own captures, the whole pack (< 1 s, issue 26).
 Then, in process (reusing benches/bench_engine.py's timer): pack load, one evaluation, evaluation
 plus all what-ifs, HTML render. The table goes to stdout, the numbers to benches/results/latest.json
 (git-ignored). Exits 1 when a goal is missed. Not a test: timings depend on the machine.
@@ -57,6 +58,7 @@ RESULTS = ROOT / "benches" / "results" / "latest.json"
 FIRST_QUESTION = "How much do you want to check?"  # the interview's first screen (interview.py)
 MIN_RUNS = 10
 REPORT_GOAL = INTERVIEW_GOAL = 1.3
+DRIFT_GOAL_MS = 1000.0  # issue 26: every quote of the pack against the newest of its captures
 ONE_MODEL = "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int"
 # The libraries each path needs (the terminal report: the rich modules audit/render/terminal.py uses).
 FLOORS = {
@@ -101,6 +103,8 @@ class Row:
         """
         if self.goal is None:
             return None
+        if self.baseline_ms is None:  # a goal in milliseconds
+            return (self.cpu_ms if self.cpu_ms is not None else self.median_ms) <= self.goal
         value = self.cpu_ratio if self.cpu_ratio is not None else self.ratio
         return (value if value is not None else self.median_ms) <= self.goal
 
@@ -173,6 +177,7 @@ def measure_commands(runs: int, scratch: Path) -> list[Row]:
     env = clean_env(home)
     html_out = scratch / "report.html"
     report = [WA_AUDIT, "report", "--answers", str(EXAMPLE)]
+    drift = [WA_AUDIT, "rules", "drift"]
 
     def interview(n: int) -> tuple[float, float]:
         # Each interview starts as a person's first one, in an empty wa-audit home. pexpect answers
@@ -203,6 +208,7 @@ def measure_commands(runs: int, scratch: Path) -> list[Row]:
         "terminal": Command("wa-audit report (terminal, piped)", lambda n: run_once(report, env)),
         "interview": Command("interview: first question on screen (pty)", interview),
         "json-cold": Command("report --format json, empty pack cache", cold),
+        "drift": Command("wa-audit rules drift (the pack's captures)", lambda n: run_once(drift, env)),
         **{f"floor-{kind}": floor(kind) for kind in FLOORS},
     }
     for command in commands.values():  # warm-up: page cache, bytecode, the pack cache
@@ -237,6 +243,7 @@ def measure_commands(runs: int, scratch: Path) -> list[Row]:
         row("terminal", "floor-terminal", REPORT_GOAL),
         row("interview", "floor-interview", INTERVIEW_GOAL),
         row("json-cold", "floor-json"),
+        row("drift", goal=DRIFT_GOAL_MS),
         row("pass"),
         *(row(f"floor-{kind}") for kind in FLOORS),
     ]

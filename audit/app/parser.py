@@ -19,7 +19,7 @@ from audit.model.severity import SEVERITIES
 EPILOG = """\
 exit codes:
   0    done
-  1    a finding at or above --fail-on
+  1    a finding at or above --fail-on (rules drift: a quote drifted)
   2    a usage or input error (the message says what to fix)
   70   an internal error: a bug (rerun with --debug and report it)
   130  interrupted (answers given so far are kept)
