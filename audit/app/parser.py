@@ -260,8 +260,9 @@ def build_parser() -> Parser:
     rules = sub.add_parser(
         "rules",
         parents=[common],
-        help="check or read the rule pack",
-        description="Check a rule pack for problems, or read the sharing model without answering anything.",
+        help="check, read or re-check the rule pack",
+        description="Check a rule pack for problems, read the sharing model without answering anything, "
+        "or find the quotes that newer captures of its sources no longer say.",
     )
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     check = rules_sub.add_parser(

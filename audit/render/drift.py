@@ -27,7 +27,7 @@ def text(report: DriftReport, *, width: int = 80) -> str:
             f"A quote is gone when the {report.min_versions} newest captures of its document lack it."
         )
     for document in report.documents:
-        lines += ["", *_document(document)]
+        lines += ["", *_document(document, report.min_versions)]
     for capture_id in report.uncaptured:
         lines += ["", f"{capture_id}: no capture of it there: not checked."]
     lines += ["", _summary(report)]
@@ -38,7 +38,7 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _document(d: DocumentDrift) -> list[str]:
+def _document(d: DocumentDrift, min_versions: int) -> list[str]:
     if d.checked_against is None:
         checked = "none as old as the version the pack was checked against"
     elif d.checked_against == d.versions[0]:
@@ -52,8 +52,8 @@ def _document(d: DocumentDrift) -> list[str]:
     ]
     if d.unconfirmed:
         lines.append(
-            f"  {d.unconfirmed} missing from the newest capture but not from all of the newest "
-            "(--min-versions): not counted."
+            f"  {d.unconfirmed} missing from the newest capture, but not from each of the "
+            f"{min_versions} newest (--min-versions {min_versions}): not counted as gone."
         )
     if d.gone:
         lines.append(f"  {len(d.gone)} no longer found:")
@@ -114,7 +114,10 @@ def _shorten(words: list[str], *, first: bool, last: bool) -> str:
 
 def _summary(report: DriftReport) -> str:
     if not report.drifted:
-        return "No drift: every quote is still there, and no new paragraph is left to cover."
+        unchecked = (
+            f" ({_count(len(report.uncaptured), 'document')} not checked)" if report.uncaptured else ""
+        )
+        return f"No drift{unchecked}: every quote is still there, and no new paragraph is left to cover."
     gone = sum(len(d.gone) for d in report.documents)
     paragraphs = sum(len(d.paragraphs) for d in report.documents)
     return (
