@@ -404,6 +404,17 @@ def test_a_capture_named_without_a_date(
     assert err.startswith(f"wa-audit: {folder / 'example-policy.md'}: a capture is named")
 
 
+def test_a_capture_that_is_not_utf8(
+    mini_captured: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _captures(tmp_path / "caps", d2026_01_10=POLICY)
+    (folder / "example-policy-2026-06-01.md").write_bytes(b"We collect your \xff number.")
+    code, out, err = run(capsys, "--rules", str(mini_captured), "--captures", str(folder))
+    assert (code, out) == (2, "")
+    name = folder / "example-policy-2026-06-01.md"
+    assert err == f"wa-audit: {name}: not UTF-8 text (byte 16); save the capture as UTF-8\n"
+
+
 def test_min_versions_below_one(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         run(capsys, "--min-versions", "0")
