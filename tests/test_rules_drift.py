@@ -299,6 +299,22 @@ def test_paragraphs_are_counted_only_after_the_version_checked(mini_captured: Pa
     assert len(doc.gone) == 2  # checked or not, a quote the newest capture lacks is gone
 
 
+def test_captures_all_newer_than_the_check_count_from_the_one_before_the_newest(
+    mini_captured: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_pack_file(mini_captured / "sources.yaml", "checked: 2026-01-10", "checked: 2025-12-01")
+    folder = _captures(tmp_path / "caps", d2026_01_10=POLICY, d2026_06_01=JUNE)
+    (doc,) = drift(load_pack(mini_captured), captures_given(folder), given=folder).documents
+    assert doc.checked_against is None
+    assert str(doc.since) == "2026-01-10"
+    assert [p.text for p in doc.paragraphs if p.change == "new"] == [
+        "Businesses you chat with can see your phone number."
+    ]
+    code, out, _ = run(capsys, "--rules", str(mini_captured), "--captures", str(folder))
+    assert code == 1
+    assert "(2 captures; none as old as the version the pack was checked against)" in " ".join(out.split())
+
+
 def test_nothing_drifted_exits_0(
     mini_captured: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -360,6 +376,19 @@ def test_typography_links_emphasis_and_line_breaks_are_not_drift(mini_captured: 
     )
     (doc,) = drift(load_pack(mini_captured), captures_given(folder), given=folder).documents
     assert (doc.quotes, doc.gone, doc.paragraphs) == (3, (), ())
+
+
+@pytest.mark.parametrize(
+    ("captured", "quoted"),
+    [
+        ("WhatsApp\u2019s \u201cabout\u201d \u2014 text", 'WhatsApp\'s "about" - text'),
+        ("[_Meta_ Companies](https://example.org/x)   **and**\n  you", "Meta Companies and you"),
+        ("(e.g., country / region)", "(e.g., country/region)"),
+        ("one<br>two\u00a0three", "ONE two three"),
+    ],
+)
+def test_what_normalising_folds(captured: str, quoted: str) -> None:
+    assert policy_text.comparable(captured) == policy_text.comparable(quoted)
 
 
 def test_a_table_cell_and_its_breaks_are_paragraphs() -> None:

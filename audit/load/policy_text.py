@@ -25,6 +25,7 @@ _TYPOGRAPHY = re.compile(f"[{''.join(_FOLD)}]")  # a few matches in a page: fast
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](target) -> text
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _EMPHASIS = re.compile(r"[*_]+")
+_SLASH = re.compile(r" ?/ ?")  # "country / region" is "country/region"
 # Where a capture's line holds more than one paragraph: a break, or a table's cell border.
 _SPLIT = re.compile(r"<br\s*/?>|\s\|\s", re.IGNORECASE)
 _MARKER = re.compile(r"^[\s|#>*+-]*(?:\d+\.\s+)?")  # list bullets, numbers, headings, quotes
@@ -37,7 +38,7 @@ def normalise(text: str) -> str:
     """The words of `text` as a reader sees them: typography folded, links and emphasis gone."""
     text = _TYPOGRAPHY.sub(lambda m: _FOLD[m.group()], unicodedata.normalize("NFKC", text))
     text = _EMPHASIS.sub("", _BREAK.sub(" ", _LINK.sub(r"\1", text)))
-    return " ".join(text.split())
+    return _SLASH.sub("/", " ".join(text.split()))
 
 
 def comparable(text: str) -> str:
