@@ -323,6 +323,7 @@ def test_an_option_before_a_command_that_does_not_take_it(
         ("report", "--answers", str(EXAMPLES / "linked-everything.yaml"), "--format", "html"),
         ("rules", "check"),
         ("rules", "show", "--format", "markdown"),
+        ("rules", "drift"),
         ("schema", "report"),
         ("history",),
     ],

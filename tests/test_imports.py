@@ -66,6 +66,7 @@ EXAMPLE = str(EXAMPLES / "linked-everything.yaml")
         ("diff", "--format", "json"),
         ("rules", "check"),
         ("rules", "show", "--format", "markdown"),
+        ("rules", "drift", "--format", "json"),
         ("schema", "report"),
     ],
 )
@@ -83,6 +84,7 @@ def test_fast_paths_import_neither_questionary_nor_jinja2(tmp_path: Path, argv: 
         ("report", "--answers", EXAMPLE, "--format", "markdown"),
         ("history", "--format", "json"),
         ("rules", "check"),
+        ("rules", "drift"),
     ],
 )
 def test_reports_and_scripts_do_not_import_rich(tmp_path: Path, argv: tuple[str, ...]) -> None:
