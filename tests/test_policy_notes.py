@@ -88,3 +88,35 @@ def test_the_cli_report_notes_it_too(
     out, err = capsys.readouterr()
     assert code == 0, err
     assert NOTE in " ".join(out.split())
+
+
+def test_a_capture_added_to_the_pack_is_seen_through_the_pack_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(default_pack_dir(), pack)
+    argv = [
+        "--home",
+        str(tmp_path / "h"),
+        "--rules",
+        str(pack),
+        "report",
+        "--answers",
+        str(EEA),
+        "--format",
+        "json",
+    ]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["policy_changes"] == []  # the cache now holds this pack
+    captures = pack / "captures"
+    shutil.copy(captures / "privacy-policy-eea-2026-07-02.md", captures / "privacy-policy-eea-2026-12-20.md")
+    assert main(argv) == 0
+    changes = json.loads(capsys.readouterr().out)["policy_changes"]
+    assert changes == [
+        {
+            "source": "S2",
+            "changed": "2026-12-20",
+            "checked": "2026-12-02",
+            "findings": ["meta_service_provider"],
+        }
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from audit.app.reports import check_applies, is_stale, policy_changes
+from audit.app.reports import check_applies, is_stale
 from audit.app.runs import has_history, open_history
 from audit.app.settings import Settings
 from audit.collect.answers_file import parse_assignments, read_answers, save_answers
@@ -20,7 +20,7 @@ from audit.evaluate.scoring import effective_answers, implied
 from audit.history.diff import diff
 from audit.history.runs import Run, make_run, trend_of
 from audit.model.answers import Answers
-from audit.model.assessment import Assessment, Report, make_report
+from audit.model.assessment import Assessment, Report, changed_since_checked, make_report
 from audit.model.pack import Pack
 
 
@@ -64,7 +64,7 @@ def prepare_run(settings: Settings, pack: Pack, answers: Answers, *, save_answer
         changes=diff(previous, current) if previous is not None else None,
         stale_model=is_stale(pack, now),
         trend=trend_of([*past, current]),
-        policy_changes=policy_changes(pack, assessment, settings),
+        policy_changes=changed_since_checked(pack, assessment.findings),
     )
     return Pending(settings, pack, answers, assessment, report, save_answers)
 

@@ -12,14 +12,7 @@ from audit.errors import AnswersError, PackError
 from audit.evaluate.engine import evaluate
 from audit.load.resources import default_pack_dir
 from audit.model.answers import Answers
-from audit.model.assessment import (
-    Assessment,
-    Changes,
-    PolicyChange,
-    Report,
-    changed_since_checked,
-    make_report,
-)
+from audit.model.assessment import Changes, Report, changed_since_checked, make_report
 from audit.model.drift import DriftReport
 from audit.model.pack import Pack, Problem
 from audit.model.severity import SEVERITIES
@@ -124,18 +117,8 @@ def build_report(pack: Pack, answers: Answers, settings: Settings, changes: Chan
         generated_at=now,
         changes=changes,
         stale_model=is_stale(pack, now),
-        policy_changes=policy_changes(pack, assessment, settings),
+        policy_changes=changed_since_checked(pack, assessment.findings),
     )
-
-
-def policy_changes(pack: Pack, assessment: Assessment, settings: Settings) -> tuple[PolicyChange, ...]:
-    """The cited pages the pack ships a newer capture of than the day it last checked them.
-
-    Only the names of the pack's own captures are read: the report never fetches anything.
-    """
-    from audit.load.captures import newest_dates
-
-    return changed_since_checked(pack, assessment.findings, newest_dates(pack_dir(settings)))
 
 
 def render(report: Report, pack: Pack, fmt: Format, settings: Settings, full_report: str = "") -> str:

@@ -9,7 +9,8 @@ BLAKE2b (256-bit) digest of:
 - this cache's format, the wa-audit version and the pydantic version;
 - the source of every module of the audit package (each `*.py` under `audit/`), so a development
   checkout that changes a check without a new version still misses;
-- each pack file's name, length and bytes.
+- each pack file's name, length and bytes;
+- the names of the files in the pack's `captures/` (the pack lists its capture versions).
 
 A stale entry can therefore never be found: any change to any of those gives another name. An entry
 is only written after `load_pack` accepted the pack (every cross-check passed), written atomically
@@ -86,6 +87,7 @@ def _load_files(directory: Path) -> Pack:
 
 def pack_key(directory: Path) -> str | None:
     """The digest naming the cache entry of the pack in `directory`, or None if it cannot be read."""
+    from audit.load.captures import CAPTURES_DIR
     from audit.model.pack import PACK_FILES
 
     digest = _blake2b()
@@ -106,6 +108,14 @@ def pack_key(directory: Path) -> str | None:
         if data is None:
             return None
         _feed(digest, f"pack/{name}".encode(), data)
+    # The captures' names are the pack's too (Pack.captures): a capture added is a new pack.
+    try:
+        names = sorted(entry.name for entry in os.scandir(directory / CAPTURES_DIR))
+    except FileNotFoundError:
+        names = []
+    except OSError:
+        return None
+    _feed(digest, b"captures", "\n".join(names).encode())
     key: str = digest.hexdigest()
     return key
 

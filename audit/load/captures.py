@@ -85,17 +85,6 @@ def captures_given(folder: Path) -> dict[str, tuple[Capture, ...]]:
     return found
 
 
-def newest_dates(pack_dir: Path) -> dict[str, date]:
-    """The date of the newest capture of each id the pack ships (only names are read).
-
-    For the report's notes; a folder with a misnamed capture gives none (`rules check` names it).
-    """
-    try:
-        return {cid: versions[-1].date for cid, versions in captures_in(pack_dir / CAPTURES_DIR).items()}
-    except PackError:
-        return {}
-
-
 def checked_version(versions: tuple[Capture, ...], source: Source) -> Capture | None:
     """The version `source` was checked against (`model.pack.version_checked`)."""
     day = version_checked([c.date for c in versions], source)

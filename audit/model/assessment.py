@@ -3,7 +3,7 @@
 Field order here is the key order of the JSON report; `wa-audit schema report` prints its JSON Schema.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Literal
 
@@ -220,15 +220,14 @@ class Report(FrozenModel):
     policy_changes: tuple[PolicyChange, ...] = ()
 
 
-def changed_since_checked(
-    pack: Pack, findings: Sequence[FindingOut], newest_captures: Mapping[str, date]
-) -> tuple[PolicyChange, ...]:
-    """The sources `findings` cite whose newest capture (capture id -> date) is newer than their `checked`."""
+def changed_since_checked(pack: Pack, findings: Sequence[FindingOut]) -> tuple[PolicyChange, ...]:
+    """The sources `findings` cite whose newest capture in the pack is newer than their `checked`."""
     changes = []
     for source in pack.sources:
-        changed = newest_captures.get(source.capture) if source.capture else None
-        if changed is None or changed <= source.checked:
+        versions = pack.captures.get(source.capture or "", ())
+        if not versions or versions[-1] <= source.checked:
             continue
+        changed = versions[-1]
         citing = tuple(f.id for f in findings if source.id in _cited(f))
         if citing:
             changes.append(
