@@ -88,6 +88,7 @@ class _Texts:
         self._comparable: dict[Capture, str] = {}
         self._paragraphs: dict[Capture, list[str]] = {}
         self._raw: dict[Capture, str] = {}
+        self._passages: dict[Capture, policy_text.Passages] = {}
 
     def _text(self, capture: Capture) -> str:
         if capture not in self._raw:
@@ -103,6 +104,11 @@ class _Texts:
         if capture not in self._paragraphs:
             self._paragraphs[capture] = policy_text.paragraphs(self._text(capture))
         return self._paragraphs[capture]
+
+    def passages(self, capture: Capture) -> policy_text.Passages:
+        if capture not in self._passages:
+            self._passages[capture] = policy_text.Passages(self.paragraphs(capture))
+        return self._passages[capture]
 
 
 class _Document:
@@ -169,7 +175,7 @@ class _Document:
         return None if checked_against == newest else checked_against
 
     def closest(self, quote: str) -> Closest | None:
-        found = policy_text.closest(quote, self.texts.paragraphs(self.versions[0]), at_least=CLOSE)
+        found = self.texts.passages(self.versions[0]).closest(quote, at_least=CLOSE)
         if found is None:
             return None
         return Closest(text=found.text, similarity=round(found.similarity, 2), diff=_runs(found.diff))

@@ -88,42 +88,54 @@ class Passage:
     diff: list[tuple[ChangeKind, str]]
 
 
-def closest(quote: str, paragraphs_now: Iterable[str], *, at_least: float) -> Passage | None:
-    """The passage of `paragraphs_now` most like `quote`, when at least `at_least` alike.
+class Passages:
+    """A capture's runs of sentences, to find the one most like a quote (each run made once)."""
 
-    Candidates are runs of as many sentences as the quote has; within one, the passage is the
-    stretch that lines up with the quote (a quote may be part of a sentence). Alike is twice the
-    words in common over the words of both.
-    """
-    words = normalise(quote).split()
-    folded = [_key(w) for w in words]
-    counts = Counter(folded)
-    size = max(1, len(sentences(normalise(quote))))
-    best: tuple[float, list[str]] | None = None
-    for paragraph in paragraphs_now:
-        parts = sentences(paragraph)
-        for i in range(max(1, len(parts) - size + 1)):
-            candidate = " ".join(parts[i : i + size]).split()
-            lower = [_key(w) for w in candidate]
-            common = sum((counts & Counter(lower)).values())
-            # The most alike the candidate can be, from the words it shares: skip it cheaply.
+    def __init__(self, paragraphs: Iterable[str]) -> None:
+        self._sentences = [sentences(p) for p in paragraphs]
+        self._runs: dict[int, list[tuple[list[str], list[str], frozenset[str]]]] = {}
+
+    def _runs_of(self, size: int) -> list[tuple[list[str], list[str], frozenset[str]]]:
+        """Every run of `size` sentences within a paragraph: its words, their keys, the set of keys."""
+        if size not in self._runs:
+            runs = []
+            for parts in self._sentences:
+                for i in range(max(1, len(parts) - size + 1)):
+                    words = " ".join(parts[i : i + size]).split()
+                    keys = [_key(w) for w in words]
+                    runs.append((words, keys, frozenset(keys)))
+            self._runs[size] = runs
+        return self._runs[size]
+
+    def closest(self, quote: str, *, at_least: float) -> Passage | None:
+        """The passage most like `quote`, when at least `at_least` alike.
+
+        Candidates are runs of as many sentences as the quote has; within one, the passage is the
+        stretch that lines up with the quote (a quote may be part of a sentence). Alike is twice the
+        words in common over the words of both.
+        """
+        words = normalise(quote).split()
+        folded = [_key(w) for w in words]
+        counts = Counter(folded)
+        best: tuple[float, list[str]] | None = None
+        distinct = frozenset(counts)
+        for candidate, keys, candidate_keys in self._runs_of(max(1, len(sentences(normalise(quote))))):
+            # At most this many of the quote's words can line up: bounds how alike it can be, cheaply.
+            common = sum(counts[k] for k in distinct & candidate_keys)
             bound = 2 * common / (len(words) + common) if common else 0.0
             if bound < at_least or (best is not None and bound <= best[0]):
                 continue
-            matched = [
-                b
-                for b in SequenceMatcher(None, folded, lower, autojunk=False).get_matching_blocks()
-                if b.size
-            ]
+            blocks = SequenceMatcher(None, folded, keys, autojunk=False).get_matching_blocks()
+            matched = [b for b in blocks if b.size]
             first, last = matched[0], matched[-1]
             start = max(0, first.b - first.a)
-            end = min(len(lower), last.b + last.size + len(folded) - last.a - last.size)
+            end = min(len(keys), last.b + last.size + len(folded) - last.a - last.size)
             similarity = 2 * sum(b.size for b in matched) / (len(folded) + end - start)
             if similarity >= at_least and (best is None or similarity > best[0]):
                 best = (similarity, candidate[start:end])
-    if best is None:
-        return None
-    return Passage(" ".join(best[1]), best[0], word_diff(words, best[1]))
+        if best is None:
+            return None
+        return Passage(" ".join(best[1]), best[0], word_diff(words, best[1]))
 
 
 @dataclass(frozen=True)
