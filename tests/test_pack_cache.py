@@ -155,6 +155,16 @@ def test_the_key_covers_version_and_every_file(pack_dir: Path, monkeypatch: pyte
     assert pack_cache.pack_key(renamed) == key  # the content decides, not the folder's name
 
 
+def test_the_key_covers_the_names_of_the_captures(pack_dir: Path, cache: Path) -> None:
+    # The pack lists its capture versions (Pack.captures): a capture added is another pack.
+    assert pack_cache.load(pack_dir, folder=cache).captures == {}
+    key = pack_cache.pack_key(pack_dir)
+    (pack_dir / "captures").mkdir()
+    (pack_dir / "captures" / "a-policy-2026-01-10.md").write_text("We collect your number.\n")
+    assert pack_cache.pack_key(pack_dir) != key
+    assert [str(d) for d in pack_cache.load(pack_dir, folder=cache).captures["a-policy"]] == ["2026-01-10"]
+
+
 @pytest.mark.parametrize("module", ["model/pack.py", "render/json.py"])
 def test_the_key_covers_every_module_of_the_package(
     module: str, pack_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
