@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from audit.app.commands import COMMANDS, format_for
-from audit.app.parser import GLOBAL_DEFAULTS, SHARED_DEFAULTS, TOP, Parser, build_parser, columns
+from audit.app.parser import GLOBAL_DEFAULTS, SHARED_DEFAULTS, TOP, Parser, build_parser
 from audit.errors import AuditError, UserError
 
 if TYPE_CHECKING:  # the use cases import yaml and more; --version and --help must not pay for it
@@ -71,7 +72,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         rules=args.rules,
         color=on_screen and not plain,
         # The screen's own width, down to 20 columns: wider text would wrap mid-word.
-        width=min(100, max(20, _terminal_width())) if on_screen else 80,
+        width=min(100, max(20, shutil.get_terminal_size((80, 24)).columns)) if on_screen else 80,
     )
 
 
@@ -90,10 +91,6 @@ def _pack_dir(settings: Settings) -> Path:
     from audit.load.resources import default_pack_dir
 
     return settings.rules if settings.rules is not None else default_pack_dir()
-
-
-def _terminal_width() -> int:
-    return columns()
 
 
 def _is_utf8(stream: object) -> bool:

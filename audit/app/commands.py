@@ -8,6 +8,7 @@ arguments, dispatches here and maps errors to exit codes. Warnings reach stderr 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -73,7 +74,7 @@ def _show(text: str, args: argparse.Namespace, after: Callable[[], str] | None =
     if args.output is None and not args.no_pager and sys.stdout.isatty():
         from audit.app import pager
 
-        if text.count("\n") >= pager.screen_rows() - 1 and pager.page(text):
+        if text.count("\n") >= shutil.get_terminal_size((80, 24)).lines - 1 and pager.page(text):
             if after is not None:
                 _write(after(), None)
             return

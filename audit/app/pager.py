@@ -50,17 +50,3 @@ def page(text: str, environ: Mapping[str, str] | None = None) -> bool:
         pass  # the person quit the pager before reading everything: done, not an error
     proc.wait()
     return True
-
-
-def screen_rows() -> int:
-    """Rows of the terminal on stdout (LINES first), 24 when unknown."""
-    try:
-        rows = int(os.environ.get("LINES", "0"))
-    except ValueError:
-        rows = 0
-    if rows <= 0:
-        try:
-            rows = os.get_terminal_size(1).lines
-        except OSError:
-            rows = 0
-    return rows or 24

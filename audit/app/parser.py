@@ -7,8 +7,6 @@ made one value by `cli`.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -46,39 +44,10 @@ SHARED_DEFAULTS: dict[str, object] = {
 FORMATS = ("terminal", "html", "json", "markdown", "plan")
 
 
-def columns() -> int:
-    """shutil.get_terminal_size((80, 24)).columns, without importing shutil (and the modules it loads)."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
-
-
-class _Help(argparse.HelpFormatter):
-    """argparse's help layout at the width argparse picks, found without importing shutil."""
-
-    def __init__(
-        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
-    ) -> None:
-        width = columns() - 2 if width is None else width
-        super().__init__(prog, indent_increment, max_help_position, width)
-
-
-class _RawHelp(_Help, argparse.RawDescriptionHelpFormatter):
-    """The same, keeping the description's and epilog's own line breaks."""
-
-
 class Parser(argparse.ArgumentParser):
     """argparse with our one-line errors (the usage block is one `--help` away)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Help)
         super().__init__(*args, **kwargs)
         self.commands: dict[str, Parser] = {}  # on the top parser: "report", "rules show", ...
         self.shared_defaults: dict[str, object] = {}  # on a command's parser: see `_agree`
@@ -124,7 +93,7 @@ def build_parser() -> Parser:
         parents=[common],
         description="What your WhatsApp choices share with Meta and others, and what to change first.",
         epilog=EPILOG,
-        formatter_class=_RawHelp,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"wa-audit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

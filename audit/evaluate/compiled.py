@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from audit.model.conditions import Compiled, Condition, QuestionIn, compile_condition, questions_in, walk
-from audit.model.pack import Pack, RuleCertainty
+from audit.model.pack import Pack
+from audit.model.severity import RuleCertainty
 
 T = TypeVar("T")
 

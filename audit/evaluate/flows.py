@@ -16,11 +16,8 @@ from audit.evaluate.scoring import ABSENT, State
 from audit.model.assessment import Flow, PurposeOut, SourceRef
 from audit.model.conditions import Condition, Truth
 from audit.model.conditions import evaluate as evaluate_condition
-from audit.model.pack import Certainty, Citation, Pack
-
-# Display order of certainty: what is written down beats what is reported beats what is possible.
-CERTAINTY_RANK = {"documented": 3, "reported": 2, "disputed": 1, "possible": 0}
-
+from audit.model.pack import Citation, Pack
+from audit.model.severity import CERTAINTY_RANK, Certainty
 
 T = TypeVar("T")
 

@@ -11,6 +11,7 @@ from audit.load.reach import reachability_problems
 from audit.load.yamlio import Located
 from audit.model.conditions import UNKNOWN, AllOf, AnyOf, Condition, QuestionIn, RuleRef, walk
 from audit.model.pack import Citation, Dispute, Pack, Problem, Question, did_you_mean
+from audit.model.severity import CERTAINTIES
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,8 @@ class _Checker:
         self.unique("findings.yaml", "findings", [f.id for f in p.findings], "finding")
         self.unique("protections.yaml", "protections", [x.id for x in p.protections], "protection")
         used = {r.certainty for r in p.rules} | {f.certainty for f in p.findings}
-        for c in ("documented", "reported", "possible", *(("disputed",) if "disputed" in used else ())):
-            if c not in voc.certainty_weights:
+        for c in CERTAINTIES:  # `disputed` needs a weight only where something is disputed
+            if c not in voc.certainty_weights and (c != "disputed" or c in used):
                 self.add("vocabulary.yaml", ("certainty_weights",), f"missing weight for '{c}'")
         possible = voc.certainty_weights.get("possible", 0.0)
         heavier = [c for c, w in voc.certainty_weights.items() if w > possible]

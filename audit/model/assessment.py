@@ -10,8 +10,8 @@ from typing import Literal
 from pydantic import Field
 
 from audit.model.frozen import FrozenModel
-from audit.model.pack import Certainty, Day, Pack
-from audit.model.severity import Severity
+from audit.model.pack import Day, Pack
+from audit.model.severity import Certainty, Severity
 
 
 class PackRef(FrozenModel):

@@ -16,7 +16,7 @@ from pydantic import Field, StringConstraints
 
 from audit.model.conditions import Condition
 from audit.model.frozen import FrozenModel
-from audit.model.severity import Severity
+from audit.model.severity import Certainty, RuleCertainty, Severity
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 SourceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
@@ -27,10 +27,6 @@ RuleId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", ma
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s<>\"']+$", max_length=500)]
 Version = Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{1,2}(\.\d+)?$")]
-Certainty = Literal["documented", "reported", "disputed", "possible"]
-# `disputed` (v2): official texts disagree; the rule or finding carries both sides (`dispute`).
-RuleCertainty = Literal["documented", "reported", "disputed"]
-CERTAINTIES: tuple[Certainty, ...] = ("documented", "reported", "disputed", "possible")
 Platform = Literal["android", "iphone"]
 PLATFORMS: tuple[Platform, ...] = ("android", "iphone")
 # A pack from elsewhere is untrusted: these bound the work one report does (what-ifs are

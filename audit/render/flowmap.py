@@ -23,7 +23,6 @@ BOX_PAD = 8
 GAP = 10
 TOP = 34  # room for the column headings
 WRAP = 30  # characters per label line; about what fits in BOX_WIDTH at 13px
-CERTAINTIES = ("documented", "reported", "disputed", "possible")  # a flow's, surest first
 TIERS = ("few", "some", "many")
 STROKE_WIDTH = {"few": 1.5, "some": 2.5, "many": 3.5}
 
@@ -80,7 +79,7 @@ class Node:
 
 @dataclass(frozen=True)
 class Link:
-    """Input: one flow (data -> recipient) and how certain it is (one of CERTAINTIES)."""
+    """Input: one flow (data -> recipient) and how certain it is (one of model.severity.CERTAINTIES)."""
 
     data: str
     recipient: str

@@ -19,6 +19,7 @@ from audit.load.resources import reports_dir
 from audit.model import labels
 from audit.model.assessment import Report
 from audit.model.pack import Pack
+from audit.model.severity import CERTAINTIES
 from audit.render import flowmap, template_cache, words
 from audit.render.base import RenderOptions
 from audit.render.report_view import build_view
@@ -78,7 +79,7 @@ class HtmlRenderer:
                 css=stylesheet(),
                 csp=CSP,
                 nothing_to_change=words.NOTHING_TO_CHANGE,
-                certainties=flowmap.CERTAINTIES,
+                certainties=CERTAINTIES,
                 certainty_explained=words.CERTAINTY_EXPLAINED,
                 tiers=flowmap.TIERS,
                 tier_words=words.REACH_WORDS,

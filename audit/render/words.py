@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from audit.model.severity import MOST_SEVERE_FIRST
+
 CERTAINTY_WORDS = {
     "documented": "documented",
     "reported": "reported",
@@ -19,13 +21,7 @@ CERTAINTY_EXPLAINED = {
     "disputed": "official texts disagree; both are quoted, with dates, and which one is binding",
     "possible": "it depends on an answer you gave as \u201cI don't know\u201d",
 }
-SEVERITY_WORDS = {
-    "critical": "Critical",
-    "high": "High",
-    "medium": "Medium",
-    "low": "Low",
-    "info": "Info",
-}
+SEVERITY_WORDS: dict[str, str] = {s: s.capitalize() for s in MOST_SEVERE_FIRST}  # "Critical" ... "Info"
 # How far a recipient spreads what it gets, in three steps (the pack's reach is 1..5).
 REACH_WORDS = {"few": "reaches few", "some": "reaches some", "many": "reaches many"}
 

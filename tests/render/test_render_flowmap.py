@@ -7,7 +7,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audit.render.flowmap import BOX_WIDTH, CERTAINTIES, WIDTH, Box, Link, Node, layout, trend_chart
+from audit.model.severity import CERTAINTIES
+from audit.render.flowmap import BOX_WIDTH, WIDTH, Box, Link, Node, layout, trend_chart
 
 DATA = [Node(f"d{i}", f"Data category number {i} with a label long enough to wrap") for i in range(8)]
 RECIPIENTS = [Node(f"r{i}", f"Recipient {i}", ("few", "some", "many")[i % 3]) for i in range(6)]

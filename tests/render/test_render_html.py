@@ -22,7 +22,7 @@ from audit.model.assessment import AnswerChange, Report, TrendPoint, make_report
 from audit.model.pack import Pack
 from audit.render import html as html_renderer
 from audit.render.base import RenderOptions
-from audit.render.flowmap import CERTAINTIES
+from audit.model.severity import CERTAINTIES
 from audit.render.html import CSP, HtmlRenderer
 
 NS = "{http://www.w3.org/1999/xhtml}"
