@@ -250,22 +250,56 @@ def make_report(
     trend: tuple[TrendPoint, ...] = (),
     policy_changes: tuple[PolicyChange, ...] = (),
 ) -> Report:
-    """Wrap an assessment for rendering."""
+    """Wrap an assessment for rendering: every field the two share, and when and what changed."""
+    shared = {name: value for name, value in assessment if name in Report.model_fields}
     return Report(
+        **shared,
         generated_at=generated_at,
-        pack=assessment.pack,
-        score=assessment.score,
-        flows=assessment.flows,
-        findings=assessment.findings,
-        protections=assessment.protections,
-        recommendations=assessment.recommendations,
-        unknowns=assessment.unknowns,
         changes=changes,
-        platform=assessment.platform,
-        answers=assessment.answers,
         stale_model=stale_model,
         trend=trend,
-        not_asked=assessment.not_asked,
-        rights=assessment.rights,
         policy_changes=policy_changes,
     )
+
+
+# --- `wa-audit history --format json` and `wa-audit diff --format json` ---------------------------
+class RunPackOut(FrozenModel):
+    id: str
+    version: str
+    reviewed: date
+
+
+class RunScoreOut(FrozenModel):
+    value: int
+    band: str
+
+
+class RunOut(FrozenModel):
+    """One recorded run, for scripts."""
+
+    run: int
+    at: datetime
+    pack: RunPackOut
+    score: RunScoreOut
+    findings: tuple[str, ...]
+
+
+class HistoryOut(FrozenModel):
+    """The recorded runs, oldest first."""
+
+    schema_version: int = 1
+    runs: tuple[RunOut, ...]
+
+
+class RunRef(FrozenModel):
+    run: int
+    at: datetime
+
+
+class ComparedRuns(FrozenModel):
+    previous_run: RunRef
+    current_run: RunRef
+
+
+class DiffOut(Changes, ComparedRuns):
+    """What changed between two runs: which runs (a base listed last comes first), then the changes."""

@@ -6,7 +6,6 @@ rich is imported only by the text views.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING
 from audit.errors import HistoryError
 from audit.history.diff import Compared
 from audit.history.runs import TREND_POINTS, Run
+from audit.model.assessment import DiffOut, HistoryOut, RunOut, RunPackOut, RunRef, RunScoreOut
 from audit.model.pack import Pack
 from audit.render.words import band_label
 
@@ -28,34 +28,35 @@ def sparkline(scores: Iterable[int]) -> str:
     return "".join(SPARK[min(len(SPARK) - 1, max(0, s) * len(SPARK) // 101)] for s in scores)
 
 
-def rfc3339(at: datetime) -> str:
-    """A time as every JSON output writes it: RFC 3339 in UTC with `Z` (2026-12-01T09:30:00Z)."""
-    return at.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+def _utc(at: datetime) -> datetime:
+    # Every JSON output writes times as RFC 3339 in UTC, whole seconds: 2026-12-01T09:30:00Z.
+    return at.astimezone(UTC).replace(microsecond=0)
 
 
 def diff_json(compared: Compared) -> str:
     """What changed between two runs, for scripts: the changes plus which runs they compare."""
-    body = {
-        "previous_run": {"run": compared.previous.id, "at": rfc3339(compared.previous.at)},
-        "current_run": {"run": compared.current.id, "at": rfc3339(compared.current.at)},
-        **compared.changes.model_dump(mode="json"),
-    }
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    prev, cur = compared.previous, compared.current
+    body = DiffOut(
+        previous_run=RunRef(run=prev.id, at=_utc(prev.at)),
+        current_run=RunRef(run=cur.id, at=_utc(cur.at)),
+        **dict(compared.changes),
+    )
+    return body.model_dump_json(indent=2) + "\n"
 
 
 def history_json(runs: Sequence[Run]) -> str:
     """The runs for scripts: one object per run, oldest first."""
-    rows = [
-        {
-            "run": r.id,
-            "at": rfc3339(r.at),
-            "pack": {"id": r.pack_id, "version": r.pack_version, "reviewed": r.pack_reviewed.isoformat()},
-            "score": {"value": r.score, "band": r.band},
-            "findings": list(r.findings),
-        }
+    rows = tuple(
+        RunOut(
+            run=r.id,
+            at=_utc(r.at),
+            pack=RunPackOut(id=r.pack_id, version=r.pack_version, reviewed=r.pack_reviewed),
+            score=RunScoreOut(value=r.score, band=r.band),
+            findings=r.findings,
+        )
         for r in runs
-    ]
-    return json.dumps({"schema_version": 1, "runs": rows}, indent=2) + "\n"
+    )
+    return HistoryOut(runs=rows).model_dump_json(indent=2) + "\n"
 
 
 def _console(buf: io.StringIO, width: int, color: bool) -> Console:
