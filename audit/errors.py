@@ -20,9 +20,11 @@ class AuditError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = escape_controls(message)
+    def __init__(self, message: str, *, where: str = "") -> None:
+        """`message` says what is wrong and what to do; `where` (`file:line`), if any, goes before it."""
+        super().__init__(f"{where}: {message}" if where else message)
+        self.where, self.detail = escape_controls(where), escape_controls(message)
+        self.message = f"{self.where}: {self.detail}" if where else self.detail
 
 
 def escape_controls(text: str) -> str:

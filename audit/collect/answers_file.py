@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from audit.errors import AnswersError, UserError, show
 from audit.files import atomic_write, ensure_private_dir
-from audit.load.yamlio import Located, describe_validation_error, load_yaml
+from audit.load.yamlio import Located, first_problem, load_yaml
 from audit.model.answers import Answers, AnswersFile, check_implied, check_value, valid_values
 from audit.model.pack import Pack
 
@@ -47,7 +47,8 @@ def answers_from_doc(pack: Pack, doc: Located) -> Answers:
     try:
         parsed = AnswersFile.model_validate(raw)
     except ValidationError as e:
-        raise AnswersError(describe_validation_error(doc, e, hint=HINT)) from e
+        problem = first_problem(doc, e, hint=HINT)
+        raise AnswersError(problem.message, where=problem.where) from e
     if parsed.pack != pack.meta.id:
         raise AnswersError(
             f"{doc.where(('pack',))}: pack: these answers are for '{show(parsed.pack)}', "

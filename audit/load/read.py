@@ -13,7 +13,7 @@ from pydantic import Field, ValidationError
 from audit.errors import PackError, UserError
 from audit.load.captures import capture_versions, quote_problems
 from audit.load.check import LoadedPack, check_pack
-from audit.load.yamlio import Located, describe_validation_error, load_yaml
+from audit.load.yamlio import Located, first_problem, load_yaml, validation_problem
 from audit.model.frozen import FrozenModel
 from audit.model.pack import (
     MAX_QUESTIONS,
@@ -59,13 +59,14 @@ M = TypeVar("M", bound=FrozenModel)
 
 def _parse(doc: Located, model: type[M]) -> M:
     if doc.data is None:
-        raise PackError(f"{doc.path}: file is empty; see docs/PACK_FORMAT.md")
+        raise PackError("file is empty; see docs/PACK_FORMAT.md", where=str(doc.path))
     if not isinstance(doc.data, dict):
-        raise PackError(f"{doc.path}:1: expected a mapping of fields at the top")
+        raise PackError("expected a mapping of fields at the top", where=f"{doc.path}:1")
     try:
         return model.model_validate(doc.data)
     except ValidationError as e:
-        raise PackError(describe_validation_error(doc, e)) from e
+        problem = first_problem(doc, e)
+        raise PackError(problem.message, where=problem.where) from e
 
 
 def read_pack(directory: Path) -> LoadedPack:
@@ -82,7 +83,7 @@ def read_pack(directory: Path) -> LoadedPack:
         except PackError:
             raise
         except UserError as e:
-            raise PackError(e.message) from e
+            raise PackError(e.detail, where=e.where) from e
     protections_file = _parse(docs["protections.yaml"], ProtectionsFile)
     pack = Pack(
         meta=_parse(docs["pack.yaml"], PackMeta),
@@ -104,21 +105,6 @@ def _missing(directory: Path) -> str:
     if inner and not (directory / "pack.yaml").exists():
         return f"missing; {directory} is the folder around a pack: give the pack folder {inner[0]}"
     return f"missing; a pack needs {', '.join(PACK_FILES)}"
-
-
-class _OneError:
-    """One error of a pydantic ValidationError, in the shape describe_validation_error reads."""
-
-    def __init__(self, error: object) -> None:
-        self._error = error
-
-    def errors(self) -> list[object]:
-        return [self._error]
-
-
-def _problem(line: str) -> Problem:
-    where, _, message = line.partition(": ")
-    return Problem(where, message)
 
 
 _FILES: dict[str, type[FrozenModel]] = {
@@ -170,7 +156,7 @@ def pack_problems(directory: Path) -> list[Problem]:
         try:
             docs[name] = load_yaml(path, what="a rule pack file")
         except UserError as e:
-            problems.append(_problem(e.message))
+            problems.append(Problem(e.where, e.detail))
     parsed: dict[str, object] = {}
     dropped: set[str] = set()
     for name, doc in docs.items():
@@ -180,9 +166,9 @@ def pack_problems(directory: Path) -> list[Problem]:
         except PackError as e:
             cause = e.__cause__
             if not isinstance(cause, ValidationError):
-                problems.append(_problem(e.message))
+                problems.append(Problem(e.where, e.detail))
                 continue
-        problems.extend(_problem(describe_validation_error(doc, _OneError(err))) for err in cause.errors())
+        problems.extend(validation_problem(doc, err) for err in cause.errors())
         salvaged = _without_bad_items(doc, cause, dropped)
         if salvaged is not None:
             with contextlib.suppress(ValidationError):  # else a field of the file itself: said above

@@ -13,12 +13,17 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from audit.errors import UserError, show
 from audit.files import FileTooLarge, NotRegularFile, read_bounded
+from audit.model.pack import Problem
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
@@ -77,28 +82,32 @@ def read_text(path: Path, *, what: str) -> str:
     try:
         raw = read_bounded(path, MAX_BYTES)
     except FileNotFoundError as e:
-        raise UserError(f"{path}: no such file; check the path of {what}") from e
+        raise UserError(f"no such file; check the path of {what}", where=str(path)) from e
     except PermissionError as e:
-        raise UserError(f"{path}: permission denied; make {what} readable (chmod u+r)") from e
+        raise UserError(f"permission denied; make {what} readable (chmod u+r)", where=str(path)) from e
     except IsADirectoryError as e:
-        raise UserError(f"{path}: is a folder, not {what}; give the path of the file") from e
+        raise UserError(f"is a folder, not {what}; give the path of the file", where=str(path)) from e
     except NotRegularFile as e:
-        raise UserError(f"{path}: is not a regular file; give the path of {what}") from e
+        raise UserError(f"is not a regular file; give the path of {what}", where=str(path)) from e
     except FileTooLarge as e:
         size = f"{e.size} bytes is " if e.size is not None else ""
-        raise UserError(f"{path}: {size}too large for {what} (limit 1 MiB); check the file") from e
+        raise UserError(f"{size}too large for {what} (limit 1 MiB); check the file", where=str(path)) from e
     except OSError as e:
-        raise UserError(f"{path}: cannot open {what} ({e.strerror}); check the path") from e
+        raise UserError(f"cannot open {what} ({e.strerror}); check the path", where=str(path)) from e
     if _is_utf16(raw):
         # Windows Notepad's "Unicode" encoding; the bytes are fine, only the encoding is wrong.
-        raise UserError(f'{path}: is saved as UTF-16 (Notepad\'s "Unicode"), not UTF-8; save it as UTF-8')
+        raise UserError(
+            'is saved as UTF-16 (Notepad\'s "Unicode"), not UTF-8; save it as UTF-8', where=str(path)
+        )
     if b"\x00" in raw:
-        raise UserError(f"{path}: is a binary file, not {what}; give the path of a YAML text file")
+        raise UserError(f"is a binary file, not {what}; give the path of a YAML text file", where=str(path))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise UserError(f"{path}:{line}: byte {e.start} is not UTF-8; save {what} as UTF-8 text") from e
+        raise UserError(
+            f"byte {e.start} is not UTF-8; save {what} as UTF-8 text", where=f"{path}:{line}"
+        ) from e
 
 
 def _is_utf16(raw: bytes) -> bool:
@@ -126,19 +135,19 @@ def load_yaml(path: Path, *, what: str, text: str | None = None) -> Located:
         at = f"{path}:{line}" if line else str(path)
         if line is not None and _tab_indented(text, line):
             raise UserError(
-                f"{at}: YAML indents with spaces, not tabs; replace the tabs on line {line} with spaces"
+                f"YAML indents with spaces, not tabs; replace the tabs on line {line} with spaces", where=at
             ) from e
         problem = e.problem or e.context or "syntax error"
-        raise UserError(f"{at}: not valid YAML ({problem}); fix the syntax") from e
+        raise UserError(f"not valid YAML ({problem}); fix the syntax", where=at) from e
     except yaml.reader.ReaderError as e:
         # Raw control characters; the reader knows the position but gives no line.
         line = text[: e.position].count("\n") + 1
         raise UserError(
-            f"{path}:{line}: character U+{e.character:04X} is not allowed in YAML; remove it"
+            f"character U+{e.character:04X} is not allowed in YAML; remove it", where=f"{path}:{line}"
         ) from e
     except yaml.YAMLError as e:
         problem = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise UserError(f"{path}: not valid YAML ({problem}); fix the syntax") from e
+        raise UserError(f"not valid YAML ({problem}); fix the syntax", where=str(path)) from e
     finally:
         loader.dispose()
     located = Located(path=path, data=None, text=text)
@@ -175,26 +184,30 @@ def _build(node: yaml.Node, loc: Loc, out: Located, loader: yaml.SafeLoader, see
     out.lines.setdefault(loc, line)
     if id(node) in seen:
         line = _first_alias_line(out.text) or line
-        raise UserError(f"{out.path}:{line}: YAML aliases (*name) are not allowed; write the value out")
+        raise UserError(
+            "YAML aliases (*name) are not allowed; write the value out", where=f"{out.path}:{line}"
+        )
     seen.add(id(node))
     if len(loc) >= MAX_DEPTH:
         # Our packs nest 7 deep; this keeps a hostile file from exhausting Python's stack.
-        raise UserError(f"{out.path}:{line}: nested more than {MAX_DEPTH} levels deep; flatten it")
+        raise UserError(f"nested more than {MAX_DEPTH} levels deep; flatten it", where=f"{out.path}:{line}")
     if node.tag not in _PLAIN_TAGS:
-        raise UserError(f"{out.path}:{line}: YAML tag '{show(node.tag)}' is not allowed; remove it")
+        raise UserError(f"YAML tag '{show(node.tag)}' is not allowed; remove it", where=f"{out.path}:{line}")
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise UserError(f"{out.path}:{key_line}: keys must be plain words; fix this key")
+                raise UserError("keys must be plain words; fix this key", where=f"{out.path}:{key_line}")
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise UserError(f"{out.path}:{key_line}: '<<' merge keys are not allowed; write the keys out")
+                raise UserError(
+                    "'<<' merge keys are not allowed; write the keys out", where=f"{out.path}:{key_line}"
+                )
             key = _scalar(key_node, out, loader)
             if not isinstance(key, str | int):
                 key = str(key)
             if key in result:
-                raise UserError(f"{out.path}:{key_line}: duplicate key '{show(key)}'; keep only one")
+                raise UserError(f"duplicate key '{show(key)}'; keep only one", where=f"{out.path}:{key_line}")
             out.lines[(*loc, key)] = key_line
             result[key] = _build(value_node, (*loc, key), out, loader, seen)
         return result
@@ -206,18 +219,19 @@ def _build(node: yaml.Node, loc: Loc, out: Located, loader: yaml.SafeLoader, see
 def _scalar(node: yaml.Node, out: Located, loader: yaml.SafeLoader) -> Any:
     line = node.start_mark.line + 1
     if node.tag not in _PLAIN_TAGS:
-        raise UserError(f"{out.path}:{line}: YAML tag '{show(node.tag)}' is not allowed; remove it")
+        raise UserError(f"YAML tag '{show(node.tag)}' is not allowed; remove it", where=f"{out.path}:{line}")
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as e:
         problem = show(str(e).splitlines()[0] if str(e) else type(e).__name__, 80)
-        raise UserError(f"{out.path}:{line}: bad value ({problem}); fix or quote it") from e
+        raise UserError(f"bad value ({problem}); fix or quote it", where=f"{out.path}:{line}") from e
     if isinstance(value, str):
         bad = next((ch for ch in value if _is_forbidden(ch)), None)
         if bad is not None:
             # Escapes such as "\e[31m" would reach terminals and reports as live control codes.
             raise UserError(
-                f"{out.path}:{line}: control character U+{ord(bad):04X} is not allowed in text; remove it"
+                f"control character U+{ord(bad):04X} is not allowed in text; remove it",
+                where=f"{out.path}:{line}",
             )
     return value
 
@@ -228,18 +242,21 @@ def _is_forbidden(ch: str) -> bool:
     return unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS
 
 
-def describe_validation_error(
-    doc: Located, err: Any, *, prefix: Sequence[str | int] = (), hint: str = "fix this value"
-) -> str:
-    """Turn the first error of a pydantic ValidationError into `file:line: field: message; hint`."""
-    first = err.errors()[0]
+def validation_problem(
+    doc: Located, error: ErrorDetails, *, others: int = 0, hint: str = "fix this value"
+) -> Problem:
+    """One error of a pydantic ValidationError as `file:line` and `field: message; hint`."""
     # Tagged unions put their tag ("~question") in the location; it is not a field.
-    loc = tuple(p for p in (*prefix, *first["loc"]) if not (isinstance(p, str) and p.startswith("~")))
-    field_name = ".".join(show(p) for p in loc)
-    msg = show(first["msg"], 200)
-    if first["type"] == "extra_forbidden":
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("~")))
+    msg = show(error["msg"], 200)
+    if error["type"] == "extra_forbidden":
         msg, hint = "unknown field", "remove it or check its spelling"
-    elif first["type"] == "missing":
+    elif error["type"] == "missing":
         msg, hint = "required field is missing", "add it"
-    extra = f" (and {len(err.errors()) - 1} more problems)" if len(err.errors()) > 1 else ""
-    return f"{doc.where(loc)}: {field_name}: {msg}; {hint}{extra}"
+    extra = f" (and {others} more problems)" if others else ""
+    return Problem(doc.where(loc), f"{'.'.join(show(p) for p in loc)}: {msg}; {hint}{extra}")
+
+
+def first_problem(doc: Located, err: ValidationError, *, hint: str = "fix this value") -> Problem:
+    """The first error of `err`, saying how many more there are."""
+    return validation_problem(doc, err.errors()[0], others=err.error_count() - 1, hint=hint)
