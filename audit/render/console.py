@@ -11,7 +11,10 @@ import io
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console, RenderableType
+    from rich.table import Table
 
     from audit.render.base import RenderOptions
 
@@ -53,5 +56,31 @@ def print_parts(parts: list[RenderableType], options: RenderOptions) -> str:
     console = buffer_console(buf, width=options.width, color=options.color)
     for part in parts:
         console.print(part)
-    # Trailing spaces are invisible noise in files and golden tests.
-    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+    return trimmed(buf.getvalue())
+
+
+def trimmed(text: str) -> str:
+    """`text` without the spaces rich pads each line with: invisible noise in files and goldens."""
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def hanging(
+    rows: Iterable[tuple[RenderableType, RenderableType]],
+    *,
+    indent: int = 0,
+    gap: int = 1,
+    style: str = "",
+    fold: bool = False,
+) -> Table:
+    """Marker and text side by side, so wrapped lines stay under the text (a hanging indent).
+
+    `gap` spaces between them; with `fold`, a word wider than its column is broken, not cut.
+    """
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, gap, 0, 0))
+    grid.add_column(no_wrap=True, style=style)
+    grid.add_column(overflow="fold" if fold else "ellipsis", style=style)
+    for marker, text in rows:
+        grid.add_row(" " * indent + marker if isinstance(marker, str) else marker, text)
+    return grid

@@ -15,6 +15,7 @@ from audit.history.diff import Compared
 from audit.history.runs import TREND_POINTS, Run
 from audit.model.assessment import DiffOut, HistoryOut, RunOut, RunPackOut, RunRef, RunScoreOut
 from audit.model.pack import Pack
+from audit.render.console import buffer_console, hanging, trimmed
 from audit.render.words import band_label
 
 if TYPE_CHECKING:  # rich is imported only when a text view is asked for
@@ -60,14 +61,7 @@ def history_json(runs: Sequence[Run]) -> str:
 
 
 def _console(buf: io.StringIO, width: int, color: bool) -> Console:
-    from audit.render.console import buffer_console
-
     return buffer_console(buf, width=width, color=color)
-
-
-def _trimmed(text: str) -> str:
-    # rich pads table cells to the full width; trailing blanks only get in the way of copying.
-    return "".join(line.rstrip() + "\n" for line in text.splitlines())
 
 
 def _when(at: datetime) -> str:
@@ -101,7 +95,7 @@ def history_text(runs: Sequence[Run], *, width: int = 80, color: bool = False) -
     console.print(trend)
     if len(runs) >= 2:
         console.print("What changed between the last two: wa-audit diff")
-    return _trimmed(buf.getvalue())
+    return trimmed(buf.getvalue())
 
 
 NARROW = 60  # below this the six-column table cuts its cells; a list reads better
@@ -109,7 +103,6 @@ NARROW = 60  # below this the six-column table cuts its cells; a list reads bett
 
 def _history_list(runs: Sequence[Run], *, width: int, color: bool) -> str:
     """The runs one under the other, for narrow screens: every word whole."""
-    from rich.table import Table
     from rich.text import Text
 
     buf = io.StringIO()
@@ -118,20 +111,15 @@ def _history_list(runs: Sequence[Run], *, width: int, color: bool) -> str:
     for r in runs:
         console.print(Text(f"Run {r.id}, {_when(r.at)}", style="bold"))
         n = len(r.findings)
-        grid = Table.grid(padding=(0, 1, 0, 0))  # wrapped lines hang under the text
-        grid.add_column(no_wrap=True)
-        grid.add_column()
-        grid.add_row(
-            " ",
-            f"score {r.score} ({band_label(r.band)}), {n} finding{'s' if n != 1 else ''}, "
-            f"model {r.pack_version}",
+        findings = f"{n} finding{'s' if n != 1 else ''}"
+        console.print(
+            hanging([(" ", f"score {r.score} ({band_label(r.band)}), {findings}, model {r.pack_version}")])
         )
-        console.print(grid)
     shown = runs[-TREND_POINTS:]
     console.print(f"Score trend: {sparkline(r.score for r in shown)} ({shown[0].score} -> {shown[-1].score})")
     if len(runs) >= 2:
         console.print("What changed between the last two: wa-audit diff")
-    return _trimmed(buf.getvalue())
+    return trimmed(buf.getvalue())
 
 
 def _titles(run: Run) -> dict[str, str]:
@@ -143,7 +131,6 @@ def _titles(run: Run) -> dict[str, str]:
 
 def changes_text(compared: Compared, *, pack: Pack, width: int, color: bool = False) -> str:
     """What changed between two runs, for the terminal, in the pack's words."""
-    from rich.table import Table
     from rich.text import Text
 
     prev, cur, ch = compared.previous, compared.current, compared.changes
@@ -172,13 +159,8 @@ def changes_text(compared: Compared, *, pack: Pack, width: int, color: bool = Fa
         if not lines:
             continue
         console.print(Text(f"\n{title} ({len(lines)}):", style="bold"))
-        # A grid, so wrapped lines hang under the text, not the mark: each item reads as one.
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column()
-        for line in lines:
-            grid.add_row(f"  {mark}", line)
-        console.print(grid)
+        # Wrapped lines hang under the text, not the mark: each item reads as one.
+        console.print(hanging([(mark, line) for line in lines], indent=2))
     if not any(lines for _, _, lines in sections) and delta == 0:
         console.print("\nNothing changed.")
-    return _trimmed(buf.getvalue())
+    return trimmed(buf.getvalue())

@@ -294,10 +294,9 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
     """The guide for a terminal (rich), plain text without colour."""
     from rich.padding import Padding
     from rich.rule import Rule
-    from rich.table import Table
     from rich.text import Text
 
-    from audit.render.console import buffer_console
+    from audit.render.console import buffer_console, hanging, trimmed
 
     g = guide(pack)
     buf = io.StringIO()
@@ -366,11 +365,5 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
     for q in g.questions:
         console.print(Text.assemble((q.id, "bold"), f": {q.prompt}"))
         # One value a line, id then label: an id is never split from its label by wrapping.
-        values = Table.grid(padding=(0, 2))
-        values.add_column(no_wrap=True)
-        values.add_column()
-        for v, label in q.values:
-            values.add_row(v, Text(label, style="dim"))
-        console.print(Padding(values, (0, 0, 0, 2)))
-    # rich pads lines to the full width; a guide that is piped or saved should not carry that.
-    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+        console.print(hanging([(v, Text(label, style="dim")) for v, label in q.values], indent=2, gap=2))
+    return trimmed(buf.getvalue())

@@ -8,16 +8,15 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from audit.model.assessment import Report
 from audit.model.pack import Pack
 from audit.render import words
 from audit.render.base import RenderOptions
-from audit.render.console import BAND_STYLE, SEVERITY_STYLE, print_parts
+from audit.render.console import BAND_STYLE, SEVERITY_STYLE, hanging, print_parts
 from audit.render.report_view import build_view
-from audit.render.view_model import ReportView
+from audit.render.view_model import FindingView, ReportView
 
 
 def summary(report: Report, pack: Pack, options: RenderOptions) -> str:
@@ -81,19 +80,9 @@ def summary_panel(v: ReportView, where: str, width: int) -> Panel:
     t.append("Findings: ", style="bold")
     t.append(counts or "none")
     top = [f for g in v.severity_groups for f in g.findings][:TOP_FINDINGS]
-    # As in the full report: a finding that rests on "I don't know" is marked, never read as a fact.
-    rows = [
-        (f"[{f.severity_word.upper()}{', possible' if f.certainty == 'possible' else ''}]", Text(f.title))
-        for f in top
-    ]
     parts: list[RenderableType] = [t]
-    if rows:
-        grid = Table.grid(padding=(0, 1, 0, 0))
-        grid.add_column(no_wrap=True)
-        grid.add_column()
-        for (tag, name), f in zip(rows, top, strict=True):
-            grid.add_row(Text(tag, style=SEVERITY_STYLE.get(f.severity, "")), name)
-        parts.append(grid)
+    if top:
+        parts.append(hanging((_tag(f), Text(f.title)) for f in top))
     if where:
         parts.append(Text(where, style="dim", overflow="fold"))
     subtitle = f"report of {v.generated_at}"
@@ -105,3 +94,9 @@ def summary_panel(v: ReportView, where: str, width: int) -> Panel:
         parts.insert(0, Text(f"{title}, {subtitle}", style="dim"))
         return Panel(Group(*parts), title=Text("wa-audit"))
     return Panel(Group(*parts), title=Text(title), subtitle=Text(subtitle))
+
+
+def _tag(f: FindingView) -> Text:
+    # As in the full report: a finding that rests on "I don't know" is marked, never read as a fact.
+    possible = ", possible" if f.certainty == "possible" else ""
+    return Text(f"[{f.severity_word.upper()}{possible}]", style=SEVERITY_STYLE.get(f.severity, ""))

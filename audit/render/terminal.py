@@ -18,7 +18,7 @@ from audit.model.assessment import Report
 from audit.model.pack import Pack
 from audit.render import words
 from audit.render.base import RenderOptions
-from audit.render.console import CERTAINTY_STYLE, SEVERITY_STYLE, print_parts
+from audit.render.console import CERTAINTY_STYLE, SEVERITY_STYLE, hanging, print_parts
 from audit.render.report_view import build_view
 from audit.render.summary import LAST_WHERE, summary_panel
 from audit.render.view_model import FindingView, RecommendationView, ReportView, SourceView, UnknownView
@@ -86,13 +86,13 @@ def _parts(v: ReportView) -> list[RenderableType]:
         for e in p.exceptions:
             body.append(f"\nExcept: {e}")
         body.append(f"\nSources: {cite}", "dim")
-        parts.append(_hanging([("\u25d0" if partly else "\u2713", body)], indent=0))
+        parts.append(hanging([("\u25d0" if partly else "\u2713", body)], fold=True))
     if v.rights:
         parts.append(_heading("Rights you can use"))
     for r in v.rights:
         cite = ", ".join(f"{s.id} ({s.date})" for s in r.sources)
         body = Text.assemble((r.title, "bold"), f"\n{r.how}", (f"\nSources: {cite}", "dim"))
-        parts.append(_hanging([("\u2022", body)], indent=0))
+        parts.append(hanging([("\u2022", body)], fold=True))
     if v.more_changes:
         parts.append(_heading("More changes, best first"))
         parts.extend(_more(i, r) for i, r in enumerate(v.more_changes, 2))
@@ -100,7 +100,7 @@ def _parts(v: ReportView) -> list[RenderableType]:
         parts.append(_heading("What to check"))
         parts.append(Text(v.check_intro, style="bold" if v.suggest_full_audit else ""))
         parts.append(
-            _hanging(
+            hanging(
                 [
                     (
                         "?",
@@ -108,7 +108,7 @@ def _parts(v: ReportView) -> list[RenderableType]:
                     )
                     for u in v.check_later
                 ],
-                indent=0,
+                fold=True,
             )
         )
     parts.append(Text(""))
@@ -122,18 +122,8 @@ def _parts(v: ReportView) -> list[RenderableType]:
     return parts
 
 
-def _hanging(rows: list[tuple[str, Text]], indent: int = 2, style: str = "") -> Table:
-    """Marker and text side by side, so wrapped lines stay under the text (a hanging indent)."""
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(no_wrap=True, style=style)
-    grid.add_column(overflow="fold", style=style)
-    for marker, text in rows:
-        grid.add_row(" " * indent + marker, text)
-    return grid
-
-
 def _steps(steps: tuple[str, ...]) -> Table:
-    return _hanging([(f"{i}.", Text(step)) for i, step in enumerate(steps, 1)])
+    return hanging([(f"{i}.", Text(step)) for i, step in enumerate(steps, 1)], indent=2, fold=True)
 
 
 def _one_thing(r: RecommendationView) -> Panel:
@@ -166,7 +156,7 @@ def _more(i: int, r: RecommendationView) -> Table:
     t.append(f"\nscore {r.score_before} \u2192 {r.score_after}")
     if r.resolves:
         t.append(f"; fixes: {r.fixes}")
-    return _hanging([(f"{i}.", t)], indent=0)
+    return hanging([(f"{i}.", t)], fold=True)
 
 
 def _at_stake(u: UnknownView) -> Text:
@@ -179,7 +169,7 @@ def _find_out_first(v: ReportView) -> Panel:
         for u in v.find_out_first
     ]
     return Panel(
-        Group(Text(v.find_out_first_intro), _hanging(rows, indent=0)),
+        Group(Text(v.find_out_first_intro), hanging(rows, fold=True)),
         title=Text("Find out first", style="bold yellow"),
         border_style="yellow",
     )
@@ -188,7 +178,7 @@ def _find_out_first(v: ReportView) -> Panel:
 def _not_checked(v: ReportView) -> Panel:
     rows = [("-", Text(prompt)) for prompt in v.not_checked]
     return Panel(
-        Group(Text(v.not_checked_summary), _hanging(rows, indent=0)),
+        Group(Text(v.not_checked_summary), hanging(rows, fold=True)),
         title=Text("Not checked", style="bold"),
     )
 
@@ -200,7 +190,7 @@ def _sources(sources: tuple[SourceView, ...]) -> RenderableType:
         if s.url:
             t.append(f"\n{s.url}")
         rows.append((s.id, t))
-    return Group(Text("Sources:", style="dim"), _hanging(rows, style="dim"))
+    return Group(Text("Sources:", style="dim"), hanging(rows, indent=2, style="dim", fold=True))
 
 
 def _finding(f: FindingView, platform: str) -> RenderableType:
@@ -255,9 +245,10 @@ def _dispute(f: FindingView) -> RenderableType:
     for side in f.dispute_sides:
         rows.append(Text(f"  {side.heading}:", style="bold"))
         rows.append(
-            _hanging(
+            hanging(
                 [(q.id, Text(f"{q.cited}:\n\u201c{q.quote}\u201d")) for q in side.quotes],
                 indent=4,
+                fold=True,
             )
         )
     return Group(*rows)
