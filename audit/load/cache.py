@@ -18,8 +18,7 @@ and private (0600 in a 0700 folder). An entry that cannot be read or decoded is 
 and written again; a cache that cannot be written is no error: the pack was loaded all the same.
 
 The cache folder is $WA_AUDIT_CACHE, else the platform's user cache folder (platformdirs); packs go
-to its `packs/` (at most MAX_ENTRIES of them), compiled report templates to `templates/`
-(audit.render.template_cache). It holds no answers, and deleting it at any time is safe.
+to its `packs/` (at most MAX_ENTRIES of them). It holds no answers, and deleting it at any time is safe.
 """
 
 from __future__ import annotations

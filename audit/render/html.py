@@ -20,7 +20,7 @@ from audit.model import labels
 from audit.model.assessment import Report
 from audit.model.pack import Pack
 from audit.model.severity import CERTAINTIES
-from audit.render import flowmap, template_cache, words
+from audit.render import flowmap, templates, words
 from audit.render.base import RenderOptions
 from audit.render.report_view import build_view
 from audit.render.view_model import sources_view
@@ -36,8 +36,8 @@ STYLESHEET = "style.css"
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """The template environment, built once per process; compiled templates persist between runs."""
-    return template_cache.environment("html", __file__, autoescape=True)
+    """The template environment, built (and its templates compiled) once per process."""
+    return templates.environment("html", autoescape=True)
 
 
 @lru_cache(maxsize=1)

@@ -82,10 +82,10 @@ def _finalize(value: object) -> object:
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The Markdown template environment, built (and its template compiled) once per process."""
-    from audit.render import template_cache
+    from audit.render import templates
 
     # Markdown, not HTML: no autoescaping; `finalize` escapes every value.
-    env = template_cache.environment("markdown", __file__, autoescape=False, finalize=_finalize)
+    env = templates.environment("markdown", autoescape=False, finalize=_finalize)
     env.filters["md_url"] = md_url
     env.filters["block"] = md_block
     return env

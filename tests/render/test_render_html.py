@@ -20,9 +20,9 @@ from audit.load.read import load_pack
 from audit.model.answers import Answers
 from audit.model.assessment import AnswerChange, Report, TrendPoint, make_report
 from audit.model.pack import Pack
+from audit.model.severity import CERTAINTIES
 from audit.render import html as html_renderer
 from audit.render.base import RenderOptions
-from audit.model.severity import CERTAINTIES
 from audit.render.html import CSP, HtmlRenderer
 
 NS = "{http://www.w3.org/1999/xhtml}"
