@@ -102,9 +102,22 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
+# Temp files are named `.NAME.XXXXXXXX.tmp`, NAME the file they become (`new` while `create_new`
+# has not chosen one): how `forget` and `remove_stale_temps` know them.
+TEMP_SUFFIX = ".tmp"
+NEW_FILE = "new"
+
+
 def temp_prefix(path: Path) -> str:
-    """The name prefix of `atomic_write`'s temp files for `path`."""
+    """The name prefix of the temp files written for `path`."""
     return f".{path.name}."
+
+
+def temp_target(name: str) -> str | None:
+    """NAME, for a temp file named `.NAME.XXXXXXXX.tmp`; else None."""
+    if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
+        return None
+    return name[1 : -len(TEMP_SUFFIX)].rpartition(".")[0] or None
 
 
 def atomic_write(path: Path, data: str | bytes, *, mode: int = PRIVATE_FILE) -> None:
@@ -132,7 +145,7 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int = PRIVATE_FILE) -> 
 def _mkstemp(folder: Path, prefix: str) -> tuple[int, str]:
     import tempfile  # lazily: it loads shutil, random and compression modules
 
-    return tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
+    return tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=folder)
 
 
 def _fill(fd: int, payload: bytes, mode: int) -> None:
@@ -154,7 +167,7 @@ def create_new(folder: Path, names: Iterable[str], data: str | bytes) -> Path:
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        fd, tmp = _mkstemp(folder, ".new.")
+        fd, tmp = _mkstemp(folder, temp_prefix(folder / NEW_FILE))
     except OSError as e:
         raise OutputError(f"{folder}: cannot write here ({e.strerror}); choose another --home") from e
     try:
@@ -188,11 +201,10 @@ def remove_stale_temps(path: Path, *, older_than: float = STALE_TEMP_SECONDS) ->
     still running in another process, whose rename would then fail.
     """
     folder = path.parent if str(path.parent) else Path(".")
-    prefix = temp_prefix(path)
     cutoff = time.time() - older_than
     removed: list[Path] = []
     try:
-        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(".tmp")]
+        names = [n for n in os.listdir(folder) if temp_target(n) == path.name]
     except OSError:
         return removed  # the write itself will report the folder's problem
     for name in names:

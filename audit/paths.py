@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from audit.files import NEW_FILE, temp_target
+
 APP_NAME = "wa-audit"
 
 
@@ -48,7 +50,6 @@ class Home:
 # The names of the reports wa-audit files in `reports/`: `report-<UTC time>[-<n>].<format>`. Only
 # files named so (and their temp files) are wa-audit's: `forget` deletes those and nothing else.
 REPORT_NAME = re.compile(r"report-\d{8}-\d{6}(?:-\d+)?\.(?:html|md|json|txt)")
-REPORT_TEMP = re.compile(r"\.(?:new|report-\d{8}-\d{6}(?:-\d+)?\.(?:html|md|json|txt))\.[^/]+\.tmp")
 
 
 def report_names(now: datetime, suffix: str) -> Iterator[str]:
@@ -61,4 +62,5 @@ def report_names(now: datetime, suffix: str) -> Iterator[str]:
 
 def is_report_name(name: str) -> bool:
     """True for a file in `reports/` that wa-audit wrote (a report or a temp file of one)."""
-    return bool(REPORT_NAME.fullmatch(name) or REPORT_TEMP.fullmatch(name))
+    target = temp_target(name)
+    return bool(REPORT_NAME.fullmatch(name) or target == NEW_FILE or REPORT_NAME.fullmatch(target or ""))

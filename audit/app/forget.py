@@ -6,16 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audit.errors import HistoryError
+from audit.files import temp_target
 from audit.history.sqlite_file import DAMAGED_MARK, SIDECARS
 from audit.paths import Home, is_report_name
-
-
-def _temp_of(name: str) -> str | None:
-    """The file an atomic_write temp file (".<name>.<random>.tmp") was for, else None."""
-    # An interrupted write may leave one behind, and it holds the person's answers too.
-    if name.startswith(".") and name.endswith(".tmp"):
-        return name[1:-4].rsplit(".", 1)[0]
-    return None
 
 
 def _ours(home: Home) -> list[Path]:
@@ -36,7 +29,8 @@ def _ours(home: Home) -> list[Path]:
         if (
             name in names
             or name.startswith(home.history.name + DAMAGED_MARK)
-            or _temp_of(name) in {home.answers.name, home.draft.name}
+            # An interrupted write may leave a temp file behind, and it holds the person's answers too.
+            or temp_target(name) in {home.answers.name, home.draft.name}
         ) and (entry.is_file() or entry.is_symlink()):
             found.append(entry)
     reports = home.reports
