@@ -251,7 +251,8 @@ _WRITER = textwrap.dedent(
     from pathlib import Path
     from audit.model.answers import Answers
     from audit.evaluate.engine import evaluate
-    from audit.history.runs import History, now_utc
+    from audit.clock import now_utc
+    from audit.history.runs import History
     from audit.load.read import load_pack
 
     path, pack_dir, count = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])

@@ -6,9 +6,10 @@ Each takes the one `Settings` and returns plain data; none prints (warnings go t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
+from audit.clock import now_utc
 from audit.errors import Warn, warn_on_stderr
 from audit.paths import Home
 
@@ -25,4 +26,4 @@ class Settings:
     warn: Warn = warn_on_stderr
 
     def clock(self) -> datetime:
-        return self.now if self.now is not None else datetime.now(UTC).replace(microsecond=0)
+        return self.now if self.now is not None else now_utc()

@@ -14,13 +14,14 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError
 
 from audit import __version__
+from audit.clock import in_utc, now_utc
 from audit.errors import HistoryError, Warn, warn_on_stderr
 from audit.history import sqlite_file
 from audit.history.sqlite_file import access_error, schema_version
@@ -68,11 +69,6 @@ class Run(FrozenModel):
 
     def answer(self, question: str) -> str:
         return self.answers.get(question, UNKNOWN)
-
-
-def now_utc() -> datetime:
-    """Whole seconds in UTC: the precision runs are shown with."""
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 class History:
@@ -201,7 +197,7 @@ def make_run(*, at: datetime, pack: Pack, answers: Answers, assessment: Assessme
     """The run these answers make, before it is saved (number 0: not recorded yet)."""
     return Run(
         id=run_id,
-        at=at.astimezone(UTC).replace(microsecond=0),
+        at=in_utc(at),
         tool_version=__version__,
         pack_id=pack.meta.id,
         pack_version=pack.meta.version,
@@ -219,7 +215,7 @@ def make_run(*, at: datetime, pack: Pack, answers: Answers, assessment: Assessme
 def _iso(at: datetime) -> str:
     if at.tzinfo is None:
         raise ValueError("run times must be timezone-aware")
-    return at.astimezone(UTC).replace(microsecond=0).isoformat()
+    return in_utc(at).isoformat()
 
 
 _JSON_COLUMNS = ("answers", "findings", "rules_seen", "questions_seen")

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from audit.clock import in_utc
 from audit.errors import HistoryError
 from audit.history.diff import Compared
 from audit.history.runs import TREND_POINTS, Run
@@ -29,17 +30,12 @@ def sparkline(scores: Iterable[int]) -> str:
     return "".join(SPARK[min(len(SPARK) - 1, max(0, s) * len(SPARK) // 101)] for s in scores)
 
 
-def _utc(at: datetime) -> datetime:
-    # Every JSON output writes times as RFC 3339 in UTC, whole seconds: 2026-12-01T09:30:00Z.
-    return at.astimezone(UTC).replace(microsecond=0)
-
-
 def diff_json(compared: Compared) -> str:
     """What changed between two runs, for scripts: the changes plus which runs they compare."""
     prev, cur = compared.previous, compared.current
     body = DiffOut(
-        previous_run=RunRef(run=prev.id, at=_utc(prev.at)),
-        current_run=RunRef(run=cur.id, at=_utc(cur.at)),
+        previous_run=RunRef(run=prev.id, at=in_utc(prev.at)),
+        current_run=RunRef(run=cur.id, at=in_utc(cur.at)),
         **dict(compared.changes),
     )
     return body.model_dump_json(indent=2) + "\n"
@@ -50,7 +46,7 @@ def history_json(runs: Sequence[Run]) -> str:
     rows = tuple(
         RunOut(
             run=r.id,
-            at=_utc(r.at),
+            at=in_utc(r.at),
             pack=RunPackOut(id=r.pack_id, version=r.pack_version, reviewed=r.pack_reviewed),
             score=RunScoreOut(value=r.score, band=r.band),
             findings=r.findings,
