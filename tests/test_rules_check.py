@@ -16,6 +16,7 @@ import pytest
 from audit.app.cli import main
 from audit.load.read import load_pack
 from audit.load.resources import default_pack_dir
+from audit.model import labels
 from audit.render import model_guide
 from tests.conftest import ROOT
 
@@ -417,7 +418,7 @@ def test_show_in_the_terminal_is_plain_when_piped(home: Path, capsys: pytest.Cap
 def test_multi_valued_conditions_are_quoted(home: Path) -> None:
     pack = load_pack(default_pack_dir())
     f1 = pack.rule_by_id["F1"]
-    words = model_guide.condition_words(pack, f1.when)
+    words = labels.condition_words(pack, f1.when)
     assert words.startswith(pack.question_by_id["region"].prompt + " = one of \u201c")
 
 

@@ -1,12 +1,13 @@
-"""The pack's ids and a person's answers in people's words, and pack text made safe to show.
+"""The pack's ids, a person's answers and conditions in people's words; pack text made safe to show.
 
 Pack text is untrusted (a pack given with --rules may be anyone's): `clean` drops control
 characters here, and each renderer escapes for its own medium.
 """
 
 import re
+from collections.abc import Mapping, Sequence
 
-from audit.model.conditions import NOT_ASKED, UNKNOWN
+from audit.model.conditions import NOT_ASKED, UNKNOWN, AllOf, AnyOf, Condition, NotOf, QuestionIn, RuleRef
 from audit.model.pack import Pack
 
 # C0 and C1 control characters except newline: an untrusted pack must not move a terminal's
@@ -54,3 +55,47 @@ def answer_label(pack: Pack, question_id: str, value: str) -> str:
     q = pack.question_by_id.get(question_id)
     v = q.value(value) if q else None
     return clean_line(v.label) if v else value
+
+
+def _quoted_answers(pack: Pack, question_id: str, values: Sequence[str]) -> list[str]:
+    # Labels may hold "or" themselves ("Norway or Switzerland"): in a list, each one is quoted.
+    return [f"\u201c{answer_label(pack, question_id, v)}\u201d" for v in values]
+
+
+ALWAYS = "always, whatever you answer"
+
+
+def condition_words(pack: Pack, cond: Condition | None) -> str:
+    """A condition in words: "Is your WhatsApp account added to Accounts Center? = Yes, it is added"."""
+    if cond is None or isinstance(cond, str):
+        return ALWAYS
+    if isinstance(cond, QuestionIn):
+        prompt = question_label(pack, cond.question)
+        if len(cond.in_) == 1:
+            return f"{prompt} = {answer_label(pack, cond.question, cond.in_[0])}"
+        return f"{prompt} = one of " + ", ".join(_quoted_answers(pack, cond.question, cond.in_))
+    if isinstance(cond, RuleRef):
+        # load_pack refused a pack whose conditions name a rule or question it does not have.
+        return f"rule {cond.rule} applies (\u201c{clean_line(pack.rule_by_id[cond.rule].title)}\u201d)"
+    if isinstance(cond, NotOf):
+        return f"not ({condition_words(pack, cond.not_)})"
+    parts, joiner = (cond.all, " and ") if isinstance(cond, AllOf) else (cond.any, " or ")
+    return joiner.join(
+        f"({condition_words(pack, c)})" if _needs_brackets(c) else condition_words(pack, c) for c in parts
+    )
+
+
+def _needs_brackets(cond: Condition) -> bool:
+    # "A = one of x, y and B = z" would be ambiguous: a test of several values, or a nested
+    # all/any, is bracketed inside another all/any.
+    return isinstance(cond, AllOf | AnyOf) or (isinstance(cond, QuestionIn) and len(cond.in_) > 1)
+
+
+def answers_condition_words(pack: Pack, answers: Mapping[str, Sequence[str]]) -> str:
+    """The answers under which a possible finding holds, as a sentence ("If the answer to ..."); or ""."""
+    parts = []
+    for q, values in answers.items():
+        *others, last = _quoted_answers(pack, q, values)
+        either = f"{', '.join(others)} or {last}" if others else last
+        parts.append(f"the answer to \u201c{question_label(pack, q)}\u201d is {either}")
+    return f"If {' and '.join(parts)}" if parts else ""

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from audit.model.assessment import FindingOut, Report, SourceRef
 from audit.model.conditions import UNKNOWN
-from audit.model.labels import answer_label, clean, clean_line, question_label
+from audit.model.labels import answer_label, answers_condition_words, clean, clean_line, question_label
 from audit.model.pack import Pack
 from audit.model.severity import MOST_SEVERE_FIRST
 from audit.render.view_model import (
@@ -24,15 +24,6 @@ from audit.render.view_model import (
     sources_view,
 )
 from audit.render.words import SEVERITY_WORDS
-
-
-def _condition(f: FindingOut, pack: Pack) -> str:
-    parts = []
-    for q, values in f.applies_if.items():
-        labels = [f"\u201c{answer_label(pack, q, v)}\u201d" for v in values]
-        either = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
-        parts.append(f"the answer to \u201c{question_label(pack, q)}\u201d is {either}")
-    return f"If {' and '.join(parts)}" if parts else ""
 
 
 def _dispute_side(refs: tuple[SourceRef, ...]) -> tuple[str, ...]:
@@ -103,7 +94,7 @@ def _finding(f: FindingOut, pack: Pack, notes: dict[str, tuple[str, ...]]) -> Fi
         fix_target=answer_label(pack, f.fix.question, f.fix.to) if f.fix else "",
         fix_steps=tuple(clean_line(s) for s in f.fix.steps) if f.fix else (),
         sources=sources_view(f.sources),
-        condition=_condition(f, pack),
+        condition=answers_condition_words(pack, f.applies_if),
         unknown_note=note,
         policy_notes=notes.get(f.id, ()),
         dispute_says=_dispute_side(f.dispute.says) if f.dispute else (),

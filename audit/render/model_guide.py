@@ -15,14 +15,13 @@ import io
 from dataclasses import dataclass
 
 from audit.evaluate.flows import source_refs
-from audit.model.conditions import UNKNOWN, AllOf, AnyOf, Condition, NotOf, QuestionIn, RuleRef
-from audit.model.labels import answer_label, clean_line, question_label
+from audit.model.conditions import UNKNOWN
+from audit.model.labels import ALWAYS, clean_line, condition_words
 from audit.model.pack import Dispute, Pack
 from audit.render.markdown import md_block, md_escape
 from audit.render.view_model import SourceView, sources_view
 from audit.render.words import CERTAINTY_EXPLAINED
 
-ALWAYS = "always, whatever you answer"
 INTRO = (
     "What WhatsApp and Meta say happens to your data, and when. Each entry names the answers that "
     "make it apply; \u201cI don't know\u201d is never taken as safe: an entry that depends on it "
@@ -96,34 +95,6 @@ QUESTIONS_TITLE = "Questions and answers, by id (for answers files and --set)"
 
 
 # --- the pure part ---------------------------------------------------------------------------
-def condition_words(pack: Pack, cond: Condition | None) -> str:
-    """A condition in words: "Is your WhatsApp account added to Accounts Center? = Yes, it is added"."""
-    if cond is None or isinstance(cond, str):
-        return ALWAYS
-    if isinstance(cond, QuestionIn):
-        prompt = question_label(pack, cond.question)
-        labels = [answer_label(pack, cond.question, value) for value in cond.in_]
-        if len(labels) == 1:
-            return f"{prompt} = {labels[0]}"
-        # Labels may hold "or" themselves ("Norway or Switzerland"): quote each one.
-        return f"{prompt} = one of " + ", ".join(f"\u201c{label}\u201d" for label in labels)
-    if isinstance(cond, RuleRef):
-        # load_pack refused a pack whose conditions name a rule or question it does not have.
-        return f"rule {cond.rule} applies (\u201c{clean_line(pack.rule_by_id[cond.rule].title)}\u201d)"
-    if isinstance(cond, NotOf):
-        return f"not ({condition_words(pack, cond.not_)})"
-    parts, joiner = (cond.all, " and ") if isinstance(cond, AllOf) else (cond.any, " or ")
-    return joiner.join(
-        f"({condition_words(pack, c)})" if _needs_brackets(c) else condition_words(pack, c) for c in parts
-    )
-
-
-def _needs_brackets(cond: Condition) -> bool:
-    # "A = one of x, y and B = z" would be ambiguous: a test of several values, or a nested
-    # all/any, is bracketed inside another all/any.
-    return isinstance(cond, AllOf | AnyOf) or (isinstance(cond, QuestionIn) and len(cond.in_) > 1)
-
-
 def guide(pack: Pack) -> Guide:
     """The model, arranged by recipient, in the pack's words."""
     recipients = []
