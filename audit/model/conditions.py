@@ -309,9 +309,9 @@ def describe(cond: Condition | None) -> str:
     if isinstance(cond, NotOf):
         return f"not ({describe(cond.not_)})"
     parts, joiner = (cond.all, " and ") if isinstance(cond, AllOf) else (cond.any, " or ")
-    return joiner.join(
-        f"({describe(c)})"
-        if isinstance(c, AllOf | AnyOf) or (isinstance(c, QuestionIn) and len(c.in_) > 1)
-        else describe(c)
-        for c in parts
-    )
+    return joiner.join(f"({describe(c)})" if needs_brackets(c) else describe(c) for c in parts)
+
+
+def needs_brackets(cond: Condition) -> bool:
+    """Whether `cond` in words needs brackets inside an all/any ("A is x or y and B is z" is ambiguous)."""
+    return isinstance(cond, AllOf | AnyOf) or (isinstance(cond, QuestionIn) and len(cond.in_) > 1)

@@ -7,7 +7,16 @@ characters here, and each renderer escapes for its own medium.
 import re
 from collections.abc import Mapping, Sequence
 
-from audit.model.conditions import NOT_ASKED, UNKNOWN, AllOf, AnyOf, Condition, NotOf, QuestionIn, RuleRef
+from audit.model.conditions import (
+    NOT_ASKED,
+    UNKNOWN,
+    AllOf,
+    Condition,
+    NotOf,
+    QuestionIn,
+    RuleRef,
+    needs_brackets,
+)
 from audit.model.pack import Pack
 
 # C0 and C1 control characters except newline: an untrusted pack must not move a terminal's
@@ -81,14 +90,8 @@ def condition_words(pack: Pack, cond: Condition | None) -> str:
         return f"not ({condition_words(pack, cond.not_)})"
     parts, joiner = (cond.all, " and ") if isinstance(cond, AllOf) else (cond.any, " or ")
     return joiner.join(
-        f"({condition_words(pack, c)})" if _needs_brackets(c) else condition_words(pack, c) for c in parts
+        f"({condition_words(pack, c)})" if needs_brackets(c) else condition_words(pack, c) for c in parts
     )
-
-
-def _needs_brackets(cond: Condition) -> bool:
-    # "A = one of x, y and B = z" would be ambiguous: a test of several values, or a nested
-    # all/any, is bracketed inside another all/any.
-    return isinstance(cond, AllOf | AnyOf) or (isinstance(cond, QuestionIn) and len(cond.in_) > 1)
 
 
 def answers_condition_words(pack: Pack, answers: Mapping[str, Sequence[str]]) -> str:
