@@ -1,4 +1,4 @@
-"""`wa-audit schema answers|pack|report`: valid JSON Schemas that accept what wa-audit reads and writes."""
+"""`wa-audit schema KIND`: valid JSON Schemas that accept what wa-audit reads and writes."""
 
 from __future__ import annotations
 
@@ -96,7 +96,17 @@ def test_the_pack_schema_accepts_the_bundled_pack(home: Path, capsys: pytest.Cap
     assert errors(schema, as_json(pack))
 
 
+@pytest.mark.parametrize("kind", ["history", "diff"])
+def test_the_history_and_diff_schemas_accept_their_json(
+    kind: str, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema = schema_of(kind, capsys)
+    written = json.loads((Path(__file__).parent / "render" / "golden" / f"{kind}.json").read_text())
+    assert errors(schema, written) == []
+    assert errors(schema, {**written, "surprise": 1})  # no key beyond those described
+
+
 def test_an_unknown_kind_is_a_usage_error(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
-        main(["schema", "history"])
+        main(["schema", "runs"])
     assert exit_.value.code == 2

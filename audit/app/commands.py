@@ -312,20 +312,25 @@ def _note_kept(root: Path, kept: Sequence[Path]) -> None:
 def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
+    from pydantic.json_schema import JsonSchemaMode
+
     from audit.model.answers import AnswersFile
-    from audit.model.assessment import Report
+    from audit.model.assessment import DiffOut, HistoryOut, Report
     from audit.model.drift import DriftReport
+    from audit.model.frozen import FrozenModel
     from audit.model.pack import Pack
 
-    # The reports are what wa-audit writes (serialisation, keys by alias: "from"); the others are read.
-    if args.kind == "answers":
-        body = AnswersFile.model_json_schema()
-    elif args.kind == "pack":
-        body = Pack.model_json_schema()
-    elif args.kind == "drift":
-        body = DriftReport.model_json_schema(mode="serialization")
-    else:
-        body = Report.model_json_schema(mode="serialization")
+    # What wa-audit writes is described as written (keys by alias: "from"), what it reads as read.
+    kinds: dict[str, tuple[type[FrozenModel], JsonSchemaMode]] = {
+        "answers": (AnswersFile, "validation"),
+        "pack": (Pack, "validation"),
+        "report": (Report, "serialization"),
+        "drift": (DriftReport, "serialization"),
+        "history": (HistoryOut, "serialization"),
+        "diff": (DiffOut, "serialization"),
+    }
+    model, mode = kinds[args.kind]
+    body = model.model_json_schema(mode=mode)
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **body}
     _write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", None)
     return 0

@@ -221,10 +221,10 @@ def build_parser() -> Parser:
         "schema",
         parents=[common],
         help="print a JSON Schema",
-        description="Print the JSON Schema of an answers file, a rule pack, the JSON report or the JSON "
-        "of 'rules drift'.",
+        description="Print the JSON Schema of an answers file, a rule pack, the JSON report, or the JSON "
+        "of 'rules drift', 'history --format json' or 'diff --format json'.",
     )
-    schema.add_argument("kind", choices=("answers", "pack", "report", "drift"))
+    schema.add_argument("kind", choices=("answers", "pack", "report", "drift", "history", "diff"))
 
     rules = sub.add_parser(
         "rules",
