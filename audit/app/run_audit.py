@@ -88,7 +88,11 @@ def run(settings: Settings, request: Request, terminal: Terminal | None = None) 
         with interview_lock(home.root):
             return _interview(pack, settings, request, previous=previous, fixed=fixed, terminal=terminal)
     if request.answers_file is not None or fixed:
-        return finish(pack, FixedAnswers(fixed).collect(pack, previous), settings, request.fmt)
+        # No interview ran, so an unfinished one stays for the next run on a terminal.
+        answers = FixedAnswers(fixed).collect(pack, previous)
+        outcome = finish(pack, answers, settings, request.fmt, keep_draft=True)
+        _say_draft_kept(pack, settings)
+        return outcome
     raise NeedsTerminal(NEEDS_TERMINAL)
 
 
@@ -155,8 +159,18 @@ def _outcome(
     )
 
 
-def finish(pack: Pack, answers: Answers, settings: Settings, fmt: Format = Format.TERMINAL) -> Outcome:
-    """Keep the answers (when changed), drop the draft, build the report and file an HTML copy."""
+def finish(
+    pack: Pack,
+    answers: Answers,
+    settings: Settings,
+    fmt: Format = Format.TERMINAL,
+    *,
+    keep_draft: bool = False,
+) -> Outcome:
+    """Keep the answers (when changed), drop the draft, build the report and file an HTML copy.
+
+    The draft goes only when the interview that wrote it has ended here (`keep_draft` is False).
+    """
     home = settings.home
     now = settings.clock()
     saved = load_saved(pack, home.answers)
@@ -172,9 +186,22 @@ def finish(pack: Pack, answers: Answers, settings: Settings, fmt: Format = Forma
     )
     if changed:
         save_answers(home.answers, answers, pack_version=pack.meta.version, answered_at=now)
-    home.draft.unlink(missing_ok=True)
+    if not keep_draft:
+        home.draft.unlink(missing_ok=True)
     record.commit_run(pending)
     return replace(outcome, saved=changed)
+
+
+def _say_draft_kept(pack: Pack, settings: Settings) -> None:
+    """One line when an unfinished interview waits in the home: it is kept, and how to go on."""
+    draft = load_draft(pack, settings.home.draft, warn=settings.warn)
+    if draft is None:
+        return
+    count = len(draft.asked)
+    settings.warn(
+        f"an unfinished interview ({count} answer{'s' if count != 1 else ''}) is kept in "
+        f"{settings.home.draft}; run 'wa-audit' in a terminal to continue it"
+    )
 
 
 def _stopped(

@@ -7,10 +7,11 @@ report, recorded runs), runs `audit.app.cli.main`, and checks:
   one), with what to do after a `;`, and no traceback;
 - no file under the test folder (the home, the inputs, the pack) was changed, removed or added.
 
-Drafts are only read by the interactive interview, which a test cannot drive through `main`; the
+Drafts are used only by the interactive interview, which a test cannot drive through `main`; the
 draft cases call the interview's loader and check the promise made there (ignored with one note,
-never lost). `rules check` lists every problem of a pack, one per line, by design; its cases check
-that format instead.
+never lost). The paths that lose nothing run good inputs in the same world: a run without a
+terminal leaves the unfinished interview where it is. `rules check` lists every problem of a
+pack, one per line, by design; its cases check that format instead.
 """
 
 from __future__ import annotations
@@ -1193,6 +1194,36 @@ def test_a_bad_draft_is_ignored_with_one_line_and_kept(
     assert len(lines) == 1, err
     assert lines[0].startswith(f"wa-audit: ignoring the unfinished interview in {path}"), err
     assert "Traceback" not in err
+
+
+# --- paths that lose nothing ------------------------------------------------------------------
+# A run given its answers without a terminal ran no interview, so the unfinished one waiting in the
+# home (the seeded draft: one answer) is not its to end: it stays byte for byte, and one line says
+# so and how to go on. (It used to be deleted silently, with every answer in it.)
+KEEPS_THE_DRAFT: dict[str, Callable[[Env], list[str]]] = {
+    "answers-file": lambda e: ["--answers", str(e.answers(GOOD)), "--format", "json"],
+    "audit-answers-file": lambda e: ["audit", "--answers", str(e.answers(GOOD)), "--format", "json"],
+    "audit-set": lambda e: ["audit", "--set", "region=uk", "--format", "json"],
+    "set": lambda e: ["set", "region=uk", "--format", "json"],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KEEPS_THE_DRAFT))
+def test_a_run_without_a_terminal_keeps_the_unfinished_interview(
+    kind: str, env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    draft = env.home / "draft.yaml"
+    before = draft.read_bytes()
+    result = run_cli(capsys, ["--home", str(env.home), *KEEPS_THE_DRAFT[kind](env)])
+    assert result.code == 0, result.err
+    assert '"schema_version": 1' in result.out
+    assert draft.read_bytes() == before
+    if kind != "set":  # `set` never touched the draft, and says nothing of it
+        said = [line for line in result.err.splitlines() if "unfinished interview" in line]
+        assert said == [
+            f"wa-audit: an unfinished interview (1 answer) is kept in {draft}; "
+            "run 'wa-audit' in a terminal to continue it"
+        ], result.err
 
 
 # --- a damaged history -----------------------------------------------------------------------
