@@ -444,3 +444,12 @@ def test_what_to_check_lists_the_unknowns_no_step_already_names(pack: Pack) -> N
     ]
     assert len(expected) >= 3
     assert listed == expected
+
+
+def test_a_protection_holding_in_part_says_so_after_a_space(reports: dict[str, Report], pack: Pack) -> None:
+    report = reports["linked-everything"]
+    partly = [p.title for p in report.protections if p.holds == "partly"]
+    assert partly, "the example needs a protection that holds only in part"
+    headings = [text_of(e) for e in elements(parse(render(report, pack))) if local(e) == "h3"]
+    for title in partly:
+        assert any(h.endswith(f"{title} (holds only in part for you)") for h in headings), title
