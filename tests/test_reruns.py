@@ -83,8 +83,12 @@ def test_audit_then_set_shows_the_resolved_finding_and_lower_score(
     assert stat.S_IMODE((home / "answers.yaml").stat().st_mode) == 0o600
     code, out, _ = run(capsys, "report", "--format", "json")
     assert code == 0
-    assert json.loads(out)["changes"] is None
-    assert json.loads(out)["score"] == report["score"]
+    again = json.loads(out)
+    # The saved answers are run 2's: the same history as the report `set` wrote, what changed since
+    # run 1 included (issue 28: it used to show no trend and no changes).
+    assert again["score"] == report["score"]
+    assert again["changes"] == {**changes, "since_run": 1}
+    assert again["trend"] == report["trend"]
     assert _runs(home) == 2
 
     # history lists both runs; diff of the two is exactly the changes the set report showed.
@@ -414,3 +418,56 @@ def test_set_with_an_unwritable_output_changes_nothing(
     assert "cannot write" in err
     assert (home / "answers.yaml").read_bytes() == before
     assert _runs(home) == 1
+
+
+# `report` from saved answers shows the history the interview's report shows (issue 28: with four
+# runs saved it said `trend: []` and `changes: null` in every format).
+REPORT_FORMATS = {
+    "json": ("--format", "json"),
+    "markdown": ("--format", "markdown"),
+    "html": ("--format", "html"),
+    "terminal": ("--format", "terminal", "--no-pager"),
+}
+
+
+def _four_runs(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    _first_audit(home)
+    for answer in ("two_step=on", "accounts_center=previously_linked", "status_to_facebook=never"):
+        assert run(capsys, "--home", str(home), "set", answer, "--format", "json")[0] == 0
+
+
+@pytest.mark.parametrize("fmt", sorted(REPORT_FORMATS))
+def test_report_from_saved_answers_shows_the_trend_and_what_changed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
+    home = tmp_path / "home"
+    _four_runs(capsys, home)
+    code, out, err = run(capsys, "--home", str(home), "report", *REPORT_FORMATS[fmt])
+    assert code == 0, err
+    if fmt == "json":
+        report = json.loads(out)
+        assert len(report["trend"]) == 4
+        assert report["changes"]["since_run"] == 3  # the saved answers are run 4's
+        changed = report["changes"]["changed_answers"]
+        assert changed == {"status_to_facebook": {"from": "always", "to": "never"}}
+        return
+    assert "What changed since run 3 (" in out
+    assert "Score trend" in out
+    assert _runs(home) == 4  # a report records nothing
+
+
+def test_report_from_an_answers_file_says_what_it_compares_against(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    code, out, _ = run(capsys, "--home", str(home), "report", "--answers", str(LINKED), "--format", "json")
+    assert code == 0
+    alone = json.loads(out)
+    assert alone["changes"] is None  # nothing recorded: nothing to compare against, and it says nothing
+    assert [p["score"] for p in alone["trend"]] == [alone["score"]["value"]]
+    _four_runs(capsys, home)
+    given = ("--answers", str(LINKED), "--format", "markdown")
+    code, out, _ = run(capsys, "--home", str(home), "report", *given)
+    assert code == 0
+    # The file's answers are not the latest run's: they are compared with it, and it is named.
+    assert "## What changed since run 4 (" in out

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from audit.app.reports import check_applies, is_stale
-from audit.app.runs import has_history, open_history
+from audit.app.runs import has_history, open_history, runs_of
 from audit.app.settings import Settings
 from audit.collect.answers_file import parse_assignments, read_answers, save_answers
 from audit.errors import AnswersError
@@ -51,17 +51,14 @@ def prepare_run(settings: Settings, pack: Pack, answers: Answers, *, save_answer
     """Evaluate `answers` and build the report with what changed since the last run (reads only)."""
     now = settings.clock()
     assessment = evaluate(pack, answers)
-    previous: Run | None = None
-    past: list[Run] = []
-    if has_history(settings.home):
-        with open_history(settings, readonly=True) as history:
-            past = history.runs(pack.meta.id)
-        previous = past[-1] if past else None
+    past = runs_of(settings, pack)
     current = make_run(at=now, pack=pack, answers=answers, assessment=assessment)
+    # A new run: compared with the latest recorded one even when the answers are the same.
+    changes = diff(past[-1], current) if past else None
     report = make_report(
         assessment,
         generated_at=now,
-        changes=diff(previous, current) if previous is not None else None,
+        changes=changes,
         stale_model=is_stale(pack, now),
         trend=trend_of([*past, current]),
         policy_changes=changed_since_checked(pack, assessment.findings),

@@ -12,7 +12,7 @@ from audit.errors import AnswersError, PackError
 from audit.evaluate.engine import evaluate
 from audit.load.resources import default_pack_dir
 from audit.model.answers import Answers
-from audit.model.assessment import Changes, Report, changed_since_checked, make_report
+from audit.model.assessment import Report, changed_since_checked, make_report
 from audit.model.drift import DriftReport
 from audit.model.pack import Pack, Problem
 from audit.model.severity import SEVERITIES
@@ -108,15 +108,25 @@ def is_stale(pack: Pack, now: datetime) -> bool:
     return (now.date() - pack.meta.reviewed).days > STALE_AFTER_DAYS
 
 
-def build_report(pack: Pack, answers: Answers, settings: Settings, changes: Changes | None = None) -> Report:
-    """Evaluate and wrap for rendering, stamped with the settings' clock."""
+def build_report(pack: Pack, answers: Answers, settings: Settings) -> Report:
+    """Evaluate and wrap for rendering, stamped with the settings' clock.
+
+    With the history's score trend and what changed since the previous run (`runs.compared` says
+    which run that is): `report` shows the same history as the interview's report.
+    """
+    from audit.app import runs
+    from audit.history.runs import make_run
+
     now = settings.clock()
     assessment = evaluate(pack, answers)
+    current = make_run(at=now, pack=pack, answers=answers, assessment=assessment)
+    changes, trend = runs.compared(runs.runs_of(settings, pack), current)
     return make_report(
         assessment,
         generated_at=now,
         changes=changes,
         stale_model=is_stale(pack, now),
+        trend=trend,
         policy_changes=changed_since_checked(pack, assessment.findings),
     )
 

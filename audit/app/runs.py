@@ -15,7 +15,8 @@ from audit.app.settings import Settings
 from audit.errors import HistoryError
 from audit.evaluate.scoring import exposure
 from audit.history.diff import Compared, diff
-from audit.history.runs import History, Run
+from audit.history.runs import History, Run, trend_of
+from audit.model.assessment import Changes, TrendPoint
 from audit.model.conditions import NOT_ASKED, UNKNOWN
 from audit.model.pack import Pack
 from audit.paths import Home
@@ -23,6 +24,27 @@ from audit.paths import Home
 
 def open_history(settings: Settings, *, readonly: bool = False) -> History:
     return History.open(settings.home.history, now=settings.clock(), readonly=readonly, warn=settings.warn)
+
+
+def runs_of(settings: Settings, pack: Pack) -> list[Run]:
+    """The recorded runs of `pack`, oldest first; none without a history (looking creates none)."""
+    if not has_history(settings.home):
+        return []
+    with open_history(settings, readonly=True) as history:
+        return history.runs(pack.meta.id)
+
+
+def compared(past: Sequence[Run], current: Run) -> tuple[Changes | None, tuple[TrendPoint, ...]]:
+    """What changed since the previous run and the score trend, for a report of `current`.
+
+    Answers the latest run recorded (`wa-audit report` after an interview or `set`) are that run:
+    it is compared with the run before it, and the trend ends at it. Other answers (an answers
+    file, a run not recorded yet) are compared with the latest run, and end the trend.
+    """
+    if past and past[-1].answers == current.answers and past[-1].pack_version == current.pack_version:
+        *past, current = past
+    changes = diff(past[-1], current) if past else None
+    return changes, trend_of([*past, current])
 
 
 def has_history(home: Home) -> bool:

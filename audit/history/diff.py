@@ -42,6 +42,7 @@ def diff(previous: Run, current: Run) -> Changes:
     seen = set(previous.rules_seen)
     return Changes(
         since=previous.at,
+        since_run=previous.id or None,
         score_before=previous.score,
         score_after=current.score,
         new_findings=tuple(f for f in current.findings if f not in before),

@@ -173,6 +173,7 @@ class AnswerChange(FrozenModel):
 
 class Changes(FrozenModel):
     since: datetime
+    since_run: int | None = None  # the number of the recorded run compared against, when it has one
     score_before: int
     score_after: int
     new_findings: tuple[str, ...]

@@ -164,7 +164,7 @@ def _changes(c: Changes, report: Report, pack: Pack) -> ChangesView:
     else:
         direction = "the same"
     return ChangesView(
-        since=stamp(c.since),
+        since=stamp(c.since) if c.since_run is None else f"run {c.since_run} ({stamp(c.since)})",
         score_before=c.score_before,
         score_after=c.score_after,
         direction=direction,

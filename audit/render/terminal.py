@@ -47,6 +47,9 @@ def _parts(v: ReportView) -> list[RenderableType]:
     parts.append(Text(v.score_how, style="dim"))
     if v.stale_warning:
         parts.append(Text.assemble(("Warning: ", "bold yellow"), (v.stale_warning, "yellow")))
+    if len(v.trend) >= 2:  # as in the Markdown report; the HTML draws it
+        points = "; ".join(f"{p.label}: {p.score}" for p in v.trend)
+        parts.append(Text(f"Score trend: {points}."))
     if v.changes is not None:
         parts.append(_changes(v))
     if v.find_out_first:
