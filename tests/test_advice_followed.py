@@ -92,6 +92,24 @@ def no_terminal(w: World) -> set[str]:
 
 
 @case
+def no_terminal_with_saved_answers(w: World) -> set[str]:
+    # `wa-audit` without a terminal for someone with saved answers: their report first.
+    w.two_runs()
+    first = w.run()
+    assert first.code == 2
+    followed = w.follow(first.err)
+    assert [s for s, _ in followed] == [
+        "wa-audit report",
+        "wa-audit set QUESTION=VALUE ...",
+        "wa-audit --answers FILE",
+    ]
+    for suggested, result in followed:
+        assert ok(result), f"{suggested}: {result.err}"
+    assert "Your exposure score" in followed[0][1].out
+    return {s for s, _ in followed}
+
+
+@case
 def unknown_question(w: World) -> set[str]:
     error = w.run("report", "--answers", FILL["FILE"], "--set", "colour=blue")
     assert error.code == 2

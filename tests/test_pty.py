@@ -243,3 +243,32 @@ def test_quick_check_reports_nothing_from_what_it_did_not_ask(tmp_path: Path) ->
         assert not set(finding["triggered_by"]) & set(skipped), finding["id"]
         assert finding["certainty"] != "possible" or not set(finding["applies_if"]) & set(skipped)
     assert not {r["question"] for r in report["recommendations"]} & set(skipped)
+
+
+def test_the_interview_runs_with_its_report_piped(tmp_path: Path) -> None:
+    """`wa-audit | cat` from a terminal: the keyboard and stderr are the terminal, so it asks.
+
+    The questions are drawn on standard error and the report goes down the pipe (it used to say
+    the interview "needs a terminal").
+    """
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if k not in {"WA_AUDIT_HOME", "PAGER", "LESS"}}
+    env.update(
+        TERM="xterm-256color", NO_COLOR="1", LANG="C.UTF-8", LC_ALL="C.UTF-8", PROMPT_TOOLKIT_NO_CPR="1"
+    )
+    command = f"'{sys.executable}' -m audit --home '{home}' --quick | cat"
+    child = pexpect.spawn(
+        "/bin/sh", ["-c", command], cwd=str(ROOT), env=env, dimensions=(24, 80), encoding="utf-8", timeout=30
+    )
+    seen = io.StringIO()
+    child.logfile_read = seen
+    asked = 0
+    while child.expect([PROGRESS, "Your exposure score"]) == 0:
+        asked += 1
+        child.expect("Answer:")
+        child.send(ENTER)
+    assert finish(child) == 0
+    assert asked >= 5, seen.getvalue()
+    assert "needs a terminal" not in seen.getvalue()
+    assert (home / "answers.yaml").exists()
+    assert "Read the full report?" not in seen.getvalue()  # the report went down the pipe, whole

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -302,6 +303,21 @@ def test_broken_saved_answers_are_reported(settings: Settings) -> None:
 def test_no_command_without_a_terminal_exits_2(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--home", str(home), "--rules", str(MINI)]) == 2
     assert capsys.readouterr().err == run_audit.NEEDS_TERMINAL + "\n"
+
+
+def test_no_terminal_with_saved_answers_points_to_the_report_first(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["--home", str(home), "--rules", str(MINI), "set", "platform=iphone", "--format", "json"]) == 0
+    )
+    capsys.readouterr()
+    assert main(["--home", str(home), "--rules", str(MINI)]) == 2
+    err = capsys.readouterr().err
+    assert err == run_audit.NEEDS_TERMINAL_SAVED + "\n"
+    first = re.search(r"'(wa-audit[^']*)'", err)
+    assert first is not None
+    assert first.group(1) == "wa-audit report"
 
 
 def test_audit_with_set_without_a_terminal(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

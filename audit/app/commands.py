@@ -162,15 +162,23 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     from audit.app import reports, run_audit
     from audit.render.base import Format
 
+    # The interview needs a keyboard and a screen; standard output may be a pipe (`wa-audit | cat`):
+    # then the questions go to standard error and the report to the pipe.
+    on_screen = sys.stdout.isatty()
     request = run_audit.Request(
         depth="quick" if args.quick else "full" if args.full else None,
         answers_file=args.answers,
         sets=tuple(args.set),
-        interactive=sys.stdin.isatty() and sys.stdout.isatty(),
+        interactive=sys.stdin.isatty() and (on_screen or sys.stderr.isatty()),
         fmt=Format(format_for(args)),
     )
-    outcome = run_audit.run(settings, request)
-    if request.interactive and args.output is None and request.fmt is Format.TERMINAL:
+    terminal = None
+    if request.interactive and not on_screen:
+        from audit.collect.screen import Terminal
+
+        terminal = Terminal(color=settings.color, screen=sys.stderr)
+    outcome = run_audit.run(settings, request, terminal)
+    if on_screen and request.interactive and args.output is None and request.fmt is Format.TERMINAL:
         # The summary is what stays on screen; the full report is one choice away.
         _write(outcome.summary, None)
         if outcome.html is None:

@@ -30,12 +30,23 @@ from audit.model.answers import Answers, check_value
 from audit.model.assessment import Report
 from audit.model.frozen import FrozenModel
 from audit.model.pack import Pack
+from audit.paths import Home
 from audit.render.base import Format
 
 NEEDS_TERMINAL = (
     "wa-audit needs a terminal for the interview; give the answers instead: "
     "'wa-audit --answers FILE' (see examples/) or 'wa-audit set QUESTION=VALUE ...'"
 )
+# With answers saved, the report of them is most likely what was wanted: that comes first.
+NEEDS_TERMINAL_SAVED = (
+    "wa-audit needs a terminal for the interview; your saved answers' report is 'wa-audit report'; "
+    "to change answers without it: 'wa-audit set QUESTION=VALUE ...' or 'wa-audit --answers FILE'"
+)
+
+
+def needs_terminal(home: Home) -> NeedsTerminal:
+    """The no-terminal error, pointing a person who has saved answers to their report first."""
+    return NeedsTerminal(NEEDS_TERMINAL_SAVED if home.answers.exists() else NEEDS_TERMINAL)
 
 
 def interrupted_message(saved: int, *, has_answers: bool = False) -> str:
@@ -53,7 +64,7 @@ class Request:
     depth: Depth | None = None
     answers_file: Path | None = None
     sets: tuple[str, ...] = ()
-    interactive: bool = True  # stdin and stdout are a terminal
+    interactive: bool = True  # a person at a terminal: stdin, and stdout or stderr, are one
     fmt: Format = Format.TERMINAL
 
 
@@ -93,7 +104,7 @@ def run(settings: Settings, request: Request, terminal: Terminal | None = None) 
         outcome = finish(pack, answers, settings, request.fmt, keep_draft=True)
         _say_draft_kept(pack, settings)
         return outcome
-    raise NeedsTerminal(NEEDS_TERMINAL)
+    raise needs_terminal(home)
 
 
 def _interview(
@@ -219,7 +230,7 @@ def _stopped(
     else:
         kept = 0
     if stop.eof:
-        return NeedsTerminal(NEEDS_TERMINAL)
+        return needs_terminal(home)
     return Interrupted(interrupted_message(kept, has_answers=has_answers))
 
 

@@ -59,8 +59,9 @@ class Terminal:
 
     `input`/`output` are prompt_toolkit objects (tests pass a pipe input and a DummyOutput);
     `echo` receives the plain text printed between prompts; `width` fixes the wrapping width
-    (tests), else it follows the terminal. Ctrl-C raises KeyboardInterrupt and a closed input
-    raises EOFError: the interview turns both into `Stopped`.
+    (tests), else it follows the terminal. `screen` is where a person's interview is drawn when
+    it is not standard output (`wa-audit | cat`: standard error). Ctrl-C raises KeyboardInterrupt
+    and a closed input raises EOFError: the interview turns both into `Stopped`.
     """
 
     def __init__(
@@ -71,10 +72,12 @@ class Terminal:
         echo: TextIO | None = None,
         width: int | None = None,
         color: bool = True,
+        screen: TextIO | None = None,
     ) -> None:
         self.input = input
         self.output = output
         self.echo = echo
+        self.screen = screen
         self._width = width
         self.color = color
 
@@ -97,7 +100,7 @@ class Terminal:
         return max(20, shutil.get_terminal_size((80, 24)).columns)
 
     def say(self, text: str = "") -> None:
-        stream = self.echo if self.echo is not None else sys.stdout
+        stream = self.echo or self.screen or sys.stdout
         stream.write(text + "\n")
         stream.flush()
 
@@ -136,6 +139,10 @@ class Terminal:
             kwargs["input"] = self.input
         if self.output is not None:
             kwargs["output"] = self.output
+        elif self.screen is not None:
+            from prompt_toolkit.output import create_output
+
+            kwargs["output"] = create_output(stdout=self.screen)
         if not self.color:
             from prompt_toolkit.output import ColorDepth
 
