@@ -85,7 +85,11 @@ def no_terminal(w: World) -> set[str]:
     first = w.run()
     assert first.code == 2
     followed = w.follow(first.err)
-    assert [s for s, _ in followed] == ["wa-audit --answers FILE", "wa-audit set QUESTION=VALUE ..."]
+    assert [s for s, _ in followed] == [
+        "wa-audit --answers FILE",
+        "wa-audit example",
+        "wa-audit set QUESTION=VALUE ...",
+    ]
     for suggested, result in followed:
         assert ok(result), f"{suggested}: {result.err}"
     return {s for s, _ in followed}
@@ -110,6 +114,23 @@ def no_terminal_with_saved_answers(w: World) -> set[str]:
 
 
 @case
+def empty_answers_file(w: World) -> set[str]:
+    # "see 'wa-audit example' for the format": the examples ship with the command, not a folder.
+    empty = w.tmp / "answers.yaml"
+    empty.parent.mkdir(exist_ok=True)
+    empty.write_text("")
+    error = w.run("report", "--answers", str(empty))
+    assert error.code == 2
+    [(suggested, listed)] = w.follow(error.err)
+    assert ok(listed)
+    assert "eea-nothing-linked" in listed.out
+    copied = w.tmp / "mine.yaml"
+    assert ok(w.run("example", "eea-nothing-linked", "-o", str(copied)))
+    assert ok(w.run("report", "--answers", str(copied)))
+    return {suggested}
+
+
+@case
 def unknown_question(w: World) -> set[str]:
     error = w.run("report", "--answers", FILL["FILE"], "--set", "colour=blue")
     assert error.code == 2
@@ -126,11 +147,13 @@ def no_answers_yet(w: World) -> set[str]:
     assert error.code == 2
     assert "pass --answers FILE" in error.err
     assert ok(w.run("report", "--answers", FILL["FILE"]))
-    [(suggested, interview)] = w.follow(error.err)
+    [(suggested, interview), (listing, listed)] = w.follow(error.err)
+    assert listing == "wa-audit example"
+    assert ok(listed)
     # No terminal here: the interview says how to give the answers instead (the case above).
     assert interview.code == 2
     assert "'wa-audit --answers FILE'" in interview.err
-    return {suggested}
+    return {suggested, listing}
 
 
 @case

@@ -57,7 +57,10 @@ def test_reads_a_valid_file_and_missing_questions_are_unknown(tmp_path: Path, mi
         ),
         ("schema_version: 1\npack: mini\nanswrs: {}\n", r"answers.yaml:3: answrs: unknown field"),
         ("pack: mini\n", r"answers.yaml:1: schema_version: required field is missing; add it"),
-        ("schema_version: '1'\npack: mini\n", r"answers.yaml:1: schema_version: Input should be 1; see exam"),
+        (
+            "schema_version: '1'\npack: mini\n",
+            r"answers.yaml:1: schema_version: Input should be 1; see 'wa-audit example'",
+        ),
         ("schema_version: 1\npack: 5\n", r"answers.yaml:2: pack: Input should be a valid string"),
         (
             "schema_version: 1\npack: mini\nansweredd_at: 'yesterday'\nanswers: []\n",
@@ -127,7 +130,7 @@ def test_save_is_private_and_round_trips(tmp_path: Path, mini_pack: Pack) -> Non
         (
             # A question the pack does not have cannot list its answers: point at the examples.
             "schema_version: 1\npack: mini\nanswers:\n  colour: 3\n",
-            r"^\S+answers.yaml:4: answers.colour: write the answer as a word, not 3; see examples/$",
+            r"^\S+answers.yaml:4: answers.colour: write the answer as a word, not 3; see 'wa-audit example'$",
         ),
         (
             "schema_version: 1\npack: mini\nanswers:\n  linked: 'no'\n  7: 'yes'\n",
@@ -199,7 +202,8 @@ def test_a_report_is_told_apart_by_two_of_its_own_keys(
     doc = {"schema_version": 1, "pack": "mini", "answers": {}, **keys}
     with pytest.raises(AnswersError) as info:
         read_answers(mini_pack, write(tmp_path, yaml.safe_dump(doc)))
-    report = "this is a report, not an answers file; give the answers file it was made from (see examples/)"
+    report = "this is a report, not an answers file; give the answers file it was made from"
+    report += " (see 'wa-audit example')"
     assert (report in info.value.message) is is_report
     assert ("unknown field" in info.value.message) is not is_report
 
@@ -253,7 +257,8 @@ def test_a_file_that_is_not_a_mapping_or_not_there_is_named_with_what_to_do(
     with pytest.raises(AnswersError) as info:
         read_answers(mini_pack, path)
     assert info.value.message == (
-        f"{path}:1: expected 'schema_version', 'pack' and 'answers' fields; see examples/ for the format"
+        f"{path}:1: expected 'schema_version', 'pack' and 'answers' fields; "
+        "see 'wa-audit example' for the format"
     )
     missing = tmp_path / "nowhere.yaml"
     with pytest.raises(AnswersError) as info:

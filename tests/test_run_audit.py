@@ -212,7 +212,7 @@ def test_no_terminal_and_nothing_given(settings: Settings) -> None:
         run_audit.run(settings, run_audit.Request(interactive=False))
     assert stop.value.message == (
         "wa-audit needs a terminal for the interview; give the answers instead: "
-        "'wa-audit --answers FILE' (see examples/) or 'wa-audit set QUESTION=VALUE ...'"
+        "'wa-audit --answers FILE' (see 'wa-audit example') or 'wa-audit set QUESTION=VALUE ...'"
     )
 
 

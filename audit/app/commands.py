@@ -317,6 +317,21 @@ def _note_kept(root: Path, kept: Sequence[Path]) -> None:
         print(f"Left alone: {len(kept)} file(s) in {root} that are not wa-audit's own ({names}).")
 
 
+def cmd_example(args: argparse.Namespace, settings: Settings) -> int:
+    from audit.app import examples
+
+    if args.name is None:
+        if args.copy_to is not None:
+            raise UserError("-o needs an example to copy: 'wa-audit example' lists them")
+        _write(examples.listing(), None)
+    elif args.copy_to is not None:
+        examples.copy(args.name, args.copy_to)
+        print(f"Example {args.name} copied to {args.copy_to}", file=sys.stderr)
+    else:
+        _write(examples.text_of(args.name), None)
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
@@ -351,6 +366,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "history": cmd_history,
     "diff": cmd_diff,
     "forget": cmd_forget,
+    "example": cmd_example,
     "schema": cmd_schema,
     "rules": cmd_rules,
 }

@@ -147,7 +147,9 @@ def build_parser() -> Parser:
             "--answers",
             type=Path,
             metavar="FILE",
-            help="start from this answers file" if interview else "answers file (YAML); see examples/",
+            help="start from this answers file"
+            if interview
+            else "answers file (YAML); see 'wa-audit example'",
             **dest("answers"),
         )
         p.add_argument(
@@ -216,6 +218,16 @@ def build_parser() -> Parser:
         "history from the wa-audit folder (--home). Files wa-audit did not write are left alone.",
     )
     forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    example = sub.add_parser(
+        "example",
+        parents=[common],
+        help="list the example answers files, print one, or copy one to start from",
+        description="The example answers files that come with wa-audit. No NAME: list them; a NAME: "
+        "print it; with -o FILE: copy it there (a new file, private to you) to edit and use with --answers.",
+    )
+    example.add_argument("name", nargs="?", metavar="NAME", help="an example's name (as listed)")
+    example.add_argument("-o", "--output", dest="copy_to", type=Path, metavar="FILE", help="copy it to FILE")
 
     schema = sub.add_parser(
         "schema",

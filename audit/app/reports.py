@@ -43,7 +43,8 @@ def gather_answers(pack: Pack, settings: Settings, answers_file: Path | None, se
     saved = settings.home.answers.exists()
     if answers_file is None and not saved and not overrides:
         raise AnswersError(
-            "no answers yet: run 'wa-audit' for the interview, or pass --answers FILE (see examples/)"
+            "no answers yet: run 'wa-audit' for the interview, "
+            "or pass --answers FILE (see 'wa-audit example')"
         )
     answers = layered(pack, settings.home, answers_file).with_values(overrides)
     check_applies(pack, answers, overrides, then="no report made")

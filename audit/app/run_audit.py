@@ -35,7 +35,7 @@ from audit.render.base import Format
 
 NEEDS_TERMINAL = (
     "wa-audit needs a terminal for the interview; give the answers instead: "
-    "'wa-audit --answers FILE' (see examples/) or 'wa-audit set QUESTION=VALUE ...'"
+    "'wa-audit --answers FILE' (see 'wa-audit example') or 'wa-audit set QUESTION=VALUE ...'"
 )
 # With answers saved, the report of them is most likely what was wanted: that comes first.
 NEEDS_TERMINAL_SAVED = (

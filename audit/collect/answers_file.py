@@ -13,17 +13,17 @@ from audit.load.yamlio import Located, first_problem, load_yaml
 from audit.model.answers import Answers, AnswersFile, check_implied, check_value, valid_values
 from audit.model.pack import Pack
 
-HINT = "see examples/ for the format"
+HINT = "see 'wa-audit example' for the format"
 
 
 def answers_from_doc(pack: Pack, doc: Located) -> Answers:
     """Validate a parsed answers document against `pack`."""
     if doc.data is None:
-        raise AnswersError(f"{doc.path}: file is empty; see examples/ for the format")
+        raise AnswersError(f"{doc.path}: file is empty; see 'wa-audit example' for the format")
     if not isinstance(doc.data, dict):
         raise AnswersError(
             f"{doc.path}:1: expected 'schema_version', 'pack' and 'answers' fields; "
-            "see examples/ for the format"
+            "see 'wa-audit example' for the format"
         )
     raw = dict(doc.data)
     _not_an_answers_file(pack, doc, raw)
@@ -42,7 +42,7 @@ def answers_from_doc(pack: Pack, doc: Located) -> Answers:
                 raise AnswersError(f"{where}: {key!r} is not a question id; use an id such as 'region'")
             if not isinstance(value, str):
                 q = pack.question_by_id.get(key)
-                choices = f"use one of: {', '.join(valid_values(q))}" if q else "see examples/"
+                choices = f"use one of: {', '.join(valid_values(q))}" if q else "see 'wa-audit example'"
                 raise AnswersError(f"{where}: write the answer as a word, not {show(value)}; {choices}")
     try:
         parsed = AnswersFile.model_validate(raw)
@@ -70,7 +70,7 @@ def _not_an_answers_file(pack: Pack, doc: Located, raw: Mapping[Any, Any]) -> No
     if len(_REPORT_KEYS & raw.keys()) >= 2:
         raise AnswersError(
             f"{doc.path}: this is a report, not an answers file; give the answers file it was made from "
-            "(see examples/)"
+            "(see 'wa-audit example')"
         )
     flat = [k for k in raw if isinstance(k, str) and k in pack.question_by_id]
     if flat:

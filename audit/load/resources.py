@@ -28,3 +28,8 @@ def default_pack_dir() -> Path:
 def reports_dir() -> Path:
     """The folder holding the report templates."""
     return _locate("reports")
+
+
+def examples_dir() -> Path:
+    """The folder holding the example answers files (`wa-audit example` lists them)."""
+    return _locate("examples")

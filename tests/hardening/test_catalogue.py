@@ -132,7 +132,7 @@ def on(path: Path, argv: list[str]) -> tuple[list[str], str]:
 
 
 # --- the answers file ------------------------------------------------------------------------
-@case("answers-empty", "empty", "; see examples/")
+@case("answers-empty", "empty", "; see 'wa-audit example'")
 def _(e: Env) -> tuple[list[str], str]:
     p = e.answers("")
     return on(p, e.report(p))
@@ -222,7 +222,7 @@ def _(e: Env) -> tuple[list[str], str]:
 @case(
     "answers-a-json-report",
     exact="{file}: this is a report, not an answers file; give the answers file it was made from "
-    "(see examples/)",
+    "(see 'wa-audit example')",
 )
 def _(e: Env) -> tuple[list[str], str]:
     good = e.answers(GOOD, name="good.yaml")
