@@ -19,10 +19,12 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.run-deps
 
+# The summary on screen, the full report in out/ (a home of its own: your saved answers and runs
+# play no part).
 demo: $(VENV)/.run-deps
-	$(BIN)/wa-audit report --answers $(EXAMPLE)
 	@mkdir -p out
-	$(BIN)/wa-audit report --answers $(EXAMPLE) --format html -o out/demo-report.html
+	$(BIN)/wa-audit --home out/demo-home report --answers $(EXAMPLE) -o out/demo-report.html --summary
+	@echo "Open out/demo-report.html in a browser for the full report. Install the command: pipx install ."
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .

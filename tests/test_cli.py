@@ -353,3 +353,23 @@ def test_a_closed_stdout_pipe_is_quiet(tmp_path: Path, argv: tuple[str, ...]) ->
     finally:
         os.close(write_end)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_summary_with_o_files_the_report_and_says_where(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    # `make demo`: the summary on screen (not the whole report), the full report in a file it names.
+    page = tmp_path / "demo.html"
+    code = main(
+        ["report", "--answers", str(EXAMPLES / "linked-everything.yaml"), "-o", str(page), "--summary"]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert len(out.splitlines()) <= 24  # one screen
+    assert "Your exposure score: 73/100" in out
+    assert "Full report: " in out
+    assert page.name in out
+    make = (EXAMPLES.parent / "Makefile").read_text(encoding="utf-8")
+    demo = make[make.index("\ndemo:") : make.index("\n\n", make.index("\ndemo:"))]
+    assert "--summary" in demo

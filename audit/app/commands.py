@@ -99,7 +99,13 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     report = reports.build_report(pack, answers, settings)
     text = reports.render(report, pack, fmt, settings)
     output = args.output
-    if filed:
+    if args.summary:
+        # What stays on screen after an interview, pointing at the full report when there is one.
+        if output is not None:
+            _write(text, output)
+        where = "" if output is None else str(output)
+        _write(reports.summary(report, pack, replace(settings, width=80), full_report=where), None)
+    elif filed:
         output = reports.file_report(settings, fmt, text)
         print(f"Report written to {output}", file=sys.stderr)
     elif output is not None:

@@ -181,6 +181,12 @@ def build_parser() -> Parser:
         description="Report from an answers file (or your saved answers) without asking.",
     )
     answers_options(report, interview=False)
+    report.add_argument(
+        "--summary",
+        action="store_true",
+        help="print only the summary (score, the one thing to do, the top findings); "
+        "with -o the full report goes to the file and the summary says where",
+    )
 
     set_ = sub.add_parser(
         "set",
