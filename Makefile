@@ -79,7 +79,7 @@ $(VENV)/.mutate-deps: pyproject.toml | $(BIN)/python
 # Mutation testing (mutmut, slow, not in CI): each mutant of the engine, conditions, answers, advice
 # and renderers runs against the fast tests (-m "not slow"). Results are kept in mutants/ and a rerun
 # resumes. Scope it with MUTANTS, e.g. make mutate MUTANTS='audit.evaluate.advice*'; `mutmut results` and
-# `mutmut show NAME` list and show the survivors. README "Mutation testing" has the last numbers.
+# `mutmut show NAME` list and show the survivors. docs/DEVELOPMENT.md "Mutation testing" has the last numbers.
 MUTANTS ?=
 mutate: $(VENV)/.mutate-deps
 	$(BIN)/mutmut run --max-children 2 $(MUTANTS)

@@ -1,7 +1,7 @@
 """Print a random sample of mutmut's mutant names, in proportion to each module's mutants.
 
 Used by `make mutate-sample` when running every mutant of a scope would take hours (the renderers
-have over 4,000). The seed makes a sample repeatable; the README records the seed of each run.
+have over 4,000). The seed makes a sample repeatable; docs/DEVELOPMENT.md records the seed of each run.
 
     python tests/mutation/sample.py 'audit.render.*' --share 0.1 --seed 20261202
 
