@@ -119,7 +119,7 @@ def test_interview_set_rerun_says_what_changed(tmp_path: Path) -> None:
     assert accept_every_answer(child) > 10
     assert finish(child) == 0
     shown = plain(seen.getvalue())
-    since = re.search(r"What changed since \d{4}-\d\d-\d\d \d\d:\d\d UTC", shown)
+    since = re.search(r"What changed since run 2 \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)", shown)
     assert since, shown
     score = re.search(rf"Score (\d+) {ARROW} (\d+) \(the same\)", shown)
     assert score, shown

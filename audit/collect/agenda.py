@@ -16,7 +16,9 @@ from typing import Literal
 
 from pydantic import Field
 
+from audit.evaluate.compiled import PerPack, conditions_by_question
 from audit.evaluate.scoring import effective_answers, implied
+from audit.load.reach import can_matter
 from audit.model.conditions import NOT_ASKED, UNKNOWN, questions_in
 from audit.model.frozen import FrozenModel
 from audit.model.pack import Pack, Question
@@ -62,12 +64,29 @@ class Agenda:
             return False
         if implied(self.pack, q.id, effective) is not None:  # e.g. set by Strict account settings
             return False
-        if self.mode == "new":
-            return self.baseline.get(q.id, UNKNOWN) in {UNKNOWN, NOT_ASKED}
         if self.mode == "pick":
             # A picked question, or one that a changed answer has just made relevant.
-            return q.id in self.picked or self._baseline_effective[q.id] == NOT_ASKED
-        return True
+            return q.id in self.picked or (
+                self._baseline_effective[q.id] == NOT_ASKED and self.can_matter(q, effective)
+            )
+        if self.mode == "new" and self.baseline.get(q.id, UNKNOWN) not in {UNKNOWN, NOT_ASKED}:
+            return False
+        return self.can_matter(q, effective)
+
+    def can_matter(self, q: Question, effective: Mapping[str, str]) -> bool:
+        """Whether an answer to `q` could change the report, given the answers before it.
+
+        The answers before `q` (the interview asks in pack order) and those fixed with --set are
+        known; the later ones may still be anything.
+        """
+        position = self.pack.questions.index(q)
+        known = {x.id: effective[x.id] for x in self.pack.questions[:position]}
+        known |= {x: effective[x] for x in self.fixed}
+        key = (q.id, frozenset(known.items()))
+        memo = _memo(self.pack)
+        if key not in memo:
+            memo[key] = can_matter(self.pack, q.id, known, conditions_by_question(self.pack))
+        return memo[key]
 
     def count(self, values: Mapping[str, str]) -> int:
         """How many questions this agenda would ask, given `values`."""
@@ -77,6 +96,11 @@ class Agenda:
     @cached_property
     def _baseline_effective(self) -> dict[str, str]:
         return effective_answers(self.pack, self.baseline)
+
+
+# Per pack: what `can_matter` found for an agenda's known answers (a count of the questions left
+# asks it of every question, after every answer).
+_memo: PerPack[dict[tuple[str, frozenset[tuple[str, str]]], bool]] = PerPack(lambda pack: {})
 
 
 def unanswered(pack: Pack, values: Mapping[str, str], depth: Depth = "full") -> list[str]:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from audit.load.reach import conditions_of
 from audit.model.conditions import Compiled, Condition, QuestionIn, compile_condition, questions_in, walk
 from audit.model.pack import Pack
 from audit.model.severity import RuleCertainty
@@ -264,3 +265,5 @@ class PerPack(Generic[T]):  # pragma: no mutate block
 
 
 compiled_pack: PerPack[CompiledPack] = PerPack(compile_pack)
+# Every condition of a pack by the questions it reads (`load.reach.can_matter` reads it).
+conditions_by_question: PerPack[dict[str, tuple[Condition, ...]]] = PerPack(conditions_of)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from audit.evaluate import advice
-from audit.evaluate.compiled import CompiledPack, compiled_pack
+from audit.evaluate.compiled import CompiledPack, compiled_pack, conditions_by_question
 from audit.evaluate.flows import (
     cited,
     flows_of,
@@ -22,6 +22,7 @@ from audit.evaluate.flows import (
     truth_for,
 )
 from audit.evaluate.scoring import State, WhatIfScenario, at_stake, best_case, state_of, what_ifs
+from audit.load.reach import can_matter
 from audit.model.answers import Answers
 from audit.model.assessment import (
     Assessment,
@@ -244,6 +245,12 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
             ),
             key=lambda u: -u.at_stake,
         )
+    )
+    # An "I don't know" whose every answer would change nothing (a question the interview skips
+    # as one that cannot matter) is nothing to find out.
+    conditions = conditions_by_question(pack)
+    unknowns = tuple(
+        u for u in unknowns if u.at_stake > 0 or can_matter(pack, u.question, effective, conditions)
     )
     # What a finding's fix reads may resolve it even where no rule holds (two-step verification).
     present = {f.id for f in findings}

@@ -1,4 +1,4 @@
-"""The pack checks that need evaluation: what can be asked, what can apply.
+"""The pack checks that need evaluation: what can be asked, what can apply; what can still matter.
 
 They evaluate conditions with `conditions.evaluate`, the function the engine evaluates them with,
 over every combination of answers that matters.
@@ -6,7 +6,10 @@ over every combination of answers that matters.
 
 import itertools
 import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+
+from pydantic import BaseModel
 
 from audit.load.yamlio import Located
 from audit.model.conditions import (
@@ -21,6 +24,7 @@ from audit.model.conditions import (
 )
 from audit.model.conditions import evaluate as evaluate_condition
 from audit.model.pack import Pack, Problem
+from audit.model.platform import PLATFORM
 
 # Beyond this many answer combinations a condition is not enumerated (no real pack comes close:
 # the bundled one needs at most a few hundred per condition).
@@ -75,9 +79,16 @@ class _Reachability:
                 found.update(questions_in(q.when, self.rule_when))
         return sorted(found, key=self.position.__getitem__)
 
-    def outcomes(self, cond: Condition | None) -> list[_Outcome] | None:
+    def outcomes(
+        self, cond: Condition | None, known: Mapping[str, str] | None = None
+    ) -> list[_Outcome] | None:
+        """`cond` over every combination of answers to what it reads; `known` answers stay as given."""
         questions = [self.pack.question_by_id[q] for q in self.reads(cond)]
-        domains = [(*q.value_ids, *((UNKNOWN,) if q.allow_unknown else ())) for q in questions]
+        known = known or {}
+        domains = [
+            (known[q.id],) if q.id in known else (*q.value_ids, *((UNKNOWN,) if q.allow_unknown else ()))
+            for q in questions
+        ]
         if math.prod(len(d) for d in domains) > _MAX_COMBINATIONS:
             return None
         out = []
@@ -94,7 +105,8 @@ class _Reachability:
                     raw=raw,
                     applies=applies,
                     truth=self.truth(cond, answers, applies),
-                    truth_if_all_asked=self.truth(cond, raw, None),
+                    # Only the pack checks ask (`known` is given by the interview and the report).
+                    truth_if_all_asked=self.truth(cond, raw, None) if not known else Truth.FALSE,
                 )
             )
         return out
@@ -202,6 +214,68 @@ class _Reachability:
                     f"{what} tests '{q}', but '{q}' is never asked when it applies (only when "
                     f"{describe(self.pack.question_by_id[q].when)}); fix the condition",
                 )
+
+
+def conditions_of(pack: Pack) -> dict[str, tuple[Condition, ...]]:
+    """Every condition in the pack, by the questions it reads.
+
+    Any `when`: of rules, findings, protections and their exceptions, rights, citations, questions
+    and values; a condition reads a question directly, through a rule or through the `when` of a
+    question it reads.
+    """
+    reach = _Reachability(pack, {})
+    found: dict[str, list[Condition]] = {q.id: [] for q in pack.questions}
+    for cond in _whens(pack):
+        for question in reach.reads(cond):
+            found[question].append(cond)
+    return {q: tuple(conds) for q, conds in found.items()}
+
+
+def _whens(model: object) -> Iterator[Condition]:
+    if isinstance(model, BaseModel):
+        for name in type(model).model_fields:
+            value = getattr(model, name)
+            if name == "when":
+                if value is not None and value != "always":
+                    yield value
+            else:
+                yield from _whens(value)
+    elif isinstance(model, tuple | list):
+        for item in model:
+            yield from _whens(item)
+    elif isinstance(model, dict):
+        for item in model.values():
+            yield from _whens(item)
+
+
+def can_matter(
+    pack: Pack, question: str, known: Mapping[str, str], conditions: Mapping[str, tuple[Condition, ...]]
+) -> bool:
+    """Whether some answer to `question` could change anything the report says, given `known`.
+
+    `conditions` is `conditions_of(pack)`. Each condition that reads the question is evaluated for
+    every answer to it ("I don't know" included) over every combination of the answers not known
+    yet; if none ever comes out differently for two answers, no finding, flow, protection, right,
+    citation or later question depends on it, so its answer changes nothing (the location question
+    for someone in India: only the European and UK policies name a location provider). A value that
+    settles other questions (Strict account settings) always matters, as does the phone (it picks
+    the words of every menu path) and a condition too big to enumerate.
+    """
+    target = pack.question_by_id[question]
+    if question == PLATFORM or any(v.implies for v in target.values):
+        return True
+    reach = _Reachability(pack, {})
+    fixed = {q: a for q, a in known.items() if q != question}
+    for cond in conditions.get(question, ()):
+        outcomes = reach.outcomes(cond, fixed)
+        if outcomes is None:
+            return True
+        seen: dict[tuple[tuple[str, str], ...], Truth] = {}
+        for o in outcomes:
+            rest = tuple((q, a) for q, a in o.raw.items() if q != question)
+            if seen.setdefault(rest, o.truth) is not o.truth:
+                return True
+    return False
 
 
 def _no_rule(rule_id: str) -> Truth:

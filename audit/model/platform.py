@@ -11,10 +11,12 @@ from collections.abc import Mapping
 from audit.model.conditions import UNKNOWN
 from audit.model.pack import PLATFORMS, Question, Steps
 
+PLATFORM = "platform"  # the question whose answer picks every menu path and fix step's words
+
 
 def platform_of(answers: Mapping[str, str]) -> str:
     """The person's platform, or 'unknown' when not answered."""
-    p = answers.get("platform", UNKNOWN)
+    p = answers.get(PLATFORM, UNKNOWN)
     return p if p in PLATFORMS else UNKNOWN
 
 
