@@ -156,6 +156,16 @@ def _recipients(report: Report, pack: Pack) -> tuple[RecipientView, ...]:
     return tuple(out)
 
 
+def _trend(report: Report) -> tuple[TrendPointView, ...]:
+    """The score trend's points, labelled by day; by day and time when two runs share a day."""
+    days = [f"{p.at:%Y-%m-%d}" for p in report.trend]
+    timed = len(set(days)) < len(days)
+    return tuple(
+        TrendPointView(label=f"{p.at:%Y-%m-%d %H:%M}" if timed else day, score=p.score)
+        for p, day in zip(report.trend, days, strict=True)
+    )
+
+
 def _changes(c: Changes, report: Report, pack: Pack) -> ChangesView:
     if c.score_after < c.score_before:
         direction = "lower"
@@ -359,7 +369,7 @@ def build_view(report: Report, pack: Pack) -> ReportView:
         unknown_summary=summary,
         check_intro=_check_intro(len(report.unknowns), asked, summary, found_out_first=bool(find_out_first)),
         suggest_full_audit=many,
-        trend=tuple(TrendPointView(label=f"{p.at:%Y-%m-%d}", score=p.score) for p in report.trend),
+        trend=_trend(report),
         best_case=best_case,
         unknown_share=_unknown_share(report.score.value, best_case),
         find_out_first=find_out_first,

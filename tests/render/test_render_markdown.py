@@ -210,3 +210,17 @@ def test_a_protection_holding_in_part_says_so_after_a_space(reports: dict[str, R
     for title in partly:
         assert f"{md_escape(title)} (holds only in part for you)" in text
     assert not re.search(r"\S\(holds only in part", text)
+
+
+def test_runs_of_the_same_day_are_told_apart_by_time(reports: dict[str, Report], pack: Pack) -> None:
+    from audit.model.assessment import TrendPoint
+
+    same_day = (datetime(2026, 12, 1, 9, 30, tzinfo=UTC), datetime(2026, 12, 1, 17, 5, tzinfo=UTC))
+    points = tuple(TrendPoint(at=at, score=s) for at, s in zip(same_day, (70, 60), strict=True))
+    report = reports["linked-everything"].model_copy(update={"trend": points})
+    text = MarkdownRenderer().render(report, pack, RenderOptions())
+    assert "Score trend: 2026-12-01 09:30: 70; 2026-12-01 17:05: 60." in text
+    days = (datetime(2026, 11, 30, 9, 30, tzinfo=UTC), same_day[1])
+    points = tuple(TrendPoint(at=at, score=s) for at, s in zip(days, (70, 60), strict=True))
+    text = MarkdownRenderer().render(report.model_copy(update={"trend": points}), pack, RenderOptions())
+    assert "Score trend: 2026-11-30: 70; 2026-12-01: 60." in text  # a day each: the day says it
