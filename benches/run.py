@@ -336,7 +336,7 @@ def machine() -> dict[str, object]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=15, help=f"runs per measure (at least {MIN_RUNS})")
-    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (docs/DEVELOPMENT.md)")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the docs)")
     args = parser.parse_args(argv)
     if args.runs < MIN_RUNS:
         parser.error(f"--runs must be at least {MIN_RUNS}: a median of fewer says little")

@@ -16,13 +16,13 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-WIDTH = 760
-BOX_WIDTH = 236
+WIDTH = 600
+BOX_WIDTH = 190
 LINE_HEIGHT = 16
 BOX_PAD = 8
 GAP = 10
 TOP = 34  # room for the column headings
-WRAP = 30  # characters per label line; about what fits in BOX_WIDTH at 13px
+WRAP = 23  # characters per label line; about what fits in BOX_WIDTH at 13px
 TIERS = ("few", "some", "many")
 STROKE_WIDTH = {"few": 1.5, "some": 2.5, "many": 3.5}
 
@@ -203,7 +203,7 @@ class TrendChart:
     right: float
 
 
-def trend_chart(scores: Sequence[tuple[str, int]], width: int = 480, height: int = 160) -> TrendChart:
+def trend_chart(scores: Sequence[tuple[str, int]], width: int = 360, height: int = 160) -> TrendChart:
     """Score (0-100) over runs, evenly spaced left to right; y grows downwards in SVG."""
     left, right, top, bottom = 34.0, width - 12.0, 10.0, height - 24.0
 

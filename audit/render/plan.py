@@ -52,6 +52,10 @@ class PlanView:
     pack_id: str
     version: str
     reviewed: str
+    # With much at stake on "I don't know" answers (the report's "Find out first"), what to find
+    # out leads the plan, before any step: many steps would otherwise each rest on one of them.
+    find_out_first: tuple[UnknownView, ...] = ()
+    find_out_first_intro: str = ""
 
 
 def _resolves(rec: Recommendation, report: Report) -> tuple[str, ...]:
@@ -67,7 +71,7 @@ def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> Pl
         PlanStep(number=i, step=r, resolves=_resolves(raw, report))
         for i, (r, raw) in enumerate(zip(recs, report.recommendations, strict=True), 1)
     )
-    rest, intro = check_rest(v.unknowns, recs, v.asked_count)
+    rest, intro = check_rest(v.unknowns, recs, v.asked_count, v.find_out_first)
     find_out, more = rest[:FIND_OUT_MAX], rest[FIND_OUT_MAX:]
     also = ""
     if more:
@@ -90,6 +94,8 @@ def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> Pl
         pack_id=v.pack_id,
         version=v.version,
         reviewed=v.reviewed,
+        find_out_first=v.find_out_first,
+        find_out_first_intro=v.find_out_first_intro,
     )
 
 
@@ -127,6 +133,14 @@ class PlanTextRenderer:
         console.print(Text(f"Your WhatsApp privacy plan{where}", style="bold"))
         console.print(Text(f"{p.title}, {p.generated_at}", style="dim"))
         console.print(Text(headline(p)))
+        if p.find_out_first:
+            console.print(Text(""))
+            console.print(Rule(Text("Find out first", style="bold"), characters="\u2500"))
+            console.print(Text(p.find_out_first_intro))
+            for u in p.find_out_first:
+                console.print(
+                    hanging("?", Text.assemble((u.prompt, "bold"), f"\nHow to check: {u.how_to_check}"))
+                )
         if not p.steps:
             console.print(Text(""))
             console.print(Text(NOTHING_TO_CHANGE))

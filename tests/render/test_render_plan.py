@@ -217,13 +217,18 @@ def test_what_to_find_out_names_every_unknown_once_and_no_stepped_one_twice(
     report = reports["all-unknown"]
     text = reader_text(plan(report, pack, fmt))
     stepped = {r.question for r in report.recommendations if r.from_ == "unknown"}
+    # Much rests on them: those with most at stake lead the plan ("Find out first").
+    first = text[: text.index("If you do one thing today")]
+    shown = {u.question for u in report.unknowns if " ".join(u.prompt.split()) in first}
     find_out = text[text.index("What to find out") :]
     assert 0 < len(stepped) < len(report.unknowns)
-    assert f"{len(stepped)} come with the changes above" in find_out
+    assert 0 < len(shown) <= 5
+    assert f"{len(stepped - shown)} more come with the changes above" in find_out
     for u in report.unknowns:
         prompt = " ".join(u.prompt.split())
-        assert text.count(prompt) == 1, prompt  # in its step, or under "What to find out"
-        assert (prompt in find_out) == (u.question not in stepped), prompt
+        # In its step, or under "What to find out"; also under "Find out first" when it leads.
+        assert text.count(prompt) == 1 + (u.question in shown and u.question in stepped), prompt
+        assert (prompt in find_out) == (u.question not in stepped | shown), prompt
 
 
 def test_the_plan_in_colour_sets_the_conditional_group_s_heading_apart(
@@ -264,3 +269,18 @@ def test_plan_golden_in_colour(
 ) -> None:
     text = renderer_for(Format.PLAN).render(reports["all-unknown"], pack, RenderOptions(width=80, color=True))
     golden("plan-all-unknown.ansi", text)
+
+
+@pytest.mark.parametrize("medium", ["text", "markdown", "html"])
+def test_with_much_resting_on_unknowns_what_to_find_out_leads_the_plan(
+    reports: dict[str, Report], pack: Pack, medium: str
+) -> None:
+    # The person who knows little had "What to find out" after 16 conditional steps (issue 28).
+    from audit.render.plan import PlanHtmlRenderer, PlanMarkdownRenderer, PlanTextRenderer
+
+    renderer = {"text": PlanTextRenderer, "markdown": PlanMarkdownRenderer, "html": PlanHtmlRenderer}[medium]
+    unsure = renderer().render(reports["all-unknown"], pack, RenderOptions(width=80))
+    assert "Find out first" in unsure
+    assert unsure.index("Find out first") < unsure.index("If you do one thing today")
+    sure = renderer().render(reports["linked-everything"], pack, RenderOptions(width=80))
+    assert "Find out first" not in sure
