@@ -282,7 +282,10 @@ def test_a_v1_answers_file_still_works_and_the_new_questions_are_unknown(
 def test_the_next_interview_keeps_saved_answers_and_offers_only_the_new_questions(bundled_pack: Pack) -> None:
     assert set(unanswered(bundled_pack, V1_ANSWERS)) == set(V2_QUESTIONS)
     outside = {**V1_ANSWERS, "region": "india", "payments": "none"}
-    assert set(unanswered(bundled_pack, outside)) == set(V2_QUESTIONS) - {"third_party_chats"}
+    # Not third-party chats (European only), nor the location question: no answer to it changes
+    # anything outside Europe and the UK.
+    not_offered = {"third_party_chats", "location_sharing"}
+    assert set(unanswered(bundled_pack, outside)) == set(V2_QUESTIONS) - not_offered
 
 
 def test_a_v2_question_with_a_value_the_pack_lacks_gets_one_line(

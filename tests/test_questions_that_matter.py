@@ -76,3 +76,13 @@ def test_every_question_can_matter_for_someone(bundled_pack: Pack) -> None:
     effective = effective_answers(bundled_pack, {})
     assert [q.id for q in bundled_pack.questions if not agenda.can_matter(q, effective)] == []
     assert set(REGIONS) - {UNKNOWN} == set(bundled_pack.question_by_id["region"].value_ids)
+
+
+def test_how_to_check_a_fact_about_you_does_not_repeat_the_question_s_help(bundled_pack: Pack) -> None:
+    # "How to check" for the region and the 2016 opt-out repeated their help, seven lines of it.
+    a = evaluate(bundled_pack, Answers(pack=bundled_pack.meta.id, values={"platform": "android"}))
+    checks = {u.question: u.how_to_check for u in a.unknowns}
+    for question in ("region", "optout_2016"):
+        assert checks[question] == "Answer from what you know."
+        assert checks[question] != bundled_pack.question_by_id[question].help
+    assert "Settings" in checks["accounts_center"]  # a setting still says where it is

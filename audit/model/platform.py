@@ -45,10 +45,15 @@ def steps_for(steps: Steps, platform: str) -> tuple[str, ...]:
     return tuple(f"Android: {s}" for s in android) + tuple(f"iPhone: {s}" for s in iphone)
 
 
+# "How to check" for a fact about the person (where they live, a choice made in 2016): no menu to
+# point at, and repeating the question's help there only doubled it.
+FROM_WHAT_YOU_KNOW = "Answer from what you know."
+
+
 def where_text(q: Question, platform: str) -> str:
-    """Where to find a question's setting on the person's platform (its help for facts about you)."""
+    """Where to find a question's setting on the person's platform."""
     if q.where is None:
-        return q.help
+        return FROM_WHAT_YOU_KNOW
     text = for_platform(q.where.android, q.where.iphone, platform)
     # The caveat is about menu names: a description ("such chats show a small arrow") gets none.
     return f"{text} (menu names vary by version)" if q.where_reported and _is_menu_path(text) else text
