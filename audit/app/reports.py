@@ -8,7 +8,7 @@ from pathlib import Path
 
 from audit.app.settings import Settings
 from audit.collect.answers_file import parse_assignments, read_answers
-from audit.errors import AnswersError, PackError
+from audit.errors import AnswersError, HistoryError, PackError
 from audit.evaluate.engine import evaluate
 from audit.load.resources import default_pack_dir
 from audit.model.answers import Answers
@@ -121,7 +121,13 @@ def build_report(pack: Pack, answers: Answers, settings: Settings) -> Report:
     now = settings.clock()
     assessment = evaluate(pack, answers)
     current = make_run(at=now, pack=pack, answers=answers, assessment=assessment)
-    changes, trend = runs.compared(runs.runs_of(settings, pack), current)
+    try:
+        past = runs.runs_of(settings, pack)
+    except HistoryError as e:
+        # The history is the report's context, not its content: one line, and the report without it.
+        settings.warn(f"{e.message}; this report shows no trend or changes")
+        past = []
+    changes, trend = runs.compared(past, current)
     return make_report(
         assessment,
         generated_at=now,
