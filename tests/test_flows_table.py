@@ -48,6 +48,9 @@ QUIET = {
     "third_party_chats": "no",
     "advanced_chat_privacy": "all_groups",
     "location_sharing": "no",
+    # v3 questions (message summaries is not asked in the EEA).
+    "username_key": "on",
+    "profile_links": "no",
 }
 META = "meta_companies"
 
@@ -76,7 +79,9 @@ TABLE = [
         "documented",
     ),
     Row("F1", {"region": "india"}, {"region": "uk"}, pairs(["phone_number"], [META]), "documented"),
-    Row("F1", {"region": "india"}, {"region": "brazil"}, pairs(["device_info"], [META]), "documented"),
+    Row("F1", {"region": "india"}, {"region": "eea"}, pairs(["device_info"], [META]), "documented"),
+    # v3: Brazil is under the binding policy for users outside Europe (SOURCES_V3 U9).
+    Row("F1", {"region": "brazil"}, {"region": "uk"}, pairs(["usage_data"], [META]), "documented"),
     Row(
         "F2",
         {"region": "eea"},
@@ -293,6 +298,41 @@ TABLE = [
         pairs(["phone_number", "device_info", "usage_data"], ["meta_processor"]),
         "reported",
     ),
+    # ---- v3 (SHARING_MODEL.md section 00)
+    Row(
+        "F28",
+        {"accounts_center": "linked"},  # QUIET is in the EEA
+        {"accounts_center": "linked", "region": "other"},
+        pairs(["age"], ["whatsapp"]),
+        "documented",
+    ),
+    Row(
+        "F28", {"accounts_center": "linked", "region": "uk"}, None, pairs(["age"], ["whatsapp"]), "documented"
+    ),
+    Row(
+        "F29",
+        {"business_chats": "yes"},
+        {"business_chats": "no"},
+        pairs(["message_content"], [META]),
+        "reported",
+    ),
+    # What you ask Meta AI goes to Meta (F12, documented); F30 adds training, reported.
+    Row("F30", {"meta_ai": "often"}, {"meta_ai": "never"}, pairs(["ai_prompts"], [META]), "documented"),
+    Row(
+        "F31",
+        {"region": "other", "message_summaries": "on"},
+        {"region": "other", "message_summaries": "off"},
+        pairs(["message_content"], ["meta_processor"]),
+        "documented",
+    ),
+    Row(
+        "F32",
+        {"profile_links": "yes"},
+        {"profile_links": "no"},
+        pairs(["cross_app_profile"], ["anyone_with_number"]),
+        "reported",
+        never=("phone_number",),
+    ),
 ]
 
 
@@ -307,7 +347,7 @@ def run(pack: Pack, changes: dict[str, str]) -> Assessment:
 
 def test_every_flow_row_is_in_the_table() -> None:
     rows = {r.row for r in TABLE}
-    assert rows == {f"F{n}" for n in range(1, 28)} - {"F5"}
+    assert rows == {f"F{n}" for n in range(1, 33)} - {"F5"}
 
 
 @pytest.mark.parametrize(
