@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import itertools
 import random
+import shutil
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 
 from audit.evaluate.engine import evaluate
 from audit.evaluate.scoring import effective_answers, exposure, offered_values
+from audit.load.read import load_pack
+from audit.load.resources import default_pack_dir
 from audit.model.answers import Answers
 from audit.model.conditions import UNKNOWN
 from audit.model.pack import Pack
+from tests.conftest import edit_pack_file
 from tests.test_personas import EEA_NOTHING_LINKED, ELSEWHERE_LINKED
 
 PEOPLE = {"eea-nothing-linked": EEA_NOTHING_LINKED, "elsewhere-linked": ELSEWHERE_LINKED}
@@ -62,15 +67,27 @@ def test_three_or_four_answers_forgotten(person: str, bundled_pack: Pack) -> Non
         assert best_case(bundled_pack, values) == lowest_real_score(bundled_pack, values), questions
 
 
-def test_an_answer_that_opens_another_question_is_judged_with_it_settled(bundled_pack: Pack) -> None:
+def test_an_answer_that_opens_another_question_is_judged_with_it_settled(tmp_path: Path) -> None:
     # Region unknown: Brazil without payments is less exposing than the EEA, though Brazil with
     # payments still unknown scores more than either. A descent that judged Brazil with payments
-    # unknown stopped at the EEA's score.
-    values = forgetting(EEA_NOTHING_LINKED, ("region",))
-    brazil = exposure(bundled_pack, {**values, "region": "brazil", "payments": "none"}).score
-    assert brazil < exposure(bundled_pack, {**values, "region": "eea"}).score
-    assert brazil < exposure(bundled_pack, {**values, "region": "brazil"}).score
-    assert best_case(bundled_pack, values) == brazil
+    # unknown stopped at the EEA's score. The v3 model puts Brazil under the policy for users outside
+    # Europe (F1), which leaves no such answer in the bundled pack: the case is kept on a copy whose F1
+    # is scoped as in v2, for someone who shares locations (WhatsApp's European and UK policies name
+    # the provider that receives them, F26).
+    directory = shutil.copytree(default_pack_dir(), tmp_path / "whatsapp")
+    edit_pack_file(
+        directory / "flows.yaml",
+        "when: {question: region, in: [other, india, brazil]}\n    certainty: documented\n    flows:\n"
+        "      - data: [phone_number, device_info, ip_address, usage_data]",
+        "when: {question: region, in: [other, india]}\n    certainty: documented\n    flows:\n"
+        "      - data: [phone_number, device_info, ip_address, usage_data]",
+    )
+    pack = load_pack(directory)
+    values = forgetting({**EEA_NOTHING_LINKED, "location_sharing": "yes"}, ("region",))
+    brazil = exposure(pack, {**values, "region": "brazil", "payments": "none"}).score
+    assert brazil < exposure(pack, {**values, "region": "eea"}).score
+    assert brazil < exposure(pack, {**values, "region": "brazil"}).score
+    assert best_case(pack, values) == brazil
 
 
 # Found by a search over random answers: the descent, taking only lower scores, settled the

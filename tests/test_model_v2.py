@@ -87,7 +87,8 @@ def test_f1_ads_finding_shows_both_sides_and_the_binding_text(bundled_pack: Pack
     assert [s.id for s in f.dispute.denies] == ["S4"]
     assert all(s.quote for s in (*f.dispute.says, *f.dispute.denies))
     assert "meta_ads_disputed" not in {f.id for f in run(bundled_pack, region="eea").findings}
-    assert "meta_ads_disputed" not in {f.id for f in run(bundled_pack, region="brazil").findings}
+    # v3: Brazil is under the binding policy for users outside Europe too (SOURCES_V3 U9).
+    assert "meta_ads_disputed" in {f.id for f in run(bundled_pack, region="brazil").findings}
 
 
 def test_disputed_counts_like_reported(bundled_pack: Pack) -> None:
@@ -155,7 +156,7 @@ def test_updates_tab_deidentification_is_never_stated_when_linked(bundled_pack: 
 # --- rights ----------------------------------------------------------------------------------
 def test_rights_where_the_person_lives(bundled_pack: Pack) -> None:
     eea = {r.id: r for r in run(bundled_pack, region="eea").rights}
-    assert set(eea) == {"object_legitimate_interests", "request_account_info"}
+    assert set(eea) == {"object_legitimate_interests", "request_account_info", "object_ai_training"}
     assert [s.id for s in eea["object_legitimate_interests"].sources] == ["S2"]
     india = {r.id: r for r in run(bundled_pack, region="india").rights}
     assert set(india) == {"request_account_info"}
@@ -184,7 +185,11 @@ def test_a_purpose_from_a_reported_rule_stays_reported_in_a_documented_flow(bund
     assert purposes["personalization"][0] == "reported"
     # The other side: not linked, F21 does not apply: the flow is for AI features only, documented.
     unlinked = purposes_of(run(bundled_pack, region="other", meta_ai="often"), "ai_prompts", "meta_companies")
-    assert unlinked == {"ai_features": ("documented", ("F12",), {"S4"})}
+    # (v3: F30, training Meta's AI, reported, applies whether linked or not.)
+    assert unlinked == {
+        "ai_features": ("documented", ("F12",), {"S4"}),
+        "ai_training": ("reported", ("F30",), {"S50"}),
+    }
 
 
 def test_a_purpose_is_as_sure_as_the_surest_rule_giving_it(bundled_pack: Pack) -> None:

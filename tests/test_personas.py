@@ -45,6 +45,8 @@ EEA_NOTHING_LINKED = {
     "third_party_chats": "no",
     "advanced_chat_privacy": "all_groups",
     "location_sharing": "no",
+    "username_key": "on",
+    "profile_links": "no",
 }
 # Someone outside Europe with WhatsApp in Accounts Center, sharing every Status to Facebook.
 ELSEWHERE_LINKED = {
@@ -56,6 +58,7 @@ ELSEWHERE_LINKED = {
     "status_to_instagram": "never",
     "optout_2016": "opted_out",
     "icloud_device_backup": "off",
+    "message_summaries": "off",
 }
 
 
@@ -205,3 +208,39 @@ def test_all_unknown_has_a_large_gap_and_the_top_unknown_has_most_at_stake(bundl
     )
     # The best case is a score real answers reach: the person could answer this way.
     assert a.score.best_case >= run(bundled_pack, EEA_NOTHING_LINKED).score.value - 10
+
+
+# v3: three people read as themselves (examples/india-linked.yaml, eea-linked.yaml,
+# brazil-payments.yaml): what each must be told, and what no one in their region may be told.
+def example(pack: Pack, name: str) -> Assessment:
+    return evaluate(pack, read_answers(pack, EXAMPLES / f"{name}.yaml"))
+
+
+def test_india_linked_reads_as_india(bundled_pack: Pack) -> None:
+    a = example(bundled_pack, "india-linked")
+    ids = {f.id for f in a.findings}
+    assert {"username_paused_india", "india_optout", "meta_ads_disputed", "meta_ai_ads"} <= ids
+    assert "no_username" not in ids  # usernames are paused in India: nothing to blame the person for
+    assert "object_ai_training" not in {r.id for r in a.rights}  # the objection form is the EU's
+    assert a.unknowns == ()
+
+
+def test_eea_linked_reads_as_europe(bundled_pack: Pack) -> None:
+    a = example(bundled_pack, "eea-linked")
+    ids = {f.id for f in a.findings}
+    assert {"accounts_center_linked", "meta_ai_training", "username_key_off", "profile_links_shown"} <= ids
+    # The 2016 override and Meta AI chats for ads are sourced outside Europe only.
+    assert not {"optout_2016_overridden", "meta_ai_ads", "meta_ads_disputed"} & ids
+    assert ("age", "whatsapp") in pairs(a)
+    assert "object_ai_training" in {r.id for r in a.rights}
+    assert a.unknowns == ()
+
+
+def test_brazil_reads_as_brazil(bundled_pack: Pack) -> None:
+    a = example(bundled_pack, "brazil-payments")
+    ids = {f.id for f in a.findings}
+    assert {"meta_ads_disputed", "brazil_anpd", "payments_brazil", "no_username", "two_step_off"} <= ids
+    assert ("phone_number", "meta_companies") in pairs(a)  # the binding policy outside Europe (S1)
+    assert ("phone_number", "meta_processor") in pairs(a)  # and the regulator's finding (F27)
+    assert "brazil_lgpd_rights" in {r.id for r in a.rights}
+    assert a.unknowns == ()
