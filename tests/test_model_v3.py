@@ -94,9 +94,7 @@ def _u1_u2(region: str) -> Callable[[Pack, Assessment], None]:
         linked = finding(a, "accounts_center_linked")
         assert {s.id for s in linked.sources} == {"S4", "S7"}, region
         assert not any("Accounts Centre with other Meta Company products" in q for q in quotes(a, linked.id))
-        assert "Accounts Center page for users outside Europe says combining stops within 7 days" in steps(
-            linked
-        )
+        assert "page for users outside Europe says combining stops within 7 days" in steps(linked)
         f3 = next(r for r in pack.rules if r.id == "F3")
         assert not any("Accounts Centre" in (c.quote or "") for c in f3.sources)
 
@@ -114,7 +112,7 @@ def _u3_elsewhere(pack: Pack, a: Assessment) -> None:
 def _u4(pack: Pack, a: Assessment) -> None:
     detail = finding(a, "updates_tab_ads").detail
     assert "WhatsApp says your personal messages, calls and statuses are not used for ads" in detail
-    assert "see the exceptions under What stays protected" in detail
+    assert "with the exceptions this report lists among what stays protected" in detail
 
 
 def _u5(pack: Pack, a: Assessment) -> None:
