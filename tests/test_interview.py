@@ -304,8 +304,9 @@ def test_unanswered(mini_pack: Pack, values: dict[str, str], expected: list[str]
 def test_agenda_count_follows_conditions(bundled_pack: Pack) -> None:
     full = Agenda(bundled_pack, "full")
     assert full.count({}) == len(bundled_pack.questions)
-    # Android has no iCloud question; Europe has no WhatsApp Pay question
-    assert full.count({"platform": "android", "region": "eea"}) == len(bundled_pack.questions) - 2
+    # Android has no iCloud question; Europe has no WhatsApp Pay question, and no message
+    # summaries (offered first in the United States: v3)
+    assert full.count({"platform": "android", "region": "eea"}) == len(bundled_pack.questions) - 3
     first = bundled_pack.meta.sections[0].id
     assert Agenda(bundled_pack, "quick").count({}) == sum(
         1 for q in bundled_pack.questions if q.section == first
