@@ -89,11 +89,12 @@ def test_full_interview(tmp_path: Path) -> None:
     progress = answer_until_done(child)
     assert finish(child) == 0
 
-    # First choices everywhere: Android (no iCloud question) in Europe (no WhatsApp Pay question).
-    assert progress[0] == (1, 29)
-    assert progress[-1] == (27, 27)
+    # First choices everywhere: Android (no iCloud question) in Europe (no WhatsApp Pay question, no
+    # message summaries).
+    assert progress[0] == (1, 32)
+    assert progress[-1] == (29, 29)
     answers = saved_answers(home)
-    assert len(answers) == 27
+    assert len(answers) == 29
     assert answers["platform"] == "android"
     assert answers["region"] == "eea"
     assert (home / "answers.yaml").stat().st_mode & 0o777 == 0o600
@@ -122,7 +123,7 @@ def test_interrupted_then_resumed(tmp_path: Path) -> None:
     progress = answer_until_done(child)
     assert finish(child) == 0
     assert progress[0][0] == 4  # it picks up at the fourth question
-    assert len(saved_answers(home)) == 27
+    assert len(saved_answers(home)) == 29
     assert not (home / "draft.yaml").exists()
 
 
@@ -146,6 +147,7 @@ def test_rerun_changes_one_answer(tmp_path: Path) -> None:
     # WhatsApp Pay is asked only in India and Brazil, so its old answer no longer applies.
     expected = {**before, "region": "uk"}
     del expected["payments"]
+    del expected["message_summaries"]  # and message summaries only outside Europe (v3)
     assert saved_answers(home) == expected
 
 
@@ -184,10 +186,10 @@ def test_interview_ends_on_the_summary_at_80x24(tmp_path: Path) -> None:
     final = screen_of(seen.getvalue())
     flat = " ".join(final.split())
     # The score and the one thing to do are what stays on screen, with where the rest is.
-    assert "Your exposure score: 73/100, High" in flat
+    assert "Your exposure score: 74/100, High" in flat
     # The most severe fixable finding first (issue 13): leaving Accounts Center.
     assert "Do one thing today: Open Accounts Center from WhatsApp's Settings" in flat
-    assert "Findings: 5 high, 8 medium, 9 low, 2 info" in flat
+    assert "Findings: 5 high, 10 medium, 12 low, 2 info" in flat
     assert "Full report:" in flat
     assert "No, done" in flat
     assert "What your answers mean" not in seen.getvalue()  # the full report was not printed
