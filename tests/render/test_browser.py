@@ -284,13 +284,16 @@ def test_phone_screenshot(run_chromium: Run, reports: dict[str, Report], pack: P
 # say their condition once, and "What to check" lists only the questions no step already asks.
 # The plan page fits one when it is short.
 ALL_EXAMPLES = sorted(p.stem for p in (ROOT / "examples").glob("*.yaml"))
-SUMMARY_PAGES = dict.fromkeys(ALL_EXAMPLES, 2)
+# v3 (pack 2026.12.1): the person who knows nothing gets 20 conditional steps (profile links and
+# message summaries are new), and the India example 10 steps: their summaries and plans need a sheet more.
+SUMMARY_PAGES = dict.fromkeys(ALL_EXAMPLES, 2) | {"all-unknown": 3}
 PLAN_PAGES = dict.fromkeys(ALL_EXAMPLES, 1) | {
     # 13, 12 and 18 steps, each with its menu path: a sheet and a half. At 9 pt, the person who
     # answered "I don't know" to everything (18 conditional steps after what to find out) needs three.
     "linked-everything": 2,
     "quick-unsure": 2,
     "all-unknown": 3,
+    "india-linked": 2,
 }
 # What prints first (summary and plan) and what prints after, from a new page.
 SUMMARY_SECTIONS = {"score", "changes", "find-out-first", "not-checked", "one-thing", "plan"}
