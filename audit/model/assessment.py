@@ -28,7 +28,10 @@ class Score(FrozenModel):
     # much of the score is not knowing (SHARING_MODEL.md section 6). None in reports made before.
     best_case: int | None = Field(default=None, ge=0, le=100)
     # A quick check: some questions were not asked, so the score counts only what was (README).
-    partial: bool = False
+    partial: bool = Field(
+        default=False,
+        description="A quick check: some questions were not asked, so the score counts only what was.",
+    )
 
 
 class Pair(FrozenModel):
@@ -104,7 +107,11 @@ class FindingOut(FrozenModel):
     applies_if: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     dispute: DisputeOut | None = None
     # Its share of the score (0 for info); the score is the sum of the findings' points.
-    points: int = Field(default=0, ge=0)
+    points: int = Field(
+        default=0,
+        ge=0,
+        description="This finding's share of the score (0 for info); the score is the sum of the points.",
+    )
 
 
 class ExceptionOut(FrozenModel):
@@ -152,7 +159,13 @@ class Recommendation(FrozenModel):
     effort: str = "setting"
     score_removed: int = 0
     resolves: tuple[str, ...] = ()  # the findings this change makes go away, most serious first
-    changes: tuple[AnswerSwitch, ...] = ()  # every answer the step changes, the first one first
+    changes: tuple[AnswerSwitch, ...] = Field(
+        default=(),
+        description=(
+            "Every answer the step changes, the first one first (question/from/to name it too); "
+            "two when only together they lower the score."
+        ),
+    )
 
 
 class Unknown(FrozenModel):
