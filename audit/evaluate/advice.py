@@ -101,7 +101,8 @@ def recommend(
                 best[q.id] = change
     steps: list[tuple[_Change, ...]] = [(c,) for c in best.values()]
     steps += _pairs(compiled, fixes, current, present=present, tried=tried, singles=steps)
-    found = [_step(pack, compiled, current, platform, step) for step in steps]
+    before = pairs_of(compiled, current)
+    found = [_step(compiled, current, before, platform, step) for step in steps]
     found.sort(key=lambda t: t[0])
     return tuple(rec for _, rec in found)
 
@@ -149,7 +150,11 @@ def _pairs(
 
 
 def _step(
-    pack: Pack, compiled: CompiledPack, current: State, platform: str, step: Sequence[_Change]
+    compiled: CompiledPack,
+    current: State,
+    before: frozenset[tuple[str, str]],
+    platform: str,
+    step: Sequence[_Change],
 ) -> tuple[tuple[int, int, int, int], Recommendation]:
     after = step[-1].after
     resolved = sorted(
@@ -160,7 +165,7 @@ def _step(
     how = hows[0] if len(step) == 1 else "Do both: " + " And: ".join(hows)
     effort = "habit" if any(c.question.change.effort == "habit" for c in step) else "setting"
     first = step[0]
-    removes = pairs_of(compiled, current) - pairs_of(compiled, after)
+    removes = before - pairs_of(compiled, after)
     rec = Recommendation(
         question=first.question.id,
         from_=current.answers[first.question.id],
