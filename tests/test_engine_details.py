@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from audit.evaluate.compiled import compiled_pack
-from audit.evaluate.engine import evaluate
+from audit.evaluate.engine import IF_IT_APPLIES, evaluate
 from audit.evaluate.scoring import exposure, state_of, what_ifs
 from audit.load.read import load_pack
 from audit.model.answers import Answers
@@ -342,7 +342,9 @@ def test_each_finding_carries_its_own_text_and_fix(bundled_pack: Pack) -> None:
         platform = values.get("platform", UNKNOWN)
         for out in run(bundled_pack, values).findings:
             f = bundled_pack.finding_by_id[out.id]
-            assert (out.title, out.detail, out.risk, out.severity) == (f.title, f.detail, f.risk, f.severity)
+            # A possible finding's detail is a condition (IF_IT_APPLIES before the pack's text).
+            detail = f"{IF_IT_APPLIES} {f.detail}" if out.certainty == "possible" else f.detail
+            assert (out.title, out.detail, out.risk, out.severity) == (f.title, detail, f.risk, f.severity)
             if out.fix is not None:
                 assert f.fix is not None
                 assert (out.fix.question, out.fix.to) == (f.fix.question, f.fix.to)
