@@ -203,7 +203,7 @@ class AnswerChangeView:
     prompt: str
     before: str
     after: str
-    kind: str = "changed"  # changed | new question | no longer asked | now asked
+    kind: str = "changed"  # changed | new question | no longer asked | answered for the first time
     text: str = ""  # the change in words, after "<kind>: "
 
 

@@ -13,12 +13,12 @@ from collections.abc import Callable
 
 import pytest
 
-from audit.model.assessment import Report
+from audit.model.assessment import AnswerChange, Report
 from audit.model.pack import Pack
 from audit.render import html as html_renderer
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.render.report_view import build_view
-from tests.render.conftest import persona_report
+from tests.render.conftest import changes_since, persona_report
 
 CASES = ("all-unknown", "quick-unsure", "uk-iphone-backups", "india-shares-everything")
 FORMATS = {
@@ -109,3 +109,19 @@ def test_possible_findings_are_conditions_in_json(cases: dict[str, Report]) -> N
     for f in cases["all-unknown"].findings:
         assert f.certainty == "possible"
         assert f.detail.startswith("If this applies to you")
+
+
+def test_a_rerun_after_a_quick_check_is_not_called_higher(cases: dict[str, Report], pack: Pack) -> None:
+    # The quick check's score counted only its questions: the first full score is not "higher",
+    # and the questions it skipped were answered for the first time, not changed.
+    changes = changes_since(14, 40, answers={"two_step": AnswerChange(from_="not_asked", to="on")})
+    report = cases["india-shares-everything"].model_copy(
+        update={"changes": changes.model_copy(update={"after_quick_check": True})}
+    )
+    view = build_view(report, pack)
+    assert view.changes is not None
+    assert "higher" not in view.changes.direction
+    assert [a.kind for a in view.changes.answers] == ["answered for the first time"]
+    text = rendered(report, pack, Format.TERMINAL)
+    assert "(higher)" not in text
+    assert "first full check" in text
