@@ -12,13 +12,13 @@ import json
 from collections.abc import Callable
 
 import pytest
+from conftest import changes_since, persona_report
 
 from audit.model.assessment import AnswerChange, Report
 from audit.model.pack import Pack
 from audit.render import html as html_renderer
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.render.report_view import build_view
-from tests.render.conftest import changes_since, persona_report
 
 CASES = ("all-unknown", "quick-unsure", "uk-iphone-backups", "india-shares-everything")
 FORMATS = {
