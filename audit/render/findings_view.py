@@ -167,7 +167,7 @@ def conditional_title(f: FindingOut, pack: Pack) -> str:
     """The finding's title; a possible one after its condition, so it never reads as a fact."""
     if f.certainty != "possible":
         return clean_line(f.title)
-    return f"{_condition(f, pack) or 'If it applies to you'}: {clean_line(f.title)}"
+    return f"{answers_condition_words(pack, f.applies_if) or 'If it applies to you'}: {clean_line(f.title)}"
 
 
 def finding_title(fid: str, report: Report, pack: Pack) -> str:
