@@ -1,9 +1,6 @@
-"""Recommendations: what can be changed, which value is kept, and the order (with a stub what-if)."""
+"""Recommendations: what can be changed, which value is kept, the order, and the pairs ("Do both")."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import pytest
 
@@ -13,14 +10,6 @@ from audit.evaluate.scoring import exposure
 from audit.model.answers import Answers
 from audit.model.conditions import NOT_ASKED, UNKNOWN
 from audit.model.pack import Pack
-
-
-@dataclass(frozen=True)
-class Stub:
-    answers: Mapping[str, str]
-    score: int
-    pairs: frozenset[tuple[str, str]] = field(default_factory=frozenset)
-    findings: frozenset[str] = field(default_factory=frozenset)
 
 
 @pytest.mark.parametrize(
@@ -43,69 +32,6 @@ def test_candidate_values(bundled_pack: Pack, question: str, now: str, expected:
     assert advice.candidate_values(bundled_pack.question_by_id[question], now) == expected
 
 
-def _recommend(pack: Pack, now: dict[str, str], score: int, after: dict[tuple[str, str], int]) -> list[str]:
-    current = Stub(answers=now, score=score)
-
-    def what_if(question: str, value: str) -> Stub:
-        return Stub(answers={**now, question: value}, score=after.get((question, value), score))
-
-    return [f"{r.question}={r.to}" for r in advice.recommend(pack, current, "android", what_if)]
-
-
-def test_ranked_by_score_removed_then_effort_then_question_order(bundled_pack: Pack) -> None:
-    now = {
-        "status_to_facebook": "always",
-        "updates_tab": "often",
-        "meta_ai": "often",
-        "contacts_permission": "allowed",
-    }
-    after = {
-        ("updates_tab", "never"): 40,  # a habit, removes the most: first anyway
-        ("meta_ai", "never"): 45,  # a habit ...
-        ("contacts_permission", "denied"): 45,  # ... ties with a setting: the setting first
-        ("status_to_facebook", "never"): 45,  # and two settings tie: question order
-    }
-    assert _recommend(bundled_pack, now, 50, after) == [
-        "updates_tab=never",
-        "status_to_facebook=never",
-        "contacts_permission=denied",
-        "meta_ai=never",
-    ]
-
-
-def test_only_changes_that_lower_the_score_and_the_best_value_per_question(bundled_pack: Pack) -> None:
-    now = {"status_to_facebook": "always", "last_seen": "everyone"}
-    after = {
-        ("status_to_facebook", "selected"): 48,
-        ("status_to_facebook", "never"): 44,
-        ("last_seen", "contacts"): 50,  # no better: not a recommendation
-        ("last_seen", "nobody"): 51,
-    }
-    assert _recommend(bundled_pack, now, 50, after) == ["status_to_facebook=never"]
-
-
-def test_a_tie_goes_to_the_value_a_finding_fixes_to(bundled_pack: Pack) -> None:
-    # Backup off or end-to-end encrypted remove the same flow; the finding's fix keeps the backup.
-    now = {"chat_backup": "on_not_e2ee"}
-    after = {("chat_backup", "off"): 40, ("chat_backup", "on_e2ee"): 40}
-    assert _recommend(bundled_pack, now, 50, after) == ["chat_backup=on_e2ee"]
-
-
-def test_can_lower_spares_what_ifs(bundled_pack: Pack) -> None:
-    asked: list[str] = []
-    now = {"status_to_facebook": "always"}
-
-    def what_if(question: str, value: str) -> Stub:
-        asked.append(question)
-        return Stub(answers={**now, question: value}, score=10)
-
-    recs = advice.recommend(
-        bundled_pack, Stub(answers=now, score=50), "android", what_if, lambda q: q == "meta_ai"
-    )
-    assert set(asked) == {"meta_ai"}
-    assert [r.question for r in recs] == ["meta_ai"]
-
-
 def test_recommendations_from_the_engine_are_real_what_ifs(bundled_pack: Pack) -> None:
     values = {
         "platform": "android",
@@ -116,11 +42,8 @@ def test_recommendations_from_the_engine_are_real_what_ifs(bundled_pack: Pack) -
     a = evaluate(bundled_pack, Answers(pack="whatsapp", values=values))
     assert a.recommendations, "a linked, sharing person has something to change"
     for r in a.recommendations:
-        redone = exposure(bundled_pack, {**values, r.question: r.to})
-        assert r.score_after == redone.score <= a.score.value
-        # Lowers the score, or resolves a finding of medium severity or more (two-step off).
-        severities = {bundled_pack.finding_by_id[f].severity for f in r.resolves}
-        assert r.score_after < a.score.value or severities & {"medium", "high", "critical"}
+        redone = exposure(bundled_pack, {**values, **{c.question: c.to for c in r.changes}})
+        assert r.score_after == redone.score < a.score.value
         assert r.score_removed == a.score.value - r.score_after
         assert r.from_ == a.answers.get(r.question, UNKNOWN)
         before = exposure(bundled_pack, values).pairs
@@ -141,62 +64,88 @@ def test_how_to_falls_back_to_where_and_label(bundled_pack: Pack) -> None:
     )
 
 
-def _advise(
-    pack: Pack, now: dict[str, str], score: int, findings: set[str], after: dict[str, tuple[int, set[str]]]
-) -> list[tuple[str, tuple[str, ...]]]:
-    """Recommendations with findings: `after` maps "question=value" to (score, findings left)."""
-    current = Stub(answers=now, score=score, findings=frozenset(findings))
-
-    def what_if(question: str, value: str) -> Stub:
-        s, left = after.get(f"{question}={value}", (score, findings))
-        return Stub(answers={**now, question: value}, score=s, findings=frozenset(left))
-
-    return [(f"{r.question}={r.to}", r.resolves) for r in advice.recommend(pack, current, "android", what_if)]
-
-
-def test_a_change_that_resolves_a_serious_finding_is_advice_even_without_a_score_drop(
-    bundled_pack: Pack,
-) -> None:
-    now = {"two_step": "off", "silence_unknown_callers": "off", "meta_ai": "often"}
-    findings = {"two_step_off", "unknown_callers_ring", "meta_ai"}
-    after = {
-        "two_step=on": (50, findings - {"two_step_off"}),  # high, no score drop: advice
-        "silence_unknown_callers=on": (50, findings - {"unknown_callers_ring"}),  # low, no drop: not advice
-        "meta_ai=never": (40, findings - {"meta_ai"}),  # medium, a drop
-    }
-    # Ranked by the most severe finding resolved first, then the score left.
-    assert _advise(bundled_pack, now, 50, findings, after) == [
-        ("two_step=on", ("two_step_off",)),
-        ("meta_ai=never", ("meta_ai",)),
+def advise(values: dict[str, str], pack: Pack) -> list[tuple[str, int, tuple[str, ...]]]:
+    a = evaluate(pack, Answers(pack="whatsapp", values=values))
+    return [
+        ("+".join(f"{c.question}={c.to}" for c in r.changes), r.score_after, r.resolves)
+        for r in a.recommendations
     ]
 
 
-def test_a_change_that_raises_the_score_is_never_advice(bundled_pack: Pack) -> None:
-    now = {"two_step": "off"}
-    after = {"two_step=on": (51, set())}
-    assert _advise(bundled_pack, now, 50, {"two_step_off"}, after) == []
+LINKED = {
+    "platform": "android",
+    "region": "other",
+    "accounts_center": "linked",
+    "status_to_facebook": "always",
+    "meta_ai": "often",
+    "chat_backup": "on_not_e2ee",
+    "two_step": "off",
+    "silence_unknown_callers": "off",
+}
+
+
+def test_ranked_by_points_removed_then_effort_then_severity(bundled_pack: Pack) -> None:
+    steps = advise(LINKED, bundled_pack)
+    order = [q.id for q in bundled_pack.questions]
+    effort = {q.id: advice.EFFORT_RANK[q.change.effort] for q in bundled_pack.questions}
+    keys = [(after, effort[step.split("=")[0]], order.index(step.split("=")[0])) for step, after, _ in steps]
+    assert [k[0] for k in keys] == sorted(k[0] for k in keys)
+    # An equal drop: the setting (two-step, the backup) before the habit (Meta AI), whatever the order.
+    ties = [step for step, after, _ in steps if after == steps[0][1]]
+    assert ties == sorted(ties, key=lambda s: (effort[s.split("=")[0]], order.index(s.split("=")[0])))
+
+
+def test_only_changes_that_lower_the_score_and_the_best_value_per_question(bundled_pack: Pack) -> None:
+    score = exposure(bundled_pack, LINKED).score
+    steps = advise(LINKED, bundled_pack)
+    assert all(after < score for _, after, _ in steps)
+    assert len({s for s, _, _ in steps}) == len(steps)
+    # Turning off the Status share entirely removes more than sharing selected updates.
+    assert "status_to_facebook=never" in {s for s, _, _ in steps}
+
+
+def test_a_tie_goes_to_the_value_a_finding_fixes_to(bundled_pack: Pack) -> None:
+    # No backup and an encrypted backup remove the same: the fix (encrypted) is kept.
+    assert "chat_backup=on_e2ee" in {s for s, _, _ in advise(LINKED, bundled_pack)}
+
+
+def test_a_high_finding_without_a_flow_is_a_step_that_lowers_the_score(bundled_pack: Pack) -> None:
+    # Two-step verification moves no data, yet leaving it off is a high finding: it has points.
+    step = next(x for x in advise(LINKED, bundled_pack) if x[0] == "two_step=on")
+    assert step[1] < exposure(bundled_pack, LINKED).score
+    assert step[2] == ("two_step_off",)
+
+
+def test_two_changes_that_only_help_together_are_one_step(bundled_pack: Pack) -> None:
+    # WhatsApp's own backup and the iPhone's iCloud Backup each keep a copy of the chats: either
+    # change alone leaves the score as it is, both together lower it.
+    values = {**LINKED, "platform": "iphone", "region": "uk", "icloud_device_backup": "on"}
+    score = exposure(bundled_pack, values).score
+    for alone in ({"chat_backup": "on_e2ee"}, {"icloud_device_backup": "on_without_whatsapp"}):
+        assert exposure(bundled_pack, {**values, **alone}).score == score
+    both = {"chat_backup": "on_e2ee", "icloud_device_backup": "on_without_whatsapp"}
+    step = next(
+        x
+        for x in advise(values, bundled_pack)
+        if x[0] == "chat_backup=on_e2ee+icloud_device_backup=on_without_whatsapp"
+    )
+    assert step[1] == exposure(bundled_pack, {**values, **both}).score < score
+    assert set(step[2]) == {"unencrypted_backup", "icloud_device_backup"}
+    assert not any(
+        s in {"chat_backup=on_e2ee", "icloud_device_backup=on_without_whatsapp"}
+        for s, _, _ in advise(values, bundled_pack)
+    )
 
 
 def test_info_findings_are_not_counted_as_resolved(bundled_pack: Pack) -> None:
-    now = {"contacts_permission": "allowed"}
-    after = {"contacts_permission=denied": (45, set())}
-    assert _advise(bundled_pack, now, 50, {"contact_upload"}, after) == [("contacts_permission=denied", ())]
+    # Contact upload is a fact (info): no points, so denying contacts is no step, and nothing lists it.
+    values = {**LINKED, "contacts_permission": "allowed"}
+    steps = advise(values, bundled_pack)
+    assert not any(s.startswith("contacts_permission=") for s, _, _ in steps)
+    assert all("contact_upload" not in resolves for _, _, resolves in steps)
 
 
 def test_a_value_the_pack_does_not_list_is_named_by_its_id(bundled_pack: Pack) -> None:
     q = bundled_pack.question_by_id["status_to_facebook"]
     assert q.where is not None
     assert advice.how_to(q, "weekly", "iphone").endswith(": choose \u201cweekly\u201d.")
-
-
-def test_an_exact_tie_keeps_the_first_value_in_pack_order(bundled_pack: Pack) -> None:
-    # Two values that do equally well, neither of them a finding's fix: the pack's order decides.
-    fixes = {(f.fix.question, f.fix.to) for f in bundled_pack.findings if f.fix is not None}
-    q, now, tied = next(
-        (q, v, others)
-        for q in bundled_pack.questions
-        for v in q.value_ids
-        if len(others := [t for t in advice.candidate_values(q, v) if (q.id, t) not in fixes]) >= 2
-    )
-    after = {(q.id, v): 45 for v in tied}
-    assert _recommend(bundled_pack, {q.id: now}, 50, after) == [f"{q.id}={tied[0]}"]

@@ -1,9 +1,9 @@
 """The best case is the lowest score of answers a person could really give, found exactly.
 
-The report's "could be as low as" and the plan's "find out first" rest on it. The engine finds it
-by coordinate descent (audit/evaluate/scoring.py); here every real completion of the unknown answers is
-tried, so a descent that stops early, settles on the wrong tie or counts a value nobody can give
-shows up as a different number.
+The report's range ("between 12 and 64") and the plan's "find out first" rest on it. The engine
+searches independent groups of unknown answers (audit/evaluate/best_case.py); here every real
+completion of the unknown answers is tried, so a search that misses a branch, links groups wrongly
+or counts a value nobody can give shows up as a different number.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from audit.evaluate.engine import evaluate
 from audit.evaluate.scoring import effective_answers, exposure, offered_values
@@ -26,6 +28,7 @@ from audit.model.pack import Pack
 from tests.conftest import edit_pack_file
 from tests.test_personas import EEA_NOTHING_LINKED, ELSEWHERE_LINKED
 
+PACK = load_pack(default_pack_dir())
 PEOPLE = {"eea-nothing-linked": EEA_NOTHING_LINKED, "elsewhere-linked": ELSEWHERE_LINKED}
 
 
@@ -88,6 +91,17 @@ def test_an_answer_that_opens_another_question_is_judged_with_it_settled(tmp_pat
     assert brazil < exposure(pack, {**values, "region": "eea"}).score
     assert brazil < exposure(pack, {**values, "region": "brazil"}).score
     assert best_case(pack, values) == brazil
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_the_best_case_is_the_lowest_real_score(data: st.DataObject) -> None:
+    # Random answers with up to five of them unknown: few enough to try every completion.
+    pack = PACK
+    values = {q.id: data.draw(st.sampled_from(q.value_ids), label=q.id) for q in pack.questions}
+    forgotten = data.draw(st.lists(st.sampled_from([q.id for q in pack.questions]), max_size=5, unique=True))
+    values = forgetting(values, tuple(forgotten))
+    assert best_case(pack, values) == lowest_real_score(pack, values), forgotten
 
 
 # Found by a search over random answers: the descent, taking only lower scores, settled the

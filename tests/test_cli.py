@@ -367,7 +367,7 @@ def test_summary_with_o_files_the_report_and_says_where(
     assert code == 0, err
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert len(out.splitlines()) <= 24  # one screen
-    assert "Your exposure score: 73/100" in out
+    assert "Your exposure score: 65/100" in out
     assert "Full report: " in out
     assert page.name in out
     make = (EXAMPLES.parent / "Makefile").read_text(encoding="utf-8")

@@ -47,7 +47,7 @@ def test_a_long_report_on_a_terminal_goes_to_the_pager_and_the_summary_stays(
     assert "What your answers mean" in paged[0]
     out = capsys.readouterr().out
     # After the pager: the summary alone, what the screen keeps.
-    assert "Your exposure score: 74/100" in out
+    assert "Your exposure score: 72/100" in out
     assert "Do one thing today" in out
     assert "What your answers mean" not in out
     assert out.count("\n") < 24
@@ -61,7 +61,7 @@ def test_no_pager_prints_everything(
     assert paged == []
     out = capsys.readouterr().out
     assert "What your answers mean" in out
-    assert out.count("Your exposure score: 74/100") == 2  # the summary first and last
+    assert out.count("Your exposure score: 72/100") == 2  # the summary first and last
 
 
 def test_a_pipe_gets_everything_without_pager(

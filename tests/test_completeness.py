@@ -70,17 +70,18 @@ def test_the_check_finds_a_missing_recommendation() -> None:
     assert {q for q, _, _ in missing} == {a.recommendations[0].question}
 
 
-def test_a_change_no_finding_names_is_still_advised(mini_pack_dir: Path) -> None:
-    # Without its finding, public last seen still flows (rule F4) and hiding it lowers the score:
-    # the advice must try that change though no finding reads last seen.
+def test_a_flow_no_finding_names_carries_no_points(mini_pack_dir: Path) -> None:
+    # The score is the findings' points: without its finding, public last seen still flows (rule
+    # F4) but counts nothing, so hiding it is no step (and every change that lowers it still is).
     findings = mini_pack_dir / "findings.yaml"
     text = findings.read_text(encoding="utf-8")
     findings.write_text(text[: text.index("  - id: public_last_seen")], encoding="utf-8")
     pack = load_pack(mini_pack_dir)
     values = {"platform": "android", "linked": "yes", "share": "always", "last_seen": "everyone"}
     a = evaluate(pack, Answers(pack=pack.meta.id, values=values))
+    assert ("presence", "anyone_with_number") in {(f.data, f.recipient) for f in a.flows}
     assert unadvised(pack, values, a) == []
-    assert "last_seen" in {r.question for r in a.recommendations}
+    assert "last_seen" not in {r.question for r in a.recommendations}
 
 
 def test_a_change_after_one_that_would_raise_the_score_is_still_tried(mini_pack_dir: Path) -> None:
@@ -99,6 +100,14 @@ def test_a_change_after_one_that_would_raise_the_score_is_still_tried(mini_pack_
         + "    when: {question: last_seen, in: [everyone, contacts]}\n    certainty: documented\n"
         + "    flows:\n      - {data: [presence], to: [whatsapp], purposes: [visibility]}\n"
         + "    sources: [{id: S1}]\n",
+        encoding="utf-8",
+    )
+    findings = mini_pack_dir / "findings.yaml"
+    findings.write_text(
+        findings.read_text(encoding="utf-8")
+        + "  - id: contacts_last_seen\n    title: Contacts see when you are online\n    severity: low\n"
+        + "    when: {rule: F5}\n    flows_from: [F5]\n    certainty: documented\n"
+        + "    detail: Last seen is shown.\n    sources: [{id: S1}]\n",
         encoding="utf-8",
     )
     pack = load_pack(mini_pack_dir)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from audit.evaluate.compiled import compiled_pack, flow_weight
 from audit.evaluate.engine import band_of, evaluate
 from audit.evaluate.scoring import effective_answers, exposure
 from audit.load.read import load_pack
@@ -23,16 +24,37 @@ def flows_of(a: Assessment) -> dict[tuple[str, str], Flow]:
     return {(f.data, f.recipient): f for f in a.flows}
 
 
-def expected_score(pack: Pack, flows: dict[tuple[str, str], float]) -> int:
-    """The README's formula, worked out independently from the pack's vocabulary."""
-    top = max(pack.vocabulary.certainty_weights.values())
-    every_pair = {(d, r) for rule in pack.rules for f in rule.flows for d in f.data for r in f.to}
+SEVERITY_POINTS = {"info": 0, "low": 1, "medium": 3, "high": 8, "critical": 20}  # README
 
-    def weight(pair: tuple[str, str]) -> float:
-        return pack.data_by_id[pair[0]].sensitivity * pack.recipient_by_id[pair[1]].reach
 
-    raw = sum(weight(p) * w for p, w in flows.items())
-    return round(100 * raw / sum(weight(p) * top for p in every_pair))
+def expected_score(pack: Pack, holding: dict[str, str]) -> int:
+    """The README's formula, worked out independently: `holding` maps findings to their certainty.
+
+    For findings that share no rule (as in the mini pack): severity points x (1 + a fifth of the
+    share of the most any finding's flows weigh) x certainty, rounded, summed.
+    """
+    purpose = {p.id: p.weight for p in pack.vocabulary.purposes}
+
+    def flows_weigh(finding_id: str) -> float:
+        most: dict[tuple[str, str], float] = {}
+        for rid in pack.finding_by_id[finding_id].flows_from:
+            rule = pack.rule_by_id[rid]
+            for f in rule.flows:
+                for d in f.data:
+                    for r in f.to:
+                        w = rule.weight * max(purpose[x] for x in f.purposes)
+                        most[(d, r)] = max(most.get((d, r), 0.0), w)
+        return sum(
+            pack.data_by_id[d].sensitivity * pack.recipient_by_id[r].reach * w for (d, r), w in most.items()
+        )
+
+    top = max(flows_weigh(f.id) for f in pack.findings)
+    total = 0
+    for fid, certainty in holding.items():
+        f = pack.finding_by_id[fid]
+        weight = pack.vocabulary.certainty_weights[certainty]  # type: ignore[index]
+        total += int(SEVERITY_POINTS[f.severity] * weight * (1 + 0.2 * flows_weigh(fid) / top) + 0.5)
+    return total
 
 
 def test_a_known_answer_fires_its_rule_with_the_rule_certainty(mini_pack: Pack) -> None:
@@ -56,33 +78,21 @@ def test_flows_are_merged_per_pair_with_all_purposes_rules_and_the_best_certaint
     assert merged.purposes == ("ads",)
     assert flows[("presence", "meta_companies")].certainty == "reported"
     assert len(a.flows) == len(flows), "each (data, recipient) pair appears once"
-    weights = mini_pack.vocabulary.certainty_weights
-    assert a.score.value == expected_score(
-        mini_pack,
-        {
-            ("phone_number", "whatsapp"): weights["documented"],
-            ("status_content", "meta_companies"): weights["documented"],
-            ("presence", "meta_companies"): weights["reported"],
-        },
-    )
+    assert a.score.value == expected_score(mini_pack, {"linked_and_sharing": "reported"})
+    assert {f.id: f.points for f in a.findings} == {"linked_and_sharing": a.score.value}
 
 
 def test_a_rules_weight_scales_what_it_sends_certain_or_possible(mini_pack_dir: Path) -> None:
     flows = mini_pack_dir / "flows.yaml"
     text = flows.read_text(encoding="utf-8")
     head, f4 = text.split("  - id: F4\n")
+    full = flow_weight(compiled_pack(load_pack(mini_pack_dir)), [3])
     flows.write_text(head + "  - id: F4\n    weight: 0.5\n" + f4, encoding="utf-8")
     pack = load_pack(mini_pack_dir)
-    weights = pack.vocabulary.certainty_weights
+    assert flow_weight(compiled_pack(pack), [3]) == full * 0.5
     for last_seen, certainty in (("everyone", "documented"), (UNKNOWN, "possible")):
         a = run(pack, platform="android", linked="no", last_seen=last_seen)
-        assert a.score.value == expected_score(
-            pack,
-            {
-                ("phone_number", "whatsapp"): weights["documented"],
-                ("presence", "anyone_with_number"): weights[certainty] * 0.5,
-            },
-        ), last_seen
+        assert a.score.value == expected_score(pack, {"public_last_seen": certainty}), last_seen
 
 
 def test_unknown_makes_rules_possible_and_lists_the_question(mini_pack: Pack) -> None:
@@ -197,7 +207,7 @@ def test_recommendations_on_the_mini_pack(mini_pack: Pack) -> None:
     assert recs["linked"].resolves == recs["share"].resolves == ("linked_and_sharing",)
     assert recs["last_seen"].resolves == ("public_last_seen",)
     assert [r.question for r in a.recommendations] == ["linked", "share", "last_seen"]
-    assert recs["linked"].score_after < recs["share"].score_after
+    assert recs["linked"].score_after <= recs["share"].score_after
 
 
 def test_bands_follow_the_vocabulary(mini_pack: Pack) -> None:
@@ -253,16 +263,14 @@ def test_a_question_may_not_depend_on_a_rule_at_evaluation(mini_pack_dir: Path) 
 
 
 def test_purpose_weights_count_in_the_score(mini_pack_dir: Path) -> None:
-    # F2 sends status_content to Meta for ads; weighting ads down lowers that pair's share.
-    answers = Answers(
-        pack="mini", values={"platform": "android", "linked": "yes", "share": "never", "last_seen": "nobody"}
-    )
-    before = evaluate(load_pack(mini_pack_dir), answers).score.value
+    # F3 sends status and presence to Meta for ads: weighting ads down lowers what its finding's
+    # flows weigh (the fifth a finding's flows can add to its severity's points).
+    before = flow_weight(compiled_pack(load_pack(mini_pack_dir)), [2])
     vocabulary = mini_pack_dir / "vocabulary.yaml"
     vocabulary.write_text(
         vocabulary.read_text().replace("{id: ads, label: Ads}", "{id: ads, label: Ads, weight: 0.5}")
     )
-    after = evaluate(load_pack(mini_pack_dir), answers).score.value
+    after = flow_weight(compiled_pack(load_pack(mini_pack_dir)), [2])
     assert 0 < after < before
 
 

@@ -41,19 +41,30 @@ def redone_pairs(a: Assessment) -> set[tuple[str, str]]:
 
 
 def assert_advice_covers_fixable_findings(pack: Pack, a: Assessment) -> None:
-    """Every medium or worse finding with a fix is resolved by some recommendation.
-
-    And the first recommendation ("If you do one thing today") resolves one of the most severe.
-    """
+    """Every documented high (or critical) finding with a fix has a step that lowers the score."""
     fixable = [
-        f for f in a.findings if f.fix is not None and SEVERITY_RANK[f.severity] <= SEVERITY_RANK["medium"]
+        f
+        for f in a.findings
+        if f.fix is not None
+        and f.certainty == "documented"
+        and SEVERITY_RANK[f.severity] <= SEVERITY_RANK["high"]
     ]
-    covered = {f for r in a.recommendations for f in r.resolves}
+    covered = {f for r in a.recommendations if r.score_after < a.score.value for f in r.resolves}
     assert {f.id for f in fixable} <= covered, [f.id for f in fixable if f.id not in covered]
-    if fixable:
-        top = min(SEVERITY_RANK[f.severity] for f in fixable)
-        first = a.recommendations[0]
-        assert any(SEVERITY_RANK[pack.finding_by_id[f].severity] == top for f in first.resolves), first
+
+
+def assert_one_measure(pack: Pack, a: Assessment) -> None:
+    """The score, the severities and the band agree (SHARING_MODEL.md section 00)."""
+    assert a.score.value == min(100, sum(f.points for f in a.findings))
+    for f in a.findings:
+        if f.severity == "info":
+            assert f.points == 0, f
+        for g in a.findings:
+            if f.certainty == g.certainty and SEVERITY_RANK[f.severity] < SEVERITY_RANK[g.severity]:
+                assert f.points >= g.points, (f.id, f.points, g.id, g.points)
+    lowest = min(pack.vocabulary.bands, key=lambda b: b.below).id
+    if any(f.severity in {"high", "critical"} and f.certainty == "documented" for f in a.findings):
+        assert a.score.band != lowest
 
 
 def check_invariants(pack: Pack, values: Mapping[str, str], a: Assessment) -> None:
@@ -74,32 +85,38 @@ def check_invariants(pack: Pack, values: Mapping[str, str], a: Assessment) -> No
         assert "not_asked" not in finding.triggered_by.values()
     for p in a.protections:
         assert p.sources
-    # Recommendations (SHARING_MODEL.md section 5): applying one never raises the score, resolves
-    # exactly the findings it claims, lowers the score or resolves a medium or worse finding, and
-    # they come ranked by the most severe finding resolved, then the score left, then effort.
+    # Recommendations (SHARING_MODEL.md section 00): each lowers the score, by exactly what applying
+    # its changes does, resolves exactly the findings it claims, and they come ranked by the points
+    # they remove (then effort, then the most severe finding resolved, then question order).
     order = {q.id: i for i, q in enumerate(pack.questions)}
     severity = {f.id: SEVERITY_RANK[f.severity] for f in pack.findings}
     now = {f.id for f in a.findings}
     keys = []
     for r in a.recommendations:
-        assert r.question not in FACTS
-        assert r.score_after <= a.score.value
+        changes = {c.question: c.to for c in r.changes}
+        assert (r.changes[0].question, r.changes[0].to) == (r.question, r.to)
+        assert 1 <= len(changes) <= 2
+        assert not set(FACTS) & set(changes)
+        assert r.score_after < a.score.value
         assert r.score_removed == a.score.value - r.score_after
-        redone = run({**values, r.question: r.to})
+        redone = run({**values, **changes})
         assert r.score_after == redone.score.value
         gone = now - {f.id for f in redone.findings}
         assert set(r.resolves) == {f for f in gone if pack.finding_by_id[f].severity != "info"}
         assert list(r.resolves) == sorted(r.resolves, key=lambda f: severity[f])
         worst = severity[r.resolves[0]] if r.resolves else len(SEVERITY_RANK)
-        assert r.score_after < a.score.value or worst <= SEVERITY_RANK["medium"]
         assert {(p.data, p.recipient) for p in r.removes} == exposure(pack, values).pairs - redone_pairs(
             redone
         )
-        if r.question == "accounts_center":
-            assert (r.from_, r.to) in {("linked", "previously_linked"), (UNKNOWN, "previously_linked")}
-        keys.append((worst, r.score_after, EFFORT_RANK[r.effort], order[r.question]))
+        if "accounts_center" in changes:
+            assert (a.answers["accounts_center"], changes["accounts_center"]) in {
+                ("linked", "previously_linked"),
+                (UNKNOWN, "previously_linked"),
+            }
+        keys.append((r.score_after, EFFORT_RANK[r.effort], worst, order[r.question]))
     assert keys == sorted(keys)
     assert_advice_covers_fixable_findings(pack, a)
+    assert_one_measure(pack, a)
     # Unknowns: most at stake first; the best case is the score with them at their least exposing.
     stakes = [u.at_stake for u in a.unknowns]
     assert stakes == sorted(stakes, reverse=True)
@@ -112,7 +129,8 @@ def check_invariants(pack: Pack, values: Mapping[str, str], a: Assessment) -> No
             exposure(pack, {**values, u.question: v}).score for v in pack.question_by_id[u.question].value_ids
         )
         assert u.at_stake == a.score.value - lowest
-    assert len({r.question for r in a.recommendations}) == len(a.recommendations)
+    steps = [frozenset((c.question, c.to) for c in r.changes) for r in a.recommendations]
+    assert len(set(steps)) == len(steps)
     assert 0 <= a.score.value <= 100
 
 

@@ -186,7 +186,7 @@ def test_interview_ends_on_the_summary_at_80x24(tmp_path: Path) -> None:
     final = screen_of(seen.getvalue())
     flat = " ".join(final.split())
     # The score and the one thing to do are what stays on screen, with where the rest is.
-    assert "Your exposure score: 74/100, High" in flat
+    assert "Your exposure score: 72/100 (High)." in flat
     # The most severe fixable finding first (issue 13): leaving Accounts Center.
     assert "Do one thing today: Open Accounts Center from WhatsApp's Settings" in flat
     assert "Findings: 5 high, 10 medium, 12 low, 2 info" in flat

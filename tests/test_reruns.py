@@ -129,7 +129,9 @@ def test_terminal_views(capsys: pytest.CaptureFixture[str], home: Path) -> None:
     assert "\x1b[" not in out  # piped: plain text
     lines = out.splitlines()
     assert any(line.split("\u2502")[1:2] == ["   1 "] for line in lines if "\u2502" in line)
-    assert "Score trend: " + sparkline([first.report.score.value, first.report.score.value]) in out
+    # Two-step verification on: a high finding gone, its points with it (two-step carries points).
+    after = first.report.score.value - next(f.points for f in first.report.findings if f.id == "two_step_off")
+    assert "Score trend: " + sparkline([first.report.score.value, after]) in out
     assert f" {first.run.pack_version} " in out
 
     code, out, _ = run(capsys, "diff")

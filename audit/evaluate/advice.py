@@ -1,11 +1,12 @@
-"""Recommendations: what each answer the person can change would remove, if changed.
+"""Recommendations: what each answer the person can change would remove from the score, if changed.
 
 Rather than authored points, every allowed change is evaluated ("what if"). A change is advice
-when it lowers the score or resolves a finding of medium severity or more (two-step verification
-adds no data flow, yet leaving it off is a high finding), and never when it raises the score.
-Advice is ranked by the most severe finding it resolves, then the score it removes, then effort
-(a setting before a change of habit), then question order (SHARING_MODEL.md section 5). Per
-question only the best value is kept.
+when it lowers the score. Where no single change that lowers the score resolves a finding, because
+another finding keeps the same flow going (WhatsApp's backup and the iPhone's iCloud Backup each
+keep a copy of the chats), the changes that resolve each of them are tried together, and the pair
+that lowers the score most is one step: "Do both". Steps are ranked by the points they remove,
+then effort (a setting before a change of habit), then the most severe finding they resolve, then
+question order (SHARING_MODEL.md section 00). Per question only the best value is kept.
 
 What a person can change comes from each question's `change` (docs/PACK_FORMAT.md): facts about
 them (platform, region, the 2016 choice) not at all, Accounts Center only from linked to removed.
@@ -13,35 +14,19 @@ them (platform, region, the 2016 choice) not at all, Accounts Center only from l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Protocol
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from audit.evaluate.compiled import PerPack
-from audit.model.assessment import Pair, Recommendation
+from audit.evaluate.compiled import CompiledPack, PerPack
+from audit.evaluate.scoring import State, WhatIf, pairs_of, state_of
+from audit.model.assessment import AnswerSwitch, Pair, Recommendation
 from audit.model.conditions import NOT_ASKED, UNKNOWN
 from audit.model.pack import Pack, Question
 from audit.model.severity import MOST_SEVERE_FIRST
 
-
-class Scenario(Protocol):
-    """What a set of answers leads to (scoring.WhatIfScenario is one)."""
-
-    @property
-    def answers(self) -> Mapping[str, str]: ...
-    @property
-    def pairs(self) -> frozenset[tuple[str, str]]: ...
-    @property
-    def score(self) -> int: ...
-    @property
-    def findings(self) -> frozenset[str]: ...  # ids of the findings that hold or possibly hold
-
-
-WhatIf = Callable[[str, str], Scenario]  # (question, new value) -> the scenario after the change
-
 EFFORT_RANK = {"setting": 0, "habit": 1}
 SEVERITY_RANK = {s: i for i, s in enumerate(MOST_SEVERE_FIRST)}  # critical 0 ... info 4
 NO_FINDING = len(SEVERITY_RANK)  # the rank of a change that resolves no finding
-ADVICE_SEVERITY = SEVERITY_RANK["medium"]  # resolving this or worse is advice even at no score drop
 
 
 def candidate_values(q: Question, current: str) -> tuple[str, ...]:
@@ -68,72 +53,133 @@ def how_to(q: Question, value: str, platform: str) -> str:
     return f"{where_text(q, platform)}: choose \u201c{label}\u201d."
 
 
-def _build_tables(pack: Pack) -> tuple[dict[str, int], dict[str, int], dict[str, set[str]]]:
-    # Info findings are facts, not problems: a change "resolves" only what is low or worse.
-    severity = {f.id: SEVERITY_RANK[f.severity] for f in pack.findings if f.severity != "info"}
-    order = {f.id: i for i, f in enumerate(pack.findings)}
+def _fix_targets(pack: Pack) -> dict[str, set[str]]:
     # When two values do as well, prefer the one a finding's fix names (an encrypted backup rather
     # than no backup), then the pack's order of values.
     fixes: dict[str, set[str]] = {}
     for f in pack.findings:
         if f.fix is not None:
             fixes.setdefault(f.fix.question, set()).add(f.fix.to)
-    return severity, order, fixes
+    return fixes
 
 
-_tables = PerPack(_build_tables)
+_fixes = PerPack(_fix_targets)
+
+
+@dataclass(frozen=True)
+class _Change:
+    index: int  # the question's position in the pack
+    question: Question
+    value: str
+    after: State
 
 
 def recommend(
-    pack: Pack,
-    current: Scenario,
-    platform: str,
-    what_if: WhatIf,
-    can_help: Callable[[str], bool] | None = None,
+    pack: Pack, compiled: CompiledPack, current: State, platform: str, what_if: WhatIf
 ) -> tuple[Recommendation, ...]:
-    """The best change per question that lowers the score or resolves a serious finding, best first.
-
-    `can_help(question)` may say that no change of a question can lower the score or resolve a
-    finding (the engine knows which rules hold and what the findings read), to spare those what-ifs.
-    """
-    severity, order, fixes = _tables(pack)
-    found: list[tuple[tuple[int, int, int, int], Recommendation]] = []
+    """The best change per question that lowers the score, and the pairs that only help together."""
+    fixes = _fixes(pack)
+    # The findings a change can resolve: those that hold and are not mere facts (info).
+    present = [i for i, f in enumerate(compiled.findings) if f.points and current.holds(i)]
+    # Only a question some scoring finding reads can lower the score: others need no what-if.
+    scope = set().union(*(compiled.findings[i].scope for i in present))
+    tried: list[_Change] = []
+    best: dict[str, _Change] = {}
     for index, q in enumerate(pack.questions):
-        now = current.answers.get(q.id, UNKNOWN)
-        if can_help is not None and not can_help(q.id):
+        if q.id not in scope:
             continue
-        best: tuple[tuple[int, int, int], str, Scenario, tuple[str, ...]] | None = None
-        for value in candidate_values(q, now):
-            after = what_if(q.id, value)
-            if after.score > current.score:
-                continue  # advice never raises the score
-            resolved = tuple(
-                sorted(
-                    (f for f in current.findings - after.findings if f in severity),
-                    key=lambda f: (severity[f], order[f]),
-                )
-            )
-            worst = severity[resolved[0]] if resolved else NO_FINDING
-            if after.score == current.score and worst > ADVICE_SEVERITY:
+        for value in candidate_values(q, current.answers[q.id]):
+            change = _Change(index, q, value, what_if(q.id, value))
+            tried.append(change)
+            if change.after.score >= current.score:
                 continue
-            rank = (worst, after.score, 0 if value in fixes.get(q.id, ()) else 1)
-            if best is None or rank < best[0]:
-                best = (rank, value, after, resolved)
-        if best is None:
-            continue
-        (worst, _, _), value, after, resolved = best
-        removes = tuple(Pair(data=d, recipient=r) for d, r in sorted(current.pairs - after.pairs))
-        rec = Recommendation(
-            question=q.id,
-            from_=now,
-            to=value,
-            score_after=after.score,
-            removes=removes,
-            how=how_to(q, value, platform),
-            effort=q.change.effort,
-            score_removed=current.score - after.score,
-            resolves=resolved,
-        )
-        found.append(((worst, after.score, EFFORT_RANK[q.change.effort], index), rec))
+            kept = best.get(q.id)
+            if kept is None or (change.after.score, value not in fixes.get(q.id, ())) < (
+                kept.after.score,
+                kept.value not in fixes.get(q.id, ()),
+            ):
+                best[q.id] = change
+    steps: list[tuple[_Change, ...]] = [(c,) for c in best.values()]
+    steps += _pairs(compiled, fixes, current, present=present, tried=tried, singles=steps)
+    before = pairs_of(compiled, current)
+    found = [_step(compiled, current, before, platform, step) for step in steps]
     found.sort(key=lambda t: t[0])
-    return tuple(t[1] for t in found)
+    return tuple(rec for _, rec in found)
+
+
+def _pairs(
+    compiled: CompiledPack,
+    fixes: dict[str, set[str]],
+    current: State,
+    *,
+    present: list[int],
+    tried: list[_Change],
+    singles: list[tuple[_Change, ...]],
+) -> list[tuple[_Change, ...]]:
+    """Pairs of changes for the findings no single step resolves, where together they lower the score.
+
+    A finding stays when another that names the same rule keeps that flow going: each change that
+    resolves it is tried with each change that resolves such a partner.
+    """
+    resolved = {i for step in singles for i in present if not step[-1].after.holds(i)}
+    out: dict[frozenset[tuple[str, str]], tuple[_Change, ...]] = {}
+    for i in present:
+        if i in resolved or not compiled.findings[i].rules:
+            continue
+        own = set(compiled.findings[i].rules)
+        partners = [j for j in present if j != i and own & set(compiled.findings[j].rules)]
+        best: tuple[tuple[int, int], tuple[_Change, ...]] | None = None
+        for a in (c for c in tried if not c.after.holds(i)):
+            for b in (
+                c
+                for c in tried
+                if c.question.id != a.question.id and any(not c.after.holds(j) for j in partners)
+            ):
+                both = state_of(compiled, {**current.values, a.question.id: a.value, b.question.id: b.value})
+                if both.score >= current.score:
+                    continue
+                first, second = sorted((a, b), key=lambda c: c.index)
+                # As for one change: the lowest score, then the values the findings' fixes name.
+                named = sum(c.value not in fixes.get(c.question.id, ()) for c in (a, b))
+                rank = (both.score, named)
+                if best is None or rank < best[0]:
+                    best = (rank, (first, _Change(second.index, second.question, second.value, both)))
+        if best is not None:
+            out.setdefault(frozenset((c.question.id, c.value) for c in best[1]), best[1])
+    return list(out.values())
+
+
+def _step(
+    compiled: CompiledPack,
+    current: State,
+    before: frozenset[tuple[str, str]],
+    platform: str,
+    step: Sequence[_Change],
+) -> tuple[tuple[int, int, int, int], Recommendation]:
+    after = step[-1].after
+    resolved = sorted(
+        (i for i, f in enumerate(compiled.findings) if f.points and current.holds(i) and not after.holds(i)),
+        key=lambda i: (compiled.findings[i].rank, i),
+    )
+    hows = [how_to(c.question, c.value, platform) for c in step]
+    how = hows[0] if len(step) == 1 else "Do both: " + " And: ".join(hows)
+    effort = "habit" if any(c.question.change.effort == "habit" for c in step) else "setting"
+    first = step[0]
+    removes = before - pairs_of(compiled, after)
+    rec = Recommendation(
+        question=first.question.id,
+        from_=current.answers[first.question.id],
+        to=first.value,
+        score_after=after.score,
+        removes=tuple(Pair(data=d, recipient=r) for d, r in sorted(removes)),
+        how=how,
+        effort=effort,
+        score_removed=current.score - after.score,
+        resolves=tuple(compiled.findings[i].id for i in resolved),
+        changes=tuple(
+            AnswerSwitch(question=c.question.id, from_=current.answers[c.question.id], to=c.value)
+            for c in step
+        ),
+    )
+    worst = compiled.findings[resolved[0]].rank if resolved else NO_FINDING
+    return (after.score, EFFORT_RANK[effort], worst, first.index), rec

@@ -1,24 +1,30 @@
 """A pack compiled for evaluation: conditions into functions, (data, recipient) pairs into indices.
 
-Compiled once per pack and kept (`compiled_pack`), with what a what-if needs to re-evaluate only
-what one changed answer can reach: per question, the questions, rules, pairs and findings its
-answer can change, and classes of values that every condition treats alike.
+Compiled once per pack and kept (`compiled_pack`): per finding, what its points are made of (its
+severity's points, its certainty's weights, the rules it names) and the questions its points can
+depend on (`scope`: what a change or the best case needs to look at); per question, classes of
+values that every condition treats alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from audit.load.reach import conditions_of
 from audit.model.conditions import Compiled, Condition, QuestionIn, compile_condition, questions_in, walk
 from audit.model.pack import Pack
-from audit.model.severity import RuleCertainty
+from audit.model.severity import MOST_SEVERE_FIRST, RuleCertainty
 
 T = TypeVar("T")
 
 PairKey = tuple[str, str]
+
+# A finding's points before its flows and certainty (README, "How the score works"). Each step at
+# least doubles the one below: two findings that share a flow each keep half of it (scoring.py),
+# and half a high finding still weighs as much as a medium one.
+SEVERITY_POINTS = {"info": 0, "low": 1, "medium": 3, "high": 8, "critical": 20}
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,7 @@ class CompiledQuestion:
     id: str
     when: Compiled | None
     implied_by: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    value_when: Mapping[str, Compiled] = field(default_factory=dict)  # values offered only sometimes
 
 
 @dataclass(frozen=True)
@@ -42,10 +49,25 @@ class CompiledRule:
     id: str
     when: Compiled
     certainty: RuleCertainty
-    weight: float  # when the rule holds
-    weight_possible: float  # when it only possibly holds
     purposes: Mapping[int, frozenset[str]]  # pair index -> purposes; the keys are the pairs it sends
-    factor: Mapping[int, float]  # pair index -> the weight of its weightiest purpose in this rule
+    # pair index -> the weight of its weightiest purpose in this rule, times the rule's own weight
+    factor: Mapping[int, float]
+
+
+@dataclass(frozen=True)
+class CompiledFinding:
+    """What a finding's points are made of (scoring.py)."""
+
+    id: str
+    when: Compiled
+    points: int  # its severity's points (0: info)
+    rank: int  # 0 for the most severe severity: shares of a flow go to the more severe first
+    weight: float  # its certainty's weight when it holds
+    weight_possible: float  # when it only possibly holds
+    rules: tuple[int, ...]  # the rules it names (flows_from), by position
+    # The questions whose answers can change its points: what its `when` and rules read, what
+    # decides whether those questions are asked, and the same for the findings it shares a rule with.
+    scope: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -59,24 +81,27 @@ class CompiledPack:
     pairs: tuple[PairKey, ...]  # every pair the pack can send, in display order (recipient, data)
     pair_base: tuple[float, ...]  # sensitivity x reach
     pair_rules: tuple[tuple[int, ...], ...]  # the rules sending each pair, in pack order
-    maximum: float
-    # For what-ifs, per question: which questions to settle again (itself, then those whose `when`
-    # reads it, in pack order), and which rules and pairs its answer can change.
-    resettle: Mapping[str, tuple[int, ...]]
-    touched_rules: Mapping[str, tuple[int, ...]]
-    touched_pairs: Mapping[str, tuple[int, ...]]
+    findings: tuple[CompiledFinding, ...]
+    flow_top: float  # the most any finding's flows weigh (every rule it names holding)
     # Per question, per value: a class number; values in one class pass and fail the same tests
     # everywhere the score and advice look (rules, findings and questions' `when`), so one what-if
     # serves them all.
     value_class: Mapping[str, Mapping[str, int]]
-    findings: tuple[Compiled, ...]
-    finding_ids: tuple[str, ...]
-    touched_findings: Mapping[str, tuple[int, ...]]  # per question: the findings its answer can change
     finding_reads: tuple[tuple[str, ...], ...]  # per finding: the questions its `when` and fix read
     protections: tuple[Compiled, ...]
     # Output pieces that depend only on the pack (and the platform): sources, protections, fixes,
     # unknowns. They are frozen models, so one instance can serve every evaluation.
     memo: dict[tuple[object, ...], Any] = field(default_factory=dict)
+
+
+def flow_weight(compiled: CompiledPack, rules: tuple[int, ...] | list[int]) -> float:
+    """What the pairs `rules` send weigh: sensitivity x reach x purpose, each pair once, at its most."""
+    most: dict[int, float] = {}
+    for i in rules:
+        for p, f in compiled.rules[i].factor.items():
+            if f > most.get(p, 0.0):
+                most[p] = f
+    return sum(compiled.pair_base[p] * f for p, f in most.items())
 
 
 def compile_pack(pack: Pack) -> CompiledPack:
@@ -95,7 +120,6 @@ def compile_pack(pack: Pack) -> CompiledPack:
     pairs = tuple(sorted(sent, key=lambda k: (recipient_order[k[1]], data_order[k[0]])))
     pair_pos = {k: i for i, k in enumerate(pairs)}
     pair_base = tuple(float(pack.data_by_id[d].sensitivity * pack.recipient_by_id[r].reach) for d, r in pairs)
-    top = max(weights.values())
     purpose_weight = {x.id: x.weight for x in pack.vocabulary.purposes}
 
     rules = []
@@ -110,76 +134,90 @@ def compile_pack(pack: Pack) -> CompiledPack:
                 id=rule.id,
                 when=compile_condition(rule.when, values_of),
                 certainty=rule.certainty,
-                weight=weights[rule.certainty] * rule.weight,
-                weight_possible=weights["possible"] * rule.weight,
                 purposes={p: frozenset(x) for p, x in sorted(purposes.items())},
-                factor={p: max(purpose_weight[x] for x in xs) for p, xs in sorted(purposes.items())},
+                factor={
+                    p: rule.weight * max(purpose_weight[x] for x in xs) for p, xs in sorted(purposes.items())
+                },
             )
         )
     pair_rules = tuple(
         tuple(i for i, rule in enumerate(rules) if p in rule.purposes) for p in range(len(pairs))
     )
+    rule_pos = {r.id: i for i, r in enumerate(rules)}
 
     # What each question's effective answer depends on: the questions its `when` reads (and those
     # whose answers imply it), and theirs.
     position = {q.id: j for j, q in enumerate(pack.questions)}
     implied = _implications(pack)
-    depends: list[set[str]] = []
+    depends: dict[str, set[str]] = {}
     for q in pack.questions:
         reads = set(questions_in(q.when, rule_when)) | {src for src, _, _ in implied.get(q.id, ())}
         for other in list(reads):
-            j = position[other]
-            if j < len(depends):  # an earlier question: its own reads are known
-                reads |= depends[j]
-        depends.append(reads)
-    resettle = {
-        q.id: (i, *(j for j in range(len(pack.questions)) if q.id in depends[j]))
-        for i, q in enumerate(pack.questions)
-    }
-    rule_reads = []
-    for rule in pack.rules:
-        reads = set(questions_in(rule.when, rule_when))
-        for j, q in enumerate(pack.questions):
-            if q.id in reads:
-                reads |= depends[j]
-        rule_reads.append(reads)
-    touched_rules = {q.id: tuple(i for i, r in enumerate(rule_reads) if q.id in r) for q in pack.questions}
-    touched_pairs = {
-        q: tuple(sorted({p for i in ids for p in rules[i].purposes})) for q, ids in touched_rules.items()
-    }
-    # Each finding's questions, read once (not once per question: that was most of compiling).
-    finding_when_reads = [frozenset(questions_in(f.when, rule_when)) for f in pack.findings]
-    return CompiledPack(
+            reads |= depends.get(other, set())  # an earlier question: its own reads are known
+        depends[q.id] = reads
+
+    def closed(questions: list[str]) -> set[str]:
+        return set(questions).union(*(depends[q] for q in questions))
+
+    own_scope = [
+        closed(
+            [
+                *questions_in(f.when, rule_when),
+                *(q for rid in f.flows_from for q in questions_in(rule_when(rid), rule_when)),
+            ]
+        )
+        for f in pack.findings
+    ]
+    # Findings that name a rule in common share its points, so each one's points read the other's
+    # questions too: join them (a union-find over shared rules).
+    group = list(range(len(pack.findings)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    first_claim: dict[str, int] = {}
+    for i, f in enumerate(pack.findings):
+        for rid in f.flows_from:
+            j = first_claim.setdefault(rid, i)
+            group[root(i)] = root(j)
+    scope: dict[int, set[str]] = {}
+    for i, s in enumerate(own_scope):
+        scope.setdefault(root(i), set()).update(s)
+    compiled_rules = tuple(rules)
+    findings = tuple(
+        CompiledFinding(
+            id=f.id,
+            when=compile_condition(f.when, values_of),
+            points=SEVERITY_POINTS[f.severity],
+            rank=MOST_SEVERE_FIRST.index(f.severity),
+            weight=weights[f.certainty],
+            weight_possible=weights["possible"],
+            rules=tuple(rule_pos[r] for r in f.flows_from),
+            scope=frozenset(scope[root(i)]),
+        )
+        for i, f in enumerate(pack.findings)
+    )
+    compiled = CompiledPack(
         questions=tuple(
             CompiledQuestion(
                 q.id,
                 None if q.when is None else compile_condition(q.when, values_of),
                 implied.get(q.id, ()),
+                {v.id: compile_condition(v.when, values_of) for v in q.values if v.when is not None},
             )
             for q in pack.questions
         ),
         question_pos=position,
-        rules=tuple(rules),
-        rule_pos={r.id: i for i, r in enumerate(rules)},
+        rules=compiled_rules,
+        rule_pos=rule_pos,
         pairs=pairs,
         pair_base=pair_base,
         pair_rules=pair_rules,
-        maximum=top
-        * sum(base * max(rules[i].factor[p] for i in pair_rules[p]) for p, base in enumerate(pair_base)),
-        resettle=resettle,
+        findings=findings,
+        flow_top=0.0,
         value_class=_value_classes(pack),
-        touched_rules=touched_rules,
-        touched_pairs=touched_pairs,
-        findings=tuple(compile_condition(f.when, values_of) for f in pack.findings),
-        finding_ids=tuple(f.id for f in pack.findings),
-        touched_findings={
-            q.id: tuple(
-                i
-                for i, reads in enumerate(finding_when_reads)
-                if not reads.isdisjoint(pack.questions[j].id for j in resettle[q.id])
-            )
-            for q in pack.questions
-        },
         finding_reads=tuple(
             tuple(
                 dict.fromkeys(
@@ -202,6 +240,8 @@ def compile_pack(pack: Pack) -> CompiledPack:
         ),
         protections=tuple(compile_condition(p.when, values_of) for p in pack.protections),
     )
+    top = max((flow_weight(compiled, f.rules) for f in findings), default=0.0)
+    return replace(compiled, flow_top=top)
 
 
 def _implications(pack: Pack) -> dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]:

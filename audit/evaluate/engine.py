@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from audit.evaluate import advice
+from audit.evaluate.best_case import best_case
 from audit.evaluate.compiled import CompiledPack, compiled_pack, conditions_by_question
 from audit.evaluate.flows import (
     cited,
@@ -21,7 +22,7 @@ from audit.evaluate.flows import (
     memo,
     truth_for,
 )
-from audit.evaluate.scoring import State, WhatIfScenario, at_stake, best_case, state_of, what_ifs
+from audit.evaluate.scoring import State, WhatIf, at_stake, state_of, what_ifs
 from audit.load.reach import can_matter
 from audit.model.answers import Answers
 from audit.model.assessment import (
@@ -37,10 +38,15 @@ from audit.model.assessment import (
     Score,
     Unknown,
 )
-from audit.model.conditions import NOT_ASKED, UNKNOWN, Condition, Truth, explain
+from audit.model.conditions import NOT_ASKED, UNKNOWN, Condition, Truth, explain, questions_in
 from audit.model.pack import Dispute, Finding, Pack, Protection, Question, Right
 from audit.model.platform import platform_of, steps_for, where_text
 from audit.model.severity import MOST_SEVERE_FIRST
+
+IF_IT_APPLIES = "If this applies to you (it rests on an answer you gave as \u201cI don't know\u201d):"
+# The band a finding of this severity keeps the score's band at, at least (by position, lowest 0):
+# a documented high finding never sits in the lowest band, a critical one not below the third.
+BAND_FLOOR = {"high": 1, "critical": 2}
 
 
 def band_of(pack: Pack, value: int) -> str:
@@ -48,6 +54,31 @@ def band_of(pack: Pack, value: int) -> str:
     bands = sorted(pack.vocabulary.bands, key=lambda b: b.below)
     # A score above every band's bound takes the highest band, wherever the pack lists it.
     return next((b.id for b in bands if value < b.below), bands[-1].id)
+
+
+def band_for(pack: Pack, best_case: int, findings: Sequence[FindingOut]) -> str:
+    """The band of what is known: the best case's band, never below what a known finding's severity needs.
+
+    "I don't know" answers do not raise the band (the headline gives the range instead), and a
+    known high finding keeps it out of the lowest band (SHARING_MODEL.md section 00).
+    """
+    bands = [b.id for b in sorted(pack.vocabulary.bands, key=lambda b: b.below)]
+    at = bands.index(band_of(pack, best_case))
+    floor = max((BAND_FLOOR.get(f.severity, 0) for f in findings if f.certainty != "possible"), default=0)
+    return bands[max(at, min(floor, len(bands) - 1))]
+
+
+def _established(pack: Pack, p: Protection, not_asked: set[str]) -> bool:
+    """Whether a quick check asked every question the protection and its exceptions read."""
+    if not not_asked:
+        return True
+
+    def rule_when(rule_id: str) -> Condition | None:
+        return pack.rule_by_id[rule_id].when
+
+    reads = questions_in(p.when, rule_when)
+    reads += [q for e in p.except_ for q in questions_in(e.when, rule_when)]
+    return not_asked.isdisjoint(reads)
 
 
 # --- the assessment ----------------------------------------------------------------------------
@@ -109,28 +140,18 @@ def _fix(f: Finding, platform: str) -> FixOut:
 def _applies_if(
     compiled: CompiledPack,
     state: State,
-    what_if: Callable[[str, str], WhatIfScenario],
+    what_if: WhatIf,
     *,
     index: int,
     causes: Sequence[str],
     values_of: Callable[[str], tuple[str, ...]],
 ) -> dict[str, tuple[str, ...]]:
     """For a possible finding: the answers to its unknown questions under which it would hold."""
-    when = compiled.findings[index]
     out: dict[str, tuple[str, ...]] = {}
     for q in causes:
         if state.answers[q] != UNKNOWN:
             continue
-        holding = []
-        for v in values_of(q):
-            after = what_if(q, v).state
-            truths = after.truths
-
-            def rule_truth(rule_id: str, truths: Sequence[Truth] = truths) -> Truth:
-                return truths[compiled.rule_pos[rule_id]]
-
-            if when(after.answers, after.applies, rule_truth) is not Truth.FALSE:
-                holding.append(v)
+        holding = [v for v in values_of(q) if what_if(q, v).holds(index)]
         if 0 < len(holding) < len(values_of(q)):
             out[q] = tuple(holding)
     return out
@@ -140,7 +161,7 @@ def _finding(
     pack: Pack,
     compiled: CompiledPack,
     state: State,
-    what_if: Callable[[str, str], WhatIfScenario],
+    what_if: WhatIf,
     *,
     index: int,
     t: Truth,
@@ -175,7 +196,8 @@ def _finding(
         id=f.id,
         severity=f.severity,
         title=f.title,
-        detail=f.detail,
+        # A possible finding is a condition wherever it is read, scripts included.
+        detail=f"{IF_IT_APPLIES} {f.detail}" if t is Truth.POSSIBLE else f.detail,
         certainty="possible" if t is Truth.POSSIBLE else f.certainty,
         flows=tuple(dict.fromkeys(pairs)),
         triggered_by={q: effective[q] for q in causes if effective[q] != NOT_ASKED},
@@ -189,6 +211,7 @@ def _finding(
             else {}
         ),
         dispute=None if f.dispute is None else _dispute(pack, compiled, f.id, f.dispute, truth),
+        points=state.points[index],
     )
 
 
@@ -202,11 +225,10 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
     def rule_truth(rule_id: str) -> Truth:
         return state.truths[compiled.rule_pos[rule_id]]
 
-    current = WhatIfScenario(compiled, state)
-    what_if = what_ifs(compiled, current)
+    what_if = what_ifs(compiled, state)
     findings = []
-    for index, (f, when) in enumerate(zip(pack.findings, compiled.findings, strict=True)):
-        t = when(effective, state.applies, rule_truth)
+    for index, f in enumerate(pack.findings):
+        t = state.found[index]
         if t is Truth.FALSE:
             continue
         # Everything a finding's output depends on; equal keys give equal findings, so one object
@@ -216,6 +238,7 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
             index,
             platform,
             t,
+            state.points[index],
             tuple((effective[q], state.applies[q]) for q in compiled.finding_reads[index]),
             tuple(rule_truth(rid) for rid in f.flows_from),
         )
@@ -226,11 +249,17 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
     # (a quick audit's unasked questions); the sort is stable, so pack order breaks the rest.
     findings.sort(key=lambda x: (MOST_SEVERE_FIRST.index(x.severity), x.certainty == "possible"))
 
+    # Not asked: skipped by a quick run (saved as such), though it would apply; not applicable:
+    # its own `when` is false. Neither gives findings or advice.
+    not_asked = tuple(
+        q for q, a in effective.items() if a == NOT_ASKED and state.applies[q] is not Truth.FALSE
+    )
     truth = truth_for(pack, compiled, state)
     protections = tuple(
         _protection(pack, compiled, p, truth)
         for p, when in zip(pack.protections, compiled.protections, strict=True)
         if when(effective, state.applies, rule_truth) is not Truth.FALSE
+        and _established(pack, p, set(not_asked))
     )
     rights = tuple(_right(pack, compiled, r, truth) for r in pack.rights if truth(r.when) is not Truth.FALSE)
     unknown_ids = [q.id for q in pack.questions if effective[q.id] == UNKNOWN]
@@ -252,23 +281,7 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
     unknowns = tuple(
         u for u in unknowns if u.at_stake > 0 or can_matter(pack, u.question, effective, conditions)
     )
-    # What a finding's fix reads may resolve it even where no rule holds (two-step verification).
-    present = {f.id for f in findings}
-    fix_reads = {
-        q for index, f in enumerate(pack.findings) if f.id in present for q in compiled.finding_reads[index]
-    }
-    recommendations = advice.recommend(
-        pack,
-        current,
-        platform,
-        what_if,
-        # Scores only fall when a rule that holds (or possibly holds) stops holding, and findings
-        # only go when a question they read changes: other questions need no what-if.
-        lambda question: (
-            question in fix_reads
-            or any(state.truths[i] is not Truth.FALSE for i in compiled.touched_rules[question])
-        ),
-    )
+    best = best_case(compiled, state, unknown_ids)
     return Assessment(
         pack=PackRef(
             id=pack.meta.id, version=pack.meta.version, reviewed=pack.meta.reviewed, title=pack.meta.title
@@ -277,19 +290,16 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
         answers={q: a for q, a in effective.items() if a != NOT_ASKED},
         score=Score(
             value=state.score,
-            band=band_of(pack, state.score),
-            best_case=best_case(compiled, state, unknown_ids) if unknown_ids else state.score,
+            band=band_for(pack, best, findings),
+            best_case=best,
+            partial=bool(not_asked),
         ),
         flows=flows_of(pack, compiled, state),
         findings=tuple(findings),
         protections=protections,
-        recommendations=recommendations,
+        recommendations=advice.recommend(pack, compiled, state, platform, what_if),
         unknowns=unknowns,
-        # Not asked: skipped by a quick run (saved as such), though it would apply; not
-        # applicable: its own `when` is false. Neither gives findings or advice.
-        not_asked=tuple(
-            q for q, a in effective.items() if a == NOT_ASKED and state.applies[q] is not Truth.FALSE
-        ),
+        not_asked=not_asked,
         not_applicable=tuple(q for q, t in state.applies.items() if t is Truth.FALSE),
         rights=rights,
     )

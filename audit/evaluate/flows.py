@@ -12,7 +12,7 @@ from functools import partial
 from typing import TypeVar
 
 from audit.evaluate.compiled import CompiledPack, CompiledRule
-from audit.evaluate.scoring import ABSENT, State
+from audit.evaluate.scoring import State, flowing
 from audit.model.assessment import Flow, PurposeOut, SourceRef
 from audit.model.conditions import Condition, Truth
 from audit.model.conditions import evaluate as evaluate_condition
@@ -153,9 +153,7 @@ def _purpose(
 def flows_of(pack: Pack, compiled: CompiledPack, state: State) -> tuple[Flow, ...]:
     truth = truth_for(pack, compiled, state)
     flows = []
-    for p, level in enumerate(state.levels):
-        if level == ABSENT:
-            continue
+    for p in flowing(compiled, state):
         sending = tuple(
             (i, state.truths[i]) for i in compiled.pair_rules[p] if state.truths[i] is not Truth.FALSE
         )

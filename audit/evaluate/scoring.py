@@ -1,41 +1,50 @@
-"""Answers -> the state of an evaluation: effective answers, rule truths, pair levels, the score.
+"""Answers -> the state of an evaluation: effective answers, rule and finding truths, points, score.
 
-The score (written down for people in the README, "How the score works"): every (data, recipient)
-pair that flows weighs sensitivity(data) x reach(recipient) x purpose x certainty, where a rule
-sending the pair contributes its certainty weight times the weight of its weightiest purpose for
-that pair, and the pair takes the highest contribution among the rules that send it; the score is
-the sum as a percentage of the most the pack can describe (every pair it names, at its highest
-weight), rounded, 0-100.
+The score is the sum of the findings' points (written down for people in the README, "How the
+score works", and in `wa-audit rules show`). A finding's points: its severity's points
+(compiled.SEVERITY_POINTS), up to a fifth more for what its flows send (sensitivity x reach x
+purpose, as a share of the most any finding of the pack sends), times its certainty's weight,
+rounded. Findings that name the same rule count that flow once: each finding's points are spread
+over the rules it names that hold, each rule counts at the largest stake put on it, split between
+its findings in proportion to their stakes. A finding whose rules do not hold (two-step
+verification) keeps its own points. At most 100.
 
-Also the what-ifs (one answer changed, re-evaluating only what it can reach, once per class of
-equivalent values), the best case, and the effective answers the interview asks by.
+Why not knowing is never safe: "I don't know" can only turn a rule or finding from true or false
+into possible (Kleene's logic is monotone), and `possible` weighs at least as much as any certainty
+(`wa-audit rules check` holds packs to it), so no finding loses points and none disappears.
+tests/test_properties.py checks it on random answers.
+
+Also the what-ifs (answers changed, once per class of equivalent values) and the effective answers
+the interview asks by.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
-from audit.evaluate.compiled import CompiledPack, CompiledQuestion, PairKey, compiled_pack
+from audit.evaluate.compiled import CompiledPack, CompiledQuestion, PairKey, compiled_pack, flow_weight
 from audit.model.conditions import NOT_ASKED, UNKNOWN, Truth
 from audit.model.conditions import evaluate as evaluate_condition
 from audit.model.pack import Pack, Question, Value
 
-ABSENT = -1.0  # the level of a pair that does not flow
-_BEST_CASE_PASSES = 4  # a pass settles every unknown; later passes refine (sideways moves)
+FLOW_BONUS = 0.2  # the most a finding's flows add to its severity's points: a fifth
 
 
 @dataclass(frozen=True)
 class State:
-    """One evaluation: answers, truths, levels and the score."""
+    """One evaluation: answers, truths, points and the score."""
 
     values: Mapping[str, str]  # raw answers (missing = unknown)
     answers: Mapping[str, str]  # effective: unknown filled in, not_asked where a `when` is false
     applies: Mapping[str, Truth]  # truth of each question's own `when`
     truths: Sequence[Truth]  # per rule
-    levels: Sequence[float]  # per pair: the certainty weight it flows with, or ABSENT
+    found: Sequence[Truth]  # per finding
+    points: Sequence[int]  # per finding: its share of the score (0 where it does not hold)
     score: int
+
+    def holds(self, finding: int) -> bool:
+        return self.found[finding] is not Truth.FALSE
 
 
 def _no_rules(rule_id: str) -> Truth:
@@ -57,101 +66,150 @@ def _settle(
                 break
 
 
-def _rule_truths(
-    compiled: CompiledPack,
-    answers: Mapping[str, str],
-    applies: Mapping[str, Truth],
-    truths: list[Truth | None],
-    pending: Sequence[int],
-) -> list[Truth]:
-    """Fill in the truths of the `pending` rules (None in `truths`), following rule references."""
+def _half_up(x: float) -> int:
+    return int(x + 0.5)
+
+
+def split(total: int, weights: Sequence[float], order: Sequence[tuple[int, int]]) -> list[int]:
+    """`total` in whole parts in proportion to `weights` (largest remainder; ties go by `order`)."""
+    whole = sum(weights)
+    if whole <= 0:
+        weights, whole = [1.0] * len(weights), float(len(weights))
+    exact = [total * w / whole for w in weights]
+    parts = [int(e) for e in exact]
+    for i in sorted(range(len(parts)), key=lambda i: (parts[i] - exact[i], order[i]))[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def _own_points(compiled: CompiledPack, i: int, possible: bool, holding: tuple[int, ...]) -> int:
+    """A finding's points on its own: severity x (1 + a fifth of its flows' share) x certainty."""
+    f = compiled.findings[i]
+    share = flow_weight(compiled, holding) / compiled.flow_top if compiled.flow_top > 0 else 0.0
+    return _half_up(f.points * (f.weight_possible if possible else f.weight) * (1 + FLOW_BONUS * share))
+
+
+def _points(
+    compiled: CompiledPack, rule_truth: Callable[[int], Truth], found: Iterable[tuple[int, Truth]]
+) -> dict[int, int]:
+    """The points of the findings that hold in `found` (finding, truth), rules shared once."""
+    false, possible = Truth.FALSE, Truth.POSSIBLE
+    points: dict[int, int] = {}
+    stakes: dict[int, list[tuple[int, int]]] = {}  # rule -> (finding, stake)
+    own_points = compiled.memo  # a finding's own points depend on its truth and its rules' only
+    for i, t in found:
+        f = compiled.findings[i]
+        if t is false or not f.points:
+            continue
+        holding = tuple(r for r in f.rules if rule_truth(r) is not false)
+        key = ("points", i, t is possible, holding)
+        own = own_points.get(key)
+        if own is None:
+            own = own_points[key] = _own_points(compiled, i, t is possible, holding)
+        points[i] = 0 if holding else own
+        # Spread evenly over its rules (the first ones take the remainder).
+        each, extra = divmod(own, len(holding) or 1)
+        for k, r in enumerate(holding):
+            stakes.setdefault(r, []).append((i, each + (k < extra)))
+    for claims in stakes.values():
+        if len(claims) == 1:
+            i, stake = claims[0]
+            points[i] += stake
+            continue
+        top = max(stake for _, stake in claims)
+        order = [(compiled.findings[i].rank, i) for i, _ in claims]
+        for (i, _), part in zip(claims, split(top, [s for _, s in claims], order), strict=True):
+            points[i] += part
+    return points
+
+
+def _settled(
+    compiled: CompiledPack, values: Mapping[str, str], questions: Iterable[CompiledQuestion]
+) -> tuple[dict[str, str], dict[str, Truth], Callable[[str], Truth], list[Truth | None]]:
+    """Effective answers of `questions` (in pack order), and rule truths worked out when asked for."""
+    answers: dict[str, str] = {}
+    applies: dict[str, Truth] = {}
+    for q in questions:
+        _settle(q, values, answers, applies)
+    truths: list[Truth | None] = [None] * len(compiled.rules)
 
     def rule_truth(rule_id: str) -> Truth:
         i = compiled.rule_pos[rule_id]
         t = truths[i]
         if t is None:
-            t = compiled.rules[i].when(answers, applies, rule_truth)
-            truths[i] = t
+            t = truths[i] = compiled.rules[i].when(answers, applies, rule_truth)
         return t
 
-    for i in pending:
-        rule_truth(compiled.rules[i].id)
-    return truths  # type: ignore[return-value]  # every None was pending, and is now filled in
-
-
-def _level(compiled: CompiledPack, pair: int, truths: Sequence[Truth]) -> float:
-    best = ABSENT
-    for i in compiled.pair_rules[pair]:
-        t = truths[i]
-        if t is Truth.FALSE:
-            continue
-        rule = compiled.rules[i]
-        w = rule.weight if t is Truth.TRUE else rule.weight_possible
-        best = max(best, w * rule.factor[pair])
-    return best
-
-
-def _score(compiled: CompiledPack, levels: Sequence[float]) -> int:
-    # Why `possible` weighs 1.0 (at least as much as `documented`): replacing an answer by "I don't
-    # know" can only turn a rule from true or false into possible (Kleene's logic is monotone), so
-    # with possible >= every other weight no pair loses weight and none disappears. Not knowing
-    # therefore never scores safer than knowing; `wa-audit rules check` holds packs to it, and
-    # tests/test_properties.py checks it on random answers. Summed in pair order, so that a what-if
-    # and a full evaluation of the same answers give the very same float.
-    raw = 0.0
-    for base, level in zip(compiled.pair_base, levels, strict=True):
-        if level > 0:
-            raw += base * level
-    return min(100, round(100 * raw / compiled.maximum)) if compiled.maximum > 0 else 0
+    return answers, applies, rule_truth, truths
 
 
 def state_of(compiled: CompiledPack, values: Mapping[str, str]) -> State:
-    answers: dict[str, str] = {}
-    applies: dict[str, Truth] = {}
-    for q in compiled.questions:
-        _settle(q, values, answers, applies)
-    truths = _rule_truths(
-        compiled, answers, applies, [None] * len(compiled.rules), range(len(compiled.rules))
-    )
-    levels = [_level(compiled, p, truths) for p in range(len(compiled.pairs))]
-    return State(values, answers, applies, truths, levels, _score(compiled, levels))
+    answers, applies, rule_truth, truths = _settled(compiled, values, compiled.questions)
+    for rule in compiled.rules:
+        rule_truth(rule.id)
+    found = [f.when(answers, applies, rule_truth) for f in compiled.findings]
+    done: list[Truth] = truths  # type: ignore[assignment]  # every rule is now evaluated
+    shares = _points(compiled, done.__getitem__, enumerate(found))
+    points = [shares.get(i, 0) for i in range(len(found))]
+    return State(values, answers, applies, done, found, points, min(100, sum(points)))
 
 
-def _what_if(compiled: CompiledPack, base: State, question: str, value: str) -> State:
-    """`base` with one answer changed, re-evaluating only what that answer can reach."""
-    values = {**base.values, question: value}
-    answers, applies = dict(base.answers), dict(base.applies)
-    for j in compiled.resettle[question]:
-        _settle(compiled.questions[j], values, answers, applies)
-    touched = compiled.touched_rules[question]
-    cleared: list[Truth | None] = list(base.truths)
-    for i in touched:
-        cleared[i] = None
-    truths = _rule_truths(compiled, answers, applies, cleared, touched)
-    levels = list(base.levels)
-    for p in compiled.touched_pairs[question]:
-        levels[p] = _level(compiled, p, truths)
-    return State(values, answers, applies, truths, levels, _score(compiled, levels))
+def points_of(
+    compiled: CompiledPack, values: Mapping[str, str], findings: Sequence[int]
+) -> tuple[int, State]:
+    """The points `findings` carry for `values`, evaluating only what they read (the best case's search).
+
+    `findings` must hold every finding that shares a rule with one of them (their `scope` is then
+    closed). Also a partial state, whose answers are those of the questions they read.
+    """
+    key = ("reads", tuple(findings))
+    questions = compiled.memo.get(key)
+    if questions is None:
+        scope = set().union(*(compiled.findings[i].scope for i in findings))
+        questions = compiled.memo[key] = tuple(q for q in compiled.questions if q.id in scope)
+    answers, applies, rule_truth, _ = _settled(compiled, values, questions)
+    found = [(i, compiled.findings[i].when(answers, applies, rule_truth)) for i in findings]
+    shares = _points(compiled, lambda r: rule_truth(compiled.rules[r].id), found)
+    return sum(shares.values()), State(values, answers, applies, (), (), (), 0)
 
 
-def what_ifs(compiled: CompiledPack, unchanged: WhatIfScenario) -> Callable[[str, str], WhatIfScenario]:
-    """What-ifs from `unchanged`, one evaluation per class of equivalent values."""
-    done: dict[tuple[str, int], WhatIfScenario] = {}
-    state = unchanged.state
+def flowing(compiled: CompiledPack, state: State) -> list[int]:
+    """The pairs that flow (a rule sending them holds or possibly holds), by index, in pair order."""
+    return [
+        p
+        for p, rules in enumerate(compiled.pair_rules)
+        if any(state.truths[i] is not Truth.FALSE for i in rules)
+    ]
 
-    def what_if(question: str, value: str) -> WhatIfScenario:
+
+def pairs_of(compiled: CompiledPack, state: State) -> frozenset[PairKey]:
+    return frozenset(compiled.pairs[p] for p in flowing(compiled, state))
+
+
+WhatIf = Callable[[str, str], State]  # (question, new value) -> the state after that change
+
+
+def what_ifs(compiled: CompiledPack, state: State) -> WhatIf:
+    """What-ifs from `state`, one evaluation per class of equivalent values."""
+    done: dict[tuple[str, int], State] = {}
+
+    def what_if(question: str, value: str) -> State:
         # `value` is one of the question's values: advice, the stakes and the conditions ask no other.
         classes = compiled.value_class[question]
         cls = classes[value]
         if cls == classes.get(state.answers[question]):
-            return unchanged
+            return state
         if (question, cls) not in done:
-            done[(question, cls)] = WhatIfScenario(
-                compiled, _what_if(compiled, state, question, value), unchanged, question
-            )
+            done[(question, cls)] = state_of(compiled, {**state.values, question: value})
         return done[(question, cls)]
 
     return what_if
+
+
+def at_stake(compiled: CompiledPack, state: State, what_if: WhatIf, question: str) -> int:
+    """The score points an unknown answer controls: what the least exposing real answer removes."""
+    lowest = min(what_if(question, v).score for v in compiled.value_class[question])
+    return max(0, state.score - lowest)
 
 
 @dataclass(frozen=True)
@@ -163,115 +221,11 @@ class Exposure:
     score: int
 
 
-class WhatIfScenario:
-    """What a set of answers leads to (advice.Scenario), as a what-if's result.
-
-    The effective answers and the score at once; pairs and findings only when asked for, which the
-    advice does only for the changes it considers.
-    """
-
-    def __init__(
-        self, compiled: CompiledPack, state: State, base: WhatIfScenario | None = None, question: str = ""
-    ) -> None:
-        self._compiled = compiled
-        self.state = state
-        self._base = base  # the outcome this what-if changed one answer of, if any
-        self._question = question
-        self.answers = state.answers
-        self.score = state.score
-
-    @cached_property
-    def pairs(self) -> frozenset[PairKey]:
-        return _pairs(self._compiled, self.state)
-
-    @cached_property
-    def findings(self) -> frozenset[str]:
-        """The findings that hold, or possibly hold (only those one answer can reach are redone)."""
-        compiled, state = self._compiled, self.state
-
-        def holds(i: int) -> bool:
-            t = compiled.findings[i](
-                state.answers, state.applies, lambda r: state.truths[compiled.rule_pos[r]]
-            )
-            return t is not Truth.FALSE
-
-        if self._base is None:
-            return frozenset(fid for i, fid in enumerate(compiled.finding_ids) if holds(i))
-        touched = compiled.touched_findings[self._question]
-        kept = self._base.findings - {compiled.finding_ids[i] for i in touched}
-        return kept | {compiled.finding_ids[i] for i in touched if holds(i)}
-
-
-def best_case(compiled: CompiledPack, state: State, unknown: Sequence[str]) -> int:
-    """The score with the `unknown` answers at their least exposing (SHARING_MODEL.md section 6).
-
-    Coordinate descent over real answers, a few passes: each unknown question in turn takes the
-    value that scores lowest given the others (and given the best answers to the unknown questions
-    that value makes apply), moving sideways on a tie. The result is the score of answers a person
-    could really give: never lower than any of them, as counting only what is certain would be
-    (that would leave out both regions' rules at once). tests/test_best_case.py checks it against
-    every real completion of up to four unknown answers, and with many unknown that answering one
-    more question never finds a lower best case.
-    """
-    return _least_exposing(compiled, state, unknown).score
-
-
-def _least_exposing(compiled: CompiledPack, state: State, unknown: Sequence[str]) -> State:
-    current = state
-    for _ in range(_BEST_CASE_PASSES):
-        changed = False
-        for question in unknown:
-            now = current.answers[question]
-            if now == NOT_ASKED:  # another answer made it not apply
-                continue
-            classes = compiled.value_class[question]
-            tried: set[int] = {classes[now]} if now in classes else set()
-            # An answer that makes other unknown questions apply (region Brazil: payments) is
-            # judged by its best outcome, with those settled too.
-            reads_it = compiled.resettle[question][1:]
-            opened = [d for d in unknown if compiled.question_pos[d] in reads_it]
-            options: list[State] = []
-            for value, cls in classes.items():
-                if cls not in tried:
-                    tried.add(cls)
-                    option = _what_if(compiled, current, question, value)
-                    options.append(_least_exposing(compiled, option, opened) if opened else option)
-            if not options:
-                continue
-            lowest = min(o.score for o in options)
-            if lowest > current.score:
-                continue
-            pick = next(o for o in options if o.score == lowest)
-            # From "I don't know" any real answer scores no higher (Kleene's logic is monotone),
-            # so an unknown settles on its lowest. A settled one moves sideways too (to an equal
-            # score): that lets a later question reach a lower one, which a descent taking only
-            # lower scores missed (tests/test_best_case.py, answers fixed one at a time).
-            current, changed = pick, True
-        if not changed:
-            break
-    return current
-
-
-def at_stake(
-    compiled: CompiledPack, state: State, what_if: Callable[[str, str], WhatIfScenario], question: str
-) -> int:
-    """The score points an unknown answer controls: what the least exposing real answer removes."""
-    lowest = min(what_if(question, v).score for v in compiled.value_class[question])
-    return max(0, state.score - lowest)
-
-
-def _pairs(compiled: CompiledPack, state: State) -> frozenset[PairKey]:
-    return frozenset(compiled.pairs[p] for p, level in enumerate(state.levels) if level != ABSENT)
-
-
-def _exposure(compiled: CompiledPack, state: State) -> Exposure:
-    return Exposure(answers=state.answers, pairs=_pairs(compiled, state), score=state.score)
-
-
 def exposure(pack: Pack, values: Mapping[str, str]) -> Exposure:
     """Flows and score only, for `values` (raw answers; missing = unknown)."""
     compiled = compiled_pack(pack)
-    return _exposure(compiled, state_of(compiled, values))
+    state = state_of(compiled, values)
+    return Exposure(answers=state.answers, pairs=pairs_of(compiled, state), score=state.score)
 
 
 def effective_answers(pack: Pack, values: Mapping[str, str]) -> dict[str, str]:

@@ -31,6 +31,14 @@ def _asked(run: Run) -> Callable[[str], str]:
     return lambda q: str(effective.get(q, NOT_ASKED))
 
 
+def _quick(run: Run) -> bool:
+    """Whether a run was a quick check (its assessment lists questions it did not ask)."""
+    try:
+        return bool(json.loads(run.assessment_json).get("not_asked"))
+    except (ValueError, AttributeError):
+        return False
+
+
 def diff(previous: Run, current: Run) -> Changes:
     """What changed from `previous` to `current`: score, findings, answers, and rules new since."""
     before, after = set(previous.findings), set(current.findings)
@@ -50,6 +58,7 @@ def diff(previous: Run, current: Run) -> Changes:
         changed_answers=changed,
         new_rules=tuple(r for r in current.rules_seen if r not in seen),
         new_questions=tuple(q for q in current.questions_seen if known and q not in known),
+        after_quick_check=_quick(previous) and not _quick(current),
     )
 
 

@@ -27,6 +27,11 @@ class Score(FrozenModel):
     # The score with every "I don't know" at its least exposing answer; value - best_case is how
     # much of the score is not knowing (SHARING_MODEL.md section 6). None in reports made before.
     best_case: int | None = Field(default=None, ge=0, le=100)
+    # A quick check: some questions were not asked, so the score counts only what was (README).
+    partial: bool = Field(
+        default=False,
+        description="A quick check: some questions were not asked, so the score counts only what was.",
+    )
 
 
 class Pair(FrozenModel):
@@ -101,6 +106,12 @@ class FindingOut(FrozenModel):
     # (the report words it as a condition: "If ... is ...").
     applies_if: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     dispute: DisputeOut | None = None
+    # Its share of the score (0 for info); the score is the sum of the findings' points.
+    points: int = Field(
+        default=0,
+        ge=0,
+        description="This finding's share of the score (0 for info); the score is the sum of the points.",
+    )
 
 
 class ExceptionOut(FrozenModel):
@@ -129,7 +140,16 @@ class RightOut(FrozenModel):
     sources: tuple[SourceRef, ...]
 
 
+class AnswerSwitch(FrozenModel):
+    """One answer a step changes."""
+
+    question: str
+    from_: str = Field(alias="from")
+    to: str
+
+
 class Recommendation(FrozenModel):
+    # The first (or only) change; `changes` lists every one when only together they help.
     question: str
     from_: str = Field(alias="from")
     to: str
@@ -139,6 +159,13 @@ class Recommendation(FrozenModel):
     effort: str = "setting"
     score_removed: int = 0
     resolves: tuple[str, ...] = ()  # the findings this change makes go away, most serious first
+    changes: tuple[AnswerSwitch, ...] = Field(
+        default=(),
+        description=(
+            "Every answer the step changes, the first one first (question/from/to name it too); "
+            "two when only together they lower the score."
+        ),
+    )
 
 
 class Unknown(FrozenModel):
@@ -181,6 +208,9 @@ class Changes(FrozenModel):
     changed_answers: dict[str, AnswerChange]  # `not_asked` on a side: not asked in that run
     new_rules: tuple[str, ...] = ()
     new_questions: tuple[str, ...] = ()  # questions the earlier run's model did not have
+    # The earlier run was a quick check and this one is not: its score counted less, so the two
+    # are not compared as "higher" or "lower".
+    after_quick_check: bool = False
 
 
 class TrendPoint(FrozenModel):

@@ -101,6 +101,8 @@ def _finding(f: FindingOut, pack: Pack, notes: dict[str, tuple[str, ...]]) -> Fi
         dispute_denies=_dispute_side(f.dispute.denies) if f.dispute else (),
         dispute_binding=f.dispute.binding if f.dispute else "",
         dispute_sides=_dispute_sides(f),
+        points=f.points,
+        points_text=f"{f.points} point{'s' if f.points != 1 else ''}",
     )
 
 
@@ -155,7 +157,17 @@ def finding_views(report: Report, pack: Pack) -> list[FindingView]:
 def named_finding(fid: str, report: Report, pack: Pack) -> NamedFinding:
     known = pack.finding_by_id.get(fid)
     severity = known.severity if known else ""
-    return NamedFinding(fid, finding_title(fid, report, pack), SEVERITY_WORDS.get(severity, severity))
+    title = next((conditional_title(f, pack) for f in report.findings if f.id == fid), None)
+    return NamedFinding(
+        fid, title or finding_title(fid, report, pack), SEVERITY_WORDS.get(severity, severity)
+    )
+
+
+def conditional_title(f: FindingOut, pack: Pack) -> str:
+    """The finding's title; a possible one after its condition, so it never reads as a fact."""
+    if f.certainty != "possible":
+        return clean_line(f.title)
+    return f"{answers_condition_words(pack, f.applies_if) or 'If it applies to you'}: {clean_line(f.title)}"
 
 
 def finding_title(fid: str, report: Report, pack: Pack) -> str:

@@ -18,10 +18,17 @@ from audit.evaluate.flows import source_refs
 from audit.model.conditions import UNKNOWN
 from audit.model.labels import ALWAYS, clean_line, condition_words
 from audit.model.pack import Dispute, Pack
+from audit.render.headline import score_how
 from audit.render.markdown import md_block, md_escape
 from audit.render.view_model import SourceView, sources_view
 from audit.render.words import CERTAINTY_EXPLAINED
 
+PLAN_RANKING = (
+    "How the plan is ranked: every change you can make is tried; the steps are those that lower the "
+    "score, ordered by the points each removes (then a setting before a change of habit, then the most "
+    "severe finding it resolves). Where no single change helps because two settings each keep the same "
+    "flow going, both together are one step: \u201cDo both\u201d."
+)
 INTRO = (
     "What WhatsApp and Meta say happens to your data, and when. Each entry names the answers that "
     "make it apply; \u201cI don't know\u201d is never taken as safe: an entry that depends on it "
@@ -212,6 +219,10 @@ def markdown(pack: Pack) -> str:
         "",
         md_block(INTRO),
         "",
+        md_block(score_how(pack)),
+        "",
+        md_block(PLAN_RANKING),
+        "",
     ]
     for r in g.recipients:
         out += [f"## {_md_heading(r.label)}", ""]
@@ -291,6 +302,8 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
     console.print(Text(f"{g.title}: the model", style="bold"))
     console.print(Text(f"Model version {g.version}, last reviewed against its sources on {g.reviewed}."))
     console.print(Text(INTRO))
+    console.print(Text(score_how(pack)))
+    console.print(Text(PLAN_RANKING))
     for r in g.recipients:
         console.print(Rule(Text(r.label, style="bold"), style="dim"))
         if r.description:

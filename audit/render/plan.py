@@ -11,8 +11,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from audit.model import labels
-from audit.model.assessment import Recommendation, Report
+from audit.model.assessment import Report
 from audit.model.pack import Pack
 from audit.render.base import RenderOptions
 from audit.render.report_view import build_view, check_rest
@@ -43,6 +42,8 @@ class PlanView:
     score: int
     band_word: str
     best_case: int | None  # the score with every "I don't know" at its least exposing answer
+    headline: str  # the report's score line (a range with unknowns; a quick check says so)
+    plan_order: str  # how the steps are ordered, in one sentence
     steps: tuple[PlanStep, ...]
     groups: tuple[ChangeGroup[PlanStep], ...]  # the steps after the first, conditional ones together
     find_out: tuple[UnknownView, ...]  # the unknowns no step rests on, most at stake first
@@ -58,19 +59,15 @@ class PlanView:
     find_out_first_intro: str = ""
 
 
-def _resolves(rec: Recommendation, report: Report) -> tuple[str, ...]:
-    """The titles of the findings a change resolves (each one of the report's findings)."""
-    titles = {f.id: labels.clean_line(f.title) for f in report.findings}
-    return tuple(titles[fid] for fid in rec.resolves)
+def _resolves(step: RecommendationView) -> tuple[str, ...]:
+    """The titles of the findings a change resolves; a possible one after its condition."""
+    return tuple(f.title for f in step.resolves)
 
 
 def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> PlanView:
     v = view if view is not None else build_view(report, pack)
     recs = [v.one_thing, *v.more_changes] if v.one_thing is not None else []
-    steps = tuple(
-        PlanStep(number=i, step=r, resolves=_resolves(raw, report))
-        for i, (r, raw) in enumerate(zip(recs, report.recommendations, strict=True), 1)
-    )
+    steps = tuple(PlanStep(number=i, step=r, resolves=_resolves(r)) for i, r in enumerate(recs, 1))
     rest, intro = check_rest(v.unknowns, recs, v.asked_count, v.find_out_first)
     find_out, more = rest[:FIND_OUT_MAX], rest[FIND_OUT_MAX:]
     also = ""
@@ -85,6 +82,8 @@ def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> Pl
         score=v.score,
         band_word=v.band_word,
         best_case=report.score.best_case,
+        headline=v.headline,
+        plan_order=v.plan_order if steps else "",
         steps=steps,
         groups=change_groups(steps[1:], lambda s: s.step.conditional, 2),
         find_out=find_out,
@@ -100,11 +99,8 @@ def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> Pl
 
 
 def headline(p: PlanView) -> str:
-    """The score line every medium opens with."""
-    text = f"Your exposure score: {p.score}/100 ({p.band_word})."
-    if p.best_case is not None and p.best_case < p.score:
-        text += f" If each of your \u201cI don't know\u201d answers is the least exposing one: {p.best_case}."
-    return text
+    """The score line every medium opens with, and how the steps are ordered."""
+    return f"{p.headline} {p.plan_order}".strip()
 
 
 class PlanTextRenderer:

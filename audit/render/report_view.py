@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from audit.model.assessment import Changes, Flow, Recommendation, Report
+from audit.model.assessment import AnswerSwitch, Changes, Flow, Recommendation, Report
 from audit.model.conditions import NOT_ASKED, UNKNOWN
 from audit.model.labels import (
     answer_label,
@@ -22,6 +22,7 @@ from audit.model.labels import (
 )
 from audit.model.pack import Pack
 from audit.render.findings_view import finding_title, finding_views, group_by_severity, named_finding
+from audit.render.headline import PLAN_ORDER, headline, score_how
 from audit.render.view_model import (
     AnswerChangeView,
     ChangesView,
@@ -62,22 +63,6 @@ def resolves_text(resolves: Sequence[NamedFinding]) -> str:
     )
 
 
-def _score_how(pack: Pack) -> str:
-    lower = 0
-    ranges = []
-    for band in sorted(pack.vocabulary.bands, key=lambda b: b.below):
-        upper = min(band.below - 1, 100)
-        ranges.append(f"{lower}-{upper} {band_label(band.id).lower()}")
-        lower = band.below
-    return (
-        "How the score works: each data flow that applies to you weighs how sensitive the data is "
-        "\u00d7 how widely the recipient spreads it \u00d7 what it is used for (ads count more than "
-        "running the service) \u00d7 how certain the flow is; the score is the "
-        "total as a share of the most exposure this model can describe "
-        f"({', '.join(ranges)})."
-    )
-
-
 def _conditional_how(r: Recommendation) -> str:
     """The change in words; a condition first when it rests on an "I don't know" answer.
 
@@ -85,25 +70,27 @@ def _conditional_how(r: Recommendation) -> str:
     fact, to remove it: the advice holds only if the answer turns out to be the exposing one.
     """
     how = clean_line(r.how)
-    if r.from_ != UNKNOWN:
+    if r.from_ != UNKNOWN and all(c.from_ != UNKNOWN for c in r.changes):
         return how
     return f"If this applies to you (you answered \u201cI don't know\u201d): {how}"
 
 
 def _recommendation(r: Recommendation, report: Report, pack: Pack) -> RecommendationView:
-    steps: tuple[str, ...] = ()
-    for f in report.findings:
-        if f.fix is not None and f.fix.question == r.question and f.fix.to == r.to:
-            steps = tuple(clean_line(s) for s in f.fix.steps)
-            break
+    changes = r.changes or (AnswerSwitch(question=r.question, from_=r.from_, to=r.to),)
+    steps: list[str] = []
+    for c in changes:  # each change's numbered fix, where a finding has one
+        for f in report.findings:
+            if f.fix is not None and f.fix.question == c.question and f.fix.to == c.to:
+                steps.extend(clean_line(s) for s in f.fix.steps)
+                break
     resolves = tuple(named_finding(f, report, pack) for f in r.resolves)
     return RecommendationView(
         question=r.question,
-        prompt=question_label(pack, r.question),
-        from_label=answer_label(pack, r.question, r.from_),
-        to_label=answer_label(pack, r.question, r.to),
+        prompt=" And: ".join(question_label(pack, c.question) for c in changes),
+        from_label="; ".join(answer_label(pack, c.question, c.from_) for c in changes),
+        to_label="; ".join(answer_label(pack, c.question, c.to) for c in changes),
         how=_conditional_how(r),
-        steps=steps,
+        steps=tuple(steps),
         effort=r.effort,
         score_before=report.score.value,
         score_after=r.score_after,
@@ -113,7 +100,7 @@ def _recommendation(r: Recommendation, report: Report, pack: Pack) -> Recommenda
         resolves=resolves,
         effect=score_effect(report.score.value, r.score_after),
         fixes=resolves_text(resolves),
-        conditional=r.from_ == UNKNOWN,
+        conditional=any(c.from_ == UNKNOWN for c in changes),
         action=clean_line(r.how),
     )
 
@@ -167,7 +154,10 @@ def _trend(report: Report) -> tuple[TrendPointView, ...]:
 
 
 def _changes(c: Changes, report: Report, pack: Pack) -> ChangesView:
-    if c.score_after < c.score_before:
+    if c.after_quick_check:
+        # The quick check's score counted only what it asked: the first full one is not "higher".
+        direction = "the first full check after a quick check"
+    elif c.score_after < c.score_before:
         direction = "lower"
     elif c.score_after > c.score_before:
         direction = "higher"
@@ -189,7 +179,8 @@ def answer_changes(c: Changes, pack: Pack) -> tuple[AnswerChangeView, ...]:
     """Changed answers in words, where not asked is never "I don't know".
 
     A question that stopped applying is "no longer asked"; one the earlier model did not have is a
-    "new question"; one not asked before that is now is "now asked".
+    "new question"; one not asked before that is now (a quick check skipped it) is "answered for the
+    first time", not "changed".
     """
     out = []
     for q, ch in c.changed_answers.items():
@@ -198,7 +189,7 @@ def answer_changes(c: Changes, pack: Pack) -> tuple[AnswerChangeView, ...]:
         if ch.to == NOT_ASKED:
             kind, text = "no longer asked", f"{prompt} (it was: {before})"
         elif ch.from_ == NOT_ASKED:
-            kind = "new question" if q in c.new_questions else "now asked"
+            kind = "new question" if q in c.new_questions else "answered for the first time"
             text = f"{prompt} {after}"
         else:
             kind, text = "changed", f"{prompt} {before} \u2192 {after}"
@@ -329,7 +320,12 @@ def build_view(report: Report, pack: Pack) -> ReportView:
             "long before this report. WhatsApp may have changed its policies and settings since; "
             "update wa-audit and run it again."
         )
+    line = headline(report)
     return ReportView(
+        headline=line.text,
+        calm=line.calm,
+        quick_check=line.quick_check,
+        plan_order=PLAN_ORDER,
         title=clean_line(report.pack.title) or report.pack.id,
         generated_at=stamp(report.generated_at),
         pack_id=report.pack.id,
@@ -340,7 +336,7 @@ def build_view(report: Report, pack: Pack) -> ReportView:
         band=report.score.band,
         band_word=band_label(report.score.band),
         score_meaning=SCORE_MEANING,
-        score_how=_score_how(pack),
+        score_how=score_how(pack),
         stale_warning=stale,
         changes=_changes(report.changes, report, pack) if report.changes is not None else None,
         one_thing=recs[0] if recs else None,

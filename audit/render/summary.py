@@ -35,13 +35,12 @@ TOP_FINDINGS = 3
 
 def summary_panel(v: ReportView, where: str, width: int) -> Panel:
     t = Text()
-    t.append(f"Your exposure score: {v.score}/100, ", style="bold")
-    t.append(v.band_word, style=BAND_STYLE.get(v.band, "bold"))
-    if v.best_case is not None and v.best_case < v.score:
-        # score.best_case: every "I don't know" at its least exposing answer (not the plan's end).
-        t.append(f" (best case {v.best_case}, if each \u201cI don't know\u201d is the safest answer)")
+    # A range or a quick check's score is said calmly: no band colour (never green for what was
+    # not checked, never red for what is not known).
+    style = "" if v.calm else BAND_STYLE.get(v.band, "")
+    t.append(v.headline, style=f"bold {style}".strip())
     t.append("\n")
-    t.append(words.bar(v.score, width=max(10, min(40, width - 8))), style=BAND_STYLE.get(v.band, ""))
+    t.append(words.bar(v.score, width=max(10, min(40, width - 8))), style=style)
     t.append(f" {v.score}\n")
     if v.find_out_first:
         # Much of the score is "I don't know": what to find out comes before any advice.
@@ -82,7 +81,10 @@ def summary_panel(v: ReportView, where: str, width: int) -> Panel:
     top = [f for g in v.severity_groups for f in g.findings][:TOP_FINDINGS]
     parts: list[RenderableType] = [t]
     if top:
-        parts.append(hanging((_tag(f), Text(f.title)) for f in top))
+        # As in the full report: a finding that rests on "I don't know" is a condition, never a fact.
+        parts.append(
+            hanging((_tag(f), Text(f"{f.condition}: {f.title}" if f.condition else f.title)) for f in top)
+        )
     if where:
         parts.append(Text(where, style="dim", overflow="fold"))
     subtitle = f"report of {v.generated_at}"

@@ -57,6 +57,7 @@ def _parts(v: ReportView) -> list[RenderableType]:
     if v.not_checked:
         parts.append(_not_checked(v))
     if v.one_thing is not None:
+        parts.append(Text(v.plan_order, style="dim"))
         parts.append(_one_thing(v.one_thing))
     else:
         parts.append(Panel(Text(words.NOTHING_TO_CHANGE), border_style="green"))
@@ -205,6 +206,7 @@ def _finding(f: FindingView, platform: str) -> RenderableType:
     if f.condition:
         t.append(f"{f.condition}: ")
     t.append(f.title, style="bold")
+    t.append(f" ({f.points_text})", style="dim")
     t.append(f"\n{f.detail}")
     if f.risk:
         t.append("\nWhy it matters: ", style="bold")

@@ -79,6 +79,8 @@ class FindingView:
     dispute_binding: str = ""
     # The same two sides, each quote on its own (terminal and Markdown show them one under another).
     dispute_sides: tuple[DisputeSide, ...] = ()
+    points: int = 0  # its share of the score
+    points_text: str = ""  # "8 points"
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ class ProtectionView:
 @dataclass(frozen=True)
 class NamedFinding:
     id: str
-    title: str
+    title: str  # a possible finding's title comes after its condition: "If ...: title"
     severity_word: str = ""
 
 
@@ -201,7 +203,7 @@ class AnswerChangeView:
     prompt: str
     before: str
     after: str
-    kind: str = "changed"  # changed | new question | no longer asked | now asked
+    kind: str = "changed"  # changed | new question | no longer asked | answered for the first time
     text: str = ""  # the change in words, after "<kind>: "
 
 
@@ -265,6 +267,14 @@ class ReportView:
     not_checked: tuple[str, ...] = ()  # the questions a quick run did not ask, in words
     not_checked_summary: str = ""
     rights: tuple[RightView, ...] = ()
+    # The score in one line, in every format: the value, or the range from the best case when it
+    # rests on "I don't know"; a quick check says how much it asked.
+    headline: str = ""
+    # No band colour when the score is not the whole story (a range, a quick check): calm, never
+    # green for what was not checked, never red for what is not known.
+    calm: bool = False
+    quick_check: str = ""  # "Quick check: 9 of 27 questions"
+    plan_order: str = ""  # how the steps are ordered, in one sentence
 
 
 def _dated(ref: SourceRef) -> tuple[str, str | None]:

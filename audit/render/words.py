@@ -72,5 +72,5 @@ NOTHING_TO_CHANGE = (
 )
 SCORE_MEANING = (
     "Higher means more of your data reaches more people. A low score does not mean private: "
-    "it means fewer of the flows this model knows about apply to you."
+    "it means fewer of the findings this model knows about apply to you."
 )

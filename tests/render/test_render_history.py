@@ -128,6 +128,9 @@ def test_answer_changes_name_questions_new_to_the_model_apart_from_ones_now_aske
     said = [(a.kind, a.text) for a in answer_changes(changes, pack)]
     assert said == [
         ("new question", "Have you set a WhatsApp username? Yes, I have a username (reserved or in use)"),
-        ("now asked", "Is two-step verification (a WhatsApp PIN or account password) on? On"),
+        (
+            "answered for the first time",
+            "Is two-step verification (a WhatsApp PIN or account password) on? On",
+        ),
         ("no longer asked", "retired_question (it was: weekly)"),
     ]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ADVICE_PERSONAS, PERSONAS, ROOT, changes_since, persona_report, two_runs
+from conftest import ADVICE_PERSONAS, GENERATED_AT, PERSONAS, ROOT, changes_since, persona_report, two_runs
 from rich.cells import cell_len
 
 from audit.collect.answers_file import read_answers
@@ -105,7 +105,9 @@ def test_one_thing_today_is_the_first_recommendation(reports: dict[str, Report],
 
 
 def test_no_recommendation_says_so(reports: dict[str, Report], pack: Pack) -> None:
-    report = reports["eea-nothing-linked"]
+    # Nothing linked, in Europe, Status shown only to the people chosen: nothing left to change.
+    values = {**reports["eea-nothing-linked"].answers, "status_audience": "only_share_with"}
+    report = make_report(evaluate(pack, Answers(pack="whatsapp", values=values)), generated_at=GENERATED_AT)
     assert report.recommendations == ()
     assert "Nothing to change today" in render(report, pack)
 
@@ -355,12 +357,12 @@ def test_a_resolved_finding_the_model_no_longer_has_is_named_by_its_id(
     assert "resolved: retired_finding" in _panel_lines(text, "What changed since")
 
 
-@pytest.mark.parametrize(("question", "leads"), [("accounts_center", False), ("region", True)])
+@pytest.mark.parametrize(("question", "leads"), [("status_to_facebook", False), ("region", True)])
 def test_find_out_first_leads_only_when_much_of_the_score_rests_on_it(
     question: str, leads: bool, reports: dict[str, Report], pack: Pack
 ) -> None:
-    # Accounts Center unknown puts 12 points at stake, under the 15 that lead the report with
-    # "Find out first"; the region puts 28.
+    # The Status share unknown puts 4 points at stake, under the 15 that lead the report with
+    # "Find out first"; the region puts 17.
     values = {**reports["linked-everything"].answers, question: "unknown"}
     assessment = evaluate(pack, Answers(pack="whatsapp", values=values))
     assert assessment.score.best_case is not None
