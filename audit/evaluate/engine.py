@@ -22,7 +22,7 @@ from audit.evaluate.flows import (
     memo,
     truth_for,
 )
-from audit.evaluate.scoring import State, WhatIf, at_stake, state_of, what_ifs
+from audit.evaluate.scoring import State, WhatIf, at_stake, effective_answers, state_of, what_ifs
 from audit.load.reach import can_matter
 from audit.model.answers import Answers
 from audit.model.assessment import (
@@ -249,11 +249,11 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
     # (a quick audit's unasked questions); the sort is stable, so pack order breaks the rest.
     findings.sort(key=lambda x: (MOST_SEVERE_FIRST.index(x.severity), x.certainty == "possible"))
 
-    # Not asked: skipped by a quick run (saved as such), though it would apply; not applicable:
-    # its own `when` is false. Neither gives findings or advice.
-    not_asked = tuple(
-        q for q, a in effective.items() if a == NOT_ASKED and state.applies[q] is not Truth.FALSE
-    )
+    # Not asked: skipped by a quick run (saved as such), though it may apply, judged with the other
+    # skipped answers as unknown (a question that hangs on a skipped one was not asked either); not
+    # applicable: its own `when` is false. Neither gives findings or advice.
+    to_ask = effective_answers(pack, answers.values)
+    not_asked = tuple(q for q, a in to_ask.items() if answers.values.get(q) == NOT_ASKED and a != NOT_ASKED)
     truth = truth_for(pack, compiled, state)
     protections = tuple(
         _protection(pack, compiled, p, truth)
