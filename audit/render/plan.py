@@ -21,6 +21,9 @@ TEMPLATE_HTML = "plan.html.j2"
 TEMPLATE_MARKDOWN = "plan.md.j2"
 # "What to find out" says how to check this many; the rest it names (a one-page plan, issue 16).
 FIND_OUT_MAX = 5
+# The steps shown whole, with their menu steps; the rest (each removing less) get one line each, so
+# the plan still prints on one or two pages. The full report has every step whole.
+STEPS_IN_FULL = 5
 NOTHING_TO_CHANGE = (
     "Nothing to change today: no change to your answers would lower your score or fix a finding of "
     "medium severity or more."
@@ -44,8 +47,9 @@ class PlanView:
     best_case: int | None  # the score with every "I don't know" at its least exposing answer
     headline: str  # the report's score line (a range with unknowns; a quick check says so)
     plan_order: str  # how the steps are ordered, in one sentence
-    steps: tuple[PlanStep, ...]
+    steps: tuple[PlanStep, ...]  # shown whole, the one thing first
     groups: tuple[ChangeGroup[PlanStep], ...]  # the steps after the first, conditional ones together
+    smaller: tuple[PlanStep, ...]  # the steps after those, one line each
     find_out: tuple[UnknownView, ...]  # the unknowns no step rests on, most at stake first
     find_out_intro: str
     also_check: str  # the rest of them, by name only: "Also ..."
@@ -67,7 +71,8 @@ def _resolves(step: RecommendationView) -> tuple[str, ...]:
 def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> PlanView:
     v = view if view is not None else build_view(report, pack)
     recs = [v.one_thing, *v.more_changes] if v.one_thing is not None else []
-    steps = tuple(PlanStep(number=i, step=r, resolves=_resolves(r)) for i, r in enumerate(recs, 1))
+    every = tuple(PlanStep(number=i, step=r, resolves=_resolves(r)) for i, r in enumerate(recs, 1))
+    steps, smaller = every[:STEPS_IN_FULL], every[STEPS_IN_FULL:]
     rest, intro = check_rest(v.unknowns, recs, v.asked_count, v.find_out_first)
     find_out, more = rest[:FIND_OUT_MAX], rest[FIND_OUT_MAX:]
     also = ""
@@ -86,6 +91,7 @@ def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> Pl
         plan_order=v.plan_order if steps else "",
         steps=steps,
         groups=change_groups(steps[1:], lambda s: s.step.conditional, 2),
+        smaller=smaller,
         find_out=find_out,
         also_check=also,
         find_out_intro=intro or v.unknown_summary,
@@ -96,6 +102,15 @@ def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> Pl
         find_out_first=v.find_out_first,
         find_out_first_intro=v.find_out_first_intro,
     )
+
+
+SMALLER_INTRO = "Each removes less; the full report (wa-audit report) has the steps for each."
+
+
+def smaller_line(s: PlanStep) -> str:
+    """A smaller step on one line: what to do, and the score after it."""
+    habit = " (a change of habit)" if s.step.effort == "habit" else ""
+    return f"{s.step.how}{habit} Score {s.step.score_before} \u2192 {s.step.score_after}."
 
 
 def headline(p: PlanView) -> str:
@@ -172,6 +187,12 @@ class PlanTextRenderer:
                     step(s, s.step.action, indent=2)
                 else:
                     step(s, s.step.how)
+        if p.smaller:
+            console.print(Text(""))
+            console.print(Rule(Text("Smaller steps", style="bold"), characters="\u2500"))
+            console.print(Text(SMALLER_INTRO))
+            for s in p.smaller:
+                console.print(hanging(f"{s.number}.", Text(smaller_line(s))))
         if p.find_out_intro:
             console.print(Text(""))
             console.print(Rule(Text("What to find out", style="bold"), characters="\u2500"))
@@ -209,6 +230,7 @@ class PlanHtmlRenderer:
                 css=html.stylesheet(),
                 csp=html.CSP,
                 nothing_to_change=NOTHING_TO_CHANGE,
+                smaller_intro=SMALLER_INTRO,
             )
         )
 
@@ -229,6 +251,7 @@ class PlanMarkdownRenderer:
                 group_of={s.number: g for g in p.groups for s in g.items},
                 headline=headline(p),
                 nothing_to_change=NOTHING_TO_CHANGE,
+                smaller_intro=SMALLER_INTRO,
             )
         )
         return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
