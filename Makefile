@@ -1,11 +1,13 @@
 # Two commands matter: `make demo` (a report on the bundled example, no questions asked) and
 # `make test` (lint, types, the rule pack check and the tests). Both create .venv when missing.
+# While working, `make check` runs the fast tests (not the slow ones: exhaustive slice, fuzzing,
+# pty journeys, browser) in a minute or two.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLE ?= examples/linked-everything.yaml
 
-.PHONY: demo test lint typecheck check-rules pytest a11y a11y-tools bench golden mutate mutate-sample clean
+.PHONY: demo test check lint typecheck check-rules pytest a11y a11y-tools bench golden mutate mutate-sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +38,18 @@ typecheck: $(VENV)/.test-deps
 check-rules: $(VENV)/.test-deps
 	$(BIN)/wa-audit rules check
 
+# The tests run on every core (pytest-xdist; WORKERS=1 for one process); worksteal hands a worker
+# that runs dry the waiting tests of a busy one, so the long tests do not finish last in a row.
+WORKERS ?= auto
+PYTEST := $(BIN)/pytest -q -n $(WORKERS) --dist worksteal
+
 pytest: $(VENV)/.test-deps
-	$(BIN)/pytest -q
+	$(PYTEST)
 
 test: lint typecheck check-rules pytest
+
+check: $(VENV)/.test-deps
+	$(PYTEST) -m "not slow"
 
 # Accessibility checkers (axe-core in Debian's chromium, the Nu HTML checker on Java), pinned in
 # tests/render/a11y/package-lock.json and installed from npm into $(A11Y_TOOLS) (ignored by git),
