@@ -5,7 +5,10 @@ real instead of pretending:
 - a read-only disk: the home is bind-mounted read-only in a private mount namespace
   (`unshare -rm`, no privileges needed beyond user namespaces), and wa-audit runs inside it;
 - another user's files: wa-audit runs as `nobody` (setpriv, when the suite runs as root) on a home
-  that is theirs, holding a history that belongs to root.
+  that is theirs, holding a history that belongs to root. The checkout, its venv and its Python
+  may sit where nobody cannot enter (a clone in `mktemp -d`, a pyenv under /root), so nobody runs a
+  copy of wa-audit and its run-time dependencies, in a folder everyone may enter, with this Python
+  or the system's of the same version.
 Each test checks what the catalogue checks for bad input: exit 2, one `wa-audit: PATH: ...; what to
 do` line, and no file changed, renamed or added; and that the read-only commands still read.
 Where neither tool works (no user namespaces, not root), the tests are skipped and say why.
@@ -20,9 +23,12 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.conftest import EXAMPLES, ROOT
 from tests.hardening.support import changes, snapshot
@@ -38,7 +44,7 @@ def _env(cache: Path) -> dict[str, str]:
 
 def _can(argv: list[str]) -> bool:
     try:
-        return subprocess.run(argv, capture_output=True, timeout=20, check=False).returncode == 0
+        return subprocess.run(argv, capture_output=True, timeout=120, check=False).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
 
@@ -138,17 +144,53 @@ def test_changing_on_a_read_only_disk_is_one_line_and_no_damage(read_only_home: 
 
 
 # --- another user's history --------------------------------------------------------------------
+def copy_runtime(folder: Path) -> None:
+    """Copy what `python -m audit` needs into `folder`, for PYTHONPATH, away from the checkout.
+
+    That is wa-audit (package, rule packs, templates) and every run-time dependency it declares.
+    """
+    for name in ("audit", "rules", "reports"):
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+    seen: set[str] = set()
+    todo = [Requirement(r) for r in metadata.requires("wa-audit") or []]
+    while todo:
+        req = todo.pop()
+        name = canonicalize_name(req.name)
+        if name in seen or (req.marker is not None and not req.marker.evaluate({"extra": ""})):
+            continue
+        seen.add(name)
+        dist = metadata.distribution(name)
+        for file in dist.files or []:
+            source = Path(str(dist.locate_file(file)))
+            if file.parts[0] == ".." or "__pycache__" in file.parts or not source.is_file():
+                continue  # scripts outside site-packages, bytecode
+            (folder / file).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, folder / file)
+        todo += [Requirement(r) for r in dist.requires or []]
+
+
+DROP = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+
+
 @pytest.fixture(scope="module")
-def as_nobody(world: Path) -> Path:
+def as_nobody(world: Path) -> list[str]:
+    """The command that runs the copied wa-audit as nobody, up to its arguments."""
     if os.geteuid() != 0 or not shutil.which("setpriv"):
         pytest.skip("needs root and setpriv to run wa-audit as another user")
+    runtime = world / "runtime"
+    copy_runtime(runtime)
     cache = world / "cache-nobody"
     cache.mkdir()
     os.chown(cache, NOBODY, NOBODY)
-    drop = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-    if not _can([*drop, sys.executable, "-c", ""]):
-        pytest.skip("this Python cannot run as nobody (its files are private to root)")
-    return cache
+    # -S: no site-packages (no .pth pointing back at the checkout), only the copy on PYTHONPATH.
+    # Its compiled modules (pydantic-core) need a Python of the same version.
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    pythons = [sys._base_executable, shutil.which(version, path="/usr/local/bin:/usr/bin:/bin")]
+    for python in filter(None, pythons):
+        command = [*DROP, "env", f"PYTHONPATH={runtime}", python, "-S", "-m", "audit"]
+        if _can([*command, "--version"]):
+            return command
+    pytest.skip(f"nobody cannot run a {version} here (tried {', '.join(filter(None, pythons))})")
 
 
 def nobodys_home(world: Path, name: str, history_mode: int) -> Path:
@@ -162,47 +204,46 @@ def nobodys_home(world: Path, name: str, history_mode: int) -> Path:
     return home
 
 
-def nobody(cache: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def nobody(command: list[str], world: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
-         sys.executable, "-m", "audit", "--home", str(home), *args],
-        cwd=ROOT,
-        env=_env(cache),
+        [*command, "--home", str(home), *args],
+        cwd=world,
+        env=_env(world / "cache-nobody"),
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
         timeout=60,
         check=False,
-    )  # fmt: skip
+    )
 
 
-def test_a_history_you_cannot_write_is_read_not_renamed(as_nobody: Path, world: Path) -> None:
+def test_a_history_you_cannot_write_is_read_not_renamed(as_nobody: list[str], world: Path) -> None:
     home = nobodys_home(world, "not-mine-0644", 0o644)
     before = snapshot(home)
-    listed = nobody(as_nobody, home, "history", "--format", "json")
+    listed = nobody(as_nobody, world, home, "history", "--format", "json")
     assert listed.returncode == 0, listed.stderr
     assert '"run": 2' in listed.stdout
-    assert nobody(as_nobody, home, "diff").returncode == 0
-    result = nobody(as_nobody, home, "set", "two_step=on")
+    assert nobody(as_nobody, world, home, "diff").returncode == 0
+    result = nobody(as_nobody, world, home, "set", "two_step=on")
     line = one_line(result, str(home / "history.sqlite3"), "cannot write the history", "chown")
     assert "damaged" not in line
     assert changes(before, snapshot(home)) == [], "not renamed, and the answers did not change either"
 
 
-def test_a_history_you_cannot_read_is_one_line(as_nobody: Path, world: Path) -> None:
+def test_a_history_you_cannot_read_is_one_line(as_nobody: list[str], world: Path) -> None:
     home = nobodys_home(world, "not-mine-0600", 0o600)
     before = snapshot(home)
     for args in (["history"], ["diff"], ["set", "two_step=on"]):
-        result = nobody(as_nobody, home, *args)
+        result = nobody(as_nobody, world, home, *args)
         line = one_line(result, str(home / "history.sqlite3"), "cannot read the history", "chown")
         assert "damaged" not in line
     assert changes(before, snapshot(home)) == []
 
 
-def test_a_damaged_history_you_cannot_write_stays_where_it_is(as_nobody: Path, world: Path) -> None:
+def test_a_damaged_history_you_cannot_write_stays_where_it_is(as_nobody: list[str], world: Path) -> None:
     home = nobodys_home(world, "damaged-not-mine", 0o644)
     (home / "history.sqlite3").write_bytes(b"not a database\n")
     before = snapshot(home)
-    result = nobody(as_nobody, home, "set", "two_step=on")
+    result = nobody(as_nobody, world, home, "set", "two_step=on")
     one_line(result, "damaged", "cannot change it", "move it away")
     assert changes(before, snapshot(home)) == []
