@@ -43,7 +43,7 @@ def spawn(home: Path, *args: str, **extra: str) -> tuple[pexpect.spawn, io.Strin
         env=env,
         dimensions=(24, 80),
         encoding="utf-8",
-        timeout=30,
+        timeout=120,  # per expect: a bound on a hang, not a speed test (a cold start under load is slow)
     )
     seen = io.StringIO()
     child.logfile_read = seen

@@ -45,7 +45,7 @@ def spawn(home: Path, *args: str) -> tuple[pexpect.spawn, io.StringIO]:
         env=_env(),
         dimensions=(24, 80),
         encoding="utf-8",
-        timeout=30,
+        timeout=120,  # per expect: a bound on a hang, not a speed test (a cold start under load is slow)
     )
     seen = io.StringIO()
     child.logfile_read = seen

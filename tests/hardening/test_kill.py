@@ -2,9 +2,11 @@
 
 A child process rewrites one file through `audit.files.atomic_write` in a tight loop, alternating
 two versions of different sizes; the test kills it at random moments and checks the file each time.
-The moments are a seeded fraction of the write cycle the child measured just before (two cycles at
-most), so kills land mid-write on a fast disk and on a loaded machine alike; the seed makes the
-sequence of fractions replayable. A kill between the temp file and the rename leaves a
+A moment is a seeded number of writes (the child reports each one) and then a seeded fraction of the
+write cycle the child measured just before (two cycles at most), so kills land mid-write on a fast
+disk and on a loaded machine alike, and both versions are met even when the machine is so busy that
+the child does not run between the last write it reported and the kill; the seed makes the sequence
+replayable. A kill between the temp file and the rename leaves a
 stray `.NAME.*.tmp`; the next write removes it once it is old enough to be clearly abandoned.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import os
 import random
+import select
 import signal
 import stat
 import subprocess
@@ -24,7 +27,7 @@ import pytest
 
 from audit.files import STALE_TEMP_SECONDS, atomic_write, remove_stale_temps, temp_prefix
 from tests.conftest import ROOT
-from tests.sync import read_line
+from tests.sync import DEFAULT_TIMEOUT, read_line
 
 OLD = b"old\n" + b"a" * 200_000 + b"\nend-old\n"
 NEW = b"new\n" + b"b" * 310_000 + b"\nend-new\n"
@@ -32,7 +35,7 @@ KILLS = int(os.environ.get("WA_AUDIT_KILLS", "50"))
 
 CHILD = textwrap.dedent(
     """
-    import sys, time
+    import os, sys, time
     from pathlib import Path
     from audit.files import atomic_write
 
@@ -46,9 +49,24 @@ CHILD = textwrap.dedent(
     print("ready", (time.perf_counter() - start) / 3, flush=True)  # seconds per old+new cycle
     while True:
         atomic_write(target, old)
+        os.write(1, b"o")  # one byte per finished write: the test counts them
         atomic_write(target, new)
+        os.write(1, b"n")
     """
 )
+
+
+def read_bytes(child: subprocess.Popen[bytes], count: int, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Wait until `child` has reported `count` more finished writes (one byte each)."""
+    assert child.stdout is not None
+    fd = child.stdout.fileno()
+    deadline = time.monotonic() + timeout
+    while count:
+        readable, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        assert readable, f"pid {child.pid} reported no write within {timeout:.0f} s"
+        got = os.read(fd, count)
+        assert got, f"pid {child.pid} stopped (exit {child.poll()})"
+        count -= len(got)
 
 
 def strays(folder: Path, target: Path) -> list[Path]:
@@ -84,6 +102,7 @@ def test_sigkill_never_leaves_a_partial_file(tmp_path: Path) -> None:
         word, cycle = read_line(child).split()
         assert word == b"ready"
         cycles.append(float(cycle))
+        read_bytes(child, rng.randint(1, 4))
         time.sleep(rng.uniform(0, 2 * float(cycle)))
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
