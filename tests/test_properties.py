@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from audit.model.pack import Pack
 
 PACK = load_pack(default_pack_dir())
 FACTS = ("platform", "region", "optout_2016")
+pytestmark = pytest.mark.slow  # 300 examples a property: minutes, not seconds
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

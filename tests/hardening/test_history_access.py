@@ -33,6 +33,8 @@ from packaging.utils import canonicalize_name
 from tests.conftest import EXAMPLES, ROOT
 from tests.hardening.support import changes, snapshot
 
+pytestmark = pytest.mark.slow  # a wa-audit process per check, some in a namespace
+
 NOBODY = 65534
 
 
