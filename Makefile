@@ -1,7 +1,7 @@
 # Two commands matter: `make demo` (a report on the bundled example, no questions asked) and
 # `make test` (lint, types, the rule pack check and the tests). Both create .venv when missing.
-# While working, `make check` runs the fast tests (not the slow ones: exhaustive slice, fuzzing,
-# pty journeys, browser) in a minute or two.
+# While working, `make check` runs the fast tests (not the slow ones: exhaustive slice, properties,
+# fuzzing, pty journeys, process races, browser).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -38,7 +38,7 @@ typecheck: $(VENV)/.test-deps
 check-rules: $(VENV)/.test-deps
 	$(BIN)/wa-audit rules check
 
-# The tests run on every core (pytest-xdist; WORKERS=1 for one process); worksteal hands a worker
+# The tests run on every core (pytest-xdist; WORKERS=0 for no worker processes); worksteal hands a worker
 # that runs dry the waiting tests of a busy one, so the long tests do not finish last in a row.
 WORKERS ?= auto
 PYTEST := $(BIN)/pytest -q -n $(WORKERS) --dist worksteal
