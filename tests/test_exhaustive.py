@@ -1,8 +1,8 @@
 """Every combination of the Meta connections section (section `meta`), `unknown` included.
 
-The whole section is 2 x 6 x 4^8 x 3^2 = 7,077,888 combinations (platform, region, then ten
+The whole section is 2 x 6 x 4^8 x 3^3 = 21,233,664 combinations (platform, region, then eleven
 questions): too many for CI. So each run fixes platform and region (one "slice") and enumerates the
-other ten questions; the other sections are fixed to the settings of the careful EEA persona
+other eleven questions; the other sections are fixed to the settings of the careful EEA persona
 (examples/eea-nothing-linked.yaml), so that every recommendation lies inside the section. A
 question that its own `when` leaves unasked (payments outside India and Brazil, Instagram sharing
 without Accounts Center) contributes one case, not one per ignored value: its answer is ignored.
@@ -15,10 +15,10 @@ answers only through those conditions, so they are the same for every value of a
 takes each class's value by a seeded draw (SEED), so every value of every question is evaluated
 thousands of times, and the lookups below cross-check the classes: a recommendation's
 score_after, computed with the value it names, must equal the table's score for its class.
-CI's slice, iPhone and region "other" (the global policy, where the most rules apply), is 17,496
-combinations: a fifth of its 92,160 with every value, which took 152 s on a quiet 2-core machine.
-`WA_AUDIT_EXHAUSTIVE=all` runs all twelve slices with every value, not one per class: 2,764,800
-combinations (the three regions where payments are asked have 368,640 each), about 25 minutes.
+CI's slice, iPhone and region "other" (the global policy, where the most rules apply), is 52,488
+combinations: a fifth of its 276,480 with every value (v3 added message summaries, three answers).
+`WA_AUDIT_EXHAUSTIVE=all` runs all twelve slices with every value, not one per class: 8,294,400
+combinations (the three regions where payments are asked have 1,105,920 each), over an hour.
 
 The checks are those of tests/test_properties.py; a table of every slice's scores lets "a
 recommendation's score_after is the score of the changed answers", "unknown never lowers the
@@ -160,7 +160,7 @@ def test_every_combination_of_the_meta_section(platform: str, region: str) -> No
             if k[i] != UNKNOWN:
                 raises.append(((*k[:i], UNKNOWN, *k[i + 1 :]), a.score.value))
     if (platform, region) == ("iphone", "other"):
-        assert len(scores) == (92_160 if EVERY_VALUE else 17_496)  # as the module says
+        assert len(scores) == (276_480 if EVERY_VALUE else 52_488)  # as the module says
     for after, score_after, before, question in claims:
         assert scores[after] == score_after, (before, question)
     for k, before in raises:
