@@ -22,8 +22,10 @@ TEMPLATE_MARKDOWN = "plan.md.j2"
 # "What to find out" says how to check this many; the rest it names (a one-page plan, issue 16).
 FIND_OUT_MAX = 5
 # The steps shown whole, with their menu steps; the rest (each removing less) get one line each, so
-# the plan still prints on one or two pages. The full report has every step whole.
+# the plan still prints on one or two pages. The full report has every step whole. When much rests
+# on "I don't know", what to find out leads and fewer steps are shown whole.
 STEPS_IN_FULL = 5
+STEPS_IN_FULL_AFTER_FIND_OUT = 3
 NOTHING_TO_CHANGE = (
     "Nothing to change today: no change to your answers would lower your score or fix a finding of "
     "medium severity or more."
@@ -72,7 +74,8 @@ def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> Pl
     v = view if view is not None else build_view(report, pack)
     recs = [v.one_thing, *v.more_changes] if v.one_thing is not None else []
     every = tuple(PlanStep(number=i, step=r, resolves=_resolves(r)) for i, r in enumerate(recs, 1))
-    steps, smaller = every[:STEPS_IN_FULL], every[STEPS_IN_FULL:]
+    whole = STEPS_IN_FULL_AFTER_FIND_OUT if v.find_out_first else STEPS_IN_FULL
+    steps, smaller = every[:whole], every[whole:]
     rest, intro = check_rest(v.unknowns, recs, v.asked_count, v.find_out_first)
     find_out, more = rest[:FIND_OUT_MAX], rest[FIND_OUT_MAX:]
     also = ""
@@ -104,13 +107,18 @@ def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> Pl
     )
 
 
-SMALLER_INTRO = "Each removes less; the full report (wa-audit report) has the steps for each."
+SMALLER_INTRO = (
+    "Each removes less; the full report (wa-audit report) has the steps for each. "
+    "\u201cIf it applies\u201d: it depends on an answer you gave as \u201cI don't know\u201d."
+)
 
 
 def smaller_line(s: PlanStep) -> str:
-    """A smaller step on one line: what to do, and the score after it."""
-    habit = " (a change of habit)" if s.step.effort == "habit" else ""
-    return f"{s.step.how}{habit} Score {s.step.score_before} \u2192 {s.step.score_after}."
+    """A smaller step on one line: what to do (if it applies), and the score after it."""
+    r = s.step
+    what = f"If it applies: {r.action}" if r.conditional else r.how
+    habit = " (a change of habit)" if r.effort == "habit" else ""
+    return f"{what}{habit} Score {r.score_before} \u2192 {r.score_after}."
 
 
 def headline(p: PlanView) -> str:

@@ -284,17 +284,12 @@ def test_phone_screenshot(run_chromium: Run, reports: dict[str, Report], pack: P
 # say their condition once, and "What to check" lists only the questions no step already asks.
 # The plan page fits one when it is short.
 ALL_EXAMPLES = sorted(p.stem for p in (ROOT / "examples").glob("*.yaml"))
-# v3 (pack 2026.12.1): the person who knows nothing gets 20 conditional steps (profile links and
-# message summaries are new), and the India example 10 steps: their summaries and plans need a sheet more.
-SUMMARY_PAGES = dict.fromkeys(ALL_EXAMPLES, 2) | {"all-unknown": 3}
-PLAN_PAGES = dict.fromkeys(ALL_EXAMPLES, 1) | {
-    # 13, 12 and 18 steps, each with its menu path: a sheet and a half. At 9 pt, the person who
-    # answered "I don't know" to everything (18 conditional steps after what to find out) needs three.
-    "linked-everything": 2,
-    "quick-unsure": 2,
-    "all-unknown": 3,
-    "india-linked": 2,
-}
+# v3 (pack 2026.12.1) and issue 24's ranking: the plan shows its five biggest steps whole and the
+# rest one line each, on two sheets at most; the person who knows nothing (what to find out first,
+# three steps whole, 22 conditional one-liners, four more to find out) needs a third. The summary
+# pages of the full report keep the whole plan: the quick check's (12 whole steps) needs three.
+SUMMARY_PAGES = dict.fromkeys(ALL_EXAMPLES, 2) | {"all-unknown": 3, "quick-unsure": 3}
+PLAN_PAGES = dict.fromkeys(ALL_EXAMPLES, 2) | {"all-unknown": 3}
 # What prints first (summary and plan) and what prints after, from a new page.
 SUMMARY_SECTIONS = {"score", "changes", "find-out-first", "not-checked", "one-thing", "plan"}
 EVIDENCE_SECTIONS = ("flows", "findings", "protected", "rights", "sources")
@@ -332,7 +327,7 @@ def test_print_puts_summary_and_plan_on_two_pages_and_findings_after(
 
 
 @pytest.mark.parametrize("persona", ALL_EXAMPLES)
-def test_the_plan_prints_on_one_page_when_it_is_short(
+def test_the_plan_prints_on_two_pages(
     run_chromium: Run, pack: Pack, tmp_path: Path, persona: str
 ) -> None:
     from audit.render.plan import PlanHtmlRenderer
