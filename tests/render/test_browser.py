@@ -327,9 +327,7 @@ def test_print_puts_summary_and_plan_on_two_pages_and_findings_after(
 
 
 @pytest.mark.parametrize("persona", ALL_EXAMPLES)
-def test_the_plan_prints_on_two_pages(
-    run_chromium: Run, pack: Pack, tmp_path: Path, persona: str
-) -> None:
+def test_the_plan_prints_on_two_pages(run_chromium: Run, pack: Pack, tmp_path: Path, persona: str) -> None:
     from audit.render.plan import PlanHtmlRenderer
 
     page = tmp_path / f"plan-{persona}.html"

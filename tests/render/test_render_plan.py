@@ -21,6 +21,7 @@ from audit.model.pack import Pack
 from audit.render import summary
 from audit.render.base import Format, RenderOptions, renderer_for
 from audit.render.html import CSP
+from audit.render.plan import STEPS_IN_FULL, build_plan
 from audit.render.view_model import GROUP_CONDITION, ONE_CONDITION, change_groups
 from audit.render.words import NOTHING_TO_CHANGE
 
@@ -56,11 +57,21 @@ def test_plan_ranks_every_change_with_what_it_resolves(
     # The words as a reader sees them: entities decoded, Markdown escapes and wrapping gone.
     text = " ".join(html.unescape(plan(report, pack, fmt)).replace("\\", "").split())
     assert "If you do one thing today" in text
-    positions = [text.index(" ".join(r.how.split())[:40]) for r in report.recommendations]
-    assert positions == sorted(positions)
-    assert len(positions) > 3
-    # Each change names the finding its fix is, and the person's own phone's menu path.
-    assert "Resolves: Status updates you share to Facebook" in text
+    whole = build_plan(report, pack).steps
+    positions = [text.index(" ".join(whole[0].step.how.split())[:40])]
+    for s in whole[1:]:  # in rank order: each after the one before (two may open alike)
+        positions.append(text.index(" ".join(s.step.how.split())[:40], positions[-1] + 1))
+    assert 3 <= len(whole) <= STEPS_IN_FULL < len(report.recommendations)
+    # Each step shown whole names the findings its fix resolves, and the person's own phone's menu
+    # path; the smaller ones follow, one line each, in rank order.
+    assert text.count("Resolves: ") == len(whole)
+    for s in whole:
+        assert "Resolves: " + " ".join(s.resolves[0].split()) in text
+    smaller = text.index("Smaller steps")
+    assert smaller > positions[-1]
+    assert text.count("If it applies: ") == sum(
+        r.from_ == "unknown" for r in report.recommendations[len(whole) :]
+    )
     assert "You (or Settings) tab (bottom right)" in text  # iPhone menus for the iPhone persona
     assert "What to find out" in text
     for u in report.unknowns:
@@ -184,7 +195,8 @@ def test_steps_that_rest_on_i_dont_know_sit_under_their_condition(
     between. The condition is said once per group.
     """
     report = reports[persona]
-    recs = report.recommendations
+    # The steps shown whole (the smaller ones are one line each, "If it applies: ..." when conditional).
+    recs = report.recommendations[: len(build_plan(report, pack).steps)]
     for medium, text in plan_texts(report, pack).items():
         actions = [" ".join(r.how.split())[:40] for r in recs]
         # Each step after the one before it, in rank order (a "Do both" step names a change that
@@ -206,7 +218,7 @@ def test_steps_that_rest_on_i_dont_know_sit_under_their_condition(
                     assert j >= 1, (medium, recs[i].question)
                     assert recs[j].from_ == "unknown", (medium, recs[i].question)
         if persona == "all-unknown":
-            assert text.count(GROUP) == 1, medium  # 17 steps, one condition
+            assert text.count(GROUP) == 1, medium  # the steps shown whole after the first, one condition
             assert text.count(ONE) == 1, medium  # the one thing's own
 
 
