@@ -65,7 +65,7 @@ def test_answers_survive_the_end_of_the_process(how: str, tmp_path: Path) -> Non
     progress = answer_until_done(child)
     assert finish(child) == 0
     assert progress[0][0] == 4  # it picks up at the fourth question
-    assert len(yaml.safe_load((home / "answers.yaml").read_text())["answers"]) == 29
+    assert len(yaml.safe_load((home / "answers.yaml").read_text())["answers"]) == 28
     assert not (home / "draft.yaml").exists()
 
 

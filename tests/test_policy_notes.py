@@ -56,7 +56,7 @@ def test_the_note_is_on_the_finding_that_cites_the_changed_policy(
     shown = _render(checked_in_march, fmt)
     flat = " ".join(shown.replace("&#39;", "'").split())
     assert flat.count(NOTE) == 1  # one finding of this report cites S2
-    assert "reviewed 2026-12-02" in flat  # and the model's review date, as always
+    assert "reviewed 2026-12-07" in flat  # and the model's review date, as always
 
 
 def test_the_json_report_lists_the_change_and_its_findings(checked_in_march: Path) -> None:
@@ -69,7 +69,7 @@ def test_the_json_report_lists_the_change_and_its_findings(checked_in_march: Pat
             "findings": ["meta_service_provider"],
         }
     ]
-    assert body["pack"]["reviewed"] == "2026-12-02"
+    assert body["pack"]["reviewed"] == "2026-12-07"
 
 
 def test_no_note_when_the_pack_was_checked_after_the_newest_capture(tmp_path: Path) -> None:

@@ -90,11 +90,11 @@ def test_full_interview(tmp_path: Path) -> None:
     assert finish(child) == 0
 
     # First choices everywhere: Android (no iCloud question) in Europe (no WhatsApp Pay question, no
-    # message summaries).
+    # message summaries, no 2016 opt-out: only the policy outside Europe speaks of it).
     assert progress[0] == (1, 32)
-    assert progress[-1] == (29, 29)
+    assert progress[-1] == (28, 28)
     answers = saved_answers(home)
-    assert len(answers) == 29
+    assert len(answers) == 28
     assert answers["platform"] == "android"
     assert answers["region"] == "eea"
     assert (home / "answers.yaml").stat().st_mode & 0o777 == 0o600
@@ -123,7 +123,7 @@ def test_interrupted_then_resumed(tmp_path: Path) -> None:
     progress = answer_until_done(child)
     assert finish(child) == 0
     assert progress[0][0] == 4  # it picks up at the fourth question
-    assert len(saved_answers(home)) == 29
+    assert len(saved_answers(home)) == 28
     assert not (home / "draft.yaml").exists()
 
 
