@@ -101,8 +101,9 @@ TABLE = [
     ),
     Row(
         "F4",
-        {"accounts_center": "previously_linked"},
-        {"accounts_center": "linked"},
+        {"accounts_center": "previously_linked", "region": "other"},
+        # S4 is the page for users outside Europe and the UK: the EEA policy says nothing of it.
+        {"accounts_center": "previously_linked", "region": "eea"},
         pairs(["cross_app_profile"], [META]),
         "documented",
     ),
