@@ -7,23 +7,58 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 EXAMPLE ?= examples/linked-everything.yaml
 
-.PHONY: demo test check lint typecheck check-rules pytest a11y a11y-tools bench golden mutate mutate-sample clean
+
+.PHONY: locale translations new-language demo test check lint typecheck check-rules pytest a11y a11y-tools bench golden mutate mutate-sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# The install compiles the code's catalogs (hatch_build.py); the .mo rule below keeps them fresh
+# when a .po changes afterwards.
 $(VENV)/.run-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
-	touch $@
+	touch $@ $(MO_FILES)
 
 $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@ $(VENV)/.run-deps
+	touch $@ $(VENV)/.run-deps $(MO_FILES)
+
+# --- languages (docs/DEVELOPMENT.md, "Adding a language") ------------------------------------
+# The code's sentences: audit/locale/<ll_CC>/LC_MESSAGES/wa_audit.po, compiled to .mo (ignored by git).
+# The rule pack's text: rules/whatsapp/i18n/<lang>.po, read as it is.
+LOCALE := audit/locale
+PACK := rules/whatsapp
+PO_FILES := $(wildcard $(LOCALE)/*/LC_MESSAGES/wa_audit.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+$(LOCALE)/%/LC_MESSAGES/wa_audit.mo: $(LOCALE)/%/LC_MESSAGES/wa_audit.po | $(VENV)/.run-deps
+	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@
+
+locale: $(MO_FILES)
+
+# Both templates from what the code and the pack say now, then every catalog brought up to date
+# (new sentences empty, changed ones fuzzy: the completeness test fails until they are translated).
+translations: $(VENV)/.run-deps
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k N_ -k pgettext:1c,2 --no-location \
+		--add-comments=Translators: --project=wa-audit --omit-header -o $(LOCALE)/wa_audit.pot .
+	$(BIN)/wa-audit rules extract $(PACK)
+	@for po in $(PO_FILES); do \
+		$(BIN)/pybabel update --quiet --ignore-obsolete -i $(LOCALE)/wa_audit.pot -o $$po \
+			-l $$(basename $$(dirname $$(dirname $$po))) || exit 1; done
+	@for po in $(PACK)/i18n/*.po; do \
+		$(BIN)/pybabel update --quiet --ignore-obsolete -i $(PACK)/i18n/pack.pot -o $$po \
+			-l $$(basename $$po .po | tr - _) || exit 1; done
+
+# A new language: make new-language LANGUAGE_TAG=fr (then add it to audit/lang.py LANGUAGES).
+new-language: translations
+	@test -n "$(LANGUAGE_TAG)" || { echo "give LANGUAGE_TAG=xx (or xx-YY)"; exit 2; }
+	$(BIN)/pybabel init -i $(LOCALE)/wa_audit.pot -d $(LOCALE) -D wa_audit -l $$(echo $(LANGUAGE_TAG) | tr - _)
+	$(BIN)/pybabel init -i $(PACK)/i18n/pack.pot -o $(PACK)/i18n/$(LANGUAGE_TAG).po -l $$(echo $(LANGUAGE_TAG) | tr - _)
 
 # The summary on screen, the full report in out/ (a home of its own: your saved answers and runs
 # play no part).
-demo: $(VENV)/.run-deps
+demo: $(VENV)/.run-deps $(MO_FILES)
 	@mkdir -p out
 	$(BIN)/wa-audit --home out/demo-home report --answers $(EXAMPLE) -o out/demo-report.html --summary
 	@echo "Open out/demo-report.html in a browser for the full report. Install the command: pipx install ."
@@ -32,7 +67,7 @@ lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(VENV)/.test-deps
+typecheck: $(VENV)/.test-deps $(MO_FILES)
 	$(BIN)/mypy
 
 check-rules: $(VENV)/.test-deps
@@ -43,12 +78,12 @@ check-rules: $(VENV)/.test-deps
 WORKERS ?= auto
 PYTEST := $(BIN)/pytest -q -n $(WORKERS) --dist worksteal
 
-pytest: $(VENV)/.test-deps
+pytest: $(VENV)/.test-deps $(MO_FILES)
 	$(PYTEST)
 
 test: lint typecheck check-rules pytest
 
-check: $(VENV)/.test-deps
+check: $(VENV)/.test-deps $(MO_FILES)
 	$(PYTEST) -m "not slow"
 
 # Accessibility checkers (axe-core in Debian's chromium, the Nu HTML checker on Java), pinned in

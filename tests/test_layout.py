@@ -18,7 +18,7 @@ MAX_LINES = 400
 MAX_TOP_LEVEL = 8
 
 # The pipeline's stages in order (docs/ARCHITECTURE.md). The top-level modules (`audit`, `errors`,
-# `files`, `paths`, `clock`) are the base every stage may use. The interview (collect) asks only questions
+# `files`, `paths`, `clock`, `lang`) are the base every stage may use. The interview (collect) asks only questions
 # that apply, which is evaluation: so `evaluate` comes before `collect`.
 STAGES = ("model", "load", "evaluate", "collect", "history", "render", "app")
 # Libraries a stage must not import (anywhere, lazily included): the model is plain data.
@@ -161,7 +161,15 @@ def test_every_module_is_in_a_stage_or_the_base() -> None:
     packages = {p.name for p in AUDIT.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     assert packages == set(STAGES), "a new package is a new stage: add it to STAGES and ARCHITECTURE.md"
     base = sorted(m for m in import_graph() if stage_of(m) == -1)
-    assert base == ["audit", "audit.__main__", "audit.clock", "audit.errors", "audit.files", "audit.paths"]
+    assert base == [
+        "audit",
+        "audit.__main__",
+        "audit.clock",
+        "audit.errors",
+        "audit.files",
+        "audit.lang",
+        "audit.paths",
+    ]
 
 
 def test_every_stage_imports_only_earlier_stages() -> None:

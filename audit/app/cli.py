@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from audit import lang
 from audit.app.commands import COMMANDS, format_for
 from audit.app.parser import GLOBAL_DEFAULTS, SHARED_DEFAULTS, TOP, Parser, build_parser
 from audit.errors import AuditError, UserError
@@ -178,14 +179,33 @@ def _run(args: argparse.Namespace) -> int:
         return 70
 
 
+def _lang_option(given: list[str]) -> str | None:
+    """The last `--lang` in the arguments (before or after the command), or None."""
+    found = None
+    for i, arg in enumerate(given):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(given):
+            found = given[i + 1]
+        elif arg.startswith("--lang="):
+            found = arg.split("=", 1)[1]
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `wa-audit` and `python -m audit`."""
     if not (_is_utf8(sys.stdout) and _is_utf8(sys.stderr)):
         from audit.app import ascii_fallback
 
         ascii_fallback.install()  # box lines, arrows and bars as ASCII, not an exit 70
-    parser = build_parser()
     given = list(sys.argv[1:] if argv is None else argv)
+    try:
+        # Before the parser is built: its help speaks the person's language too.
+        lang.use(lang.choose(_lang_option(given)))
+    except UserError as e:
+        print(f"wa-audit: {e.message}", file=sys.stderr)
+        return e.exit_code
+    parser = build_parser()
     args, unknown = parser.parse_known_args(given)
     if args.command is None:
         # No command is the interview (`wa-audit` = `wa-audit audit`, so `wa-audit --quick` works

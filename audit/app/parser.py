@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 
 from audit import __version__
 from audit.errors import escape_controls
+from audit.lang import LANGUAGES
 from audit.model.severity import SEVERITIES
 
 EPILOG = """\
@@ -26,7 +27,13 @@ privacy: wa-audit never asks for your phone number or messages and never uses th
 read the model without answering anything: wa-audit rules show
 """
 
-GLOBAL_DEFAULTS: dict[str, object] = {"home": None, "rules": None, "no_color": False, "debug": False}
+GLOBAL_DEFAULTS: dict[str, object] = {
+    "home": None,
+    "rules": None,
+    "lang": None,
+    "no_color": False,
+    "debug": False,
+}
 # Options accepted before the command (for `audit`, the default command) and by commands: given
 # before the command they land in TOP + name, and `_agree` makes one value of the two.
 TOP = "top_"
@@ -77,6 +84,11 @@ def build_parser() -> Parser:
         type=Path,
         metavar="DIR",
         help="use the rule pack in DIR (default: the bundled WhatsApp pack)",
+    )
+    common.add_argument(
+        "--lang",
+        metavar="LANG",
+        help=f"the language to speak: {', '.join(LANGUAGES)} (default: $WA_AUDIT_LANG, else your system's)",
     )
     common.add_argument(
         "--no-color",

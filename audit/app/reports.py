@@ -29,9 +29,10 @@ def pack_dir(settings: Settings) -> Path:
 
 def pack_for(settings: Settings) -> Pack:
     """The rule pack in use: --rules DIR, or the bundled one (from the pack cache when unchanged)."""
+    from audit import lang
     from audit.load import cache as pack_cache
 
-    return pack_cache.load(pack_dir(settings))
+    return pack_cache.load(pack_dir(settings), lang=lang.current())
 
 
 def gather_answers(pack: Pack, settings: Settings, answers_file: Path | None, sets: list[str]) -> Answers:

@@ -10,7 +10,9 @@ BLAKE2b (256-bit) digest of:
 - the source of every module of the audit package (each `*.py` under `audit/`), so a development
   checkout that changes a check without a new version still misses;
 - each pack file's name, length and bytes;
-- the names of the files in the pack's `captures/` (the pack lists its capture versions).
+- the names of the files in the pack's `captures/` (the pack lists its capture versions);
+- the language, and the bytes of the pack's catalog for it (`i18n/<lang>.po`): each language is an
+  entry of its own, translated once.
 
 A stale entry can therefore never be found: any change to any of those gives another name. An entry
 is only written after `load_pack` accepted the pack (every cross-check passed), written atomically
@@ -57,34 +59,39 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
-def load(directory: Path, *, folder: Path | None = None) -> Pack:
-    """The pack in `directory`, from the cache when its files are unchanged, else via `load_pack`.
+def load(directory: Path, *, lang: str = "en", folder: Path | None = None) -> Pack:
+    """The pack in `directory` in `lang`, from the cache when its files are unchanged, else via `load_pack`.
 
     Errors are `load_pack`'s: a pack that is missing or broken is never served from (or put in)
     the cache, so the person sees the same `file:line` message either way.
     """
-    key = pack_key(directory)
+    key = pack_key(directory, lang)
     if key is None:  # a file is missing, unreadable or not a regular file: load_pack says which
-        return _load_files(directory)
+        return _load_files(directory, lang)
     where = (folder if folder is not None else cache_dir()) / "packs"
     entry = where / f"{key}.json"
     cached = _read_entry(entry)
     if cached is not None:
         return cached
-    pack = _load_files(directory)
+    pack = _load_files(directory, lang)
     # The files may have changed while they were loaded: store only what was read under its key.
-    if pack_key(directory) == key:
+    if pack_key(directory, lang) == key:
         _store(where, entry, pack)
     return pack
 
 
-def _load_files(directory: Path) -> Pack:
+def _load_files(directory: Path, lang: str) -> Pack:
     from audit.load.read import load_pack  # only on a miss: a hit needs no YAML nor cross-checks
 
-    return load_pack(directory)
+    pack = load_pack(directory)
+    if lang == "en":
+        return pack
+    from audit.load.translations import in_language
+
+    return in_language(pack, directory, lang)
 
 
-def pack_key(directory: Path) -> str | None:
+def pack_key(directory: Path, lang: str = "en") -> str | None:
     """The digest naming the cache entry of the pack in `directory`, or None if it cannot be read."""
     from audit.load.captures import CAPTURES_DIR
     from audit.model.pack import PACK_FILES
@@ -115,6 +122,14 @@ def pack_key(directory: Path) -> str | None:
     except OSError:
         return None
     _feed(digest, b"captures", "\n".join(names).encode())
+    if lang != "en":
+        from audit.load.translations import catalog_path
+
+        catalog = catalog_path(directory, lang)
+        data = read_small(catalog, MAX_FILE_BYTES) if catalog.exists() else b""
+        if data is None:
+            return None
+        _feed(digest, f"lang/{lang}".encode(), data)
     key: str = digest.hexdigest()
     return key
 

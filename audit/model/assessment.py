@@ -233,6 +233,8 @@ class Report(FrozenModel):
     """The report JSON: an assessment plus when it was made and what changed."""
 
     schema_version: int = 1
+    # The language of the report's text (`--lang`); ids and keys are the same in every language.
+    lang: str = "en"
     generated_at: datetime
     pack: PackRef
     score: Score
@@ -282,9 +284,12 @@ def make_report(
     policy_changes: tuple[PolicyChange, ...] = (),
 ) -> Report:
     """Wrap an assessment for rendering: every field the two share, and when and what changed."""
+    from audit import lang
+
     shared = {name: value for name, value in assessment if name in Report.model_fields}
     return Report(
         **shared,
+        lang=lang.current(),
         generated_at=generated_at,
         changes=changes,
         stale_model=stale_model,

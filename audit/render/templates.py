@@ -17,14 +17,23 @@ from audit.load.resources import reports_dir
 def environment(folder: str, *, autoescape: bool, **options: Any) -> jinja2.Environment:
     """The Environment for the templates in `reports/<folder>/`, with the renderer's `options`.
 
-    Undefined names are errors and block tags leave no blank lines.
+    Undefined names are errors and block tags leave no blank lines. `{% trans %}` and `_()` speak the
+    person's language (audit.lang, asked at render time, so one compiled template serves every language).
     """
-    return jinja2.Environment(
+    from audit import lang
+
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(reports_dir() / folder),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=autoescape,  # noqa: S701 - HTML turns it on; Markdown escapes in `finalize`
+        extensions=["jinja2.ext.i18n"],
         **options,
     )
+    env.policies["ext.i18n.trimmed"] = True  # as babel.cfg extracts them: one line per sentence
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        gettext=lang._, ngettext=lang.ngettext, pgettext=lang.pgettext, newstyle=True
+    )
+    return env
