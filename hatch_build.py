@@ -1,6 +1,7 @@
 """Compiles the code's translation catalogs into the `.mo` files gettext reads.
 
-`audit/locale/*/LC_MESSAGES/wa_audit.po`, compiled, for every wheel, editable ones included (`make` keeps them fresh while working).
+Each `audit/locale/*/LC_MESSAGES/wa_audit.po`, for every wheel, editable ones included (`make` keeps
+them fresh while working).
 The `.mo` files are build products: ignored by git, added to the wheel here.
 """
 

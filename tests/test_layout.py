@@ -18,8 +18,8 @@ MAX_LINES = 400
 MAX_TOP_LEVEL = 8
 
 # The pipeline's stages in order (docs/ARCHITECTURE.md). The top-level modules (`audit`, `errors`,
-# `files`, `paths`, `clock`, `lang`) are the base every stage may use. The interview (collect) asks only questions
-# that apply, which is evaluation: so `evaluate` comes before `collect`.
+# `files`, `paths`, `clock`, `lang`) are the base every stage may use. The interview (collect) asks
+# only questions that apply, which is evaluation: so `evaluate` comes before `collect`.
 STAGES = ("model", "load", "evaluate", "collect", "history", "render", "app")
 # Libraries a stage must not import (anywhere, lazily included): the model is plain data.
 FORBIDDEN = {"model": ("yaml", "jinja2", "rich", "questionary")}
