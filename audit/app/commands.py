@@ -145,6 +145,10 @@ def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         print(f"{target}: ok" + (f" ({len(problems)} warning(s))" if problems else ""))
         return 0
+    if args.rules_command == "extract":
+        written = reports.extract_texts(args.directory or settings.rules)
+        print(f"{written}: written")
+        return 0
     if args.rules_command == "drift":
         from audit.render import drift
 

@@ -277,6 +277,20 @@ def build_parser() -> Parser:
         metavar="DIR",
         help="the pack folder (default: the bundled WhatsApp pack)",
     )
+    extract = rules_sub.add_parser(
+        "extract",
+        parents=[common],
+        help="write the pack's translation template (i18n/pack.pot)",
+        description="Write every text of a rule pack a person reads to DIR/i18n/pack.pot, the template "
+        "its translations (i18n/<lang>.po) are made from and updated with (docs/DEVELOPMENT.md).",
+    )
+    extract.add_argument(
+        "directory",
+        nargs="?",
+        type=Path,
+        metavar="DIR",
+        help="the pack folder (default: the bundled WhatsApp pack)",
+    )
     show = rules_sub.add_parser(
         "show",
         parents=[common],

@@ -187,6 +187,20 @@ def check_rules(directory: Path | None) -> tuple[Path, list[Problem]]:
         return target, [Problem(where, message)]
 
 
+def extract_texts(directory: Path | None) -> Path:
+    """`rules extract`: the pack's translation template, written to its `i18n/pack.pot`."""
+    from audit.files import atomic_write
+    from audit.load.read import load_pack
+    from audit.load.translations import I18N_DIR, TEMPLATE, template
+
+    target = directory if directory is not None else default_pack_dir()
+    pack = load_pack(target)
+    path = target / I18N_DIR / TEMPLATE
+    path.parent.mkdir(exist_ok=True)
+    atomic_write(path, template(pack), mode=0o644)  # a file of the pack, not of a person
+    return path
+
+
 def drift_of(settings: Settings, captures: Path | None, *, min_versions: int = 1) -> DriftReport:
     """`rules drift`: the pack's quotes against the newest of its own captures, or of `captures`."""
     from audit.load.captures import CAPTURES_DIR, captures_given, captures_in

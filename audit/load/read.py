@@ -13,6 +13,7 @@ from pydantic import Field, ValidationError
 from audit.errors import PackError, UserError
 from audit.load.captures import capture_versions, quote_problems
 from audit.load.check import LoadedPack, check_pack
+from audit.load.translations import catalog_problems
 from audit.load.yamlio import Located, first_problem, load_yaml, validation_problem
 from audit.model.frozen import FrozenModel
 from audit.model.pack import (
@@ -187,7 +188,11 @@ def pack_problems(directory: Path) -> list[Problem]:
     )
     with contextlib.suppress(PackError):  # a capture misnamed: quote_problems says which
         pack = pack.model_copy(update={"captures": capture_versions(directory)})
-    checked = check_pack(LoadedPack(pack=pack, docs=docs)) + quote_problems(pack, directory)
+    checked = (
+        check_pack(LoadedPack(pack=pack, docs=docs))
+        + quote_problems(pack, directory)
+        + catalog_problems(pack, directory)
+    )
     # "unknown rule 'F3'" only repeats that F3 has a schema error, said above.
     return problems + [p for p in checked if not any(f"'{d}'" in p.message for d in dropped)]
 

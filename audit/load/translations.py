@@ -176,6 +176,11 @@ def catalog_problems(pack: Pack, directory: Path) -> list[Problem]:
         return []
     english = dict(texts(pack))
     problems: list[Problem] = []
+    pot = folder / TEMPLATE
+    if pot.is_file() and pot.read_text(encoding="utf-8") != template(pack):
+        problems.append(
+            Problem(str(pot), "out of date with the pack's text; run 'wa-audit rules extract'", "warning")
+        )
     for path in sorted(folder.glob("*.po")):
         lang = path.stem
         if lang not in LANGUAGES or lang == ENGLISH:
