@@ -34,6 +34,23 @@ def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _english_unless_asked() -> Iterator[None]:
+    """The suite speaks English whatever the machine's locale; a test asks for another language."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WA_AUDIT_LANG", "en")
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A test that runs `main(["--lang", ...])` in process leaves the next one in English."""
+    from audit import lang
+
+    yield
+    lang.use(lang.ENGLISH)
+
+
 # The in-process caches: the compiled pack (with its memo of outputs) and the compiled templates.
 _CACHED: dict[str, Callable[[ModuleType], object]] = {
     "audit.evaluate.compiled": lambda m: m.compiled_pack.cache_clear(),

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from audit.evaluate.compiled import CompiledPack, CompiledRule
 from audit.evaluate.scoring import State, flowing
-from audit.model.assessment import Flow, PurposeOut, SourceRef
+from audit.model.assessment import Flow, OfficialText, PurposeOut, SourceRef
 from audit.model.conditions import Condition, Truth
 from audit.model.conditions import evaluate as evaluate_condition
 from audit.model.pack import Citation, Pack
@@ -43,17 +43,30 @@ def cited(
     citations: tuple[Citation, ...],
     truth: Callable[[Condition | None], Truth],
 ) -> tuple[SourceRef, ...]:
+    from audit import lang
+
     shown = shown_citations(citations, truth)
+    # The language is in the key: a quote's official words differ by language (Source.editions).
     return memo(
-        compiled, ("cited", key, shown), lambda: source_refs(pack, tuple(citations[i] for i in shown))
+        compiled,
+        ("cited", key, shown, lang.current()),
+        lambda: source_refs(pack, tuple(citations[i] for i in shown)),
     )
 
 
 def source_refs(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef, ...]:
-    """The sources `citations` name, each with the quote taken from it, in citation order."""
+    """The sources `citations` name, each with the quote taken from it, in citation order.
+
+    Where the source publishes the person's language, the quote comes with its words there too.
+    """
+    from audit import lang
+
+    speaking = lang.current()
     out = []
     for c in citations:
         s = pack.source_by_id[c.id]
+        edition = next((e for e in s.editions if e.lang == speaking), None)
+        passage = edition.passages.get(c.quote) if edition is not None and c.quote else None
         out.append(
             SourceRef(
                 id=s.id,
@@ -66,6 +79,9 @@ def source_refs(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef,
                 undated=s.undated,
                 checked=s.checked,
                 capture=pack.checked_capture(s),
+                official=None
+                if edition is None or passage is None
+                else OfficialText(lang=edition.lang, title=edition.title, url=edition.url, quote=passage),
             )
         )
     return tuple(out)

@@ -121,6 +121,7 @@ def quote_problems(pack: Pack, pack_dir: Path) -> list[Problem]:
                 )
             )
             continue
+        problems += _edition_problems(s, pack, captures=captures, texts=texts, where=where, folder=folder)
         text = texts.setdefault(version.path, collapse(version.text()))
         for owner, quote in pack.quotes_of(s.id):
             if collapse(quote) not in text:
@@ -129,6 +130,54 @@ def quote_problems(pack: Pack, pack_dir: Path) -> list[Problem]:
                         where,
                         f"{owner}: the quote of {s.id} is not in {version.path.name} "
                         f"(checked {s.checked}): '{quote[:60]}'; copy it from the capture word for word",
+                    )
+                )
+    return problems
+
+
+def _edition_problems(
+    source: Source,
+    pack: Pack,
+    *,
+    captures: dict[str, tuple[Capture, ...]],
+    texts: dict[Path, str],
+    where: str,
+    folder: Path,
+) -> list[Problem]:
+    """An edition's passages: each the words of one of the source's quotes, found in its own capture."""
+    from audit.lang import ENGLISH, LANGUAGES
+
+    problems: list[Problem] = []
+    quotes = {quote for _owner, quote in pack.quotes_of(source.id)}
+    for edition in source.editions:
+        named = f"source {source.id}, edition {edition.lang}"
+        if edition.lang not in LANGUAGES or edition.lang == ENGLISH:
+            problems.append(
+                Problem(where, f"{named}: not a language wa-audit speaks ({', '.join(LANGUAGES)})")
+            )
+        earlier = [c for c in captures.get(edition.capture, ()) if c.date <= edition.checked]
+        version = earlier[-1] if earlier else None
+        if version is None:
+            problems.append(
+                Problem(
+                    where,
+                    f"{named}: no capture '{edition.capture}' dated on or before {edition.checked} "
+                    f"in {folder}",
+                )
+            )
+            continue
+        text = texts.setdefault(version.path, collapse(version.text()))
+        for quote, passage in edition.passages.items():
+            if quote not in quotes:
+                problems.append(
+                    Problem(where, f"{named}: '{quote[:60]}' is not a quote of {source.id}; give one")
+                )
+            if collapse(passage) not in text:
+                problems.append(
+                    Problem(
+                        where,
+                        f"{named}: the passage is not in {version.path.name}: '{passage[:60]}'; "
+                        "copy it from the capture word for word",
                     )
                 )
     return problems

@@ -39,6 +39,15 @@ class Pair(FrozenModel):
     recipient: str
 
 
+class OfficialText(FrozenModel):
+    """A quote as the source itself words it in the report's language (its official translation)."""
+
+    lang: str
+    title: str
+    url: str
+    quote: str
+
+
 class SourceRef(FrozenModel):
     id: str
     title: str
@@ -50,6 +59,9 @@ class SourceRef(FrozenModel):
     undated: bool = False  # `date` is when the pack last checked an undated page
     checked: Day | None = None  # when the pack last checked the quote against the source
     capture: Day | None = None  # the date of the captured version it was checked against
+    # The quote in the report's language, where the source publishes it (never a translation of ours).
+    # Absent from the JSON where there is none (most quotes, every English report).
+    official: OfficialText | None = Field(default=None, exclude_if=lambda official: official is None)
 
 
 class PurposeOut(FrozenModel):

@@ -96,6 +96,21 @@ class Vocabulary(FrozenModel):
 
 
 # --- sources.yaml ----------------------------------------------------------------------------
+class Edition(FrozenModel):
+    """The same document as WhatsApp publishes it in another language (the policy in Hindi).
+
+    A report in `lang` shows, beside each English quote, the edition's own words for it: `passages`
+    maps the quote to them, each found word for word in the edition's capture by `rules check`.
+    """
+
+    lang: str
+    title: Text
+    url: Url
+    capture: CaptureId
+    checked: date
+    passages: dict[str, Text] = Field(min_length=1)
+
+
 class Source(FrozenModel):
     id: SourceId
     title: Text
@@ -109,6 +124,8 @@ class Source(FrozenModel):
     capture: CaptureId | None = None
     # The page shows no date: `date` is the day the pack last checked it ("undated; checked DATE").
     undated: bool = False
+    # The same text published in other languages (official translations), see Edition.
+    editions: tuple[Edition, ...] = ()
 
 
 class Citation(FrozenModel):
