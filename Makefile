@@ -40,14 +40,14 @@ locale: $(MO_FILES)
 # Both templates from what the code and the pack say now, then every catalog brought up to date
 # (new sentences empty, changed ones fuzzy: the completeness test fails until they are translated).
 translations: $(VENV)/.run-deps
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k N_ -k pgettext:1c,2 --no-location \
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k N_ -k pgettext:1c,2 --no-location \
 		--add-comments=Translators: --project=wa-audit --omit-header -o $(LOCALE)/wa_audit.pot .
 	$(BIN)/wa-audit rules extract $(PACK)
 	@for po in $(PO_FILES); do \
-		$(BIN)/pybabel update --quiet --ignore-obsolete -i $(LOCALE)/wa_audit.pot -o $$po \
+		$(BIN)/pybabel --quiet update --ignore-obsolete -i $(LOCALE)/wa_audit.pot -o $$po \
 			-l $$(basename $$(dirname $$(dirname $$po))) || exit 1; done
 	@for po in $(PACK)/i18n/*.po; do \
-		$(BIN)/pybabel update --quiet --ignore-obsolete -i $(PACK)/i18n/pack.pot -o $$po \
+		$(BIN)/pybabel --quiet update --ignore-obsolete -i $(PACK)/i18n/pack.pot -o $$po \
 			-l $$(basename $$po .po | tr - _) || exit 1; done
 
 # A new language: make new-language LANGUAGE_TAG=fr (then add it to audit/lang.py LANGUAGES).
