@@ -162,3 +162,59 @@ def test_the_cache_keeps_one_pack_per_language_and_a_changed_catalog_misses(
     write_catalog(pack_dir, "id", {place: (english, "SATU LAGI")})
     assert dict(translations.texts(pack_cache.load(pack_dir, lang="id", folder=cache)))[place] == "SATU LAGI"
     assert len(list((cache / "packs").glob("*.json"))) == 3
+
+
+# --- a source's editions in other languages: their passages are the source's own words ---------
+def test_a_hindi_report_shows_the_hindi_policy_beside_the_english_quote(bundled_pack: Pack) -> None:
+    from audit import lang
+    from audit.collect.answers_file import read_answers
+    from audit.evaluate.engine import evaluate
+
+    s1 = bundled_pack.source_by_id["S1"]
+    (edition,) = s1.editions
+    answers = read_answers(bundled_pack, ROOT / "examples" / "india-shares-everything.yaml")
+    with lang.speaking("hi"):
+        refs = [r for f in evaluate(bundled_pack, answers).findings for r in f.sources if r.id == "S1"]
+    shown = [r for r in refs if r.official is not None]
+    assert shown
+    for ref in shown:
+        assert ref.official is not None
+        assert ref.official.quote == edition.passages[ref.quote or ""]
+        assert ref.official.url == edition.url
+    with lang.speaking("es"):  # no Spanish edition: the English quote alone
+        refs = [r for f in evaluate(bundled_pack, answers).findings for r in f.sources if r.id == "S1"]
+    assert all(r.official is None for r in refs)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            "उदाहरण के लिए, हमारी सेवाओं",
+            "उदाहरण के लिए, आपकी सेवाओं",
+            "source S1, edition hi: the passage is not in privacy-policy-india-hi-2025-05-13.md",
+        ),
+        (
+            '"For example, you must provide your mobile phone number',
+            '"For example, you must give your mobile phone number',
+            "edition hi: 'For example, you must give your mobile phone number to creat' is not a quote",
+        ),
+        ("      - lang: hi", "      - lang: fr", "source S1, edition fr: not a language wa-audit speaks"),
+        (
+            "        checked: 2026-12-07\n        passages",
+            "        checked: 2024-01-01\n        passages",
+            "no capture",
+        ),
+    ],
+)
+def test_rules_check_finds_each_passage_of_an_edition_word_for_word(
+    tmp_path: Path, old: str, new: str, said: str
+) -> None:
+    pack_dir = tmp_path / "whatsapp"
+    shutil.copytree(BUNDLED, pack_dir)
+    sources = pack_dir / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    assert old in text
+    sources.write_text(text.replace(old, new, 1), encoding="utf-8")
+    problems = [str(p) for p in pack_problems(pack_dir) if p.level == "error"]
+    assert [p for p in problems if said in p], problems

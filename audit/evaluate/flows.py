@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TypeVar
 
+from audit import lang
 from audit.evaluate.compiled import CompiledPack, CompiledRule
 from audit.evaluate.scoring import State, flowing
 from audit.model.assessment import Flow, OfficialText, PurposeOut, SourceRef
@@ -23,6 +24,8 @@ T = TypeVar("T")
 
 
 def memo(compiled: CompiledPack, key: tuple[object, ...], make: Callable[[], T]) -> T:
+    # The language is in every key: what is made holds a quote's words in it (Source.editions).
+    key = (lang.current(), *key)
     if key not in compiled.memo:
         compiled.memo[key] = make()
     value: T = compiled.memo[key]
@@ -43,15 +46,9 @@ def cited(
     citations: tuple[Citation, ...],
     truth: Callable[[Condition | None], Truth],
 ) -> tuple[SourceRef, ...]:
-    from audit import lang
-
     shown = shown_citations(citations, truth)
-    # The language is in the key: a quote's official words differ by language (Source.editions).
-    return memo(
-        compiled,
-        ("cited", key, shown, lang.current()),
-        lambda: source_refs(pack, tuple(citations[i] for i in shown)),
-    )
+    cited = tuple(citations[i] for i in shown)
+    return memo(compiled, ("cited", key, shown), lambda: source_refs(pack, cited))
 
 
 def source_refs(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef, ...]:
@@ -59,8 +56,6 @@ def source_refs(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef,
 
     Where the source publishes the person's language, the quote comes with its words there too.
     """
-    from audit import lang
-
     speaking = lang.current()
     out = []
     for c in citations:
