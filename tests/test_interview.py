@@ -353,3 +353,28 @@ def test_current_answer_is_marked_in_words_not_colour(mini_pack: Pack) -> None:
     assert ("unknown", "I don't know") in linked
     assert ("nobody", f"Nobody{CURRENT_MARK}") in last_seen
     assert sum(label.endswith(CURRENT_MARK) for _, label in linked) == 1
+
+
+# --- help worded for the person's region ------------------------------------------------------
+@pytest.mark.parametrize(
+    ("region", "european"),
+    [("india", False), ("brazil", False), ("other", False), ("eea", True), ("uk", True), ("unknown", True)],
+)
+def test_the_help_speaks_of_the_persons_own_policy(bundled_pack: Pack, region: str, european: bool) -> None:
+    from audit.collect.answers_file import read_answers
+    from tests.conftest import EXAMPLES
+
+    saved = dict(read_answers(bundled_pack, EXAMPLES / "linked-everything.yaml").values)
+    previous = {
+        q: (v if v != "unknown" else "no") for q, v in saved.items() if q in bundled_pack.question_by_id
+    }
+    previous |= {"region": region, "chat_backup": "unknown"}
+    previous = {
+        q: v for q, v in previous.items() if bundled_pack.question_by_id[q].value(v) or v == "unknown"
+    }
+    # Only what is new or unanswered: the chat backup question (and any the answers above leave open).
+    run = drive(bundled_pack, ENTER * 12, previous=previous)
+    assert "Is your chat backup on, and is it end-to-end encrypted?" in run.text
+    said = " ".join(run.text.split())
+    assert ("WhatsApp's European and UK policies also mention WhatsApp's own storage" in said) is european
+    assert "A chat backup puts a copy of your messages in Google Drive or iCloud" in said

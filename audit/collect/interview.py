@@ -15,7 +15,7 @@ from typing import Protocol
 
 from audit.collect.agenda import Agenda, Depth, Mode, Progress, deciders, minutes, unanswered
 from audit.collect.screen import BACK, Terminal, shorten_middle
-from audit.evaluate.scoring import effective_answers, implied, offered_values
+from audit.evaluate.scoring import effective_answers, help_for, implied, offered_values
 from audit.model.answers import Answers
 from audit.model.conditions import NOT_ASKED, UNKNOWN
 from audit.model.labels import answer_label
@@ -343,8 +343,9 @@ class Interview:
         t.say()
         t.say(f"{number} of {'about ' if estimate else ''}{total} - {section}")
         t.say(t.wrap(q.prompt))
-        if q.help:
-            t.say(t.wrap(q.help, "  "))
+        help_text = help_for(pack, q, effective)  # worded for the person's region where it differs
+        if help_text:
+            t.say(t.wrap(help_text, "  "))
         if q.where is not None:
             t.say(t.wrap(f"Where to look: {where_text(q, platform_of(effective))}", "  "))
         choices = [(v.id, v.label) for v in offered_values(pack, q, effective)]

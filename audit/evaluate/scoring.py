@@ -267,3 +267,15 @@ def offered_values(pack: Pack, q: Question, effective: Mapping[str, str]) -> tup
         for v in q.values
         if v.when is None or evaluate_condition(v.when, effective, values_of, _no_rules) is not Truth.FALSE
     )
+
+
+def help_for(pack: Pack, q: Question, effective: Mapping[str, str]) -> str:
+    """The help `q` gives this person: the first `help_if` true for them, else its `help`."""
+
+    def values_of(question: str) -> tuple[str, ...]:
+        return pack.question_by_id[question].value_ids
+
+    for variant in q.help_if:
+        if evaluate_condition(variant.when, effective, values_of, _no_rules) is Truth.TRUE:
+            return variant.text
+    return q.help

@@ -167,6 +167,8 @@ class _Checker:
             self.condition("questions.yaml", loc, q.when, asked_before=asked)
             for j, value in enumerate(q.values):
                 self.condition("questions.yaml", (*loc, "values", j), value.when, asked_before=asked)
+            for j, variant in enumerate(q.help_if):
+                self.condition("questions.yaml", (*loc, "help_if", j), variant.when, asked_before=asked)
             for key, ids in (("from", q.change.from_), ("to", q.change.to)):
                 for j, v in enumerate(ids or ()):
                     self.ref("questions.yaml", (*loc, "change", key, j), v, q.value_ids, f"value of '{q.id}'")

@@ -169,11 +169,21 @@ class Change(FrozenModel):
     effort: Literal["setting", "habit"] = "setting"
 
 
+class HelpIf(FrozenModel):
+    """The help a question gives where `when` holds (the policy of the person's region)."""
+
+    when: Condition
+    text: Text
+
+
 class Question(FrozenModel):
     id: Id
     section: Id
     prompt: Text
     help: str = ""
+    # Help worded for some people: the first whose `when` is true (given earlier answers) replaces
+    # `help`, which is for everyone else, an unknown region included.
+    help_if: tuple[HelpIf, ...] = ()
     where: Where | None = None  # None for facts about the person (region, the 2016 choice)
     where_reported: bool = False
     values: tuple[Value, ...] = Field(min_length=2, max_length=MAX_VALUES)
