@@ -8,6 +8,7 @@ and colour, so renders are deterministic.
 from __future__ import annotations
 
 import io
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,10 +20,35 @@ if TYPE_CHECKING:
     from audit.render.base import RenderOptions
 
 
+@cache
+def count_cells_as_terminals_do() -> None:
+    """Give each spacing vowel sign (Unicode category Mc: the ा of हाँ) the cell terminals give it.
+
+    rich counts those signs as zero cells; terminals count one (glibc's wcwidth, which tmux, VTE and
+    xterm use), so Hindi lines overflowed their panels by a cell per sign. rich has no setting for
+    it: its own measure stays, with one cell for a spacing mark that joins nothing (class 0).
+    """
+    import unicodedata
+
+    from rich import cells
+
+    measured = cells.get_character_cell_size
+
+    @lru_cache(maxsize=4096)
+    def terminal_cells(character: str, unicode_version: str = "auto") -> int:
+        if unicodedata.category(character) == "Mc" and not unicodedata.combining(character):
+            return 1
+        return measured(character, unicode_version)
+
+    cells.get_character_cell_size = terminal_cells
+    cells.cached_cell_len.cache_clear()
+
+
 def buffer_console(buf: io.StringIO, *, width: int, color: bool) -> Console:
     """A Console writing into `buf`, `width` columns, ANSI colour only when `color`."""
     from rich.console import Console
 
+    count_cells_as_terminals_do()
     return Console(
         file=buf,
         width=width,
