@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from audit import lang
 from audit.app.commands import COMMANDS, format_for
-from audit.app.parser import GLOBAL_DEFAULTS, SHARED_DEFAULTS, TOP, Parser, build_parser
+from audit.app.parser import GLOBAL_DEFAULTS, SHARED_DEFAULTS, TOP, Parser, argparse_speaking, build_parser
 from audit.errors import AuditError, UserError
+from audit.lang import _
 
 if TYPE_CHECKING:  # the use cases import yaml and more; --version and --help must not pay for it
     from audit.app.settings import Settings
@@ -40,22 +41,37 @@ def _agree(parser: Parser, args: argparse.Namespace) -> None:
         action = takes.get(dest)
         if action is None:
             top = next(a for a in parser._actions if a.dest == TOP + dest)
-            command.error(f"{max(top.option_strings, key=len)} does not apply to '{name}'")
+            command.error(
+                _("{option} does not apply to '{command}'").format(
+                    option=max(top.option_strings, key=len), command=name
+                )
+            )
         option = max(action.option_strings, key=len)
         if action.choices is not None and before not in action.choices:
-            choices = ", ".join(map(repr, action.choices))
-            command.error(f"argument {option}: invalid choice: {before!r} (choose from {choices})")
+            # argparse's own sentences (parser.ARGPARSE_WORDS), as it would say them.
+            invalid = _("invalid choice: %(value)r (choose from %(choices)s)") % {
+                "value": before,
+                "choices": ", ".join(map(repr, action.choices)),
+            }
+            command.error(
+                _("argument %(argument_name)s: %(message)s") % {"argument_name": option, "message": invalid}
+            )
         if dest == "set":
             setattr(args, dest, [*before, *getattr(args, dest, [])])
         elif hasattr(args, dest) and getattr(args, dest) != before:
             command.error(
-                f"{option} is given twice, as {before} before '{name}' and {getattr(args, dest)} after it; "
-                "give it once"
+                _(
+                    "{option} is given twice, as {before} before '{command}' and {after} after it; "
+                    "give it once"
+                ).format(option=option, before=before, command=name, after=getattr(args, dest))
             )
         else:
             setattr(args, dest, before)
     if getattr(args, "quick", False) and getattr(args, "full", False):
-        command.error("argument --full: not allowed with argument --quick")
+        not_allowed = _("not allowed with argument %s") % "--quick"
+        command.error(
+            _("argument %(argument_name)s: %(message)s") % {"argument_name": "--full", "message": not_allowed}
+        )
     for dest, default in command.shared_defaults.items():
         if not hasattr(args, dest):
             setattr(args, dest, list(default) if isinstance(default, list) else default)
@@ -143,8 +159,10 @@ def _check_home(home: Path) -> None:
     """A home that is not a folder is said once, by every command, before anything reads it."""
     if home.exists() and not home.is_dir():
         raise UserError(
-            f"{home}: the wa-audit home is a file, not a folder; "
-            "give a folder with --home (or WA_AUDIT_HOME), it is created if missing"
+            _(
+                "{path}: the wa-audit home is a file, not a folder; "
+                "give a folder with --home (or WA_AUDIT_HOME), it is created if missing"
+            ).format(path=home)
         )
 
 
@@ -167,7 +185,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{prefix}{e.message}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
-        print("\nwa-audit: interrupted", file=sys.stderr)
+        print("\nwa-audit: " + _("interrupted"), file=sys.stderr)
         return 130
     except Exception as e:
         if args.debug:
@@ -205,15 +223,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as e:
         print(f"wa-audit: {e.message}", file=sys.stderr)
         return e.exit_code
-    parser = build_parser()
-    args, unknown = parser.parse_known_args(given)
-    if args.command is None:
-        # No command is the interview (`wa-audit` = `wa-audit audit`, so `wa-audit --quick` works
-        # too); the audit command accepts every global option as well.
-        args = parser.parse_args(["audit", *given])
-    elif unknown:
-        args = parser.parse_args(given)  # argparse names what it did not recognise, and exits 2
-    _agree(parser, args)
+    with argparse_speaking():  # argparse's own words (usage:, options, its errors) in that language too
+        parser = build_parser()
+        args, unknown = parser.parse_known_args(given)
+        if args.command is None:
+            # No command is the interview (`wa-audit` = `wa-audit audit`, so `wa-audit --quick` works
+            # too); the audit command accepts every global option as well.
+            args = parser.parse_args(["audit", *given])
+        elif unknown:
+            args = parser.parse_args(given)  # argparse names what it did not recognise, and exits 2
+        _agree(parser, args)
+
     # Not parser.set_defaults: parent parsers share action objects, and defaults set there would
     # reset a global option given before the command.
     for name, default in GLOBAL_DEFAULTS.items():

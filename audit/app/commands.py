@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audit.errors import UserError
+from audit.lang import N_, _, ngettext
 
 if TYPE_CHECKING:
     from audit.app import run_audit
@@ -36,10 +37,16 @@ def format_for(args: argparse.Namespace) -> str:
         fmt = SUFFIX_FORMATS.get(args.output.suffix.lower())
         if fmt is None:
             # Not the terminal text under a name that promises something else (report.pdf, answers.yaml).
-            suffix = f"the suffix '{args.output.suffix}'" if args.output.suffix else "a name without a suffix"
+            if args.output.suffix:
+                problem = _("{path}: the suffix '{suffix}' names no report format").format(
+                    path=args.output, suffix=args.output.suffix
+                )
+            else:
+                problem = _("{path}: a name without a suffix names no report format").format(path=args.output)
             raise UserError(
-                f"{args.output}: {suffix} names no report format; "
-                "end the -o name in .html, .json, .md or .txt, or add --format"
+                _("{problem}; end the -o name in .html, .json, .md or .txt, or add --format").format(
+                    problem=problem
+                )
             )
         return fmt
     return "terminal"
@@ -53,12 +60,16 @@ def _write(text: str, output: Path | None) -> None:
         except OSError as e:
             from audit.errors import OutputError
 
-            raise OutputError(f"standard output: cannot write the report ({e.strerror}); use -o FILE") from e
+            raise OutputError(
+                _("standard output: cannot write the report ({reason}); use -o FILE").format(
+                    reason=e.strerror
+                )
+            ) from e
         return
     from audit.files import atomic_write
 
     atomic_write(output, text)
-    print(f"Report written to {output}", file=sys.stderr)
+    print(_("Report written to {path}").format(path=output), file=sys.stderr)
 
 
 HTML_FORMATS = ("html", "plan-html")
@@ -89,9 +100,9 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     # HTML on a terminal would be 80 KB of markup: it goes to a file in the reports folder.
     filed = args.output is None and fmt.value in HTML_FORMATS and sys.stdout.isatty()
     if args.open and fmt.value not in HTML_FORMATS:
-        raise UserError("--open needs an HTML report: add --format html (or -o report.html)")
+        raise UserError(_("--open needs an HTML report: add --format html (or -o report.html)"))
     if args.open and args.output is None and not filed:
-        raise UserError("--open needs the HTML report in a file: add -o report.html")
+        raise UserError(_("--open needs the HTML report in a file: add -o report.html"))
     if fmt.value not in SCREEN_FORMATS or args.output is not None:
         settings = replace(settings, color=False, width=80)
     pack = reports.pack_for(settings)
@@ -107,7 +118,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         _write(reports.summary(report, pack, replace(settings, width=80), full_report=where), None)
     elif filed:
         output = reports.file_report(settings, fmt, text)
-        print(f"Report written to {output}", file=sys.stderr)
+        print(_("Report written to {path}").format(path=output), file=sys.stderr)
     elif output is not None:
         _write(text, output)
     elif fmt is Format.TERMINAL:
@@ -129,7 +140,10 @@ def _open_in_browser(path: Path) -> None:
         opened = False
     if not opened:
         where = path.resolve()
-        print(f"No browser opened; the report is at {where} (open it in a browser).", file=sys.stderr)
+        print(
+            _("No browser opened; the report is at {path} (open it in a browser).").format(path=where),
+            file=sys.stderr,
+        )
 
 
 def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
@@ -141,13 +155,20 @@ def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
             print(problem, file=sys.stderr)
         errors = [p for p in problems if p.level == "error"]  # warnings are printed, nothing more
         if errors:
-            print(f"wa-audit: {len(errors)} problem(s) in {target}", file=sys.stderr)
+            # Translators: the English keeps "problem(s)" for every count.
+            in_pack = ngettext("{count} problem(s) in {pack}", "{count} problem(s) in {pack}", len(errors))
+            print("wa-audit: " + in_pack.format(count=len(errors), pack=target), file=sys.stderr)
             return 2
-        print(f"{target}: ok" + (f" ({len(problems)} warning(s))" if problems else ""))
+        if problems:
+            # Translators: the English keeps "warning(s)" for every count.
+            ok = ngettext("{pack}: ok ({count} warning(s))", "{pack}: ok ({count} warning(s))", len(problems))
+        else:
+            ok = _("{pack}: ok")
+        print(ok.format(pack=target, count=len(problems)))
         return 0
     if args.rules_command == "extract":
         written = reports.extract_texts(args.directory or settings.rules)
-        print(f"{written}: written")
+        print(_("{path}: written").format(path=written))
         return 0
     if args.rules_command == "drift":
         from audit.render import drift
@@ -192,7 +213,7 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
         # The summary is what stays on screen; the full report is one choice away.
         _write(outcome.summary, None)
         if outcome.html is None:
-            print(_NOTHING_RECORDED.format(settings.home.reports), file=sys.stderr)
+            print(_(_NOTHING_RECORDED).format(folder=settings.home.reports), file=sys.stderr)
         if args.open and outcome.html is not None:
             _open_in_browser(outcome.html)
         elif not args.no_pager:
@@ -202,16 +223,18 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
         return 1 if reports.fails(outcome.report, args.fail_on) else 0
     _write(outcome.text, args.output)
     if outcome.html is None:
-        print(_NOTHING_RECORDED.format(settings.home.reports), file=sys.stderr)
+        print(_(_NOTHING_RECORDED).format(folder=settings.home.reports), file=sys.stderr)
     else:
-        print(f"This report is also saved as a web page:\n  {outcome.html}", file=sys.stderr)
+        print(
+            _("This report is also saved as a web page:\n  {path}").format(path=outcome.html), file=sys.stderr
+        )
     if args.open and outcome.html is not None:  # the HTML copy the audit writes; -o may be another format
         _open_in_browser(outcome.html)
     return 1 if reports.fails(outcome.report, args.fail_on) else 0
 
 
 # "Just show the report again": no run recorded, no HTML copy filed.
-_NOTHING_RECORDED = "Nothing was recorded; your earlier reports are in {}"
+_NOTHING_RECORDED = N_("Nothing was recorded; your earlier reports are in {folder}")
 
 
 def _offer_full_report(outcome: run_audit.Outcome, settings: Settings, args: argparse.Namespace) -> None:
@@ -222,11 +245,11 @@ def _offer_full_report(outcome: run_audit.Outcome, settings: Settings, args: arg
     term = Terminal(color=settings.color)
     try:
         choice = term.choose(
-            "Read the full report?",
+            _("Read the full report?"),
             [
-                ("page", "Yes, here (q to come back)"),
-                *([("open", "Yes, as a web page in my browser")] if outcome.html is not None else []),
-                ("done", "No, done"),
+                ("page", _("Yes, here (q to come back)")),
+                *([("open", _("Yes, as a web page in my browser"))] if outcome.html is not None else []),
+                ("done", _("No, done")),
             ],
         )
     except (KeyboardInterrupt, EOFError):
@@ -254,7 +277,8 @@ def cmd_set(args: argparse.Namespace, settings: Settings) -> int:
     else:
         _write(text, args.output)
     recorded = record.commit_run(pending)
-    print(f"Answers saved; this is run {recorded.run.id} ('wa-audit history' lists them).", file=sys.stderr)
+    saved = _("Answers saved; this is run {run} ('wa-audit history' lists them).")
+    print(saved.format(run=recorded.run.id), file=sys.stderr)
     return 1 if reports.fails(recorded.report, args.fail_on) else 0
 
 
@@ -292,30 +316,40 @@ def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
     stored = forget.stored_files(home)
     others = forget.not_ours(home)
     if not stored:
-        print(f"Nothing to forget: wa-audit keeps no files in {home.root}.")
+        print(_("Nothing to forget: wa-audit keeps no files in {folder}.").format(folder=home.root))
         _note_kept(home.root, others)
         return 0
     if not args.yes:
         if not sys.stdin.isatty():
-            raise UserError("forget: no terminal to confirm on; use 'wa-audit forget --yes'")
+            raise UserError(_("forget: no terminal to confirm on; use 'wa-audit forget --yes'"))
         # Name every file before asking: the person decides on what they see.
-        print(f"These {len(stored)} file(s) in {home.root} were written by wa-audit:")
+        # Translators: the English keeps "file(s)" for every count.
+        these = ngettext(
+            "These {count} file(s) in {folder} were written by wa-audit:",
+            "These {count} file(s) in {folder} were written by wa-audit:",
+            len(stored),
+        )
+        print(these.format(count=len(stored), folder=home.root))
         for path in stored:
             print(f"  {path}")
         _note_kept(home.root, others)
         try:
-            reply = input("Delete them? [y/N] ")
+            # Translators: y/N are the letters typed in reply; "y" and "yes" (and the words of
+            # "Yes" in the catalog below) are accepted.
+            reply = input(_("Delete them? [y/N] "))
         except EOFError:  # Ctrl-D: no answer is a no, not an internal error
             print()
             reply = ""
-        if reply.strip().lower() not in ("y", "yes"):
-            print("Nothing deleted.")
+        # Translators: what a person may type to say yes, separated by "|", lower case.
+        yes = {"y", "yes", *_("y|yes").split("|")}
+        if reply.strip().lower() not in yes:
+            print(_("Nothing deleted."))
             return 0
     done = forget.forget(home)
     for path in done.deleted:
-        print(f"deleted {path}")
+        print(_("deleted {path}").format(path=path))
     if done.removed_home:
-        print(f"removed the empty folder {home.root}")
+        print(_("removed the empty folder {folder}").format(folder=home.root))
     elif args.yes:
         _note_kept(home.root, done.kept)
     return 0
@@ -324,7 +358,13 @@ def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
 def _note_kept(root: Path, kept: Sequence[Path]) -> None:
     if kept:
         names = ", ".join(str(p.relative_to(root)) for p in kept[:5]) + (", ..." if len(kept) > 5 else "")
-        print(f"Left alone: {len(kept)} file(s) in {root} that are not wa-audit's own ({names}).")
+        # Translators: the English keeps "file(s)" for every count.
+        left = ngettext(
+            "Left alone: {count} file(s) in {folder} that are not wa-audit's own ({names}).",
+            "Left alone: {count} file(s) in {folder} that are not wa-audit's own ({names}).",
+            len(kept),
+        )
+        print(left.format(count=len(kept), folder=root, names=names))
 
 
 def cmd_example(args: argparse.Namespace, settings: Settings) -> int:
@@ -332,11 +372,12 @@ def cmd_example(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.name is None:
         if args.copy_to is not None:
-            raise UserError("-o needs an example to copy: 'wa-audit example' lists them")
+            raise UserError(_("-o needs an example to copy: 'wa-audit example' lists them"))
         _write(examples.listing(), None)
     elif args.copy_to is not None:
         examples.copy(args.name, args.copy_to)
-        print(f"Example {args.name} copied to {args.copy_to}", file=sys.stderr)
+        print(_("Example {name} copied to {path}").format(name=args.name, path=args.copy_to), file=sys.stderr)
+
     else:
         _write(examples.text_of(args.name), None)
     return 0

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from audit.errors import UserError
 from audit.files import atomic_write
+from audit.lang import _
 from audit.load.resources import examples_dir
 
 SUFFIX = ".yaml"
@@ -33,7 +34,8 @@ def listing() -> str:
     """Every example with what it is, and how to use one."""
     rows = [f"{name}\n    {about(name)}" for name in names()]
     return (
-        "Example answers files (print one: wa-audit example NAME; copy it: wa-audit example NAME -o FILE):\n"
+        _("Example answers files (print one: wa-audit example NAME; copy it: wa-audit example NAME -o FILE):")
+        + "\n"
         + "\n".join(rows)
         + "\n"
     )
@@ -42,7 +44,7 @@ def listing() -> str:
 def text_of(name: str) -> str:
     path = examples_dir() / f"{name.removesuffix(SUFFIX)}{SUFFIX}"
     if name.removesuffix(SUFFIX) not in names():
-        raise UserError(f"{name}: no such example; 'wa-audit example' lists them")
+        raise UserError(_("{name}: no such example; 'wa-audit example' lists them").format(name=name))
     return path.read_text(encoding="utf-8")
 
 
@@ -50,5 +52,10 @@ def copy(name: str, target: Path) -> None:
     """Write the example to `target` (0600, atomically); a file already there is never replaced."""
     text = text_of(name)
     if target.exists() or target.is_symlink():
-        raise UserError(f"{target}: already exists; give a new file name (an example replaces no file)")
+        raise UserError(
+            _("{path}: already exists; give a new file name (an example replaces no file)").format(
+                path=target
+            )
+        )
+
     atomic_write(target, text)

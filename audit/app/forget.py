@@ -8,6 +8,7 @@ from pathlib import Path
 from audit.errors import HistoryError
 from audit.files import temp_target
 from audit.history.sqlite_file import DAMAGED_MARK, SIDECARS
+from audit.lang import ngettext
 from audit.paths import Home, is_report_name
 
 
@@ -81,10 +82,14 @@ def forget(home: Home) -> Forgotten:
         except FileNotFoundError:
             continue
         except OSError as e:
-            raise HistoryError(
-                f"{path}: cannot delete ({e.strerror}); {len(deleted)} file(s) deleted so far, "
-                "delete the rest by hand"
-            ) from e
+            # Translators: the English keeps "file(s)" for every count.
+            cannot = ngettext(
+                "{path}: cannot delete ({reason}); {count} file(s) deleted so far, delete the rest by hand",
+                "{path}: cannot delete ({reason}); {count} file(s) deleted so far, delete the rest by hand",
+                len(deleted),
+            )
+            raise HistoryError(cannot.format(path=path, reason=e.strerror, count=len(deleted))) from e
+
     kept: tuple[Path, ...] = ()
     removed = False
     if home.root.is_dir():

@@ -7,15 +7,19 @@ made one value by `cli`.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from audit import __version__
+from audit import __version__, lang
 from audit.errors import escape_controls
-from audit.lang import LANGUAGES
+from audit.lang import LANGUAGES, N_, _
 from audit.model.severity import SEVERITIES
 
-EPILOG = """\
+# Translators: the end of `wa-audit --help`. Keep the layout: the numbers and their column, and the
+# command names as they are.
+EPILOG = N_("""\
 exit codes:
   0    done
   1    a finding at or above --fail-on (rules drift: a quote drifted)
@@ -25,7 +29,7 @@ exit codes:
 
 privacy: wa-audit never asks for your phone number or messages and never uses the network.
 read the model without answering anything: wa-audit rules show
-"""
+""")
 
 GLOBAL_DEFAULTS: dict[str, object] = {
     "home": None,
@@ -50,6 +54,51 @@ SHARED_DEFAULTS: dict[str, object] = {
 }
 FORMATS = ("terminal", "html", "json", "markdown", "plan")
 
+# argparse's own words (the "usage: " prefix, its section titles, the -h help, its error
+# messages), marked here so that `pybabel extract` puts them in wa-audit's catalog. argparse looks
+# them up through the `gettext` and `ngettext` it imported from the stdlib (the default domain, in
+# the locale's language, not the one `--lang` chose); `argparse_speaking` lends it wa-audit's.
+ARGPARSE_WORDS = (
+    # Translators: argparse's, before the one-line synopsis of `wa-audit --help`; keep the space.
+    N_("usage: "),
+    # Translators: argparse's, the title above the command's arguments in --help.
+    N_("positional arguments"),
+    # Translators: argparse's, the title above the command's options in --help.
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    # Translators: argparse's; %(type)s is a type's name in the code (int), not to be translated.
+    N_("invalid %(type)s value: %(value)r"),
+    N_("the following arguments are required: %s"),
+    N_("one of the arguments %s is required"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("not allowed with argument %s"),
+    N_("ignored explicit argument %r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("unexpected option string: %s"),
+)
+
+
+@contextmanager
+def argparse_speaking() -> Iterator[None]:
+    """Argparse's own words in the person's language (wa-audit's catalog) for the block.
+
+    For the block argparse's module names `_` and `ngettext` are `audit.lang`'s, which say English
+    unchanged; the stdlib's are put back after it. The CLI builds and runs its parser inside it.
+    """
+    saved = {name: getattr(argparse, name) for name in ("_", "ngettext")}
+    setattr(argparse, "_", lang._)  # noqa: B010 - argparse's own global, no attribute in the stubs
+    setattr(argparse, "ngettext", lang.ngettext)  # noqa: B010
+    try:
+        yield
+    finally:
+        for name, function in saved.items():
+            setattr(argparse, name, function)
+
 
 class Parser(argparse.ArgumentParser):
     """argparse with our one-line errors (the usage block is one `--help` away)."""
@@ -60,13 +109,18 @@ class Parser(argparse.ArgumentParser):
         self.shared_defaults: dict[str, object] = {}  # on a command's parser: see `_agree`
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"wa-audit: {escape_controls(message)}; see '{self.prog} --help'\n")
+        line = _("{message}; see '{command} --help'").format(
+            message=escape_controls(message), command=self.prog
+        )
+        self.exit(2, f"wa-audit: {line}\n")
 
 
 def _at_least_one(text: str) -> int:
     """A count of 1 or more; argparse makes the error a one-line usage error."""
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"give a whole number of 1 or more, not '{text}'")
+        raise argparse.ArgumentTypeError(
+            _("give a whole number of 1 or more, not '{text}'").format(text=text)
+        )
     return int(text)
 
 
@@ -77,37 +131,44 @@ def build_parser() -> Parser:
     common.add_argument(
         "--home",
         type=Path,
-        help="folder for answers, history and reports (default: $WA_AUDIT_HOME or your user data folder)",
+        help=_("folder for answers, history and reports (default: $WA_AUDIT_HOME or your user data folder)"),
     )
     common.add_argument(
         "--rules",
         type=Path,
         metavar="DIR",
-        help="use the rule pack in DIR (default: the bundled WhatsApp pack)",
+        help=_("use the rule pack in DIR (default: the bundled WhatsApp pack)"),
     )
     common.add_argument(
         "--lang",
         metavar="LANG",
-        help=f"the language to speak: {', '.join(LANGUAGES)} (default: $WA_AUDIT_LANG, else your system's)",
+        help=_("the language to speak: {languages} (default: $WA_AUDIT_LANG, else your system's)").format(
+            languages=", ".join(LANGUAGES)
+        ),
     )
     common.add_argument(
         "--no-color",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="plain text output (also NO_COLOR=1)",
+        help=_("plain text output (also NO_COLOR=1)"),
     )
     common.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks for errors"
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=_("show tracebacks for errors")
     )
 
     parser = Parser(
         prog="wa-audit",
         parents=[common],
-        description="What your WhatsApp choices share with Meta and others, and what to change first.",
-        epilog=EPILOG,
+        description=_("What your WhatsApp choices share with Meta and others, and what to change first."),
+        epilog=_(EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"wa-audit {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"wa-audit {__version__}",
+        help=_("show program's version number and exit"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def output_options(p: Any, *, top: bool = False) -> None:
@@ -119,30 +180,33 @@ def build_parser() -> Parser:
         p.add_argument(
             "--format",
             choices=FORMATS,
-            help="report format (default: terminal on screen, else from -o's suffix); 'plan' is the "
-            "one page of steps: text, or HTML / Markdown with -o plan.html / plan.md",
+            help=_(
+                "report format (default: terminal on screen, else from -o's suffix); 'plan' is the "
+                "one page of steps: text, or HTML / Markdown with -o plan.html / plan.md"
+            ),
             **dest("format"),
         )
         p.add_argument(
-            "-o", "--output", type=Path, metavar="PATH", help="write the report to PATH", **dest("output")
+            "-o", "--output", type=Path, metavar="PATH", help=_("write the report to PATH"), **dest("output")
         )
         p.add_argument(
             "--fail-on",
             choices=SEVERITIES,
             metavar="SEVERITY",
-            help="exit 1 if a finding is at or above SEVERITY: info, low, medium, high or critical",
+            # Translators: info, low, medium, high and critical are the values --fail-on takes: keep them.
+            help=_("exit 1 if a finding is at or above SEVERITY: info, low, medium, high or critical"),
             **dest("fail_on"),
         )
         p.add_argument(
             "--open",
             action="store_true",
-            help="open the HTML report in your browser (a local file; says where it is if none opens)",
+            help=_("open the HTML report in your browser (a local file; says where it is if none opens)"),
             **dest("open"),
         )
         p.add_argument(
             "--no-pager",
             action="store_true",
-            help="print a long report in full instead of showing it in $PAGER (or less)",
+            help=_("print a long report in full instead of showing it in $PAGER (or less)"),
             **dest("no_pager"),
         )
 
@@ -152,23 +216,25 @@ def build_parser() -> Parser:
 
         if interview:
             depth = p.add_mutually_exclusive_group()
-            quick = "only the Meta connections questions"
+            quick = _("only the Meta connections questions")
             depth.add_argument("--quick", action="store_true", help=quick, **dest("quick"))
-            depth.add_argument("--full", action="store_true", help="every question", **dest("full"))
+            depth.add_argument("--full", action="store_true", help=_("every question"), **dest("full"))
         p.add_argument(
             "--answers",
             type=Path,
             metavar="FILE",
-            help="start from this answers file"
+            help=_("start from this answers file")
             if interview
-            else "answers file (YAML); see 'wa-audit example'",
+            else _("answers file (YAML); see 'wa-audit example'"),
             **dest("answers"),
         )
         p.add_argument(
             "--set",
             action="append",
             metavar="QUESTION=VALUE",
-            help=f"{'fix one answer without asking it' if interview else 'override one answer'} (repeatable)",
+            help=_("fix one answer without asking it (repeatable)")
+            if interview
+            else _("override one answer (repeatable)"),
             **dest("set"),
         )
         output_options(p, top=top)
@@ -176,35 +242,37 @@ def build_parser() -> Parser:
     # `wa-audit --answers FILE` is `wa-audit audit --answers FILE`, as the advice says: the
     # interview's options are accepted (and listed) here too; main hands them to `audit`.
     answers_options(
-        parser.add_argument_group("the interview's options (wa-audit = wa-audit audit)"), top=True
+        parser.add_argument_group(_("the interview's options (wa-audit = wa-audit audit)")), top=True
     )
     audit = sub.add_parser(
         "audit",
         parents=[common],
-        help="the interview, then your report (the default)",
-        description="Answer questions about your WhatsApp settings, then read your report.",
+        help=_("the interview, then your report (the default)"),
+        description=_("Answer questions about your WhatsApp settings, then read your report."),
     )
     answers_options(audit)
 
     report = sub.add_parser(
         "report",
         parents=[common],
-        help="report from saved or given answers, no questions",
-        description="Report from an answers file (or your saved answers) without asking.",
+        help=_("report from saved or given answers, no questions"),
+        description=_("Report from an answers file (or your saved answers) without asking."),
     )
     answers_options(report, interview=False)
     report.add_argument(
         "--summary",
         action="store_true",
-        help="print only the summary (score, the one thing to do, the top findings); "
-        "with -o the full report goes to the file and the summary says where",
+        help=_(
+            "print only the summary (score, the one thing to do, the top findings); "
+            "with -o the full report goes to the file and the summary says where"
+        ),
     )
 
     set_ = sub.add_parser(
         "set",
         parents=[common],
-        help="change answers without the interview",
-        description="Change saved answers, record a run, and show what changed.",
+        help=_("change answers without the interview"),
+        description=_("Change saved answers, record a run, and show what changed."),
     )
     set_.add_argument("assignments", nargs="+", metavar="QUESTION=VALUE")
     output_options(set_)
@@ -212,106 +280,125 @@ def build_parser() -> Parser:
     history = sub.add_parser(
         "history",
         parents=[common],
-        help="your past runs and the score trend",
-        description="List every recorded run (each interview or 'set') with its score, oldest first.",
+        help=_("your past runs and the score trend"),
+        description=_("List every recorded run (each interview or 'set') with its score, oldest first."),
     )
     history.add_argument("--format", choices=("terminal", "json"), default="terminal")
 
     diff = sub.add_parser(
         "diff",
         parents=[common],
-        help="what changed between two runs",
-        description="What changed between two runs: answers, findings and score. "
-        "No RUN: the last two; one RUN: that run and the latest.",
+        help=_("what changed between two runs"),
+        description=_(
+            "What changed between two runs: answers, findings and score. "
+            "No RUN: the last two; one RUN: that run and the latest."
+        ),
     )
-    diff.add_argument("runs", nargs="*", type=int, metavar="RUN", help="run numbers (default: the last two)")
+    diff.add_argument(
+        "runs", nargs="*", type=int, metavar="RUN", help=_("run numbers (default: the last two)")
+    )
     # The changes alone, for a screen or a script; the full report with its changes is 'set' or the interview.
     diff.add_argument("--format", choices=("terminal", "json"), default="terminal")
 
     forget = sub.add_parser(
         "forget",
         parents=[common],
-        help="delete every answer, report and run stored",
-        description="Delete the saved answers, the unfinished interview, the filed reports and the "
-        "history from the wa-audit folder (--home). Files wa-audit did not write are left alone.",
+        help=_("delete every answer, report and run stored"),
+        description=_(
+            "Delete the saved answers, the unfinished interview, the filed reports and the "
+            "history from the wa-audit folder (--home). Files wa-audit did not write are left alone."
+        ),
     )
-    forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    forget.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
 
     example = sub.add_parser(
         "example",
         parents=[common],
-        help="list the example answers files, print one, or copy one to start from",
-        description="The example answers files that come with wa-audit. No NAME: list them; a NAME: "
-        "print it; with -o FILE: copy it there (a new file, private to you) to edit and use with --answers.",
+        help=_("list the example answers files, print one, or copy one to start from"),
+        description=_(
+            "The example answers files that come with wa-audit. No NAME: list them; a NAME: "
+            "print it; with -o FILE: copy it there (a new file, private to you) to edit and use with "
+            "--answers."
+        ),
     )
-    example.add_argument("name", nargs="?", metavar="NAME", help="an example's name (as listed)")
-    example.add_argument("-o", "--output", dest="copy_to", type=Path, metavar="FILE", help="copy it to FILE")
+    example.add_argument("name", nargs="?", metavar="NAME", help=_("an example's name (as listed)"))
+    example.add_argument(
+        "-o", "--output", dest="copy_to", type=Path, metavar="FILE", help=_("copy it to FILE")
+    )
 
     schema = sub.add_parser(
         "schema",
         parents=[common],
-        help="print a JSON Schema",
-        description="Print the JSON Schema of an answers file, a rule pack, the JSON report, or the JSON "
-        "of 'rules drift', 'history --format json' or 'diff --format json'.",
+        help=_("print a JSON Schema"),
+        description=_(
+            "Print the JSON Schema of an answers file, a rule pack, the JSON report, or the JSON "
+            "of 'rules drift', 'history --format json' or 'diff --format json'."
+        ),
     )
     schema.add_argument("kind", choices=("answers", "pack", "report", "drift", "history", "diff"))
 
     rules = sub.add_parser(
         "rules",
         parents=[common],
-        help="check, read or re-check the rule pack",
-        description="Check a rule pack for problems, read the sharing model without answering anything, "
-        "or find the quotes that newer captures of its sources no longer say.",
+        help=_("check, read or re-check the rule pack"),
+        description=_(
+            "Check a rule pack for problems, read the sharing model without answering anything, "
+            "or find the quotes that newer captures of its sources no longer say."
+        ),
     )
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     check = rules_sub.add_parser(
         "check",
         parents=[common],
-        help="validate a rule pack (exit 2 on problems)",
-        description="Validate a rule pack and list every problem, one per line (exit 2 on problems).",
+        help=_("validate a rule pack (exit 2 on problems)"),
+        description=_("Validate a rule pack and list every problem, one per line (exit 2 on problems)."),
     )
     check.add_argument(
         "directory",
         nargs="?",
         type=Path,
         metavar="DIR",
-        help="the pack folder (default: the bundled WhatsApp pack)",
+        help=_("the pack folder (default: the bundled WhatsApp pack)"),
     )
     extract = rules_sub.add_parser(
         "extract",
         parents=[common],
-        help="write the pack's translation template (i18n/pack.pot)",
-        description="Write every text of a rule pack a person reads to DIR/i18n/pack.pot, the template "
-        "its translations (i18n/<lang>.po) are made from and updated with (docs/DEVELOPMENT.md).",
+        help=_("write the pack's translation template (i18n/pack.pot)"),
+        description=_(
+            "Write every text of a rule pack a person reads to DIR/i18n/pack.pot, the template "
+            "its translations (i18n/<lang>.po) are made from and updated with (docs/DEVELOPMENT.md)."
+        ),
     )
     extract.add_argument(
         "directory",
         nargs="?",
         type=Path,
         metavar="DIR",
-        help="the pack folder (default: the bundled WhatsApp pack)",
+        help=_("the pack folder (default: the bundled WhatsApp pack)"),
     )
     show = rules_sub.add_parser(
         "show",
         parents=[common],
-        help="read the model: who gets which data, when, why, and the sources",
-        description="The sharing model as a guide, without answering anything.",
+        help=_("read the model: who gets which data, when, why, and the sources"),
+        description=_("The sharing model as a guide, without answering anything."),
     )
     show.add_argument("--format", choices=("terminal", "markdown"), default="terminal")
     drift = rules_sub.add_parser(
         "drift",
         parents=[common],
-        help="find the quotes a newer capture of their source no longer says (exit 1 on drift)",
-        description="Compare the pack's quotes with the newest capture of each source they cite: the "
-        "quotes no longer found, each with the closest passage now there, and the new or changed "
-        "paragraphs that mention the pack's vocabulary and that no quote covers. Exit 0 when nothing "
-        "drifted, 1 when something did. Reads files only: no network.",
+        help=_("find the quotes a newer capture of their source no longer says (exit 1 on drift)"),
+        description=_(
+            "Compare the pack's quotes with the newest capture of each source they cite: the "
+            "quotes no longer found, each with the closest passage now there, and the new or changed "
+            "paragraphs that mention the pack's vocabulary and that no quote covers. Exit 0 when nothing "
+            "drifted, 1 when something did. Reads files only: no network."
+        ),
     )
     drift.add_argument(
         "--captures",
         type=Path,
         metavar="DIR",
-        help="a folder of dated captures (<capture-id>-<YYYY-MM-DD>.md) to use instead of the pack's own",
+        help=_("a folder of dated captures (<capture-id>-<YYYY-MM-DD>.md) to use instead of the pack's own"),
     )
     drift.add_argument("--format", choices=("text", "json"), default="text")
     drift.add_argument(
@@ -319,8 +406,10 @@ def build_parser() -> Parser:
         type=_at_least_one,
         default=1,
         metavar="N",
-        help="count a quote as gone only when the N newest captures all lack it (default 1; more for "
-        "documents that flap)",
+        help=_(
+            "count a quote as gone only when the N newest captures all lack it (default 1; more for "
+            "documents that flap)"
+        ),
     )
 
     parser.commands = {

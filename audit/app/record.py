@@ -19,6 +19,7 @@ from audit.evaluate.engine import evaluate
 from audit.evaluate.scoring import effective_answers, implied
 from audit.history.diff import diff
 from audit.history.runs import Run, make_run, trend_of
+from audit.lang import _
 from audit.model.answers import Answers
 from audit.model.assessment import Assessment, Report, changed_since_checked, make_report
 from audit.model.pack import Pack
@@ -111,7 +112,7 @@ def prepare_set(settings: Settings, pack: Pack, assignments: Sequence[str]) -> P
     # the report treats as possible, never as safe. That is a complete report, not a guess.
     saved = read_answers(pack, path) if path.exists() else Answers(pack=pack.meta.id)
     answers = saved.with_values(changes)
-    check_applies(pack, answers, changes, then="nothing recorded")
+    check_applies(pack, answers, changes, then=_("nothing recorded"))
     answers = _settle_implied(pack, answers, changes)
     answers = answers.model_copy(update={"pack_version": pack.meta.version})
     return prepare_run(settings, pack, answers, save_answers=True)
@@ -131,9 +132,18 @@ def _settle_implied(pack: Pack, answers: Answers, changes: Mapping[str, str]) ->
             continue
         if q.id in changes:
             raise AnswersError(
-                f"{q.id}: '{answers.values[q.id]}' contradicts {by[0]}: {by[1]}, which sets it to "
-                f"{effective[q.id]}; change {by[0]} too or leave {q.id} out; nothing recorded"
+                _(
+                    "{question}: '{value}' contradicts {other}: {other_value}, which sets it to "
+                    "{implied}; change {other} too or leave {question} out; nothing recorded"
+                ).format(
+                    question=q.id,
+                    value=answers.values[q.id],
+                    other=by[0],
+                    other_value=by[1],
+                    implied=effective[q.id],
+                )
             )
+
         dropped.append(q.id)
     if not dropped:
         return answers

@@ -10,6 +10,7 @@ from audit.app.settings import Settings
 from audit.collect.answers_file import parse_assignments, read_answers
 from audit.errors import AnswersError, HistoryError, PackError
 from audit.evaluate.engine import evaluate
+from audit.lang import _
 from audit.load.resources import default_pack_dir
 from audit.model.answers import Answers
 from audit.model.assessment import Report, changed_since_checked, make_report
@@ -44,11 +45,13 @@ def gather_answers(pack: Pack, settings: Settings, answers_file: Path | None, se
     saved = settings.home.answers.exists()
     if answers_file is None and not saved and not overrides:
         raise AnswersError(
-            "no answers yet: run 'wa-audit' for the interview, "
-            "or pass --answers FILE (see 'wa-audit example')"
+            _(
+                "no answers yet: run 'wa-audit' for the interview, "
+                "or pass --answers FILE (see 'wa-audit example')"
+            )
         )
     answers = layered(pack, settings.home, answers_file).with_values(overrides)
-    check_applies(pack, answers, overrides, then="no report made")
+    check_applies(pack, answers, overrides, then=_("no report made"))
     return answers
 
 
@@ -71,12 +74,16 @@ def check_applies(pack: Pack, answers: Answers, changes: Mapping[str, str], *, t
         # A question's `when` tests earlier questions only (rules check holds that line).
         deciders = questions_in(when, lambda rule: None)
         yours = ", ".join(
-            f"yours is {answers.get(d)}" if len(deciders) == 1 else f"{d} is {answers.get(d)}"
+            _("yours is {value}").format(value=answers.get(d))
+            if len(deciders) == 1
+            else _("{question} is {value}").format(question=d, value=answers.get(d))
             for d in deciders
         )
         raise AnswersError(
-            f"{question}: does not apply to your answers (it is asked only when {describe(when)}; "
-            f"{yours}); {then}"
+            _(
+                "{question}: does not apply to your answers (it is asked only when {condition}; "
+                "{yours}); {then}"
+            ).format(question=question, condition=describe(when), yours=yours, then=then)
         )
 
 
@@ -99,7 +106,7 @@ def _saved_beneath(pack: Pack, path: Path) -> Answers:
     except AnswersError:
         from audit.load.yamlio import load_yaml
 
-        doc = load_yaml(path, what="an answers file")
+        doc = load_yaml(path, what=_("an answers file"))
         if isinstance(doc.data, dict) and doc.data.get("pack") != pack.meta.id:
             return empty  # the saved answers of another pack (--rules) say nothing here
         raise
@@ -126,7 +133,8 @@ def build_report(pack: Pack, answers: Answers, settings: Settings) -> Report:
         past = runs.runs_of(settings, pack)
     except HistoryError as e:
         # The history is the report's context, not its content: one line, and the report without it.
-        settings.warn(f"{e.message}; this report shows no trend or changes")
+        settings.warn(_("{problem}; this report shows no trend or changes").format(problem=e.message))
+
         past = []
     changes, trend = runs.compared(past, current)
     return make_report(

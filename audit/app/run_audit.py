@@ -25,6 +25,7 @@ from audit.collect.interview import FixedAnswers, Interview, Stopped
 from audit.collect.screen import Terminal
 from audit.errors import AnswersError, Interrupted, NeedsTerminal, UserError, Warn, warn_on_stderr
 from audit.files import atomic_write, check_replaceable, ensure_private_dir, interview_lock
+from audit.lang import N_, _, ngettext
 from audit.load.yamlio import load_yaml
 from audit.model.answers import Answers, check_value
 from audit.model.assessment import Report
@@ -33,12 +34,12 @@ from audit.model.pack import Pack
 from audit.paths import Home
 from audit.render.base import Format
 
-NEEDS_TERMINAL = (
+NEEDS_TERMINAL = N_(
     "wa-audit needs a terminal for the interview; give the answers instead: "
     "'wa-audit --answers FILE' (see 'wa-audit example') or 'wa-audit set QUESTION=VALUE ...'"
 )
 # With answers saved, the report of them is most likely what was wanted: that comes first.
-NEEDS_TERMINAL_SAVED = (
+NEEDS_TERMINAL_SAVED = N_(
     "wa-audit needs a terminal for the interview; your saved answers' report is 'wa-audit report'; "
     "to change answers without it: 'wa-audit set QUESTION=VALUE ...' or 'wa-audit --answers FILE'"
 )
@@ -46,15 +47,19 @@ NEEDS_TERMINAL_SAVED = (
 
 def needs_terminal(home: Home) -> NeedsTerminal:
     """The no-terminal error, pointing a person who has saved answers to their report first."""
-    return NeedsTerminal(NEEDS_TERMINAL_SAVED if home.answers.exists() else NEEDS_TERMINAL)
+    return NeedsTerminal(_(NEEDS_TERMINAL_SAVED if home.answers.exists() else NEEDS_TERMINAL))
 
 
 def interrupted_message(saved: int, *, has_answers: bool = False) -> str:
     if saved == 0 and has_answers:
-        return "Stopped; your saved answers are kept as they were. Run wa-audit to continue."
+        return _("Stopped; your saved answers are kept as they were. Run wa-audit to continue.")
     if saved == 0:
-        return "Stopped before the first answer; nothing to keep. Run wa-audit to start."
-    return f"Saved {saved} answer{'s' if saved != 1 else ''}. Run wa-audit to continue."
+        return _("Stopped before the first answer; nothing to keep. Run wa-audit to start.")
+    return ngettext(
+        "Saved {count} answer. Run wa-audit to continue.",
+        "Saved {count} answers. Run wa-audit to continue.",
+        saved,
+    ).format(count=saved)
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ def run(settings: Settings, request: Request, terminal: Terminal | None = None) 
     else:
         previous = load_saved(pack, home.answers) or Answers(pack=pack.meta.id)
     # Before the first question: an answer fixed for a question the others rule out is a mistake.
-    reports.check_applies(pack, previous.with_values(fixed), fixed, then="nothing asked or recorded")
+    reports.check_applies(pack, previous.with_values(fixed), fixed, then=_("nothing asked or recorded"))
 
     if request.interactive:
         # One interview at a time per home: a second terminal would overwrite this one's draft.
@@ -150,7 +155,7 @@ def show_again(pack: Pack, answers: Answers, settings: Settings, fmt: Format = F
     Showing is not a run: nothing is recorded in the history and no new HTML copy is filed (the
     ones in reports/ stay). The person declined the unfinished interview, if any, so it goes.
     """
-    check_replaceable(settings.home.draft, "the draft")
+    check_replaceable(settings.home.draft, _("the draft"))
     outcome = _outcome(pack, answers, reports.build_report(pack, answers, settings), settings, fmt)
     settings.home.draft.unlink(missing_ok=True)
     return outcome
@@ -188,7 +193,7 @@ def finish(
     changed = saved is None or saved.values != answers.values
     # Everything that reads or can fail comes first (the history, rendering, a folder where the
     # draft belongs), so a failure leaves the answers, the draft and the history as they were.
-    check_replaceable(home.draft, "the draft")
+    check_replaceable(home.draft, _("the draft"))
     # A completed audit is a run: recorded in the history, reported with what changed since the last.
     pending = record.prepare_run(settings, pack, answers)
     page = reports.render(pending.report, pack, Format.HTML, replace(settings, color=False, width=80))
@@ -209,10 +214,14 @@ def _say_draft_kept(pack: Pack, settings: Settings) -> None:
     if draft is None:
         return
     count = len(draft.asked)
-    settings.warn(
-        f"an unfinished interview ({count} answer{'s' if count != 1 else ''}) is kept in "
-        f"{settings.home.draft}; run 'wa-audit' in a terminal to continue it"
+    kept = ngettext(
+        "an unfinished interview ({count} answer) is kept in {path}; "
+        "run 'wa-audit' in a terminal to continue it",
+        "an unfinished interview ({count} answers) is kept in {path}; "
+        "run 'wa-audit' in a terminal to continue it",
+        count,
     )
+    settings.warn(kept.format(count=count, path=settings.home.draft))
 
 
 def _stopped(
@@ -264,7 +273,7 @@ def load_saved(pack: Pack, path: Path) -> Answers | None:
         # A pack update may rename a value; the rest of the answers are still good. Anything
         # worse than a stale value (broken YAML, another pack) is the original error.
         try:
-            doc = load_yaml(path, what="an answers file")
+            doc = load_yaml(path, what=_("an answers file"))
         except UserError:
             raise strict from None
         data = doc.data if isinstance(doc.data, dict) else {}
@@ -294,10 +303,11 @@ def load_draft(pack: Pack, path: Path, *, warn: Warn = warn_on_stderr) -> Progre
     from pydantic import ValidationError
 
     try:
-        doc = load_yaml(path, what="a draft")
+        doc = load_yaml(path, what=_("a draft"))
         draft = DraftFile.model_validate(doc.data)
     except (UserError, ValidationError):
-        warn(f"ignoring the unfinished interview in {path}: it cannot be read")
+        warn(_("ignoring the unfinished interview in {path}: it cannot be read").format(path=path))
+
         return None
     if draft.pack != pack.meta.id:
         return None

@@ -16,6 +16,7 @@ from audit.errors import HistoryError
 from audit.evaluate.scoring import exposure
 from audit.history.diff import Compared, diff
 from audit.history.runs import History, Run, trend_of
+from audit.lang import N_, _, day, ngettext
 from audit.model.assessment import Changes, TrendPoint
 from audit.model.conditions import NOT_ASKED, UNKNOWN
 from audit.model.pack import Pack
@@ -60,30 +61,32 @@ def list_runs(settings: Settings) -> tuple[Run, ...]:
         return tuple(history.runs())
 
 
-NO_RUNS = "no runs yet: 'wa-audit diff' needs two; run 'wa-audit' or 'wa-audit set QUESTION=VALUE'"
+NO_RUNS = N_("no runs yet: 'wa-audit diff' needs two; run 'wa-audit' or 'wa-audit set QUESTION=VALUE'")
 
 
 def diff_runs(settings: Settings, numbers: Sequence[int]) -> Compared:
     """`wa-audit diff [RUN] [RUN]`: none = the last two; one = that run vs the latest."""
     if len(numbers) > 2:
-        raise HistoryError("diff takes at most two run numbers; e.g. 'wa-audit diff 1 2'")
+        raise HistoryError(_("diff takes at most two run numbers; e.g. 'wa-audit diff 1 2'"))
     if not has_history(settings.home):
-        raise HistoryError(NO_RUNS)
+        raise HistoryError(_(NO_RUNS))
     with open_history(settings, readonly=True) as history:
         if len(numbers) == 2:
             previous, current = history.get(numbers[0]), history.get(numbers[1])
         else:
             latest = history.latest()
             if latest is None:
-                raise HistoryError(NO_RUNS)
+                raise HistoryError(_(NO_RUNS))
             if numbers:
                 previous, current = history.get(numbers[0]), latest
             else:
                 runs = history.runs()
                 if len(runs) < 2:
                     raise HistoryError(
-                        "only one run so far: 'wa-audit diff' needs two; "
-                        "change an answer with 'wa-audit set QUESTION=VALUE'"
+                        _(
+                            "only one run so far: 'wa-audit diff' needs two; "
+                            "change an answer with 'wa-audit set QUESTION=VALUE'"
+                        )
                     )
                 previous, current = runs[-2], runs[-1]
     return Compared(previous=previous, current=current, changes=diff(previous, current))
@@ -131,14 +134,22 @@ class ModelUpdate:
 
     @property
     def message(self) -> str:
-        asks = (
-            f"{len(self.questions)} new or changed question(s) to answer"
-            if self.questions
-            else "no new questions"
-        )
-        return (
-            f"The model was updated on {self.reviewed.isoformat()} "
-            f"(version {self.previous_version} -> {self.version}): {asks}."
+        if self.questions:
+            # Translators: the English keeps "question(s)" for every count.
+            asks = ngettext(
+                "The model was updated on {day} (version {previous} -> {version}): "
+                "{count} new or changed question(s) to answer.",
+                "The model was updated on {day} (version {previous} -> {version}): "
+                "{count} new or changed question(s) to answer.",
+                len(self.questions),
+            )
+        else:
+            asks = _("The model was updated on {day} (version {previous} -> {version}): no new questions.")
+        return asks.format(
+            day=day(self.reviewed),
+            previous=self.previous_version,
+            version=self.version,
+            count=len(self.questions),
         )
 
 

@@ -9,29 +9,36 @@ from pydantic import ValidationError
 
 from audit.errors import AnswersError, UserError, show
 from audit.files import atomic_write, ensure_private_dir
+from audit.lang import N_, _
 from audit.load.yamlio import Located, first_problem, load_yaml
 from audit.model.answers import Answers, AnswersFile, check_implied, check_value, valid_values
 from audit.model.pack import Pack
 
-HINT = "see 'wa-audit example' for the format"
+HINT = N_("see 'wa-audit example' for the format")
 
 
 def answers_from_doc(pack: Pack, doc: Located) -> Answers:
     """Validate a parsed answers document against `pack`."""
     if doc.data is None:
-        raise AnswersError(f"{doc.path}: file is empty; see 'wa-audit example' for the format")
+        raise AnswersError(
+            _("{path}: file is empty; see 'wa-audit example' for the format").format(path=doc.path)
+        )
     if not isinstance(doc.data, dict):
         raise AnswersError(
-            f"{doc.path}:1: expected 'schema_version', 'pack' and 'answers' fields; "
-            "see 'wa-audit example' for the format"
+            _(
+                "{path}:1: expected 'schema_version', 'pack' and 'answers' fields; "
+                "see 'wa-audit example' for the format"
+            ).format(path=doc.path)
         )
     raw = dict(doc.data)
     _not_an_answers_file(pack, doc, raw)
     version = raw.get("schema_version")
     if isinstance(version, int) and not isinstance(version, bool) and version > 1:
         raise AnswersError(
-            f"{doc.where(('schema_version',))}: schema_version: {version} was written by a newer wa-audit "
-            "(this one reads 1); upgrade wa-audit"
+            _(
+                "{where}: schema_version: {version} was written by a newer wa-audit "
+                "(this one reads 1); upgrade wa-audit"
+            ).format(where=doc.where(("schema_version",)), version=version)
         )
     # Plain YAML may hold numbers or null; values are words, so say which one is wrong.
     answers_raw = raw.get("answers")
@@ -39,20 +46,29 @@ def answers_from_doc(pack: Pack, doc: Located) -> Answers:
         for key, value in answers_raw.items():
             where = f"{doc.where(('answers', key))}: answers.{show(key)}"
             if not isinstance(key, str):
-                raise AnswersError(f"{where}: {key!r} is not a question id; use an id such as 'region'")
+                raise AnswersError(
+                    _("{where}: {key} is not a question id; use an id such as 'region'").format(
+                        where=where, key=repr(key)
+                    )
+                )
             if not isinstance(value, str):
                 q = pack.question_by_id.get(key)
-                choices = f"use one of: {', '.join(valid_values(q))}" if q else "see 'wa-audit example'"
-                raise AnswersError(f"{where}: write the answer as a word, not {show(value)}; {choices}")
+                if q:
+                    wrong = _("{where}: write the answer as a word, not {value}; use one of: {values}")
+                else:
+                    wrong = _("{where}: write the answer as a word, not {value}; see 'wa-audit example'")
+                values = ", ".join(valid_values(q)) if q else ""
+                raise AnswersError(wrong.format(where=where, value=show(value), values=values))
     try:
         parsed = AnswersFile.model_validate(raw)
     except ValidationError as e:
-        problem = first_problem(doc, e, hint=HINT)
+        problem = first_problem(doc, e, hint=_(HINT))
         raise AnswersError(problem.message, where=problem.where) from e
     if parsed.pack != pack.meta.id:
         raise AnswersError(
-            f"{doc.where(('pack',))}: pack: these answers are for '{show(parsed.pack)}', "
-            f"not '{pack.meta.id}'; use answers made for this pack"
+            _(
+                "{where}: pack: these answers are for '{given}', not '{pack}'; use answers made for this pack"
+            ).format(where=doc.where(("pack",)), given=show(parsed.pack), pack=pack.meta.id)
         )
     for question, value in parsed.answers.items():
         where = f"{doc.where(('answers', question))}: answers.{show(question)}"
@@ -69,22 +85,26 @@ def _not_an_answers_file(pack: Pack, doc: Located, raw: Mapping[Any, Any]) -> No
     """Two easy mistakes, said plainly: a report given as answers, answers not under `answers:`."""
     if len(_REPORT_KEYS & raw.keys()) >= 2:
         raise AnswersError(
-            f"{doc.path}: this is a report, not an answers file; give the answers file it was made from "
-            "(see 'wa-audit example')"
+            _(
+                "{path}: this is a report, not an answers file; give the answers file it was made from "
+                "(see 'wa-audit example')"
+            ).format(path=doc.path)
         )
     flat = [k for k in raw if isinstance(k, str) and k in pack.question_by_id]
     if flat:
         raise AnswersError(
-            f"{doc.where((flat[0],))}: '{show(flat[0])}' is an answer; nest the answers under 'answers:', "
-            f"as in these three lines: 'schema_version: 1', 'pack: {pack.meta.id}', 'answers:', "
-            "then each answer below, indented by two spaces"
+            _(
+                "{where}: '{key}' is an answer; nest the answers under 'answers:', "
+                "as in these three lines: 'schema_version: 1', 'pack: {pack}', 'answers:', "
+                "then each answer below, indented by two spaces"
+            ).format(where=doc.where((flat[0],)), key=show(flat[0]), pack=pack.meta.id)
         )
 
 
 def read_answers(pack: Pack, path: Path) -> Answers:
     """Load an answers file; every problem is one AnswersError line naming file and line."""
     try:
-        doc = load_yaml(path, what="an answers file")
+        doc = load_yaml(path, what=_("an answers file"))
     except AnswersError:
         raise
     except UserError as e:
@@ -99,7 +119,12 @@ def parse_assignments(pack: Pack, items: list[str]) -> dict[str, str]:
         question, sep, value = item.partition("=")
         question, value = question.strip(), value.strip()
         if not sep or not question or not value:
-            raise AnswersError(f"--set '{show(item)}': not question=value; write it as e.g. --set region=eea")
+            raise AnswersError(
+                _("--set '{item}': not question=value; write it as e.g. --set region=eea").format(
+                    item=show(item)
+                )
+            )
+
         check_value(pack, question, value, where=f"--set {show(question)}")
         out[question] = value
     return out

@@ -16,6 +16,7 @@ from typing import Protocol
 from audit.collect.agenda import Agenda, Depth, Mode, Progress, deciders, minutes, unanswered
 from audit.collect.screen import BACK, Terminal, shorten_middle
 from audit.evaluate.scoring import effective_answers, help_for, implied, offered_values
+from audit.lang import _, day, ngettext
 from audit.model.answers import Answers
 from audit.model.conditions import NOT_ASKED, UNKNOWN
 from audit.model.labels import answer_label
@@ -133,13 +134,32 @@ class Interview:
         n = len(self.draft.asked)
         saved_at = self.draft.saved_at
         # Drafts are stamped in UTC; the person thinks in local time.
-        when = f" on {saved_at.astimezone():%Y-%m-%d at %H:%M}" if saved_at else ""
-        self.t.say(self.t.wrap(f"You stopped an interview{when} after {n} answer{'s' if n != 1 else ''}."))
+        if saved_at:
+            local = saved_at.astimezone()
+            stopped = ngettext(
+                "You stopped an interview on {day} at {time} after {count} answer.",
+                "You stopped an interview on {day} at {time} after {count} answers.",
+                n,
+            ).format(day=day(local.date()), time=f"{local:%H:%M}", count=n)
+        else:
+            stopped = ngettext(
+                "You stopped an interview after {count} answer.",
+                "You stopped an interview after {count} answers.",
+                n,
+            ).format(count=n)
+        self.t.say(self.t.wrap(stopped))
         choice = self.t.choose(
-            "Continue where you left off?",
+            _("Continue where you left off?"),
             [
-                ("continue", f"Continue (your {n} answer{'s are' if n != 1 else ' is'} kept)"),
-                ("restart", "Start again (the unfinished answers are dropped)"),
+                (
+                    "continue",
+                    ngettext(
+                        "Continue (your {count} answer is kept)",
+                        "Continue (your {count} answers are kept)",
+                        n,
+                    ).format(count=n),
+                ),
+                ("restart", _("Start again (the unfinished answers are dropped)")),
             ],
         )
         return choice == "continue"
@@ -152,21 +172,26 @@ class Interview:
         if first_time:
             t.say(
                 t.wrap(
-                    "This interview asks about choices you made in WhatsApp and on your phone, then "
-                    "shows which of your data goes to whom, how sure that is, and what to change first."
+                    _(
+                        "This interview asks about choices you made in WhatsApp and on your phone, then "
+                        "shows which of your data goes to whom, how sure that is, and what to change first."
+                    )
                 )
             )
             t.say()
-        t.bullet("Nothing leaves this computer: wa-audit never uses the network.")
-        t.bullet("It never asks for your phone number or your messages.")
+        t.bullet(_("Nothing leaves this computer: wa-audit never uses the network."))
+        t.bullet(_("It never asks for your phone number or your messages."))
         if first_time:
             quick = Agenda(pack, "quick").count({})
             full = Agenda(pack, "full").count({})
             t.bullet(
-                f"{full} questions at most, about {minutes(full)} minutes; the quick check has {quick}, "
-                f"about {minutes(quick)} minutes. Keep your phone at hand."
+                _(
+                    "{full} questions at most, about {full_minutes} minutes; the quick check has {quick}, "
+                    "about {quick_minutes} minutes. Keep your phone at hand."
+                ).format(full=full, full_minutes=minutes(full), quick=quick, quick_minutes=minutes(quick))
             )
-        t.bullet("Choose with the arrow keys and Enter. \u2190 goes back; Ctrl-C saves and stops.")
+        # Translators: ← is the left arrow key; Enter and Ctrl-C are keys' names on the keyboard.
+        t.bullet(_("Choose with the arrow keys and Enter. \u2190 goes back; Ctrl-C saves and stops."))
         t.say()
 
     def _choose_depth(self, pack: Pack) -> Depth:
@@ -174,11 +199,23 @@ class Interview:
         full = Agenda(pack, "full").count({})
         first = pack.meta.sections[0].title
         choice = self.t.choose(
-            "How much do you want to check?",
+            _("How much do you want to check?"),
             [
                 # Short enough that the answered line ("? How much ... Quick: ...") fits 80 columns.
-                ("quick", f"Quick: {first} ({quick} questions, {minutes(quick)} min)"),
-                ("full", f"Full: everything ({full} questions, {minutes(full)} min)"),
+                # Translators: {section} is the first section's title; keep the line short (80 columns
+                # with the question).
+                (
+                    "quick",
+                    _("Quick: {section} ({count} questions, {minutes} min)").format(
+                        section=first, count=quick, minutes=minutes(quick)
+                    ),
+                ),
+                (
+                    "full",
+                    _("Full: everything ({count} questions, {minutes} min)").format(
+                        count=full, minutes=minutes(full)
+                    ),
+                ),
             ],
         )
         return "quick" if choice == "quick" else "full"
@@ -188,7 +225,11 @@ class Interview:
         fresh = [q for q in unanswered(pack, saved, depth) if q not in self.fixed]
         answered = sum(1 for v in saved.values() if v not in {UNKNOWN, NOT_ASKED})
         self.t.say(
-            self.t.wrap(f"You have saved answers ({answered} answered, {len(fresh)} new or unanswered).")
+            self.t.wrap(
+                _("You have saved answers ({answered} answered, {fresh} new or unanswered).").format(
+                    answered=answered, fresh=len(fresh)
+                )
+            )
         )
         while True:
             try:
@@ -201,26 +242,32 @@ class Interview:
     ) -> Progress | None:
         """One pass through "What would you like to do?" (None: just show the report)."""
         update_choice = (
-            [("update", f"Answer only what the model update changed ({len(self.updated)})")]
+            [
+                (
+                    "update",
+                    _("Answer only what the model update changed ({count})").format(count=len(self.updated)),
+                )
+            ]
             if self.updated
             else []
         )
         choice = self.t.choose(
-            "What would you like to do?",
+            _("What would you like to do?"),
             [
                 *update_choice,
-                ("all", "Review all answers (yours are pre-selected and marked \u2713)"),
+                ("all", _("Review all answers (yours are pre-selected and marked \u2713)")),
                 (
                     "new",
-                    f"Answer only new or unanswered questions ({len(fresh)})"
+                    _("Answer only new or unanswered questions ({count})").format(count=len(fresh))
                     if fresh
-                    else "Answer only new or unanswered questions",
+                    else _("Answer only new or unanswered questions"),
                 ),
-                ("pick", "Pick questions to change"),
-                ("report", "Just show the report again"),
+                ("pick", _("Pick questions to change")),
+                ("report", _("Just show the report again")),
             ],
             default="update" if self.updated else "new" if fresh else "pick",
-            disabled={"new": "none left"} if not fresh else None,
+            # Translators: shown beside a choice that cannot be taken: no question is left to answer.
+            disabled={"new": _("none left")} if not fresh else None,
         )
         if choice == "report":
             return None
@@ -249,7 +296,7 @@ class Interview:
             answer = textwrap.shorten(label, max(10, room // 3), placeholder=" \u2026")
             prompt = shorten_middle(q.prompt, max(10, room - len(answer) - 3))
             choices.append((q.id, f"{prompt} [{answer}]"))
-        return self.t.pick("Which answers to change?", choices, back=True)
+        return self.t.pick(_("Which answers to change?"), choices, back=True)
 
     # --- the questions -----------------------------------------------------------------------
     def _walk(self, pack: Pack, progress: Progress) -> Progress:
@@ -341,20 +388,25 @@ class Interview:
         t = self.t
         section = pack.section_by_id[q.section].title
         t.say()
-        t.say(f"{number} of {'about ' if estimate else ''}{total} - {section}")
+        # Translators: the interview's progress, "3 of about 22 - Meta connections"; {section} is a title.
+        progress = (
+            _("{number} of about {total} - {section}") if estimate else _("{number} of {total} - {section}")
+        )
+        t.say(progress.format(number=number, total=total, section=section))
         t.say(t.wrap(q.prompt))
         help_text = help_for(pack, q, effective)  # worded for the person's region where it differs
         if help_text:
             t.say(t.wrap(help_text, "  "))
         if q.where is not None:
-            t.say(t.wrap(f"Where to look: {where_text(q, platform_of(effective))}", "  "))
+            t.say(t.wrap(_("Where to look: {path}").format(path=where_text(q, platform_of(effective))), "  "))
         choices = [(v.id, v.label) for v in offered_values(pack, q, effective)]
         if q.allow_unknown:
             choices.append((UNKNOWN, answer_label(pack, q.id, UNKNOWN)))
-        valid = {value for value, _ in choices}
+        valid = {value for value, _label in choices}
         default = current if current in valid else None
         if default is not None:
             choices = [
                 (value, label + CURRENT_MARK if value == default else label) for value, label in choices
             ]
-        return t.choose("Answer:", choices, default=default, back=back)
+        # Translators: the prompt before the answer choices of every question.
+        return t.choose(_("Answer:"), choices, default=default, back=back)

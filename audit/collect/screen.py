@@ -11,6 +11,8 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from audit.lang import _
+
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
@@ -176,9 +178,14 @@ class Terminal:
             for value, label in choices
         ]
         if back:
-            items += [questionary.Separator(" "), questionary.Choice(title="\u2190 Back", value=BACK)]
+            items += [questionary.Separator(" "), questionary.Choice(title=_("\u2190 Back"), value=BACK)]
         self.drain()
-        instruction = "(\u2191/\u2193 to move, Enter to choose" + (", \u2190 to go back)" if back else ")")
+        instruction = (
+            # Translators: ↑/↓ and ← are the arrow keys; Enter is the key's name on the keyboard.
+            _("(\u2191/\u2193 to move, Enter to choose, \u2190 to go back)")
+            if back
+            else _("(\u2191/\u2193 to move, Enter to choose)")
+        )
         question = questionary.select(
             message,
             choices=items,
@@ -202,12 +209,17 @@ class Terminal:
         self.drain()
         items: list[Any] = [questionary.Choice(title=label, value=value) for value, label in choices]
         if back:
-            items += [questionary.Separator(" "), questionary.Choice(title="\u2190 Back", value=BACK)]
+            items += [questionary.Separator(" "), questionary.Choice(title=_("\u2190 Back"), value=BACK)]
         question = questionary.checkbox(
             message,
             choices=items,
-            instruction="(Space to tick, Enter when done" + (", \u2190 or Esc: back)" if back else ")"),
-            validate=lambda picked: bool(picked) or "Tick at least one question with Space, then press Enter",
+            # Translators: Space, Enter and Esc are the keys' names on the keyboard; ← the left arrow key.
+            instruction=_("(Space to tick, Enter when done, \u2190 or Esc: back)")
+            if back
+            else _("(Space to tick, Enter when done)"),
+            validate=lambda picked: (
+                bool(picked) or _("Tick at least one question with Space, then press Enter")
+            ),
             qmark="?",
             pointer="\u00bb",
             **self._kwargs(),

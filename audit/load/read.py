@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from pydantic import Field, ValidationError
 
 from audit.errors import PackError, UserError
+from audit.lang import _
 from audit.load.captures import capture_versions, quote_problems
 from audit.load.check import LoadedPack, check_pack
 from audit.load.translations import catalog_problems
@@ -80,7 +81,7 @@ def read_pack(directory: Path) -> LoadedPack:
         if not path.exists():
             raise PackError(f"{path}: {_missing(directory)}")
         try:
-            docs[name] = load_yaml(path, what="a rule pack file")
+            docs[name] = load_yaml(path, what=_("a rule pack file"))
         except PackError:
             raise
         except UserError as e:
@@ -155,7 +156,7 @@ def pack_problems(directory: Path) -> list[Problem]:
                 return problems
             continue
         try:
-            docs[name] = load_yaml(path, what="a rule pack file")
+            docs[name] = load_yaml(path, what=_("a rule pack file"))
         except UserError as e:
             problems.append(Problem(e.where, e.detail))
     parsed: dict[str, object] = {}

@@ -19,6 +19,7 @@ import yaml
 
 from audit.errors import UserError, show
 from audit.files import FileTooLarge, NotRegularFile, read_bounded
+from audit.lang import _, ngettext
 from audit.model.pack import Problem
 
 if TYPE_CHECKING:
@@ -82,31 +83,48 @@ def read_text(path: Path, *, what: str) -> str:
     try:
         raw = read_bounded(path, MAX_BYTES)
     except FileNotFoundError as e:
-        raise UserError(f"no such file; check the path of {what}", where=str(path)) from e
+        # Translators: {what} is one of "an answers file", "a draft", "a rule pack file" (translated too).
+        raise UserError(_("no such file; check the path of {what}").format(what=what), where=str(path)) from e
     except PermissionError as e:
-        raise UserError(f"permission denied; make {what} readable (chmod u+r)", where=str(path)) from e
+        raise UserError(
+            _("permission denied; make {what} readable (chmod u+r)").format(what=what), where=str(path)
+        ) from e
     except IsADirectoryError as e:
-        raise UserError(f"is a folder, not {what}; give the path of the file", where=str(path)) from e
+        raise UserError(
+            _("is a folder, not {what}; give the path of the file").format(what=what), where=str(path)
+        ) from e
     except NotRegularFile as e:
-        raise UserError(f"is not a regular file; give the path of {what}", where=str(path)) from e
+        raise UserError(
+            _("is not a regular file; give the path of {what}").format(what=what), where=str(path)
+        ) from e
     except FileTooLarge as e:
-        size = f"{e.size} bytes is " if e.size is not None else ""
-        raise UserError(f"{size}too large for {what} (limit 1 MiB); check the file", where=str(path)) from e
+        if e.size is not None:
+            large = _("{size} bytes is too large for {what} (limit 1 MiB); check the file")
+        else:
+            large = _("too large for {what} (limit 1 MiB); check the file")
+        raise UserError(large.format(size=e.size, what=what), where=str(path)) from e
     except OSError as e:
-        raise UserError(f"cannot open {what} ({e.strerror}); check the path", where=str(path)) from e
+        raise UserError(
+            _("cannot open {what} ({reason}); check the path").format(what=what, reason=e.strerror),
+            where=str(path),
+        ) from e
     if _is_utf16(raw):
         # Windows Notepad's "Unicode" encoding; the bytes are fine, only the encoding is wrong.
         raise UserError(
-            'is saved as UTF-16 (Notepad\'s "Unicode"), not UTF-8; save it as UTF-8', where=str(path)
+            _('is saved as UTF-16 (Notepad\'s "Unicode"), not UTF-8; save it as UTF-8'), where=str(path)
         )
     if b"\x00" in raw:
-        raise UserError(f"is a binary file, not {what}; give the path of a YAML text file", where=str(path))
+        raise UserError(
+            _("is a binary file, not {what}; give the path of a YAML text file").format(what=what),
+            where=str(path),
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         raise UserError(
-            f"byte {e.start} is not UTF-8; save {what} as UTF-8 text", where=f"{path}:{line}"
+            _("byte {offset} is not UTF-8; save {what} as UTF-8 text").format(offset=e.start, what=what),
+            where=f"{path}:{line}",
         ) from e
 
 
@@ -135,19 +153,28 @@ def load_yaml(path: Path, *, what: str, text: str | None = None) -> Located:
         at = f"{path}:{line}" if line else str(path)
         if line is not None and _tab_indented(text, line):
             raise UserError(
-                f"YAML indents with spaces, not tabs; replace the tabs on line {line} with spaces", where=at
+                _("YAML indents with spaces, not tabs; replace the tabs on line {line} with spaces").format(
+                    line=line
+                ),
+                where=at,
             ) from e
+        # The problem itself is PyYAML's, in English.
         problem = e.problem or e.context or "syntax error"
-        raise UserError(f"not valid YAML ({problem}); fix the syntax", where=at) from e
+        raise UserError(
+            _("not valid YAML ({problem}); fix the syntax").format(problem=problem), where=at
+        ) from e
     except yaml.reader.ReaderError as e:
         # Raw control characters; the reader knows the position but gives no line.
         line = text[: e.position].count("\n") + 1
         raise UserError(
-            f"character U+{e.character:04X} is not allowed in YAML; remove it", where=f"{path}:{line}"
+            _("character {code} is not allowed in YAML; remove it").format(code=f"U+{e.character:04X}"),
+            where=f"{path}:{line}",
         ) from e
     except yaml.YAMLError as e:
         problem = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise UserError(f"not valid YAML ({problem}); fix the syntax", where=str(path)) from e
+        raise UserError(
+            _("not valid YAML ({problem}); fix the syntax").format(problem=problem), where=str(path)
+        ) from e
     finally:
         loader.dispose()
     located = Located(path=path, data=None, text=text)
@@ -185,29 +212,38 @@ def _build(node: yaml.Node, loc: Loc, out: Located, loader: yaml.SafeLoader, see
     if id(node) in seen:
         line = _first_alias_line(out.text) or line
         raise UserError(
-            "YAML aliases (*name) are not allowed; write the value out", where=f"{out.path}:{line}"
+            _("YAML aliases (*name) are not allowed; write the value out"), where=f"{out.path}:{line}"
         )
     seen.add(id(node))
     if len(loc) >= MAX_DEPTH:
         # Our packs nest 7 deep; this keeps a hostile file from exhausting Python's stack.
-        raise UserError(f"nested more than {MAX_DEPTH} levels deep; flatten it", where=f"{out.path}:{line}")
+        raise UserError(
+            _("nested more than {depth} levels deep; flatten it").format(depth=MAX_DEPTH),
+            where=f"{out.path}:{line}",
+        )
     if node.tag not in _PLAIN_TAGS:
-        raise UserError(f"YAML tag '{show(node.tag)}' is not allowed; remove it", where=f"{out.path}:{line}")
+        raise UserError(
+            _("YAML tag '{tag}' is not allowed; remove it").format(tag=show(node.tag)),
+            where=f"{out.path}:{line}",
+        )
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise UserError("keys must be plain words; fix this key", where=f"{out.path}:{key_line}")
+                raise UserError(_("keys must be plain words; fix this key"), where=f"{out.path}:{key_line}")
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise UserError(
-                    "'<<' merge keys are not allowed; write the keys out", where=f"{out.path}:{key_line}"
+                    _("'<<' merge keys are not allowed; write the keys out"), where=f"{out.path}:{key_line}"
                 )
             key = _scalar(key_node, out, loader)
             if not isinstance(key, str | int):
                 key = str(key)
             if key in result:
-                raise UserError(f"duplicate key '{show(key)}'; keep only one", where=f"{out.path}:{key_line}")
+                raise UserError(
+                    _("duplicate key '{key}'; keep only one").format(key=show(key)),
+                    where=f"{out.path}:{key_line}",
+                )
             out.lines[(*loc, key)] = key_line
             result[key] = _build(value_node, (*loc, key), out, loader, seen)
         return result
@@ -219,18 +255,25 @@ def _build(node: yaml.Node, loc: Loc, out: Located, loader: yaml.SafeLoader, see
 def _scalar(node: yaml.Node, out: Located, loader: yaml.SafeLoader) -> Any:
     line = node.start_mark.line + 1
     if node.tag not in _PLAIN_TAGS:
-        raise UserError(f"YAML tag '{show(node.tag)}' is not allowed; remove it", where=f"{out.path}:{line}")
+        raise UserError(
+            _("YAML tag '{tag}' is not allowed; remove it").format(tag=show(node.tag)),
+            where=f"{out.path}:{line}",
+        )
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as e:
         problem = show(str(e).splitlines()[0] if str(e) else type(e).__name__, 80)
-        raise UserError(f"bad value ({problem}); fix or quote it", where=f"{out.path}:{line}") from e
+        raise UserError(
+            _("bad value ({problem}); fix or quote it").format(problem=problem), where=f"{out.path}:{line}"
+        ) from e
     if isinstance(value, str):
         bad = next((ch for ch in value if _is_forbidden(ch)), None)
         if bad is not None:
             # Escapes such as "\e[31m" would reach terminals and reports as live control codes.
             raise UserError(
-                f"control character U+{ord(bad):04X} is not allowed in text; remove it",
+                _("control character {code} is not allowed in text; remove it").format(
+                    code=f"U+{ord(bad):04X}"
+                ),
                 where=f"{out.path}:{line}",
             )
     return value
@@ -243,20 +286,30 @@ def _is_forbidden(ch: str) -> bool:
 
 
 def validation_problem(
-    doc: Located, error: ErrorDetails, *, others: int = 0, hint: str = "fix this value"
+    doc: Located, error: ErrorDetails, *, others: int = 0, hint: str | None = None
 ) -> Problem:
     """One error of a pydantic ValidationError as `file:line` and `field: message; hint`."""
     # Tagged unions put their tag ("~question") in the location; it is not a field.
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("~")))
-    msg = show(error["msg"], 200)
+    msg = show(error["msg"], 200)  # pydantic's own words, in English
+    if hint is None:
+        hint = _("fix this value")
     if error["type"] == "extra_forbidden":
-        msg, hint = "unknown field", "remove it or check its spelling"
+        msg, hint = _("unknown field"), _("remove it or check its spelling")
     elif error["type"] == "missing":
-        msg, hint = "required field is missing", "add it"
-    extra = f" (and {others} more problems)" if others else ""
-    return Problem(doc.where(loc), f"{'.'.join(show(p) for p in loc)}: {msg}; {hint}{extra}")
+        msg, hint = _("required field is missing"), _("add it")
+    field = ".".join(show(p) for p in loc)
+    if others:
+        said = ngettext(
+            "{field}: {problem}; {fix} (and {count} more problems)",
+            "{field}: {problem}; {fix} (and {count} more problems)",
+            others,
+        )
+    else:
+        said = _("{field}: {problem}; {fix}")
+    return Problem(doc.where(loc), said.format(field=field, problem=msg, fix=hint, count=others))
 
 
-def first_problem(doc: Located, err: ValidationError, *, hint: str = "fix this value") -> Problem:
+def first_problem(doc: Located, err: ValidationError, *, hint: str | None = None) -> Problem:
     """The first error of `err`, saying how many more there are."""
     return validation_problem(doc, err.errors()[0], others=err.error_count() - 1, hint=hint)
