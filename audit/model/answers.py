@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import Field
 
 from audit.errors import AnswersError, show
+from audit.lang import _
 from audit.model.conditions import NOT_ASKED, UNKNOWN
 from audit.model.frozen import FrozenModel
 from audit.model.pack import Pack, Question, did_you_mean
@@ -51,16 +52,26 @@ def check_value(pack: Pack, question: str, value: str, *, where: str) -> None:
     """Raise AnswersError if `question: value` is not valid in `pack`."""
     q = pack.question_by_id.get(question)
     if q is None:
-        hint = did_you_mean(question, pack.question_by_id) or "; 'wa-audit rules show' lists them"
-        raise AnswersError(f"{where}: unknown question '{show(question)}'{hint}")
+        hint = did_you_mean(question, pack.question_by_id) or _("; 'wa-audit rules show' lists them")
+        raise AnswersError(
+            _("{where}: unknown question '{question}'{hint}").format(
+                where=where, question=show(question), hint=hint
+            )
+        )
     if value == UNKNOWN and q.allow_unknown:
         return
     if value == NOT_ASKED:  # a quick check skipped it: not checked, which is not "I don't know"
         return
     if value not in q.value_ids:
         raise AnswersError(
-            f"{where}: '{show(value)}' is not an answer to '{question}'"
-            f"{did_you_mean(value, valid_values(q))}; use one of: {', '.join(valid_values(q))}"
+            # Translators: {hint} is empty or " (did you mean 'x'?)" (translated too).
+            _("{where}: '{value}' is not an answer to '{question}'{hint}; use one of: {values}").format(
+                where=where,
+                value=show(value),
+                question=question,
+                hint=did_you_mean(value, valid_values(q)),
+                values=", ".join(valid_values(q)),
+            )
         )
 
 
@@ -74,8 +85,16 @@ def check_implied(pack: Pack, values: Mapping[str, str], where: Callable[[str], 
             given = values.get(target, UNKNOWN)
             if given != UNKNOWN and given not in allowed:
                 raise AnswersError(
-                    f"{where(target)}: '{show(given)}' contradicts {q.id}: {v.id}, which sets it to "
-                    f"{' or '.join(allowed)}; correct or remove one of the two answers"
+                    _(
+                        "{where}: '{value}' contradicts {question}: {answer}, which sets it to "
+                        "{allowed}; correct or remove one of the two answers"
+                    ).format(
+                        where=where(target),
+                        value=show(given),
+                        question=q.id,
+                        answer=v.id,
+                        allowed=_(" or ").join(allowed),
+                    )
                 )
 
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag
 
+from audit.lang import _
 from audit.model.frozen import FrozenModel
 
 UNKNOWN = "unknown"
@@ -301,14 +302,16 @@ def questions_in(cond: Condition | None, rule_when: RuleWhen) -> list[str]:
 def describe(cond: Condition | None) -> str:
     """`cond` in compact words with ids, for messages: "accounts_center is linked or unknown"."""
     if cond is None or isinstance(cond, str):
-        return "always"
+        return _("always")
     if isinstance(cond, QuestionIn):
-        return f"{cond.question} is {' or '.join(cond.in_)}"
+        # Translators: "region is eea or uk": ids, which stay as they are.
+        return _("{question} is {values}").format(question=cond.question, values=_(" or ").join(cond.in_))
     if isinstance(cond, RuleRef):
-        return f"rule {cond.rule} fires"
+        return _("rule {rule} fires").format(rule=cond.rule)
     if isinstance(cond, NotOf):
-        return f"not ({describe(cond.not_)})"
-    parts, joiner = (cond.all, " and ") if isinstance(cond, AllOf) else (cond.any, " or ")
+        return _("not ({condition})").format(condition=describe(cond.not_))
+    parts, joiner = (cond.all, _(" and ")) if isinstance(cond, AllOf) else (cond.any, _(" or "))
+
     return joiner.join(f"({describe(c)})" if needs_brackets(c) else describe(c) for c in parts)
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from audit.lang import _
 from audit.model.conditions import Condition
 from audit.model.frozen import FrozenModel
 from audit.model.severity import Certainty, RuleCertainty, Severity
@@ -376,7 +377,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     import difflib  # lazily: only a mistake needs it
 
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    # Translators: after a word that is not an id; {word} is the id it may have meant. Keep the space.
+    return _(" (did you mean '{word}'?)").format(word=match[0]) if match else ""
 
 
 def version_checked(versions: Sequence[date], source: Source) -> date | None:

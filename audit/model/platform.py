@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from audit.lang import N_, _
 from audit.model.conditions import UNKNOWN
 from audit.model.pack import PLATFORMS, Question, Steps
 
@@ -27,10 +28,15 @@ def for_platform(android: str | None, iphone: str | None, platform: str) -> str:
     if platform == "iphone" and iphone:
         return iphone
     if android and iphone:
-        return android if android == iphone else f"Android: {android}; iPhone: {iphone}"
+        # Translators: a menu path on each platform; Android and iPhone are names, not translated.
+        return (
+            android
+            if android == iphone
+            else _("Android: {android}; iPhone: {iphone}").format(android=android, iphone=iphone)
+        )
     if android:
-        return f"Android: {android}"
-    return f"iPhone: {iphone}" if iphone else ""
+        return _("Android: {android}").format(android=android)
+    return _("iPhone: {iphone}").format(iphone=iphone) if iphone else ""
 
 
 def steps_for(steps: Steps, platform: str) -> tuple[str, ...]:
@@ -42,21 +48,26 @@ def steps_for(steps: Steps, platform: str) -> tuple[str, ...]:
     android, iphone = steps.android or (), steps.iphone or ()
     if android == iphone:
         return android
-    return tuple(f"Android: {s}" for s in android) + tuple(f"iPhone: {s}" for s in iphone)
+    return tuple(_("Android: {android}").format(android=s) for s in android) + tuple(
+        _("iPhone: {iphone}").format(iphone=s) for s in iphone
+    )
 
 
 # "How to check" for a fact about the person (where they live, a choice made in 2016): no menu to
 # point at, and repeating the question's help there only doubled it.
-FROM_WHAT_YOU_KNOW = "Answer from what you know."
+FROM_WHAT_YOU_KNOW = N_("Answer from what you know.")
 
 
 def where_text(q: Question, platform: str) -> str:
     """Where to find a question's setting on the person's platform."""
     if q.where is None:
-        return FROM_WHAT_YOU_KNOW
+        return _(FROM_WHAT_YOU_KNOW)
     text = for_platform(q.where.android, q.where.iphone, platform)
     # The caveat is about menu names: a description ("such chats show a small arrow") gets none.
-    return f"{text} (menu names vary by version)" if q.where_reported and _is_menu_path(text) else text
+    if q.where_reported and _is_menu_path(text):
+        # Translators: after a menu path WhatsApp's help does not confirm word for word.
+        return _("{path} (menu names vary by version)").format(path=text)
+    return text
 
 
 def _is_menu_path(text: str) -> bool:
