@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from audit.errors import OutputError, UserError
+from audit.lang import _
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -96,9 +97,15 @@ def ensure_private_dir(path: Path) -> Path:
             os.chmod(folder, PRIVATE_DIR)  # mkdir's mode passes through the umask
         except FileExistsError:
             if not folder.is_dir():
-                raise OutputError(f"{folder}: is a file, not a folder; choose another --home") from None
+                raise OutputError(
+                    _("{path}: is a file, not a folder; choose another --home").format(path=folder)
+                ) from None
         except OSError as e:
-            raise OutputError(f"{folder}: cannot create folder ({e.strerror}); choose another --home") from e
+            raise OutputError(
+                _("{path}: cannot create folder ({reason}); choose another --home").format(
+                    path=folder, reason=e.strerror
+                )
+            ) from e
     return path
 
 
@@ -125,17 +132,23 @@ def atomic_write(path: Path, data: str | bytes, *, mode: int = PRIVATE_FILE) -> 
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name")
+        raise OutputError(_("{path}: is a folder; give a file name").format(path=path))
     remove_stale_temps(path)
     try:
         fd, tmp = _mkstemp(folder, temp_prefix(path))
     except OSError as e:
-        raise OutputError(f"{path}: cannot write here ({e.strerror}); choose another path") from e
+        raise OutputError(
+            _("{path}: cannot write here ({reason}); choose another path").format(
+                path=path, reason=e.strerror
+            )
+        ) from e
     try:
         _fill(fd, payload, mode)
         os.replace(tmp, path)
     except OSError as e:
-        raise OutputError(f"{path}: cannot write ({e.strerror}); choose another path") from e
+        raise OutputError(
+            _("{path}: cannot write ({reason}); choose another path").format(path=path, reason=e.strerror)
+        ) from e
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)  # gone after the rename; left only by a failure
@@ -169,7 +182,11 @@ def create_new(folder: Path, names: Iterable[str], data: str | bytes) -> Path:
     try:
         fd, tmp = _mkstemp(folder, temp_prefix(folder / NEW_FILE))
     except OSError as e:
-        raise OutputError(f"{folder}: cannot write here ({e.strerror}); choose another --home") from e
+        raise OutputError(
+            _("{path}: cannot write here ({reason}); choose another --home").format(
+                path=folder, reason=e.strerror
+            )
+        ) from e
     try:
         _fill(fd, payload, PRIVATE_FILE)
         for name in names:
@@ -187,11 +204,13 @@ def create_new(folder: Path, names: Iterable[str], data: str | bytes) -> Path:
             _fsync_dir(folder)
             return target
     except OSError as e:
-        raise OutputError(f"{folder}: cannot write ({e.strerror}); choose another --home") from e
+        raise OutputError(
+            _("{path}: cannot write ({reason}); choose another --home").format(path=folder, reason=e.strerror)
+        ) from e
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-    raise OutputError(f"{folder}: no free file name left; remove old reports from it")
+    raise OutputError(_("{path}: no free file name left; remove old reports from it").format(path=folder))
 
 
 def remove_stale_temps(path: Path, *, older_than: float = STALE_TEMP_SECONDS) -> list[Path]:
@@ -224,19 +243,29 @@ def check_output(path: Path, *, keep: Iterable[Path] = (), within: Path | None =
     file is read); compared by resolved path, so a link or `..` does not get around it.
     """
     if path.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name")
+        raise OutputError(_("{path}: is a folder; give a file name").format(path=path))
     for own in keep:
         if _same_file(path, own):
             raise OutputError(
-                f"{path}: would replace {own.name}, which wa-audit reads; write the report elsewhere"
+                _("{path}: would replace {name}, which wa-audit reads; write the report elsewhere").format(
+                    path=path, name=own.name
+                )
             )
     if within is not None and _inside(path, within):
-        raise OutputError(f"{path}: is inside the rule pack {within}; write the report elsewhere")
+        raise OutputError(
+            _("{path}: is inside the rule pack {pack}; write the report elsewhere").format(
+                path=path, pack=within
+            )
+        )
     folder = path.parent if str(path.parent) else Path(".")
     try:
         _probe(folder, temp_prefix(path))
     except OSError as e:
-        raise OutputError(f"{path}: cannot write here ({e.strerror}); choose another path") from e
+        raise OutputError(
+            _("{path}: cannot write here ({reason}); choose another path").format(
+                path=path, reason=e.strerror
+            )
+        ) from e
 
 
 def _probe(folder: Path, prefix: str) -> None:
@@ -261,8 +290,9 @@ def check_writable_dir(folder: Path) -> None:
         _probe(folder, ".probe.")
     except OSError as e:
         raise OutputError(
-            f"{folder}: cannot write here ({e.strerror}); make the folder writable for you "
-            "or use another --home"
+            _(
+                "{path}: cannot write here ({reason}); make the folder writable for you or use another --home"
+            ).format(path=folder, reason=e.strerror)
         ) from e
 
 
@@ -278,12 +308,18 @@ def check_replaceable(path: Path, what: str) -> None:
         return
     except OSError as e:
         raise OutputError(
-            f"{path}: cannot check {what} ({e.strerror}); move it away or use another --home"
+            # Translators: {what} is "the draft" (translated too).
+            _("{path}: cannot check {what} ({reason}); move it away or use another --home").format(
+                path=path, what=what, reason=e.strerror
+            )
         ) from e
     if stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode):
         return
-    kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-    raise OutputError(f"{path}: is {kind}, not {what}; move it away or use another --home")
+    if stat.S_ISDIR(info.st_mode):
+        wrong = _("{path}: is a folder, not {what}; move it away or use another --home")
+    else:
+        wrong = _("{path}: is not a regular file, not {what}; move it away or use another --home")
+    raise OutputError(wrong.format(path=path, what=what))
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -332,8 +368,10 @@ def interview_lock(home: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise UserError(
-                f"{home}: another wa-audit interview is running (in another terminal); finish it or "
-                "stop it with Ctrl-C (its answers are kept), then run wa-audit again"
+                _(
+                    "{path}: another wa-audit interview is running (in another terminal); finish it or "
+                    "stop it with Ctrl-C (its answers are kept), then run wa-audit again"
+                ).format(path=home)
             ) from None
         yield
     finally:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from audit.evaluate.compiled import CompiledPack, PerPack
 from audit.evaluate.scoring import State, WhatIf, pairs_of, state_of
+from audit.lang import _
 from audit.model.assessment import AnswerSwitch, Pair, Recommendation
 from audit.model.conditions import NOT_ASKED, UNKNOWN
 from audit.model.pack import Pack, Question
@@ -50,7 +51,8 @@ def how_to(q: Question, value: str, platform: str) -> str:
     label = target.label if target else value
     if target is not None and target.how:
         return target.how
-    return f"{where_text(q, platform)}: choose \u201c{label}\u201d."
+    # Translators: {where} is a menu path (or "Answer from what you know."), {answer} an answer's label.
+    return _("{where}: choose \u201c{answer}\u201d.").format(where=where_text(q, platform), answer=label)
 
 
 def _fix_targets(pack: Pack) -> dict[str, set[str]]:
@@ -104,7 +106,7 @@ def recommend(
     before = pairs_of(compiled, current)
     found = [_step(compiled, current, before, platform, step) for step in steps]
     found.sort(key=lambda t: t[0])
-    return tuple(rec for _, rec in found)
+    return tuple(rec for _rank, rec in found)
 
 
 def _pairs(
@@ -162,7 +164,13 @@ def _step(
         key=lambda i: (compiled.findings[i].rank, i),
     )
     hows = [how_to(c.question, c.value, platform) for c in step]
-    how = hows[0] if len(step) == 1 else "Do both: " + " And: ".join(hows)
+    # Translators: two changes that only together lower the score; each is a sentence of its own.
+    how = (
+        hows[0]
+        if len(step) == 1
+        else _("Do both: {first} And: {second}").format(first=hows[0], second=hows[1])
+    )
+
     effort = "habit" if any(c.question.change.effort == "habit" for c in step) else "setting"
     first = step[0]
     removes = before - pairs_of(compiled, after)

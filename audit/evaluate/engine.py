@@ -23,6 +23,7 @@ from audit.evaluate.flows import (
     truth_for,
 )
 from audit.evaluate.scoring import State, WhatIf, at_stake, effective_answers, state_of, what_ifs
+from audit.lang import N_, _
 from audit.load.reach import can_matter
 from audit.model.answers import Answers
 from audit.model.assessment import (
@@ -43,7 +44,8 @@ from audit.model.pack import Dispute, Finding, Pack, Protection, Question, Right
 from audit.model.platform import platform_of, steps_for, where_text
 from audit.model.severity import MOST_SEVERE_FIRST
 
-IF_IT_APPLIES = "If this applies to you (it rests on an answer you gave as \u201cI don't know\u201d):"
+# Translators: before a finding's text when it rests on an "I don't know" answer; a condition, not a fact.
+IF_IT_APPLIES = N_("If this applies to you (it rests on an answer you gave as \u201cI don't know\u201d):")
 # The band a finding of this severity keeps the score's band at, at least (by position, lowest 0):
 # a documented high finding never sits in the lowest band, a critical one not below the third.
 BAND_FLOOR = {"high": 1, "critical": 2}
@@ -93,7 +95,9 @@ def _protection(
         possible = t is Truth.POSSIBLE
         excepts.append(
             ExceptionOut(
-                text=(exc.if_unknown or f"If it applies to you: {exc.text}") if possible else exc.text,
+                text=(exc.if_unknown or _("If it applies to you: {text}").format(text=exc.text))
+                if possible
+                else exc.text,
                 certainty="possible" if possible else "documented",
                 sources=cited(pack, compiled, ("except", p.id, i), exc.sources, truth),
             )
@@ -197,7 +201,7 @@ def _finding(
         severity=f.severity,
         title=f.title,
         # A possible finding is a condition wherever it is read, scripts included.
-        detail=f"{IF_IT_APPLIES} {f.detail}" if t is Truth.POSSIBLE else f.detail,
+        detail=f"{_(IF_IT_APPLIES)} {f.detail}" if t is Truth.POSSIBLE else f.detail,
         certainty="possible" if t is Truth.POSSIBLE else f.certainty,
         flows=tuple(dict.fromkeys(pairs)),
         triggered_by={q: effective[q] for q in causes if effective[q] != NOT_ASKED},

@@ -25,6 +25,7 @@ from audit.clock import in_utc, now_utc
 from audit.errors import HistoryError, Warn, warn_on_stderr
 from audit.history import sqlite_file
 from audit.history.sqlite_file import access_error, schema_version
+from audit.lang import _, ngettext
 from audit.model.answers import Answers
 from audit.model.assessment import Assessment, TrendPoint
 from audit.model.conditions import UNKNOWN
@@ -62,10 +63,15 @@ class Run(FrozenModel):
         try:
             return Assessment.model_validate_json(self.assessment_json)
         except ValidationError as e:
-            raise HistoryError(
-                f"run {self.id}: its stored assessment no longer reads ({e.error_count()} problem(s)); "
-                "use 'wa-audit forget' to start over"
-            ) from e
+            # Translators: the English keeps "problem(s)" for every count.
+            unread = ngettext(
+                "run {run}: its stored assessment no longer reads ({count} problem(s)); "
+                "use 'wa-audit forget' to start over",
+                "run {run}: its stored assessment no longer reads ({count} problem(s)); "
+                "use 'wa-audit forget' to start over",
+                e.error_count(),
+            )
+            raise HistoryError(unread.format(run=self.id, count=e.error_count())) from e
 
     def answer(self, question: str) -> str:
         return self.answers.get(question, UNKNOWN)
@@ -177,8 +183,15 @@ class History:
         if found:
             return found[0]
         ids = [r[0] for r in self._conn.execute("SELECT id FROM runs ORDER BY id").fetchall()]
-        known = f"runs are {ids[0]}..{ids[-1]}" if ids else "there are no runs yet"
-        raise HistoryError(f"no run {run_id} in the history ({known}); 'wa-audit history' lists them")
+        if ids:
+            missing = _(
+                "no run {run} in the history (runs are {first}..{last}); 'wa-audit history' lists them"
+            )
+        else:
+            missing = _("no run {run} in the history (there are no runs yet); 'wa-audit history' lists them")
+        raise HistoryError(
+            missing.format(run=run_id, first=ids[0] if ids else "", last=ids[-1] if ids else "")
+        )
 
     def count(self) -> int:
         row = self._conn.execute("SELECT count(*) FROM runs").fetchone()
@@ -239,5 +252,7 @@ def _run_from_row(path: Path, row: Sequence[Any]) -> Run:
 
 def _unreadable(path: Path, raw: dict[str, Any], column: str) -> HistoryError:
     return HistoryError(
-        f"{path}: run {raw.get('id')}: {column} does not read; use 'wa-audit forget' to start over"
+        _("{path}: run {run}: {column} does not read; use 'wa-audit forget' to start over").format(
+            path=path, run=raw.get("id"), column=column
+        )
     )

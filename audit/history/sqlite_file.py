@@ -17,6 +17,7 @@ from pathlib import Path
 
 from audit.errors import HistoryError, Warn
 from audit.files import PRIVATE_FILE, ensure_private_dir
+from audit.lang import _
 
 BUSY_TIMEOUT_MS = 5000
 SIDECARS = ("-wal", "-shm", "-journal")  # files SQLite keeps next to the database
@@ -63,7 +64,11 @@ def connect(path: Path, *, now: datetime, readonly: bool, warn: Warn) -> sqlite3
         why = _damage(path)
         if why is not None:
             moved = _move_aside(path, now, why)
-            warn(f"{path}: the history was damaged ({why}); moved it to {moved.name} and started a new one")
+            warn(
+                _("{path}: the history was damaged ({why}); moved it to {name} and started a new one").format(
+                    path=path, why=why, name=moved.name
+                )
+            )
             exists = False
     if readonly:
         return _read_only(path) if exists else _empty(path)
@@ -94,12 +99,16 @@ def _create_private(path: Path) -> None:
     except OSError as e:
         if path.exists():
             raise HistoryError(
-                f"{path}: cannot write the history ({e.strerror}); make it writable for you "
-                "(chmod u+w, or chown if another user made it) or use another --home"
+                _(
+                    "{path}: cannot write the history ({reason}); make it writable for you "
+                    "(chmod u+w, or chown if another user made it) or use another --home"
+                ).format(path=path, reason=e.strerror)
             ) from e
         raise HistoryError(
-            f"{path}: cannot create the history ({e.strerror}); make its folder writable for you "
-            "or use another --home"
+            _(
+                "{path}: cannot create the history ({reason}); make its folder writable for you "
+                "or use another --home"
+            ).format(path=path, reason=e.strerror)
         ) from e
     os.close(fd)
 
@@ -114,15 +123,27 @@ def _existing_file(path: Path) -> bool:
         st = path.stat()
     except FileNotFoundError:
         if path.is_symlink():
-            raise HistoryError(f"{path}: a link to nothing; remove it or point it at a file") from None
+            raise HistoryError(
+                _("{path}: a link to nothing; remove it or point it at a file").format(path=path)
+            ) from None
         return False
     except OSError as e:
-        raise HistoryError(f"{path}: cannot open the history ({e.strerror}); remove or fix it") from e
+        raise HistoryError(
+            _("{path}: cannot open the history ({reason}); remove or fix it").format(
+                path=path, reason=e.strerror
+            )
+        ) from e
     if stat.S_ISDIR(st.st_mode):
-        raise HistoryError(f"{path}: is a folder, not the history file; move it away or use another --home")
+        raise HistoryError(
+            _("{path}: is a folder, not the history file; move it away or use another --home").format(
+                path=path
+            )
+        )
     if not stat.S_ISREG(st.st_mode):
         raise HistoryError(
-            f"{path}: not a regular file, so not the history; move it away or use another --home"
+            _("{path}: not a regular file, so not the history; move it away or use another --home").format(
+                path=path
+            )
         )
     return True
 
@@ -140,20 +161,36 @@ def access_error(path: Path, e: sqlite3.Error, doing: str) -> HistoryError:
     """One line for an SQLite error that is not damage: what happened and what to do."""
     code = _code(e)
     if code.startswith(_BUSY_CODES):
-        return HistoryError(f"{path}: the history is busy (another wa-audit is writing); try again")
+        return HistoryError(
+            _("{path}: the history is busy (another wa-audit is writing); try again").format(path=path)
+        )
     if code.startswith(_DAMAGE_CODES):
-        return HistoryError(f"{path}: the history is damaged ({e}); run the command again to move it aside")
+        return HistoryError(
+            _("{path}: the history is damaged ({error}); run the command again to move it aside").format(
+                path=path, error=e
+            )
+        )
+    # One sentence per thing done (`doing`): open, read or write.
+    cannot = {
+        "open": _("{path}: cannot open the history ({error})"),
+        "read": _("{path}: cannot read the history ({error})"),
+        "write": _("{path}: cannot write the history ({error})"),
+    }[doing].format(path=path, error=e)
     if code.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")) or (
         code.startswith("SQLITE_CANTOPEN") and doing != "read"
     ):
         return HistoryError(
-            f"{path}: cannot {doing} the history ({e}); make it and its folder writable for you "
-            f"(chmod u+w, or chown if another user made them) or use another --home"
+            _(
+                "{problem}; make it and its folder writable for you "
+                "(chmod u+w, or chown if another user made them) or use another --home"
+            ).format(problem=cannot)
         )
     # A full disk, an I/O error, a file the person cannot read: nothing about the file itself.
     return HistoryError(
-        f"{path}: cannot {doing} the history ({e}); check the free space and access of its folder "
-        "(chmod u+r) and that the disk is healthy, or use another --home"
+        _(
+            "{problem}; check the free space and access of its folder "
+            "(chmod u+r) and that the disk is healthy, or use another --home"
+        ).format(problem=cannot)
     )
 
 
@@ -191,8 +228,10 @@ def _read_only(path: Path) -> sqlite3.Connection:
     if version > SCHEMA_VERSION:
         conn.close()
         raise HistoryError(
-            f"{path}: written by a newer wa-audit (history schema {version}, this one knows "
-            f"{SCHEMA_VERSION}); upgrade wa-audit"
+            _(
+                "{path}: written by a newer wa-audit (history schema {version}, this one knows {known}); "
+                "upgrade wa-audit"
+            ).format(path=path, version=version, known=SCHEMA_VERSION)
         )
     if version < len(MIGRATIONS):
         conn.close()
@@ -220,11 +259,13 @@ def _damage(path: Path) -> str | None:
             header = f.read(len(SQLITE_HEADER))
     except OSError as e:
         raise HistoryError(
-            f"{path}: cannot read the history ({e.strerror}); make it readable for you "
-            "(chmod u+r, or chown if another user made it) or use another --home"
+            _(
+                "{path}: cannot read the history ({reason}); make it readable for you "
+                "(chmod u+r, or chown if another user made it) or use another --home"
+            ).format(path=path, reason=e.strerror)
         ) from e
     if header and header != SQLITE_HEADER:
-        return "not an SQLite database"
+        return _("not an SQLite database")
     try:
         conn = _connect_read_only(path)
     except sqlite3.Error as e:
@@ -242,17 +283,31 @@ def _damage(path: Path) -> str | None:
     finally:
         conn.close()
     result = "; ".join(str(r[0]) for r in rows)
-    return None if result == "ok" else f"integrity check: {result[:120]}"
+    # SQLite's own words after the colon, in English.
+    return None if result == "ok" else _("integrity check: {result}").format(result=result[:120])
 
 
 def _move_aside(path: Path, now: datetime, why: str) -> Path:
     # Only a file the person may change: a damaged history they cannot write stays where it is.
-    for what, target_ in (("it", path), ("its folder", path.parent)):
-        if not os.access(target_, os.W_OK):
-            raise HistoryError(
-                f"{path}: the history is damaged ({why}) and you cannot change {what}; move it away "
+    unchangeable = (
+        (
+            path,
+            _(
+                "{path}: the history is damaged ({why}) and you cannot change it; move it away "
                 "yourself (or ask whoever owns it) or use another --home"
-            )
+            ),
+        ),
+        (
+            path.parent,
+            _(
+                "{path}: the history is damaged ({why}) and you cannot change its folder; move it away "
+                "yourself (or ask whoever owns it) or use another --home"
+            ),
+        ),
+    )
+    for target_, message in unchangeable:
+        if not os.access(target_, os.W_OK):
+            raise HistoryError(message.format(path=path, why=why))
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}{DAMAGED_MARK}{stamp}")
     n = 1
@@ -267,8 +322,11 @@ def _move_aside(path: Path, now: datetime, why: str) -> Path:
                 os.replace(side, target.with_name(target.name + suffix))
     except OSError as e:
         raise HistoryError(
-            f"{path}: the history is damaged and cannot be moved aside ({e.strerror}); move it yourself"
+            _("{path}: the history is damaged and cannot be moved aside ({reason}); move it yourself").format(
+                path=path, reason=e.strerror
+            )
         ) from e
+
     return target
 
 
