@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from audit import lang
 from audit.app.commands import COMMANDS, format_for
 from audit.app.parser import GLOBAL_DEFAULTS, SHARED_DEFAULTS, TOP, Parser, argparse_speaking, build_parser
-from audit.errors import AuditError, UserError
+from audit.errors import AuditError, NeedsTerminal, UserError
 from audit.lang import _
 
 if TYPE_CHECKING:  # the use cases import yaml and more; --version and --help must not pay for it
@@ -180,8 +180,9 @@ def _run(args: argparse.Namespace) -> int:
     except AuditError as e:
         if args.debug:
             raise
-        # A message that already names the program ("wa-audit needs a terminal ...") stands alone.
-        prefix = "" if e.message.startswith("wa-audit ") else "wa-audit: "
+        # A message that already names the program ("wa-audit needs a terminal ...") stands alone,
+        # in every language.
+        prefix = "" if isinstance(e, NeedsTerminal) or e.message.startswith("wa-audit ") else "wa-audit: "
         print(f"{prefix}{e.message}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
