@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from audit import lang
+from audit.model.pack import Pack
 from tests.hardening.support import Result, run_cli
 
 
@@ -223,3 +224,37 @@ def test_an_unknown_system_language_is_english_silently(
     assert result.code == 0
     assert result.err == ""
     assert result.out.startswith("Example answers files (print one: wa-audit example NAME;")
+
+
+# --- the interview -------------------------------------------------------------------------------
+def test_the_interviews_own_words_come_from_the_catalog(wrapped: None, mini_pack: Pack) -> None:
+    """Its welcome, progress and "Where to look" are the catalog's; the pack's text is the pack's."""
+    from tests.test_interview import DOWN, ENTER, drive
+
+    lang.use("pt-BR")
+    run = drive(mini_pack, DOWN + ENTER + ENTER + ENTER + ENTER, depth="full")
+    lines = [line.strip() for line in run.text.splitlines() if line.strip()]
+    assert "* \u27e6Nothing leaves this computer: wa-audit never uses the network.\u27e7" in lines
+    progress = [line for line in lines if re.match(r"\W*\d+ of ", line)]
+    assert progress, run.text
+    assert all(line.startswith("\u27e6") and line.endswith("\u27e7") for line in progress), progress
+    assert any(line.startswith("\u27e6Where to look: ") for line in lines), run.text
+    # Every word of the interview's own is wrapped: the rest is the pack's (its title, prompts, help).
+    pack_texts = {mini_pack.meta.title, *(q.prompt for q in mini_pack.questions)}
+    pack_texts |= {q.help for q in mini_pack.questions if q.help}
+    pack_texts |= {s.title for s in mini_pack.meta.sections} | {
+        s.intro for s in mini_pack.meta.sections if s.intro
+    }
+    said = " ".join(run.text.split())
+    for text in sorted(pack_texts, key=len, reverse=True):
+        said = said.replace(" ".join(text.split()), " ")
+    assert unwrapped_words(said) == [], said
+
+
+def test_i_dont_know_comes_from_the_catalog(wrapped: None, mini_pack: Pack) -> None:
+    from audit.model.conditions import NOT_ASKED, UNKNOWN
+    from audit.model.labels import answer_label
+
+    lang.use("pt-BR")
+    assert answer_label(mini_pack, "linked", UNKNOWN) == "\u27e6I don't know\u27e7"
+    assert answer_label(mini_pack, "linked", NOT_ASKED) == "\u27e6not checked\u27e7"

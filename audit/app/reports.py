@@ -191,7 +191,7 @@ def check_rules(directory: Path | None) -> tuple[Path, list[Problem]]:
     try:
         return target, pack_problems(target)
     except PackError as e:
-        where, _, message = e.message.partition(": ")
+        where, _sep, message = e.message.partition(": ")
         return target, [Problem(where, message)]
 
 

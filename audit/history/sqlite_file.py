@@ -364,14 +364,18 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.Error as e:
-        raise HistoryError(f"{path}: the history is busy ({e}); try again") from e
+        raise HistoryError(
+            _("{path}: the history is busy ({error}); try again").format(path=path, error=e)
+        ) from e
     try:
         # Re-read inside the lock: another process may have migrated while we waited.
         version = schema_version(conn)
         if version > target:
             raise HistoryError(
-                f"{path}: written by a newer wa-audit (history schema {version}, this one knows "
-                f"{target}); upgrade wa-audit"
+                _(
+                    "{path}: written by a newer wa-audit (history schema {version}, this one knows {known}); "
+                    "upgrade wa-audit"
+                ).format(path=path, version=version, known=target)
             )
         for steps in MIGRATIONS[version:]:
             for sql in steps:
