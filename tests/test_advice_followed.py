@@ -244,6 +244,22 @@ def broken_pack(w: World) -> set[str]:
     return {suggested}
 
 
+@case
+def stale_translation_template(w: World) -> set[str]:
+    pack = shutil.copytree(DATA / "packs" / "mini", w.tmp / "pack")
+    assert ok(w.run("rules", "extract", str(pack)))
+    questions = pack / "questions.yaml"
+    questions.write_text(
+        questions.read_text().replace("prompt: Which phone?", "prompt: Which phone is yours?")
+    )
+    warned = w.run("rules", "check", str(pack))
+    assert warned.code == 0  # a warning: the pack still works, in English where a translation lags
+    [(suggested, extracted)] = w.follow(warned.err)
+    assert ok(extracted)
+    assert "pack.pot" not in w.run("rules", "check", str(pack)).err
+    return {suggested}
+
+
 @pytest.mark.parametrize("name", CASES)
 def test_advice_works_when_followed(name: str, world: World) -> None:
     CASES[name](world)

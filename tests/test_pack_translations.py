@@ -142,7 +142,9 @@ def test_the_template_is_what_rules_extract_writes_and_check_says_when_it_is_sta
         text.replace(first_prompt, first_prompt + " Now?"), encoding="utf-8"
     )
     stale = [str(p) for p in pack_problems(pack_dir) if "pack.pot" in p.where]
-    assert stale == [f"{pot}: warning: out of date with the pack's text; run 'wa-audit rules extract'"]
+    assert stale == [
+        f"{pot}: warning: out of date with the pack's text; run 'wa-audit rules extract {pack_dir}'"
+    ]
 
 
 def test_the_bundled_template_is_current() -> None:

@@ -181,7 +181,11 @@ def catalog_problems(pack: Pack, directory: Path) -> list[Problem]:
     pot = folder / TEMPLATE
     if pot.is_file() and pot.read_text(encoding="utf-8") != template(pack):
         problems.append(
-            Problem(str(pot), "out of date with the pack's text; run 'wa-audit rules extract'", "warning")
+            Problem(
+                str(pot),
+                f"out of date with the pack's text; run 'wa-audit rules extract {directory}'",
+                "warning",
+            )
         )
     for path in sorted(folder.glob("*.po")):
         lang = path.stem
@@ -213,7 +217,8 @@ def catalog_problems(pack: Pack, directory: Path) -> list[Problem]:
             problems.append(
                 Problem(
                     str(path),
-                    f"no translation of {missing[0]}{more}; run 'wa-audit rules extract' and update it",
+                    f"no translation of {missing[0]}{more}; run 'wa-audit rules extract {directory}' "
+                    "and update the catalog from its i18n/pack.pot (docs/DEVELOPMENT.md)",
                     "warning",
                 )
             )
