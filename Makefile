@@ -40,21 +40,22 @@ locale: $(MO_FILES)
 # Both templates from what the code and the pack say now, then every catalog brought up to date
 # (new sentences empty, changed ones fuzzy: the completeness test fails until they are translated).
 translations: $(VENV)/.run-deps
-	$(BIN)/pybabel --quiet extract -F babel.cfg -k N_ -k pgettext:1c,2 --no-location \
+	mkdir -p $(LOCALE)
+	$(BIN)/pybabel --quiet extract --width 100 -F babel.cfg -k N_ -k pgettext:1c,2 --no-location \
 		--add-comments=Translators: --project=wa-audit --omit-header -o $(LOCALE)/wa_audit.pot .
 	$(BIN)/wa-audit rules extract $(PACK)
 	@for po in $(PO_FILES); do \
-		$(BIN)/pybabel --quiet update --ignore-obsolete -i $(LOCALE)/wa_audit.pot -o $$po \
+		$(BIN)/pybabel --quiet update --width 100 --ignore-obsolete -i $(LOCALE)/wa_audit.pot -o $$po \
 			-l $$(basename $$(dirname $$(dirname $$po))) || exit 1; done
 	@for po in $(PACK)/i18n/*.po; do \
-		$(BIN)/pybabel --quiet update --ignore-obsolete -i $(PACK)/i18n/pack.pot -o $$po \
+		$(BIN)/pybabel --quiet update --width 100 --ignore-obsolete -i $(PACK)/i18n/pack.pot -o $$po \
 			-l $$(basename $$po .po | tr - _) || exit 1; done
 
 # A new language: make new-language LANGUAGE_TAG=fr (then add it to audit/lang.py LANGUAGES).
 new-language: translations
 	@test -n "$(LANGUAGE_TAG)" || { echo "give LANGUAGE_TAG=xx (or xx-YY)"; exit 2; }
-	$(BIN)/pybabel init -i $(LOCALE)/wa_audit.pot -d $(LOCALE) -D wa_audit -l $$(echo $(LANGUAGE_TAG) | tr - _)
-	$(BIN)/pybabel init -i $(PACK)/i18n/pack.pot -o $(PACK)/i18n/$(LANGUAGE_TAG).po -l $$(echo $(LANGUAGE_TAG) | tr - _)
+	$(BIN)/pybabel init --width 100 -i $(LOCALE)/wa_audit.pot -d $(LOCALE) -D wa_audit -l $$(echo $(LANGUAGE_TAG) | tr - _)
+	$(BIN)/pybabel init --width 100 -i $(PACK)/i18n/pack.pot -o $(PACK)/i18n/$(LANGUAGE_TAG).po -l $$(echo $(LANGUAGE_TAG) | tr - _)
 
 # The summary on screen, the full report in out/ (a home of its own: your saved answers and runs
 # play no part).
