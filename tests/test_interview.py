@@ -14,8 +14,9 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from audit.collect.agenda import Agenda, Progress, minutes, unanswered
-from audit.collect.interview import CURRENT_MARK, FixedAnswers, Interview, Stopped
+from audit.collect.interview import CURRENT_MARK, Interview
 from audit.collect.screen import Terminal
+from audit.collect.sources import FixedAnswers, Stopped
 from audit.model.answers import Answers
 from audit.model.conditions import NOT_ASKED
 from audit.model.pack import Pack

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from audit import lang
-from audit.app.commands import COMMANDS, format_for
-from audit.app.parser import GLOBAL_DEFAULTS, SHARED_DEFAULTS, TOP, Parser, argparse_speaking, build_parser
+from audit.app.argparse_words import argparse_speaking
+from audit.app.commands import COMMANDS
+from audit.app.output import format_for
+from audit.app.parser import GLOBAL_DEFAULTS, SHARED_DEFAULTS, TOP, Parser, build_parser
 from audit.errors import AuditError, NeedsTerminal, UserError
 from audit.lang import _
 
@@ -48,7 +50,7 @@ def _agree(parser: Parser, args: argparse.Namespace) -> None:
             )
         option = max(action.option_strings, key=len)
         if action.choices is not None and before not in action.choices:
-            # argparse's own sentences (parser.ARGPARSE_WORDS), as it would say them.
+            # argparse's own sentences (argparse_words.ARGPARSE_WORDS), as it would say them.
             invalid = _("invalid choice: %(value)r (choose from %(choices)s)") % {
                 "value": before,
                 "choices": ", ".join(map(repr, action.choices)),

@@ -8,88 +8,19 @@ arguments, dispatches here and maps errors to exit codes. Warnings reach stderr 
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from audit.app.output import HTML_FORMATS, SCREEN_FORMATS, format_for, show, write
 from audit.errors import UserError
 from audit.lang import N_, _, ngettext
 
 if TYPE_CHECKING:
     from audit.app import run_audit
     from audit.app.settings import Settings
-
-SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown", ".txt": "terminal"}
-
-
-def format_for(args: argparse.Namespace) -> str:
-    if args.format == "plan" and args.output is not None:
-        # The plan in the medium -o names: a page to print, a note to keep, else text.
-        return {".html": "plan-html", ".htm": "plan-html", ".md": "plan-markdown"}.get(
-            args.output.suffix.lower(), "plan"
-        )
-    if args.format:
-        return str(args.format)
-    if args.output is not None:
-        fmt = SUFFIX_FORMATS.get(args.output.suffix.lower())
-        if fmt is None:
-            # Not the terminal text under a name that promises something else (report.pdf, answers.yaml).
-            if args.output.suffix:
-                problem = _("{path}: the suffix '{suffix}' names no report format").format(
-                    path=args.output, suffix=args.output.suffix
-                )
-            else:
-                problem = _("{path}: a name without a suffix names no report format").format(path=args.output)
-            raise UserError(
-                _("{problem}; end the -o name in .html, .json, .md or .txt, or add --format").format(
-                    problem=problem
-                )
-            )
-        return fmt
-    return "terminal"
-
-
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        try:  # a reader that left (`| head`) is cli._PipeGuard's: quiet, the exit code stands
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except OSError as e:
-            from audit.errors import OutputError
-
-            raise OutputError(
-                _("standard output: cannot write the report ({reason}); use -o FILE").format(
-                    reason=e.strerror
-                )
-            ) from e
-        return
-    from audit.files import atomic_write
-
-    atomic_write(output, text)
-    print(_("Report written to {path}").format(path=output), file=sys.stderr)
-
-
-HTML_FORMATS = ("html", "plan-html")
-SCREEN_FORMATS = ("terminal", "plan")
-
-
-def _show(text: str, args: argparse.Namespace, after: Callable[[], str] | None = None) -> None:
-    """Text for the screen: through the pager when it is longer than the screen, else printed.
-
-    `after()` (the summary) is printed once the pager closes, so it is what stays on screen; it is
-    only rendered then (a piped report never needs it).
-    """
-    if args.output is None and not args.no_pager and sys.stdout.isatty():
-        from audit.app import pager
-
-        if text.count("\n") >= shutil.get_terminal_size((80, 24)).lines - 1 and pager.page(text):
-            if after is not None:
-                _write(after(), None)
-            return
-    _write(text, args.output)
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
@@ -113,18 +44,18 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     if args.summary:
         # What stays on screen after an interview, pointing at the full report when there is one.
         if output is not None:
-            _write(text, output)
+            write(text, output)
         where = "" if output is None else str(output)
-        _write(reports.summary(report, pack, replace(settings, width=80), full_report=where), None)
+        write(reports.summary(report, pack, replace(settings, width=80), full_report=where), None)
     elif filed:
         output = reports.file_report(settings, fmt, text)
         print(_("Report written to {path}").format(path=output), file=sys.stderr)
     elif output is not None:
-        _write(text, output)
+        write(text, output)
     elif fmt is Format.TERMINAL:
-        _show(text, args, after=lambda: reports.summary(report, pack, settings))
+        show(text, args, after=lambda: reports.summary(report, pack, settings))
     else:
-        _show(text, args)
+        show(text, args)
     if args.open and output is not None:
         _open_in_browser(output)
     return 1 if reports.fails(report, args.fail_on) else 0
@@ -175,9 +106,9 @@ def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
 
         found = reports.drift_of(settings, args.captures, min_versions=args.min_versions)
         if args.format == "json":
-            _write(found.model_dump_json(indent=2) + "\n", None)
+            write(found.model_dump_json(indent=2) + "\n", None)
         else:
-            _write(drift.text(found, width=settings.width), None)
+            write(drift.text(found, width=settings.width), None)
         return 1 if found.drifted else 0
     from audit.render import model_guide
 
@@ -185,7 +116,7 @@ def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
         text = model_guide.markdown(reports.pack_for(settings))
     else:
         text = model_guide.terminal(reports.pack_for(settings), width=settings.width, color=settings.color)
-    _write(text, None)
+    write(text, None)
     return 0
 
 
@@ -211,7 +142,7 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     outcome = run_audit.run(settings, request, terminal)
     if on_screen and request.interactive and args.output is None and request.fmt is Format.TERMINAL:
         # The summary is what stays on screen; the full report is one choice away.
-        _write(outcome.summary, None)
+        write(outcome.summary, None)
         if outcome.html is None:
             print(_(_NOTHING_RECORDED).format(folder=settings.home.reports), file=sys.stderr)
         if args.open and outcome.html is not None:
@@ -219,9 +150,9 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
         elif not args.no_pager:
             _offer_full_report(outcome, settings, args)
         else:
-            _write(outcome.text, None)
+            write(outcome.text, None)
         return 1 if reports.fails(outcome.report, args.fail_on) else 0
-    _write(outcome.text, args.output)
+    write(outcome.text, args.output)
     if outcome.html is None:
         print(_(_NOTHING_RECORDED).format(folder=settings.home.reports), file=sys.stderr)
     else:
@@ -255,7 +186,7 @@ def _offer_full_report(outcome: run_audit.Outcome, settings: Settings, args: arg
     except (KeyboardInterrupt, EOFError):
         return  # everything is saved already; leaving here is not an interruption
     if choice == "page" and not pager.page(outcome.text):
-        _write(outcome.text, None)  # no pager: print it all; it ends with the summary
+        write(outcome.text, None)  # no pager: print it all; it ends with the summary
     elif choice == "open" and outcome.html is not None:
         _open_in_browser(outcome.html)
 
@@ -273,9 +204,9 @@ def cmd_set(args: argparse.Namespace, settings: Settings) -> int:
     # The report first: a bad -o stops here, before the answers or the history change.
     text = reports.render(pending.report, pack, fmt, settings)
     if args.output is None and fmt is Format.TERMINAL:
-        _show(text, args, after=lambda: reports.summary(pending.report, pack, settings))
+        show(text, args, after=lambda: reports.summary(pending.report, pack, settings))
     else:
-        _write(text, args.output)
+        write(text, args.output)
     recorded = record.commit_run(pending)
     saved = _("Answers saved; this is run {run} ('wa-audit history' lists them).")
     print(saved.format(run=recorded.run.id), file=sys.stderr)
@@ -288,9 +219,9 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
 
     listed = runs.list_runs(settings)
     if args.format == "json":
-        _write(history_views.history_json(listed), None)
+        write(history_views.history_json(listed), None)
     else:
-        _write(history_views.history_text(listed, width=settings.width, color=settings.color), None)
+        write(history_views.history_text(listed, width=settings.width, color=settings.color), None)
     return 0
 
 
@@ -300,12 +231,12 @@ def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
 
     compared = runs.diff_runs(settings, args.runs)
     if args.format == "json":
-        _write(history_views.diff_json(compared), None)
+        write(history_views.diff_json(compared), None)
     else:
         text = history_views.changes_text(
             compared, pack=reports.pack_for(settings), width=settings.width, color=settings.color
         )
-        _write(text, None)
+        write(text, None)
     return 0
 
 
@@ -373,13 +304,13 @@ def cmd_example(args: argparse.Namespace, settings: Settings) -> int:
     if args.name is None:
         if args.copy_to is not None:
             raise UserError(_("-o needs an example to copy: 'wa-audit example' lists them"))
-        _write(examples.listing(), None)
+        write(examples.listing(), None)
     elif args.copy_to is not None:
         examples.copy(args.name, args.copy_to)
         print(_("Example {name} copied to {path}").format(name=args.name, path=args.copy_to), file=sys.stderr)
 
     else:
-        _write(examples.text_of(args.name), None)
+        write(examples.text_of(args.name), None)
     return 0
 
 
@@ -406,7 +337,7 @@ def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
     model, mode = kinds[args.kind]
     body = model.model_json_schema(mode=mode)
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **body}
-    _write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", None)
+    write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", None)
     return 0
 
 

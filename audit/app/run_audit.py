@@ -21,8 +21,9 @@ from audit.app import record, reports, runs
 from audit.app.settings import Settings
 from audit.collect.agenda import Depth, Progress
 from audit.collect.answers_file import parse_assignments, read_answers, save_answers
-from audit.collect.interview import FixedAnswers, Interview, Stopped
+from audit.collect.interview import Interview
 from audit.collect.screen import Terminal
+from audit.collect.sources import FixedAnswers, Stopped
 from audit.errors import AnswersError, Interrupted, NeedsTerminal, UserError, Warn, warn_on_stderr
 from audit.files import atomic_write, check_replaceable, ensure_private_dir, interview_lock
 from audit.lang import N_, _, ngettext

@@ -1,4 +1,4 @@
-"""Where answers come from: the AnswerSource protocol, the fixed source and the interview.
+"""The interview: the answer source that asks (the others are `collect.sources`).
 
 The interview is calm and forgiving: every question shows why it matters and where to look on the
 person's phone, offers "I don't know", and can go back any number of steps. Ctrl-C or a closed
@@ -9,12 +9,11 @@ resume later. Which questions it asks is the `Agenda`'s call; the screen is `ter
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Mapping
 
 from audit.collect.agenda import Agenda, Depth, Mode, Progress, deciders, minutes, unanswered
 from audit.collect.screen import BACK, Terminal, shorten_middle
+from audit.collect.sources import Checkpoint, Stopped
 from audit.evaluate.scoring import effective_answers, help_for, implied, offered_values
 from audit.lang import _, day, ngettext
 from audit.model.answers import Answers
@@ -25,34 +24,6 @@ from audit.model.platform import platform_of, where_text
 
 # A mark, not colour, shows the current answer; short, so the longest label still fits 80 columns.
 CURRENT_MARK = " \u2713"
-
-
-class AnswerSource(Protocol):
-    """Anything that turns the previous answers into this run's answers."""
-
-    def collect(self, pack: Pack, previous: Answers) -> Answers: ...
-
-
-@dataclass(frozen=True)
-class FixedAnswers:
-    """The non-interactive source: an answers file and --set values, no questions."""
-
-    fixed: Mapping[str, str] = field(default_factory=dict)
-
-    def collect(self, pack: Pack, previous: Answers) -> Answers:
-        return previous.with_values(self.fixed)
-
-
-class Stopped(Exception):
-    """The interview stopped early: Ctrl-C (`interrupted`) or the input closed (`eof`)."""
-
-    def __init__(self, progress: Progress | None, *, eof: bool = False) -> None:
-        super().__init__("interview stopped")
-        self.progress = progress
-        self.eof = eof
-
-
-Checkpoint = Callable[[Progress], None]
 
 
 class _BackToMenu(Exception):
