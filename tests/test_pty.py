@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pexpect
@@ -274,3 +275,18 @@ def test_the_interview_runs_with_its_report_piped(tmp_path: Path) -> None:
     assert "needs a terminal" not in seen.getvalue()
     assert (home / "answers.yaml").exists()
     assert "Read the full report?" not in seen.getvalue()  # the report went down the pipe, whole
+
+
+def test_hindi_choices_show_each_mark_once(tmp_path: Path) -> None:
+    # prompt_toolkit left a copy of a label's last combining mark after it ("मेंं"): screen.closed.
+    child, seen = spawn(tmp_path / "home", "--lang", "hi")
+    child.expect("\u00bb")  # the depth choice's pointer: the prompt is up
+    child.send(ENTER)  # quick
+    child.expect("Android")
+    child.send(ENTER)  # the phone: Android
+    child.expect("कहीं और")  # the region question's choices are written
+    child.close(force=True)
+    written = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.getvalue())  # the text, without escapes
+    assert "भारत में" in written
+    doubled = re.findall(r"([\u0900-\u097f])\1", written)
+    assert [mark for mark in doubled if unicodedata.category(mark).startswith("M")] == []

@@ -56,6 +56,21 @@ def shorten_middle(text: str, width: int, placeholder: str = "\u2026") -> str:
     return " ".join([*words[:i], placeholder, *words[j:]])
 
 
+def closed(text: str) -> str:
+    """`text` with a space after each line that ends in a combining mark (the े and ं of में).
+
+    prompt_toolkit puts a zero-width character in the cell after the one it joins, where only the
+    next character overwrites it: at the end of a line it stays, and the terminal shows the mark
+    twice ("मेंं"). The space is what a next character would have done.
+    """
+    import unicodedata
+
+    return "\n".join(
+        line + " " if line and unicodedata.category(line[-1]).startswith("M") else line
+        for line in text.split("\n")
+    )
+
+
 class Terminal:
     """The questionary side of the interview: text out, one choice or a checkbox list in.
 
@@ -169,9 +184,11 @@ class Terminal:
         room = self.columns - len(CHOICE_INDENT) - 1
         items: list[Any] = [
             questionary.Choice(
-                title=textwrap.fill(label, width=room, subsequent_indent=CHOICE_INDENT)
-                if len(label) > room
-                else label,
+                title=closed(
+                    textwrap.fill(label, width=room, subsequent_indent=CHOICE_INDENT)
+                    if len(label) > room
+                    else label
+                ),
                 value=value,
                 disabled=disabled.get(value),
             )
@@ -207,7 +224,7 @@ class Terminal:
         import questionary
 
         self.drain()
-        items: list[Any] = [questionary.Choice(title=label, value=value) for value, label in choices]
+        items: list[Any] = [questionary.Choice(title=closed(label), value=value) for value, label in choices]
         if back:
             items += [questionary.Separator(" "), questionary.Choice(title=_("\u2190 Back"), value=BACK)]
         question = questionary.checkbox(
