@@ -19,11 +19,11 @@ import pytest
 
 from audit import lang
 from audit.model.assessment import AnswerChange, Report, TrendPoint
-from audit.model.labels import answers_condition_words, clean_line
+from audit.model.labels import answers_condition_words, clean_line, condition_words
 from audit.model.pack import Pack
 from audit.render import flowmap
 from audit.render.base import Format, RenderOptions, renderer_for
-from tests.render.conftest import GENERATED_AT, changes_since, persona_report
+from tests.render.conftest import GENERATED_AT, changes_since, persona_report, two_runs
 
 LANG = "pt-BR"
 OPEN, CLOSE = "\u27e6", "\u27e7"
@@ -86,8 +86,12 @@ def _theirs(pack: Pack, report: Report) -> re.Pattern[str]:
     found |= {line for label in labels for line in flowmap._wrap(clean_line(label))}
     # A finding's condition in words is audit.model.labels' (marked with the interview's words).
     found |= {answers_condition_words(pack, f.applies_if) for f in report.findings}
+    return _pattern(found)
+
+
+def _pattern(found: set[str]) -> re.Pattern[str]:
+    """Any of `found`, as a whole, where a line may wrap (a space: spaces and panel borders)."""
     words = sorted((s for s in found if s and re.search("[A-Za-z]", s)), key=len, reverse=True)
-    # Where a line wraps (the terminal's panels and columns), a space becomes spaces and borders.
     gap = "[\\s\u2502]+"
     return re.compile("|".join(rf"(?<!\w){gap.join(map(re.escape, w.split()))}(?!\w)" for w in words))
 
@@ -216,3 +220,41 @@ def test_a_report_s_dates_follow_its_language(pack: Pack, wrapped: None) -> None
     reviewed = lang.day(report.pack.reviewed)
     assert reviewed != report.pack.reviewed.isoformat()
     assert reviewed in output
+
+
+def _guide_theirs(pack: Pack) -> re.Pattern[str]:
+    """The pack's own text, and its conditions in words (audit.model.labels'), for `rules show`."""
+    conditions = (
+        [r.when for r in pack.rules] + [p.when for p in pack.protections] + [r.when for r in pack.rights]
+    )
+    conditions += [e.when for p in pack.protections for e in p.except_]
+    found = {condition_words(pack, c) for c in conditions}
+    report = persona_report(pack, "linked-everything")
+    return re.compile(f"{_pattern(found).pattern}|{_theirs(pack, report).pattern}")
+
+
+@pytest.mark.parametrize("fmt", [Format.TERMINAL, Format.MARKDOWN], ids=lambda f: f.value)
+def test_rules_show_is_marked(fmt: Format, pack: Pack, wrapped: None) -> None:
+    del wrapped
+    from audit.render import model_guide
+
+    output = model_guide.terminal(pack, width=200) if fmt is Format.TERMINAL else model_guide.markdown(pack)
+    left = unmarked(fmt, output, _guide_theirs(pack))
+    assert not left, f"rules show ({fmt.value}): words not marked for translation: {left}"
+
+
+def test_history_and_diff_are_marked(pack: Pack, wrapped: None) -> None:
+    del wrapped
+    from audit.history.diff import Compared, diff
+    from audit.render import history_views
+
+    first, second = two_runs(pack)
+    theirs = _theirs(pack, persona_report(pack, "linked-everything"))
+    for output in (
+        history_views.history_text([first, second], width=120),
+        history_views.history_text([first, second], width=40),
+        history_views.changes_text(Compared(first, second, diff(first, second)), pack=pack, width=120),
+        history_views.changes_text(Compared(second, first, diff(second, first)), pack=pack, width=120),
+    ):
+        left = unmarked(Format.TERMINAL, output, theirs)
+        assert not left, f"history/diff: words not marked for translation: {left}\n{output}"
