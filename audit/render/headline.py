@@ -65,22 +65,22 @@ def score_how(pack: Pack) -> str:
     ranges = []
     bands = sorted(pack.vocabulary.bands, key=lambda b: b.below)
     for band in bands:
-        # Translators: a range of scores and its band: "0-24 low".
         ranges.append(
+            # Translators: a range of scores and its band: "0-24 low".
             _("{low}-{high} {band}").format(
                 low=lower, high=min(band.below - 1, 100), band=band_label(band.id).lower()
             )
         )
         lower = band.below
-    # Translators: a severity and its points: "critical 40".
     points = ", ".join(
+        # Translators: a severity and its points: "critical 20".
         _("{severity} {points}").format(severity=severity_word(s).lower(), points=p)
         for s, p in SEVERITY_POINTS.items()
         if p
     )
     weights = pack.vocabulary.certainty_weights
-    # Translators: a certainty and its weight: "reported 0.75".
     certain = ", ".join(
+        # Translators: a certainty and its weight: "reported 0.75".
         _("{certainty} {weight}").format(certainty=certainty_name(c), weight=number(w))
         for c, w in weights.items()
         if c != "possible"

@@ -155,7 +155,7 @@ def _recipients(report: Report, pack: Pack) -> tuple[RecipientView, ...]:
 
 def _trend(report: Report) -> tuple[TrendPointView, ...]:
     """The score trend's points, labelled by day; by day and time when two runs share a day."""
-    days = [f"{p.at:%Y-%m-%d}" for p in report.trend]
+    days = [day(p.at.date()) for p in report.trend]
     timed = len(set(days)) < len(days)
     return tuple(
         TrendPointView(label=f"{p.at:%Y-%m-%d %H:%M}" if timed else day, score=p.score)
