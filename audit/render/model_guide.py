@@ -284,7 +284,7 @@ def markdown(pack: Pack) -> str:
         out.append(f"- **{md_escape(p.title)}**")
         if p.detail:
             out.append(f"  - {md_block(p.detail)}")
-        if p.when != ALWAYS:
+        if p.when != _(ALWAYS):
             out.append(f"  - {f['if']}: {md_escape(p.when)}")
         out += [f"  - {f['except']} {md_escape(x)}" for x in p.exceptions]
         out.append(f"  - {f['sources']}:")
@@ -293,7 +293,7 @@ def markdown(pack: Pack) -> str:
         out += ["", "## " + _("Rights you can exercise"), ""]
     for right in g.rights:
         out += [f"- **{md_escape(right.title)}**", f"  - {f['how']}: {md_escape(right.how)}"]
-        if right.when != ALWAYS:
+        if right.when != _(ALWAYS):
             out.append(f"  - {f['if']}: {md_escape(right.when)}")
         out.append(f"  - {f['sources']}:")
         out += _md_sources(right.sources, "    ")
@@ -373,7 +373,7 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
         console.print(Text.assemble(("\u25d0 " if p.exceptions else "\u2713 ", "green"), (p.title, "bold")))
         if p.detail:
             indented(Text(p.detail), 2)
-        if p.when != ALWAYS:
+        if p.when != _(ALWAYS):
             indented(field("if", p.when), 2)
         for x in p.exceptions:
             indented(field("except", x), 2)
@@ -384,7 +384,7 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
     for right in g.rights:
         console.print(Text(right.title, style="bold"))
         indented(field("how", right.how), 2)
-        if right.when != ALWAYS:
+        if right.when != _(ALWAYS):
             indented(field("if", right.when), 2)
         sources(right.sources)
         console.print()

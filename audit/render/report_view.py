@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from audit.lang import N_, _, day, ngettext, pgettext
+from audit.lang import _, day, ngettext, pgettext
 from audit.model.assessment import AnswerSwitch, Changes, Flow, Recommendation, Report
 from audit.model.conditions import NOT_ASKED, UNKNOWN
 from audit.model.labels import (
@@ -58,8 +58,14 @@ from audit.render.words import (
 # find out (SHARING_MODEL.md section 6): advice about what may not apply comes second.
 FIND_OUT_FIRST_GAP = 15
 FIND_OUT_FIRST_MAX = 5  # the rest are listed under "What to check"
-# Ends sentences such as "Once you have checked, {rerun}." (the choice is the interview's own words).
-RERUN_NEW = N_("run wa-audit again and choose \u201cAnswer only new or unanswered questions\u201d")
+
+
+def rerun_new() -> str:
+    """Ends sentences such as "Once you have checked, {rerun}.": the choice in the interview's own words."""
+    # Translators: {choice} is the interview's menu choice "Answer only new or unanswered questions".
+    return _("run wa-audit again and choose \u201c{choice}\u201d").format(
+        choice=_("Answer only new or unanswered questions")
+    )
 
 
 def resolves_text(resolves: Sequence[NamedFinding]) -> str:
@@ -244,7 +250,7 @@ def _unknown_summary(unknown: int, asked: int) -> tuple[str, bool]:
         "You answered \u201cI don't know\u201d to {unknown} of {asked} questions; what depends on "
         "them counts as possible, never as safe. Most at stake first; once you have checked, {rerun}.",
         asked,
-    ).format(unknown=unknown, asked=asked, rerun=_(RERUN_NEW))
+    ).format(unknown=unknown, asked=asked, rerun=rerun_new())
     return text, many
 
 
@@ -311,7 +317,7 @@ def check_rest(
             ).format(n=len(rest))
         )
     else:
-        parts.append(_("Once you have checked, {rerun}.").format(rerun=_(RERUN_NEW)))
+        parts.append(_("Once you have checked, {rerun}.").format(rerun=rerun_new()))
     return rest, " ".join(parts)
 
 
@@ -338,7 +344,7 @@ def _not_checked_summary(count: int) -> str:
         "The quick check did not ask {count} questions, so this report says nothing about them: "
         "no findings, no advice. To check them now, {rerun}.",
         count,
-    ).format(count=count, rerun=_(RERUN_NEW))
+    ).format(count=count, rerun=rerun_new())
 
 
 def _findings_intro(count: int) -> str:
@@ -374,7 +380,7 @@ def build_view(report: Report, pack: Pack) -> ReportView:
         find_out_intro = _(
             "Much of your score rests on \u201cI don't know\u201d, so the advice below may not fit you. "
             "Check these first, then {rerun}."
-        ).format(rerun=_(RERUN_NEW))
+        ).format(rerun=rerun_new())
     stale = ""
     if report.stale_model:
         stale = _(

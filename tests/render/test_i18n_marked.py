@@ -19,7 +19,7 @@ import pytest
 
 from audit import lang
 from audit.model.assessment import AnswerChange, Report, TrendPoint
-from audit.model.labels import answers_condition_words, clean_line, condition_words
+from audit.model.labels import clean_line
 from audit.model.pack import Pack
 from audit.render import flowmap
 from audit.render.base import Format, RenderOptions, renderer_for
@@ -84,8 +84,6 @@ def _theirs(pack: Pack, report: Report) -> re.Pattern[str]:
         r.label for r in pack.vocabulary.recipients
     ]
     found |= {line for label in labels for line in flowmap._wrap(clean_line(label))}
-    # A finding's condition in words is audit.model.labels' (marked with the interview's words).
-    found |= {answers_condition_words(pack, f.applies_if) for f in report.findings}
     return _pattern(found)
 
 
@@ -222,24 +220,13 @@ def test_a_report_s_dates_follow_its_language(pack: Pack, wrapped: None) -> None
     assert reviewed in output
 
 
-def _guide_theirs(pack: Pack) -> re.Pattern[str]:
-    """The pack's own text, and its conditions in words (audit.model.labels'), for `rules show`."""
-    conditions = (
-        [r.when for r in pack.rules] + [p.when for p in pack.protections] + [r.when for r in pack.rights]
-    )
-    conditions += [e.when for p in pack.protections for e in p.except_]
-    found = {condition_words(pack, c) for c in conditions}
-    report = persona_report(pack, "linked-everything")
-    return re.compile(f"{_pattern(found).pattern}|{_theirs(pack, report).pattern}")
-
-
 @pytest.mark.parametrize("fmt", [Format.TERMINAL, Format.MARKDOWN], ids=lambda f: f.value)
 def test_rules_show_is_marked(fmt: Format, pack: Pack, wrapped: None) -> None:
     del wrapped
     from audit.render import model_guide
 
     output = model_guide.terminal(pack, width=200) if fmt is Format.TERMINAL else model_guide.markdown(pack)
-    left = unmarked(fmt, output, _guide_theirs(pack))
+    left = unmarked(fmt, output, _theirs(pack, persona_report(pack, "linked-everything")))
     assert not left, f"rules show ({fmt.value}): words not marked for translation: {left}"
 
 
