@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
+from audit.lang import _, ngettext, pgettext
 from audit.model.drift import DocumentDrift, DriftReport, GoneQuote, NewParagraph, WordChange
 from audit.model.labels import clean_line
 
@@ -18,75 +19,127 @@ CONTEXT_WORDS = 8
 
 
 def text(report: DriftReport, *, width: int = 80) -> str:
-    where = (
-        "its own captures" if report.captures is None else f"the captures in {clean_line(report.captures)}"
-    )
-    lines = [f"The quotes of the {report.pack.id} pack {report.pack.version} against {where}."]
+    values = {"pack": report.pack.id, "version": report.pack.version}
+    if report.captures is None:
+        lines = [_("The quotes of the {pack} pack {version} against its own captures.").format(**values)]
+    else:
+        lines = [
+            _("The quotes of the {pack} pack {version} against the captures in {captures}.").format(
+                captures=clean_line(report.captures), **values
+            )
+        ]
     if report.min_versions > 1:
         lines.append(
-            f"A quote is gone when the {report.min_versions} newest captures of its document lack it."
+            _("A quote is gone when the {n} newest captures of its document lack it.").format(
+                n=report.min_versions
+            )
         )
     for document in report.documents:
         lines += ["", *_document(document, report.min_versions)]
     for capture_id in report.uncaptured:
-        lines += ["", f"{capture_id}: no capture of it there: not checked."]
+        lines += ["", _("{capture}: no capture of it there: not checked.").format(capture=capture_id)]
     lines += ["", _summary(report)]
     return "\n".join(_wrap(line, width) for line in lines) + "\n"
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _captures(n: int) -> str:
+    return ngettext("{n} capture", "{n} captures", n).format(n=n)
+
+
+def _quotes(n: int) -> str:
+    return ngettext("{n} quote", "{n} quotes", n).format(n=n)
+
+
+def _paragraphs(n: int) -> str:
+    return ngettext("{n} paragraph", "{n} paragraphs", n).format(n=n)
+
+
+def _documents(n: int) -> str:
+    return ngettext("{n} document", "{n} documents", n).format(n=n)
 
 
 def _document(d: DocumentDrift, min_versions: int) -> list[str]:
     if d.checked_against is None:
-        checked = "none as old as the version the pack was checked against"
+        checked = _("none as old as the version the pack was checked against")
     elif d.checked_against == d.versions[0]:
-        checked = "the one the pack was checked against"
+        checked = _("the one the pack was checked against")
     else:
-        checked = f"the pack was checked against the one of {d.checked_against}"
+        checked = _("the pack was checked against the one of {day}").format(day=d.checked_against)
     lines = [
-        f"{d.capture} ({', '.join(d.sources)}): newest capture {d.versions[0]} "
-        f"({_count(len(d.versions), 'capture')}; {checked}).",
-        f"  {d.quotes - len(d.gone) - d.unconfirmed} of {_count(d.quotes, 'quote')} found.",
+        _("{capture} ({sources}): newest capture {newest} ({captures}; {checked}).").format(
+            capture=d.capture,
+            sources=", ".join(d.sources),
+            newest=d.versions[0],
+            captures=_captures(len(d.versions)),
+            checked=checked,
+        ),
+        "  "
+        + _("{found} of {quotes} found.").format(
+            found=d.quotes - len(d.gone) - d.unconfirmed, quotes=_quotes(d.quotes)
+        ),
     ]
     if d.unconfirmed:
         lines.append(
-            f"  {d.unconfirmed} missing from the newest capture, but not from each of the "
-            f"{min_versions} newest (--min-versions {min_versions}): not counted as gone."
+            "  "
+            + _(
+                "{n} missing from the newest capture, but not from each of the "
+                "{min} newest (--min-versions {min}): not counted as gone."
+            ).format(n=d.unconfirmed, min=min_versions)
         )
     if d.gone:
-        lines.append(f"  {len(d.gone)} no longer found:")
+        lines.append("  " + _("{n} no longer found:").format(n=len(d.gone)))
         for gone in d.gone:
             lines += _gone(gone)
     if d.since is not None and d.paragraphs:
         lines.append(
-            f"  {_count(len(d.paragraphs), 'paragraph')} new or changed since the capture of {d.since} "
-            "mention the pack's vocabulary, and no quote covers them:"
+            "  "
+            + _(
+                "{paragraphs} new or changed since the capture of {since} "
+                "mention the pack's vocabulary, and no quote covers them:"
+            ).format(paragraphs=_paragraphs(len(d.paragraphs)), since=d.since)
         )
         lines += [_paragraph(p) for p in d.paragraphs]
     elif d.since is not None:
-        lines.append(f"  No paragraph new or changed since the capture of {d.since} left to cover.")
+        lines.append(
+            "  "
+            + _("No paragraph new or changed since the capture of {since} left to cover.").format(
+                since=d.since
+            )
+        )
     return lines
 
 
 def _gone(g: GoneQuote) -> list[str]:
     citers = ", ".join(f"{c.kind} {c.id}" for c in g.cited_by)
-    last = f"Last found in the capture of {g.last_found}." if g.last_found else "Found in no capture there."
-    lines = [f"  - {g.source} (cited by {citers}): \u201c{clean_line(g.quote)}\u201d", f"      {last}"]
+    if g.last_found:
+        last = _("Last found in the capture of {day}.").format(day=g.last_found)
+    else:
+        last = _("Found in no capture there.")
+    cited = _("{source} (cited by {citers}):").format(source=g.source, citers=citers)
+    lines = [f"  - {cited} \u201c{clean_line(g.quote)}\u201d", f"      {last}"]
     if g.closest is None:
         lines.append(
-            f"      Nothing close in the capture of {g.newest}: removed, or reworded past recognition."
+            "      "
+            + _("Nothing close in the capture of {day}: removed, or reworded past recognition.").format(
+                day=g.newest
+            )
         )
     else:
         alike = round(g.closest.similarity * 100)
-        lines.append(f"      Closest now ({alike}% alike): {diff_text(g.closest.diff)}")
+        lines.append(
+            "      "
+            + _("Closest now ({percent}% alike): {diff}").format(
+                percent=alike, diff=diff_text(g.closest.diff)
+            )
+        )
     return lines
 
 
 def _paragraph(p: NewParagraph) -> str:
     body = diff_text(p.diff) if p.diff else f"\u201c{clean_line(p.text)}\u201d"
-    return f"  - {p.change} ({', '.join(p.terms)}): {body}"
+    # Translators: a paragraph of a newer capture, new or changed.
+    change = pgettext("paragraph", "new") if p.change == "new" else pgettext("paragraph", "changed")
+    return f"  - {change} ({', '.join(p.terms)}): {body}"
 
 
 def diff_text(diff: Sequence[WordChange]) -> str:
@@ -114,16 +167,18 @@ def _shorten(words: list[str], *, first: bool, last: bool) -> str:
 
 def _summary(report: DriftReport) -> str:
     if not report.drifted:
-        unchecked = (
-            f" ({_count(len(report.uncaptured), 'document')} not checked)" if report.uncaptured else ""
-        )
-        return f"No drift{unchecked}: every quote is still there, and no new paragraph is left to cover."
+        if report.uncaptured:
+            return _(
+                "No drift ({documents} not checked): every quote is still there, and no new paragraph "
+                "is left to cover."
+            ).format(documents=_documents(len(report.uncaptured)))
+        return _("No drift: every quote is still there, and no new paragraph is left to cover.")
     gone = sum(len(d.gone) for d in report.documents)
     paragraphs = sum(len(d.paragraphs) for d in report.documents)
-    return (
-        f"Drift: {_count(gone, 'quote')} gone, {_count(paragraphs, 'paragraph')} to read. Correct the "
-        "pack's quotes (or its rules), then set each source's `checked` to the day you checked it."
-    )
+    return _(
+        "Drift: {quotes} gone, {paragraphs} to read. Correct the pack's quotes (or its rules), then set "
+        "each source's `checked` to the day you checked it."
+    ).format(quotes=_quotes(gone), paragraphs=_paragraphs(paragraphs))
 
 
 def _wrap(line: str, width: int) -> str:

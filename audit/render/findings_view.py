@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from audit.lang import _, day
 from audit.model.assessment import FindingOut, Report, SourceRef
 from audit.model.conditions import UNKNOWN
 from audit.model.labels import answer_label, answers_condition_words, clean, clean_line, question_label
@@ -23,13 +24,36 @@ from audit.render.view_model import (
     SeverityGroup,
     sources_view,
 )
-from audit.render.words import SEVERITY_WORDS
+from audit.render.words import points_text, severity_word
+
+
+def finding_tag(severity: str, certainty: str) -> str:
+    """Before a finding's title, in brackets: "HIGH", or "HIGH, possible" when it may not apply."""
+    if certainty == "possible":
+        # Translators: a finding's tag, the severity in capitals: "[HIGH, possible]".
+        return _("{severity}, possible").format(severity=severity.upper())
+    return severity.upper()
+
+
+def because_text(because: Sequence[AnswerView]) -> str:
+    """What the person answered, for "You answered {answers}.": “Yes” to “Is ...?”; ..."""
+    return "; ".join(
+        # Translators: an answer and its question, after "You answered": “Yes” to “Is your ...?”.
+        _("\u201c{answer}\u201d to \u201c{question}\u201d").format(answer=a.answer, question=a.prompt)
+        for a in because
+    )
+
+
+def _cited_date(s: SourceRef) -> str:
+    """A disputing source's date: "2021-01-04", or "undated; checked 2026-12-02"."""
+    if s.undated:
+        return _("undated; checked {checked}").format(checked=day(s.date))
+    return day(s.date)
 
 
 def _dispute_side(refs: tuple[SourceRef, ...]) -> tuple[str, ...]:
     return tuple(
-        f"{s.id} ({s.publisher}, {'undated; checked ' if s.undated else ''}{s.date.isoformat()}): "
-        f"\u201c{clean_line(s.quote or s.title)}\u201d"
+        f"{s.id} ({s.publisher}, {_cited_date(s)}): \u201c{clean_line(s.quote or s.title)}\u201d"
         for s in refs
     )
 
@@ -45,14 +69,16 @@ def _dispute_sides(f: FindingOut) -> tuple[DisputeSide, ...]:
             quotes=tuple(
                 DisputeQuote(
                     id=s.id,
-                    cited=f"{s.publisher}, {'undated; checked ' if s.undated else ''}{s.date.isoformat()}"
-                    + (", binding" if s.id == d.binding else ""),
+                    cited=(
+                        # Translators: the source whose text binds: "WhatsApp, 2021-01-04, binding".
+                        _("{publisher}, {date}, binding") if s.id == d.binding else "{publisher}, {date}"
+                    ).format(publisher=s.publisher, date=_cited_date(s)),
                     quote=clean_line(s.quote or s.title),
                 )
                 for s in refs
             ),
         )
-        for heading, refs in (("Says so", d.says), ("Says otherwise", d.denies))
+        for heading, refs in ((_("Says so"), d.says), (_("Says otherwise"), d.denies))
     )
 
 
@@ -61,11 +87,15 @@ def policy_notes(report: Report, pack: Pack) -> dict[str, tuple[str, ...]]:
     notes: dict[str, tuple[str, ...]] = {}
     for change in report.policy_changes:
         source = pack.source_by_id.get(change.source)
-        publisher = clean_line(source.publisher) if source else "The publisher"
-        note = (
-            f"{publisher}'s policy ({change.source}) changed on {change.changed.isoformat()}; "
-            f"this was last checked on {change.checked.isoformat()}."
-        )
+        values = {"source": change.source, "changed": day(change.changed), "checked": day(change.checked)}
+        if source:
+            note = _(
+                "{publisher}'s policy ({source}) changed on {changed}; this was last checked on {checked}."
+            ).format(publisher=clean_line(source.publisher), **values)
+        else:
+            note = _(
+                "The publisher's policy ({source}) changed on {changed}; this was last checked on {checked}."
+            ).format(**values)
         for fid in change.findings:
             notes[fid] = (*notes.get(fid, ()), note)
     return notes
@@ -75,22 +105,25 @@ def _finding(f: FindingOut, pack: Pack, notes: dict[str, tuple[str, ...]]) -> Fi
     note = ""
     if f.certainty == "possible" and UNKNOWN in f.triggered_by.values():
         # The condition names the questions; say only why it is a condition.
-        note = "You answered \u201cI don't know\u201d there, so this may not apply to you."
+        note = _("You answered \u201cI don't know\u201d there, so this may not apply to you.")
+    because = tuple(
+        AnswerView(question=q, prompt=question_label(pack, q), answer=answer_label(pack, q, a))
+        for q, a in f.triggered_by.items()
+        if a != UNKNOWN or f.certainty != "possible"
+    )
     return FindingView(
         id=f.id,
         severity=f.severity,
-        severity_word=SEVERITY_WORDS.get(f.severity, f.severity),
+        severity_word=severity_word(f.severity),
+        tag=finding_tag(severity_word(f.severity), f.certainty),
         title=clean_line(f.title),
         detail=clean(f.detail).strip(),
         risk=clean(f.risk or "").strip(),
         conflict=clean(f.conflict or "").strip(),  # a pack's words; a structured dispute has its sides
         certainty=f.certainty,
         # What the person really answered; "I don't know" is said by the condition and the note.
-        because=tuple(
-            AnswerView(question=q, prompt=question_label(pack, q), answer=answer_label(pack, q, a))
-            for q, a in f.triggered_by.items()
-            if a != UNKNOWN or f.certainty != "possible"
-        ),
+        because=because,
+        because_text=because_text(because),
         fix_target=answer_label(pack, f.fix.question, f.fix.to) if f.fix else "",
         fix_steps=tuple(clean_line(s) for s in f.fix.steps) if f.fix else (),
         sources=sources_view(f.sources),
@@ -102,7 +135,7 @@ def _finding(f: FindingOut, pack: Pack, notes: dict[str, tuple[str, ...]]) -> Fi
         dispute_binding=f.dispute.binding if f.dispute else "",
         dispute_sides=_dispute_sides(f),
         points=f.points,
-        points_text=f"{f.points} point{'s' if f.points != 1 else ''}",
+        points_text=points_text(f.points),
     )
 
 
@@ -147,7 +180,7 @@ def finding_views(report: Report, pack: Pack) -> list[FindingView]:
         if others:
             alternatives = []
             for alt in others:
-                intro = "Or instead (only one of these can apply to you):"
+                intro = _("Or instead (only one of these can apply to you):")
                 alternatives.append(replace(_finding(alt, pack, notes), alternative_intro=intro))
             view = replace(view, alternatives=tuple(alternatives))
         out.append(view)
@@ -159,7 +192,7 @@ def named_finding(fid: str, report: Report, pack: Pack) -> NamedFinding:
     severity = known.severity if known else ""
     title = next((conditional_title(f, pack) for f in report.findings if f.id == fid), None)
     return NamedFinding(
-        fid, title or finding_title(fid, report, pack), SEVERITY_WORDS.get(severity, severity)
+        fid, title or finding_title(fid, report, pack), severity_word(severity) if severity else ""
     )
 
 
@@ -167,7 +200,8 @@ def conditional_title(f: FindingOut, pack: Pack) -> str:
     """The finding's title; a possible one after its condition, so it never reads as a fact."""
     if f.certainty != "possible":
         return clean_line(f.title)
-    return f"{answers_condition_words(pack, f.applies_if) or 'If it applies to you'}: {clean_line(f.title)}"
+    condition = answers_condition_words(pack, f.applies_if) or _("If it applies to you")
+    return f"{condition}: {clean_line(f.title)}"
 
 
 def finding_title(fid: str, report: Report, pack: Pack) -> str:
@@ -185,7 +219,7 @@ def group_by_severity(findings: Sequence[FindingView]) -> tuple[SeverityGroup, .
     return tuple(
         SeverityGroup(
             severity=s,
-            word=SEVERITY_WORDS.get(s, s),
+            word=severity_word(s),
             findings=tuple(f for f in findings if f.severity == s),
         )
         for s in known

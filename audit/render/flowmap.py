@@ -16,6 +16,8 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from audit.render.words import certainty_name
+
 WIDTH = 600
 BOX_WIDTH = 190
 LINE_HEIGHT = 16
@@ -171,7 +173,7 @@ def layout(data: Sequence[Node], recipients: Sequence[Node], links: Sequence[Lin
                 tier=tier,
                 width=STROKE_WIDTH[tier],
                 path=f"M {x1:g} {y1:g} C {mid:g} {y1:g}, {mid:g} {y2:g}, {x2:g} {y2:g}",
-                title=f"{labels[dk]} \u2192 {labels[rk]} ({lk.certainty})",
+                title=f"{labels[dk]} \u2192 {labels[rk]} ({certainty_name(lk.certainty)})",
             )
         )
     return FlowMap(

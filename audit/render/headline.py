@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from audit.evaluate.compiled import SEVERITY_POINTS
 from audit.evaluate.engine import BAND_FLOOR
 from audit.evaluate.scoring import FLOW_BONUS
+from audit.lang import N_, _, ngettext, number, percent
 from audit.model.assessment import Report
 from audit.model.pack import Pack
-from audit.render.words import band_label
+from audit.render.words import band_label, certainty_name, severity_word
 
-PLAN_ORDER = (
+PLAN_ORDER = N_(
     "The steps are ordered by the points each removes from your score, the most first; "
     "\u201cDo both\u201d steps help only when both changes are made."
 )
@@ -36,18 +37,25 @@ def headline(report: Report) -> Headline:
     quick = ""
     if score.partial:
         asked = len(report.answers)
-        quick = f"Quick check: {asked} of {asked + len(report.not_asked)} questions"
+        quick = _("Quick check: {asked} of {total} questions").format(
+            asked=asked, total=asked + len(report.not_asked)
+        )
     ranged = score.best_case is not None and score.best_case < score.value
     if ranged:
-        answers = "answer" if unknown == 1 else "answers"
-        text = (
-            f"Your exposure score: between {score.best_case} and {score.value}: it depends on {unknown} "
-            f"{answers} you don't know. What you know so far: {band}."
-        )
+        text = ngettext(
+            "Your exposure score: between {best} and {value}: it depends on {n} answer you don't know. "
+            "What you know so far: {band}.",
+            "Your exposure score: between {best} and {value}: it depends on {n} answers you don't know. "
+            "What you know so far: {band}.",
+            unknown,
+        ).format(best=score.best_case, value=score.value, n=unknown, band=band)
+    elif quick:
+        text = _("Your exposure score: {value}/100 ({band} so far).").format(value=score.value, band=band)
     else:
-        text = f"Your exposure score: {score.value}/100 ({band}{' so far' if quick else ''})."
+        text = _("Your exposure score: {value}/100 ({band}).").format(value=score.value, band=band)
     if quick:
-        text += f" {quick}: the rest is not checked."
+        # Translators: {quick} is "Quick check: 9 of 27 questions".
+        text += " " + _("{quick}: the rest is not checked.").format(quick=quick)
     return Headline(text=text, calm=ranged or bool(quick), quick_check=quick)
 
 
@@ -57,21 +65,39 @@ def score_how(pack: Pack) -> str:
     ranges = []
     bands = sorted(pack.vocabulary.bands, key=lambda b: b.below)
     for band in bands:
-        ranges.append(f"{lower}-{min(band.below - 1, 100)} {band_label(band.id).lower()}")
+        ranges.append(
+            # Translators: a range of scores and its band: "0-24 low".
+            _("{low}-{high} {band}").format(
+                low=lower, high=min(band.below - 1, 100), band=band_label(band.id).lower()
+            )
+        )
         lower = band.below
-    points = ", ".join(f"{s} {p}" for s, p in SEVERITY_POINTS.items() if p)
+    points = ", ".join(
+        # Translators: a severity and its points: "critical 20".
+        _("{severity} {points}").format(severity=severity_word(s).lower(), points=p)
+        for s, p in SEVERITY_POINTS.items()
+        if p
+    )
     weights = pack.vocabulary.certainty_weights
-    certain = ", ".join(f"{c} {w:g}" for c, w in weights.items() if c != "possible")
-    floor = (
-        f"; never {band_label(bands[0].id).lower()} beside a known high finding"
-        if len(bands) > BAND_FLOOR["high"]
-        else ""
+    certain = ", ".join(
+        # Translators: a certainty and its weight: "reported 0.75".
+        _("{certainty} {weight}").format(certainty=certainty_name(c), weight=number(w))
+        for c, w in weights.items()
+        if c != "possible"
     )
-    return (
-        f"How the score works: each finding carries points: its severity's ({points}), up to "
-        f"{FLOW_BONUS:.0%} more for what its data flows weigh (how sensitive the data is \u00d7 how "
+    first = _(
+        "How the score works: each finding carries points: its severity's ({points}), up to "
+        "{bonus} more for what its data flows weigh (how sensitive the data is \u00d7 how "
         "widely the recipient spreads it \u00d7 what it is used for), times how certain it is "
-        f"({certain}; what rests on \u201cI don't know\u201d counts {weights.get('possible', 1):g}, so "
-        "not knowing never looks safer). Findings that name the same flow share its points. The score "
-        f"is their sum, at most 100 ({', '.join(ranges)}{floor})."
+        "({certain}; what rests on \u201cI don't know\u201d counts {possible}, so "
+        "not knowing never looks safer). Findings that name the same flow share its points."
+    ).format(
+        points=points, bonus=percent(FLOW_BONUS), certain=certain, possible=number(weights.get("possible", 1))
     )
+    if len(bands) > BAND_FLOOR["high"]:
+        last = _(
+            "The score is their sum, at most 100 ({ranges}; never {band} beside a known high finding)."
+        ).format(ranges=", ".join(ranges), band=band_label(bands[0].id).lower())
+    else:
+        last = _("The score is their sum, at most 100 ({ranges}).").format(ranges=", ".join(ranges))
+    return f"{first} {last}"

@@ -14,6 +14,7 @@ from audit.clock import in_utc
 from audit.errors import HistoryError
 from audit.history.diff import Compared
 from audit.history.runs import TREND_POINTS, Run
+from audit.lang import _, ngettext, pgettext
 from audit.model.assessment import DiffOut, HistoryOut, RunOut, RunPackOut, RunRef, RunScoreOut
 from audit.model.pack import Pack
 from audit.render.console import buffer_console, hanging, trimmed
@@ -67,18 +68,21 @@ def _when(at: datetime) -> str:
 def history_text(runs: Sequence[Run], *, width: int = 80, color: bool = False) -> str:
     """The runs as a table, with the score trend as a sparkline."""
     if not runs:
-        return "No runs yet. Run 'wa-audit' for the interview; each completed audit is kept here.\n"
+        return _("No runs yet. Run 'wa-audit' for the interview; each completed audit is kept here.") + "\n"
     from rich.table import Table
 
     if width < NARROW:
         return _history_list(runs, width=width, color=color)
-    table = Table(title="Your runs", title_justify="left", expand=False)
-    table.add_column("Run", justify="right")
-    table.add_column("Time")
-    table.add_column("Model")
-    table.add_column("Score", justify="right")
-    table.add_column("Band")
-    table.add_column("Findings", justify="right")
+    table = Table(title=_("Your runs"), title_justify="left", expand=False)
+    # Translators: a column of the table of runs: the run's number.
+    table.add_column(pgettext("column", "Run"), justify="right")
+    table.add_column(pgettext("column", "Time"))
+    # Translators: a column of the table of runs: the model's version.
+    table.add_column(pgettext("column", "Model"))
+    table.add_column(pgettext("column", "Score"), justify="right")
+    # Translators: a column of the table of runs: the score's band (Low, Moderate, High, Severe).
+    table.add_column(pgettext("column", "Band"))
+    table.add_column(pgettext("column", "Findings"), justify="right")
     for r in runs:
         table.add_row(
             str(r.id), _when(r.at), r.pack_version, str(r.score), band_label(r.band), str(len(r.findings))
@@ -87,10 +91,12 @@ def history_text(runs: Sequence[Run], *, width: int = 80, color: bool = False) -
     console = _console(buf, width, color)
     console.print(table)
     shown = runs[-TREND_POINTS:]
-    trend = f"Score trend: {sparkline(r.score for r in shown)}  ({shown[0].score} -> {shown[-1].score})"
+    trend = _("Score trend: {spark} ({first} -> {last})").format(
+        spark=sparkline(r.score for r in shown) + " ", first=shown[0].score, last=shown[-1].score
+    )
     console.print(trend)
     if len(runs) >= 2:
-        console.print("What changed between the last two: wa-audit diff")
+        console.print(_("What changed between the last two: wa-audit diff"))
     return trimmed(buf.getvalue())
 
 
@@ -103,18 +109,24 @@ def _history_list(runs: Sequence[Run], *, width: int, color: bool) -> str:
 
     buf = io.StringIO()
     console = _console(buf, width, color)
-    console.print(Text("Your runs", style="bold"))
+    console.print(Text(_("Your runs"), style="bold"))
     for r in runs:
-        console.print(Text(f"Run {r.id}, {_when(r.at)}", style="bold"))
+        console.print(Text(_("Run {run}, {time}").format(run=r.id, time=_when(r.at)), style="bold"))
         n = len(r.findings)
-        findings = f"{n} finding{'s' if n != 1 else ''}"
-        console.print(
-            hanging([(" ", f"score {r.score} ({band_label(r.band)}), {findings}, model {r.pack_version}")])
-        )
+        line = ngettext(
+            "score {score} ({band}), {n} finding, model {version}",
+            "score {score} ({band}), {n} findings, model {version}",
+            n,
+        ).format(score=r.score, band=band_label(r.band), n=n, version=r.pack_version)
+        console.print(hanging([(" ", line)]))
     shown = runs[-TREND_POINTS:]
-    console.print(f"Score trend: {sparkline(r.score for r in shown)} ({shown[0].score} -> {shown[-1].score})")
+    console.print(
+        _("Score trend: {spark} ({first} -> {last})").format(
+            spark=sparkline(r.score for r in shown), first=shown[0].score, last=shown[-1].score
+        )
+    )
     if len(runs) >= 2:
-        console.print("What changed between the last two: wa-audit diff")
+        console.print(_("What changed between the last two: wa-audit diff"))
     return trimmed(buf.getvalue())
 
 
@@ -132,31 +144,52 @@ def changes_text(compared: Compared, *, pack: Pack, width: int, color: bool = Fa
     prev, cur, ch = compared.previous, compared.current, compared.changes
     buf = io.StringIO()
     console = _console(buf, width, color)
-    console.print(Text(f"Run {prev.id} ({_when(prev.at)}) -> run {cur.id} ({_when(cur.at)})", style="bold"))
+    console.print(
+        Text(
+            _("Run {before} ({before_time}) -> run {after} ({after_time})").format(
+                before=prev.id, before_time=_when(prev.at), after=cur.id, after_time=_when(cur.at)
+            ),
+            style="bold",
+        )
+    )
     delta = ch.score_after - ch.score_before
-    word = "lower, less exposed" if delta < 0 else "higher, more exposed" if delta > 0 else "unchanged"
-    console.print(f"Score: {ch.score_before} -> {ch.score_after} ({delta:+d}, {word})")
+    if delta < 0:
+        word = _("lower, less exposed")
+    elif delta > 0:
+        word = _("higher, more exposed")
+    else:
+        # Translators: the score between two runs did not move.
+        word = pgettext("score", "unchanged")
+    console.print(
+        _("Score: {before} -> {after} ({delta}, {word})").format(
+            before=ch.score_before, after=ch.score_after, delta=f"{delta:+d}", word=word
+        )
+    )
     if prev.pack_version != cur.pack_version:
-        console.print(f"Model: {prev.pack_version} -> {cur.pack_version}")
+        console.print(
+            _("Model: {before} -> {after}").format(before=prev.pack_version, after=cur.pack_version)
+        )
     old_titles, new_titles = _titles(prev), _titles(cur)
     # In the report's words (raw ids only in --format json): findings and rules by their titles,
     # answers by question and label, "no longer asked" and "new question" rather than unknowns.
     from audit.render.report_view import answer_changes, rule_titles
 
-    answers = [f"{a.kind}: {a.text}" for a in answer_changes(ch, pack)]
+    answers = [f"{a.kind_word}: {a.text}" for a in answer_changes(ch, pack)]
     rules = list(rule_titles(ch.new_rules, pack))
     sections: list[tuple[str, str, list[str]]] = [
-        ("Resolved findings", "+", [old_titles.get(f, f) for f in ch.resolved_findings]),
-        ("New findings", "!", [new_titles.get(f, f) for f in ch.new_findings]),
-        ("Answers", "-", answers),
-        ("Rules new in the model", "-", rules),
+        (_("Resolved findings"), "+", [old_titles.get(f, f) for f in ch.resolved_findings]),
+        (_("New findings"), "!", [new_titles.get(f, f) for f in ch.new_findings]),
+        (_("Answers"), "-", answers),
+        (_("Rules new in the model"), "-", rules),
     ]
     for title, mark, lines in sections:
         if not lines:
             continue
-        console.print(Text(f"\n{title} ({len(lines)}):", style="bold"))
+        console.print(
+            Text("\n" + _("{title} ({count}):").format(title=title, count=len(lines)), style="bold")
+        )
         # Wrapped lines hang under the text, not the mark: each item reads as one.
         console.print(hanging([(mark, line) for line in lines], indent=2))
     if not any(lines for _, _, lines in sections) and delta == 0:
-        console.print("\nNothing changed.")
+        console.print("\n" + _("Nothing changed."))
     return trimmed(buf.getvalue())

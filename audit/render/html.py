@@ -15,6 +15,7 @@ from functools import lru_cache
 import jinja2
 from markupsafe import Markup
 
+from audit.lang import _
 from audit.load.resources import reports_dir
 from audit.model import labels
 from audit.model.assessment import Report
@@ -78,11 +79,12 @@ class HtmlRenderer:
                 trend=trend,
                 css=stylesheet(),
                 csp=CSP,
-                nothing_to_change=words.NOTHING_TO_CHANGE,
+                nothing_to_change=_(words.NOTHING_TO_CHANGE),
                 certainties=CERTAINTIES,
-                certainty_explained=words.CERTAINTY_EXPLAINED,
+                certainty_explained=words.certainty_explained(),
+                certainty_names=words.certainty_names(),
                 tiers=flowmap.TIERS,
-                tier_words=words.REACH_WORDS,
+                tier_words=words.reach_words(),
                 stroke_width=flowmap.STROKE_WIDTH,
                 open_severities=OPEN_SEVERITIES,
                 all_sources=sources_view(

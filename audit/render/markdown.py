@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from audit import lang
 from audit.model import labels
 from audit.model.assessment import Report
 from audit.model.pack import Pack
@@ -71,6 +72,23 @@ def md_url(url: str | None) -> MdSafe:
     return MdSafe(quote(url, safe=":/?#@!$&'*+,;=%-._~[]"))
 
 
+class MdFormat(MdSafe):
+    """A translated sentence of the template's (trusted Markdown, as the template's own text is).
+
+    jinja2's newstyle gettext fills in its values with `%`: here each is escaped as `finalize` would
+    escape it (MdSafe ones and numbers pass), the way Markup escapes them in HTML; the whole is MdSafe.
+    """
+
+    __slots__ = ()
+
+    def __mod__(self, values: object) -> MdSafe:
+        if isinstance(values, dict):
+            values = {
+                k: v if isinstance(v, (MdSafe, int, float)) else md_escape(v) for k, v in values.items()
+            }
+        return MdSafe(str.__mod__(self, values))
+
+
 def _finalize(value: object) -> object:
     if isinstance(value, MdSafe):
         return value
@@ -86,6 +104,13 @@ def environment() -> jinja2.Environment:
 
     # Markdown, not HTML: no autoescaping; `finalize` escapes every value.
     env = templates.environment("markdown", autoescape=False, finalize=_finalize)
+    # `{% trans %}` and `_()`: the sentence as Markdown, its values escaped (MdFormat).
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        gettext=lambda message: MdFormat(lang._(message)),
+        ngettext=lambda one, many, n: MdFormat(lang.ngettext(one, many, n)),
+        pgettext=lambda context, message: MdFormat(lang.pgettext(context, message)),
+        newstyle=True,
+    )
     env.filters["md_url"] = md_url
     env.filters["block"] = md_block
     return env
@@ -101,8 +126,9 @@ class MarkdownRenderer:
             .render(
                 v=view,
                 bar=MdSafe(words.bar(view.score)),
-                certainty_explained=words.CERTAINTY_EXPLAINED,
-                nothing_to_change=words.NOTHING_TO_CHANGE,
+                certainty_explained=words.certainty_explained(),
+                certainty_names=words.certainty_names(),
+                nothing_to_change=lang._(words.NOTHING_TO_CHANGE),
             )
         )
         # One blank line between blocks, however the template's conditionals fall.

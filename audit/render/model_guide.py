@@ -15,21 +15,22 @@ import io
 from dataclasses import dataclass
 
 from audit.evaluate.flows import source_refs
+from audit.lang import N_, _, day, pgettext
 from audit.model.conditions import UNKNOWN
 from audit.model.labels import ALWAYS, clean_line, condition_words
 from audit.model.pack import Dispute, Pack
 from audit.render.headline import score_how
 from audit.render.markdown import md_block, md_escape
 from audit.render.view_model import SourceView, sources_view
-from audit.render.words import CERTAINTY_EXPLAINED
+from audit.render.words import certainty_explained, certainty_name
 
-PLAN_RANKING = (
+PLAN_RANKING = N_(
     "How the plan is ranked: every change you can make is tried; the steps are those that lower the "
     "score, ordered by the points each removes (then a setting before a change of habit, then the most "
     "severe finding it resolves). Where no single change helps because two settings each keep the same "
     "flow going, both together are one step: \u201cDo both\u201d."
 )
-INTRO = (
+INTRO = N_(
     "What WhatsApp and Meta say happens to your data, and when. Each entry names the answers that "
     "make it apply; \u201cI don't know\u201d is never taken as safe: an entry that depends on it "
     "counts as possible."
@@ -98,7 +99,29 @@ class Guide:
     questions: tuple[QuestionGuide, ...] = ()
 
 
-QUESTIONS_TITLE = "Questions and answers, by id (for answers files and --set)"
+QUESTIONS_TITLE = N_("Questions and answers, by id (for answers files and --set)")
+
+
+def _fields() -> dict[str, str]:
+    """The guide's field names (before ": "), in the person's language."""
+    return {
+        # Translators: a field of the model's guide: when an entry applies ("if: the answer to ...").
+        "if": pgettext("field", "if"),
+        # Translators: a field of the model's guide: what the data is used for.
+        "why": pgettext("field", "why"),
+        # Translators: a field of the model's guide: how sure the entry is.
+        "certainty": pgettext("field", "certainty"),
+        # Translators: a field of the model's guide: a note on the entry.
+        "note": pgettext("field", "note"),
+        # Translators: a field of the model's guide: who says what when sources disagree.
+        "disputed": pgettext("field", "disputed"),
+        # Translators: a field of the model's guide: the sources an entry cites.
+        "sources": pgettext("field", "sources"),
+        # Translators: a field of the model's guide: where a protection does not hold.
+        "except": pgettext("field", "except"),
+        # Translators: a field of the model's guide: how to use a right.
+        "how": pgettext("field", "how"),
+    }
 
 
 # --- the pure part ---------------------------------------------------------------------------
@@ -144,7 +167,13 @@ def guide(pack: Pack) -> Guide:
             detail=clean_line(p.detail),
             when=condition_words(pack, p.when),
             sources=sources_view(source_refs(pack, (*p.sources, *(c for e in p.except_ for c in e.sources)))),
-            exceptions=tuple(f"if {condition_words(pack, e.when)}: {clean_line(e.text)}" for e in p.except_),
+            exceptions=tuple(
+                # Translators: where a protection does not hold: "if <condition>: <where>".
+                _("if {condition}: {text}").format(
+                    condition=condition_words(pack, e.when), text=clean_line(e.text)
+                )
+                for e in p.except_
+            ),
         )
         for p in pack.protections
     )
@@ -164,7 +193,7 @@ def guide(pack: Pack) -> Guide:
             prompt=clean_line(q.prompt),
             values=(
                 *((v.id, clean_line(v.label)) for v in q.values),
-                *([(UNKNOWN, "I don't know")] if q.allow_unknown else []),
+                *([(UNKNOWN, _("I don't know"))] if q.allow_unknown else []),
             ),
         )
         for q in pack.questions
@@ -172,7 +201,7 @@ def guide(pack: Pack) -> Guide:
     return Guide(
         title=clean_line(pack.meta.title),
         version=pack.meta.version,
-        reviewed=pack.meta.reviewed.isoformat(),
+        reviewed=day(pack.meta.reviewed),
         recipients=tuple(recipients),
         protections=protections,
         rights=rights,
@@ -185,11 +214,14 @@ def _dispute_words(d: Dispute | None) -> str:
         return ""
     says = ", ".join(dict.fromkeys(c.id for c in d.says))
     denies = ", ".join(dict.fromkeys(c.id for c in d.denies))
-    return f"{says} say so; {denies} say otherwise; binding: {d.binding}"
+    # Translators: {says} and {denies} are source ids ("S1, S4"), {binding} one of them.
+    return _("{says} say so; {denies} say otherwise; binding: {binding}").format(
+        says=says, denies=denies, binding=d.binding
+    )
 
 
 def _certainty(certainty: str) -> str:
-    return f"{certainty} ({CERTAINTY_EXPLAINED.get(certainty, '')})"
+    return f"{certainty_name(certainty)} ({certainty_explained().get(certainty, '')})"
 
 
 # --- Markdown --------------------------------------------------------------------------------
@@ -212,16 +244,19 @@ def _md_sources(notes: tuple[SourceView, ...], indent: str) -> list[str]:
 def markdown(pack: Pack) -> str:
     """The guide as Markdown."""
     g = guide(pack)
+    f = _fields()
     out = [
-        f"# {md_escape(g.title)}: the model",
+        "# " + _("{title}: the model").format(title=md_escape(g.title)),
         "",
-        f"Model version {md_escape(g.version)}, last reviewed against its sources on {g.reviewed}.",
+        _("Model version {version}, last reviewed against its sources on {reviewed}.").format(
+            version=md_escape(g.version), reviewed=g.reviewed
+        ),
         "",
-        md_block(INTRO),
+        md_block(_(INTRO)),
         "",
         md_block(score_how(pack)),
         "",
-        md_block(PLAN_RANKING),
+        md_block(_(PLAN_RANKING)),
         "",
     ]
     for r in g.recipients:
@@ -229,40 +264,40 @@ def markdown(pack: Pack) -> str:
         if r.description:
             out += [md_block(r.description), ""]
         if not r.entries:
-            out += ["Nothing goes here in this model.", ""]
+            out += [_("Nothing goes here in this model."), ""]
         for e in r.entries:
             out += [
                 f"- **{', '.join(map(md_escape, e.data))}** ({md_escape(e.rule)}: {md_escape(e.title)})",
-                f"  - if: {md_escape(e.when)}",
-                f"  - why: {', '.join(md_escape(p) for p in e.purposes)}",
-                f"  - certainty: {md_escape(_certainty(e.certainty))}",
+                f"  - {f['if']}: {md_escape(e.when)}",
+                f"  - {f['why']}: {', '.join(md_escape(p) for p in e.purposes)}",
+                f"  - {f['certainty']}: {md_escape(_certainty(e.certainty))}",
             ]
             if e.note:
-                out.append(f"  - note: {md_escape(e.note)}")
+                out.append(f"  - {f['note']}: {md_escape(e.note)}")
             if e.dispute:
-                out.append(f"  - disputed: {md_escape(e.dispute)}")
-            out.append("  - sources:")
+                out.append(f"  - {f['disputed']}: {md_escape(e.dispute)}")
+            out.append(f"  - {f['sources']}:")
             out += _md_sources(e.sources, "    ")
         out.append("")
-    out += ["## What stays protected", ""]
+    out += ["## " + _("What stays protected"), ""]
     for p in g.protections:
         out.append(f"- **{md_escape(p.title)}**")
         if p.detail:
             out.append(f"  - {md_block(p.detail)}")
-        if p.when != ALWAYS:
-            out.append(f"  - if: {md_escape(p.when)}")
-        out += [f"  - except {md_escape(x)}" for x in p.exceptions]
-        out.append("  - sources:")
+        if p.when != _(ALWAYS):
+            out.append(f"  - {f['if']}: {md_escape(p.when)}")
+        out += [f"  - {f['except']} {md_escape(x)}" for x in p.exceptions]
+        out.append(f"  - {f['sources']}:")
         out += _md_sources(p.sources, "    ")
     if g.rights:
-        out += ["", "## Rights you can exercise", ""]
+        out += ["", "## " + _("Rights you can exercise"), ""]
     for right in g.rights:
-        out += [f"- **{md_escape(right.title)}**", f"  - how: {md_escape(right.how)}"]
-        if right.when != ALWAYS:
-            out.append(f"  - if: {md_escape(right.when)}")
-        out.append("  - sources:")
+        out += [f"- **{md_escape(right.title)}**", f"  - {f['how']}: {md_escape(right.how)}"]
+        if right.when != _(ALWAYS):
+            out.append(f"  - {f['if']}: {md_escape(right.when)}")
+        out.append(f"  - {f['sources']}:")
         out += _md_sources(right.sources, "    ")
-    out += ["", f"## {md_escape(QUESTIONS_TITLE)}", ""]
+    out += ["", f"## {md_escape(_(QUESTIONS_TITLE))}", ""]
     for q in g.questions:
         # Ids are [a-z0-9_] (the pack's Id pattern): safe in code spans, and copied as written.
         out.append(f"- `{q.id}`: {md_escape(q.prompt)}")
@@ -284,14 +319,16 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
     buf = io.StringIO()
     console = buffer_console(buf, width=width, color=color)
 
+    names = _fields()
+
     def field(name: str, value: str) -> Text:
-        return Text.assemble((f"{name}: ", "bold"), value)
+        return Text.assemble((f"{names[name]}: ", "bold"), value)
 
     def indented(renderable: Text, by: int) -> None:
         console.print(Padding(renderable, (0, 0, 0, by)))
 
     def sources(notes: tuple[SourceView, ...]) -> None:
-        indented(Text("sources:", style="bold"), 2)
+        indented(Text(f"{names['sources']}:", style="bold"), 2)
         for s in notes:
             indented(Text(f"{s.id}: {s.title}, {s.publisher}, {s.date}", style="dim"), 4)
             if s.url:  # never wrapped nor cut: it must stay one piece to be copied or clicked
@@ -299,17 +336,23 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
             for q in s.quotes:
                 indented(Text(f"\u201c{q}\u201d", style="dim italic"), 4)
 
-    console.print(Text(f"{g.title}: the model", style="bold"))
-    console.print(Text(f"Model version {g.version}, last reviewed against its sources on {g.reviewed}."))
-    console.print(Text(INTRO))
+    console.print(Text(_("{title}: the model").format(title=g.title), style="bold"))
+    console.print(
+        Text(
+            _("Model version {version}, last reviewed against its sources on {reviewed}.").format(
+                version=g.version, reviewed=g.reviewed
+            )
+        )
+    )
+    console.print(Text(_(INTRO)))
     console.print(Text(score_how(pack)))
-    console.print(Text(PLAN_RANKING))
+    console.print(Text(_(PLAN_RANKING)))
     for r in g.recipients:
         console.print(Rule(Text(r.label, style="bold"), style="dim"))
         if r.description:
             console.print(Text(r.description, style="italic"))
         if not r.entries:
-            console.print(Text("Nothing goes here in this model."))
+            console.print(Text(_("Nothing goes here in this model.")))
         for e in r.entries:
             head = Text("\u2022 ")
             head.append(", ".join(e.data), style="bold")
@@ -324,28 +367,28 @@ def terminal(pack: Pack, *, width: int = 80, color: bool = False) -> str:
                 indented(field("disputed", e.dispute), 2)
             sources(e.sources)
             console.print()
-    console.print(Rule(Text("What stays protected", style="bold"), style="dim"))
+    console.print(Rule(Text(_("What stays protected"), style="bold"), style="dim"))
     for p in g.protections:
         # A protection with exceptions holds only where none applies: no plain check mark.
         console.print(Text.assemble(("\u25d0 " if p.exceptions else "\u2713 ", "green"), (p.title, "bold")))
         if p.detail:
             indented(Text(p.detail), 2)
-        if p.when != ALWAYS:
+        if p.when != _(ALWAYS):
             indented(field("if", p.when), 2)
         for x in p.exceptions:
             indented(field("except", x), 2)
         sources(p.sources)
         console.print()
     if g.rights:
-        console.print(Rule(Text("Rights you can exercise", style="bold"), style="dim"))
+        console.print(Rule(Text(_("Rights you can exercise"), style="bold"), style="dim"))
     for right in g.rights:
         console.print(Text(right.title, style="bold"))
         indented(field("how", right.how), 2)
-        if right.when != ALWAYS:
+        if right.when != _(ALWAYS):
             indented(field("if", right.when), 2)
         sources(right.sources)
         console.print()
-    console.print(Rule(Text(QUESTIONS_TITLE, style="bold"), style="dim"))
+    console.print(Rule(Text(_(QUESTIONS_TITLE), style="bold"), style="dim"))
     for q in g.questions:
         console.print(Text.assemble((q.id, "bold"), f": {q.prompt}"))
         # One value a line, id then label: an id is never split from its label by wrapping.

@@ -11,6 +11,7 @@ import io
 import re
 from dataclasses import dataclass
 
+from audit.lang import N_, _, ngettext
 from audit.model.assessment import Report
 from audit.model.pack import Pack
 from audit.render.base import RenderOptions
@@ -26,7 +27,7 @@ FIND_OUT_MAX = 5
 # on "I don't know", what to find out leads and fewer steps are shown whole.
 STEPS_IN_FULL = 5
 STEPS_IN_FULL_AFTER_FIND_OUT = 3
-NOTHING_TO_CHANGE = (
+NOTHING_TO_CHANGE = N_(
     "Nothing to change today: no change to your answers would lower your score or fix a finding of "
     "medium severity or more."
 )
@@ -63,6 +64,7 @@ class PlanView:
     # out leads the plan, before any step: many steps would otherwise each rest on one of them.
     find_out_first: tuple[UnknownView, ...] = ()
     find_out_first_intro: str = ""
+    lang: str = "en"  # the report's language (`<html lang>`)
 
 
 def _resolves(step: RecommendationView) -> tuple[str, ...]:
@@ -80,8 +82,8 @@ def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> Pl
     find_out, more = rest[:FIND_OUT_MAX], rest[FIND_OUT_MAX:]
     also = ""
     if more:
-        also = "Also check, with less at stake (the full report says how): " + " ".join(
-            u.prompt if u.prompt.endswith("?") else f"{u.prompt}." for u in more
+        also = _("Also check, with less at stake (the full report says how): {questions}").format(
+            questions=" ".join(u.prompt if u.prompt.endswith("?") else f"{u.prompt}." for u in more)
         )
     return PlanView(
         title=v.title,
@@ -104,10 +106,11 @@ def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> Pl
         reviewed=v.reviewed,
         find_out_first=v.find_out_first,
         find_out_first_intro=v.find_out_first_intro,
+        lang=v.lang,
     )
 
 
-SMALLER_INTRO = (
+SMALLER_INTRO = N_(
     "Each removes less; the full report (wa-audit report) has the steps for each. "
     "\u201cIf it applies\u201d: it depends on an answer you gave as \u201cI don't know\u201d."
 )
@@ -116,9 +119,14 @@ SMALLER_INTRO = (
 def smaller_line(s: PlanStep) -> str:
     """A smaller step on one line: what to do (if it applies), and the score after it."""
     r = s.step
-    what = f"If it applies: {r.action}" if r.conditional else r.how
-    habit = " (a change of habit)" if r.effort == "habit" else ""
-    return f"{what}{habit} Score {r.score_before} \u2192 {r.score_after}."
+    what = _("If it applies: {action}").format(action=r.action) if r.conditional else r.how
+    habit = " " + _("(a change of habit)") if r.effort == "habit" else ""
+    score = _("Score {before} \u2192 {after}.").format(before=r.score_before, after=r.score_after)
+    return f"{what}{habit} {score}"
+
+
+def _how_to_check(u: UnknownView) -> str:
+    return _("How to check: {how}").format(how=u.how_to_check)
 
 
 def headline(p: PlanView) -> str:
@@ -148,44 +156,48 @@ class PlanTextRenderer:
             grid.add_row(" " * indent + marker, body)
             return grid
 
-        where = f" for {p.platform}" if p.platform else ""
-        console.print(Text(f"Your WhatsApp privacy plan{where}", style="bold"))
+        if p.platform:
+            title = _("Your WhatsApp privacy plan for {platform}").format(platform=p.platform)
+        else:
+            title = _("Your WhatsApp privacy plan")
+        console.print(Text(title, style="bold"))
         console.print(Text(f"{p.title}, {p.generated_at}", style="dim"))
         console.print(Text(headline(p)))
         if p.find_out_first:
             console.print(Text(""))
-            console.print(Rule(Text("Find out first", style="bold"), characters="\u2500"))
+            console.print(Rule(Text(_("Find out first"), style="bold"), characters="\u2500"))
             console.print(Text(p.find_out_first_intro))
             for u in p.find_out_first:
-                console.print(
-                    hanging("?", Text.assemble((u.prompt, "bold"), f"\nHow to check: {u.how_to_check}"))
-                )
+                console.print(hanging("?", Text.assemble((u.prompt, "bold"), "\n" + _how_to_check(u))))
         if not p.steps:
             console.print(Text(""))
-            console.print(Text(NOTHING_TO_CHANGE))
+            console.print(Text(_(NOTHING_TO_CHANGE)))
 
         def step(s: PlanStep, how: str, indent: int = 0) -> None:
             r = s.step
             head = Text(how, style="bold")
             if r.effort == "habit":
-                head.append(" (a change of habit)")
+                head.append(" " + _("(a change of habit)"))
             body: list[RenderableType] = [head]
             body.extend(hanging(f"{i})", Text(line)) for i, line in enumerate(r.steps, 1))
-            now = "" if r.conditional else f" Now: {r.from_label}."
-            body.append(Text(f"{r.prompt}{now} After: {r.to_label}.", style="dim"))
+            now = "" if r.conditional else " " + _("Now: {now}.").format(now=r.from_label)
+            after = _("After: {after}.").format(after=r.to_label)
+            body.append(Text(f"{r.prompt}{now} {after}", style="dim"))
             if s.resolves:
-                body.append(Text(f"Resolves: {'; '.join(s.resolves)}."))
-            body.append(Text(f"Score {r.score_before} \u2192 {r.score_after}."))
+                body.append(Text(_("Resolves: {resolves}.").format(resolves="; ".join(s.resolves))))
+            body.append(
+                Text(_("Score {before} \u2192 {after}.").format(before=r.score_before, after=r.score_after))
+            )
             console.print(hanging(f"{s.number}.", Group(*body), indent))
 
         if p.steps:
             console.print(Text(""))
-            console.print(Rule(Text("If you do one thing today", style="bold green"), characters="\u2500"))
+            console.print(Rule(Text(_("If you do one thing today"), style="bold green"), characters="\u2500"))
             step(p.steps[0], p.steps[0].step.how)
         for g in p.groups:
             console.print(Text(""))
             if g.first == 2:
-                console.print(Rule(Text("Then, best first", style="bold"), characters="\u2500"))
+                console.print(Rule(Text(_("Then, best first"), style="bold"), characters="\u2500"))
             if g.condition:
                 console.print(Text(f"{g.condition}:", style="bold"))
             for s in g.items:
@@ -197,25 +209,30 @@ class PlanTextRenderer:
                     step(s, s.step.how)
         if p.smaller:
             console.print(Text(""))
-            console.print(Rule(Text("Smaller steps", style="bold"), characters="\u2500"))
-            console.print(Text(SMALLER_INTRO))
+            console.print(Rule(Text(_("Smaller steps"), style="bold"), characters="\u2500"))
+            console.print(Text(_(SMALLER_INTRO)))
             for s in p.smaller:
                 console.print(hanging(f"{s.number}.", Text(smaller_line(s))))
         if p.find_out_intro:
             console.print(Text(""))
-            console.print(Rule(Text("What to find out", style="bold"), characters="\u2500"))
+            console.print(Rule(Text(_("What to find out"), style="bold"), characters="\u2500"))
             console.print(Text(p.find_out_intro))
             for u in p.find_out:
-                console.print(
-                    hanging("?", Text.assemble((u.prompt, "bold"), f"\nHow to check: {u.how_to_check}"))
-                )
+                console.print(hanging("?", Text.assemble((u.prompt, "bold"), "\n" + _how_to_check(u))))
             if p.also_check:
                 console.print(Text(p.also_check))
         console.print(Text(""))
         console.print(
             Text(
-                f"{p.finding_count} finding{'s' if p.finding_count != 1 else ''} and their sources: "
-                f"the full report (wa-audit report). Model {p.pack_id} {p.version}, reviewed {p.reviewed}.",
+                ngettext(
+                    "{n} finding and their sources: the full report (wa-audit report).",
+                    "{n} findings and their sources: the full report (wa-audit report).",
+                    p.finding_count,
+                ).format(n=p.finding_count)
+                + " "
+                + _("Model {pack} {version}, reviewed {reviewed}.").format(
+                    pack=p.pack_id, version=p.version, reviewed=p.reviewed
+                ),
                 style="dim",
             )
         )
@@ -237,8 +254,8 @@ class PlanHtmlRenderer:
                 headline=headline,
                 css=html.stylesheet(),
                 csp=html.CSP,
-                nothing_to_change=NOTHING_TO_CHANGE,
-                smaller_intro=SMALLER_INTRO,
+                nothing_to_change=_(NOTHING_TO_CHANGE),
+                smaller_intro=_(SMALLER_INTRO),
             )
         )
 
@@ -258,8 +275,8 @@ class PlanMarkdownRenderer:
                 p=p,
                 group_of={s.number: g for g in p.groups for s in g.items},
                 headline=headline(p),
-                nothing_to_change=NOTHING_TO_CHANGE,
-                smaller_intro=SMALLER_INTRO,
+                nothing_to_change=_(NOTHING_TO_CHANGE),
+                smaller_intro=_(SMALLER_INTRO),
             )
         )
         return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from audit.lang import _, day, ngettext, pgettext
 from audit.model.assessment import AnswerSwitch, Changes, Flow, Recommendation, Report
 from audit.model.conditions import NOT_ASKED, UNKNOWN
 from audit.model.labels import (
@@ -24,6 +25,8 @@ from audit.model.pack import Pack
 from audit.render.findings_view import finding_title, finding_views, group_by_severity, named_finding
 from audit.render.headline import PLAN_ORDER, headline, score_how
 from audit.render.view_model import (
+    ANSWER_CHANGE_HEADINGS,
+    ANSWER_CHANGE_WORDS,
     AnswerChangeView,
     ChangesView,
     FlowItem,
@@ -39,11 +42,12 @@ from audit.render.view_model import (
     sources_view,
 )
 from audit.render.words import (
-    CERTAINTY_WORDS,
     PLATFORM_WORDS,
     REACH_WORDS,
     SCORE_MEANING,
     band_label,
+    certainty_name,
+    certainty_word,
     reach_tier,
     score_effect,
     stake_text,
@@ -54,7 +58,14 @@ from audit.render.words import (
 # find out (SHARING_MODEL.md section 6): advice about what may not apply comes second.
 FIND_OUT_FIRST_GAP = 15
 FIND_OUT_FIRST_MAX = 5  # the rest are listed under "What to check"
-RERUN_NEW = "run wa-audit again and choose \u201cAnswer only new or unanswered questions\u201d"
+
+
+def rerun_new() -> str:
+    """Ends sentences such as "Once you have checked, {rerun}.": the choice in the interview's own words."""
+    # Translators: {choice} is the interview's menu choice "Answer only new or unanswered questions".
+    return _("run wa-audit again and choose \u201c{choice}\u201d").format(
+        choice=_("Answer only new or unanswered questions")
+    )
 
 
 def resolves_text(resolves: Sequence[NamedFinding]) -> str:
@@ -72,7 +83,7 @@ def _conditional_how(r: Recommendation) -> str:
     how = clean_line(r.how)
     if r.from_ != UNKNOWN and all(c.from_ != UNKNOWN for c in r.changes):
         return how
-    return f"If this applies to you (you answered \u201cI don't know\u201d): {how}"
+    return _("If this applies to you (you answered \u201cI don't know\u201d): {change}").format(change=how)
 
 
 def _recommendation(r: Recommendation, report: Report, pack: Pack) -> RecommendationView:
@@ -86,7 +97,8 @@ def _recommendation(r: Recommendation, report: Report, pack: Pack) -> Recommenda
     resolves = tuple(named_finding(f, report, pack) for f in r.resolves)
     return RecommendationView(
         question=r.question,
-        prompt=" And: ".join(question_label(pack, c.question) for c in changes),
+        # Translators: between two questions a "Do both" step changes: "<question> And: <question>".
+        prompt=_(" And: ").join(question_label(pack, c.question) for c in changes),
         from_label="; ".join(answer_label(pack, c.question, c.from_) for c in changes),
         to_label="; ".join(answer_label(pack, c.question, c.to) for c in changes),
         how=_conditional_how(r),
@@ -109,7 +121,11 @@ def _purposes(flow: Flow, pack: Pack) -> tuple[str, ...]:
     """The flow's purposes; one less sure than the flow says so: "Ads (reported)"."""
     sure = {x.purpose: x.certainty for x in flow.by_purpose}  # the engine gives every purpose one
     return tuple(
-        purpose_label(pack, p) + (f" ({sure[p]})" if sure[p] != flow.certainty else "") for p in flow.purposes
+        # Translators: a purpose less sure than its flow: "Ads (reported)".
+        _("{purpose} ({certainty})").format(purpose=purpose_label(pack, p), certainty=certainty_name(sure[p]))
+        if sure[p] != flow.certainty
+        else purpose_label(pack, p)
+        for p in flow.purposes
     )
 
 
@@ -122,7 +138,7 @@ def _recipients(report: Report, pack: Pack) -> tuple[RecipientView, ...]:
                 data_label=data_label(pack, flow.data),
                 purposes=_purposes(flow, pack),
                 certainty=flow.certainty,
-                certainty_word=CERTAINTY_WORDS.get(flow.certainty, flow.certainty),
+                certainty_word=certainty_word(flow.certainty),
                 rules=flow.rules,
             )
         )
@@ -136,7 +152,7 @@ def _recipients(report: Report, pack: Pack) -> tuple[RecipientView, ...]:
                 label=clean_line(r.label),
                 description=clean_line(r.description),
                 tier=tier,
-                tier_word=REACH_WORDS[tier],
+                tier_word=_(REACH_WORDS[tier]),
                 items=tuple(flows),
             )
         )
@@ -145,7 +161,7 @@ def _recipients(report: Report, pack: Pack) -> tuple[RecipientView, ...]:
 
 def _trend(report: Report) -> tuple[TrendPointView, ...]:
     """The score trend's points, labelled by day; by day and time when two runs share a day."""
-    days = [f"{p.at:%Y-%m-%d}" for p in report.trend]
+    days = [day(p.at.date()) for p in report.trend]
     timed = len(set(days)) < len(days)
     return tuple(
         TrendPointView(label=f"{p.at:%Y-%m-%d %H:%M}" if timed else day, score=p.score)
@@ -156,15 +172,22 @@ def _trend(report: Report) -> tuple[TrendPointView, ...]:
 def _changes(c: Changes, report: Report, pack: Pack) -> ChangesView:
     if c.after_quick_check:
         # The quick check's score counted only what it asked: the first full one is not "higher".
-        direction = "the first full check after a quick check"
+        # Translators: after "Score 40 → 55 (" : what the change of score is.
+        direction = _("the first full check after a quick check")
     elif c.score_after < c.score_before:
-        direction = "lower"
+        # Translators: the score went down: "Score 55 → 40 (lower)".
+        direction = pgettext("score", "lower")
     elif c.score_after > c.score_before:
-        direction = "higher"
+        # Translators: the score went up: "Score 40 → 55 (higher)".
+        direction = pgettext("score", "higher")
     else:
-        direction = "the same"
+        # Translators: the score did not move: "Score 40 → 40 (the same)".
+        direction = pgettext("score", "the same")
     return ChangesView(
-        since=stamp(c.since) if c.since_run is None else f"run {c.since_run} ({stamp(c.since)})",
+        since=stamp(c.since)
+        if c.since_run is None
+        # Translators: after "What changed since": "run 3 (2026-12-07 09:30 UTC)".
+        else _("run {run} ({time})").format(run=c.since_run, time=stamp(c.since)),
         score_before=c.score_before,
         score_after=c.score_after,
         direction=direction,
@@ -187,13 +210,27 @@ def answer_changes(c: Changes, pack: Pack) -> tuple[AnswerChangeView, ...]:
         prompt = question_label(pack, q)
         before, after = answer_label(pack, q, ch.from_), answer_label(pack, q, ch.to)
         if ch.to == NOT_ASKED:
-            kind, text = "no longer asked", f"{prompt} (it was: {before})"
+            kind, text = (
+                "no longer asked",
+                _("{question} (it was: {before})").format(question=prompt, before=before),
+            )
         elif ch.from_ == NOT_ASKED:
             kind = "new question" if q in c.new_questions else "answered for the first time"
             text = f"{prompt} {after}"
         else:
             kind, text = "changed", f"{prompt} {before} \u2192 {after}"
-        out.append(AnswerChangeView(q, prompt, before, after, kind, text))
+        out.append(
+            AnswerChangeView(
+                q,
+                prompt,
+                before,
+                after,
+                kind,
+                text,
+                _(ANSWER_CHANGE_WORDS[kind]),
+                _(ANSWER_CHANGE_HEADINGS[kind]),
+            )
+        )
     return tuple(out)
 
 
@@ -207,10 +244,13 @@ def _unknown_summary(unknown: int, asked: int) -> tuple[str, bool]:
         return "", False
     # "Many": a quarter of what was asked, and at least three.
     many = unknown >= 3 and unknown * 4 >= asked
-    text = (
-        f"You answered \u201cI don't know\u201d to {unknown} of {asked} questions; what depends on "
-        f"them counts as possible, never as safe. Most at stake first; once you have checked, {RERUN_NEW}."
-    )
+    text = ngettext(
+        "You answered \u201cI don't know\u201d to {unknown} of {asked} question; what depends on "
+        "them counts as possible, never as safe. Most at stake first; once you have checked, {rerun}.",
+        "You answered \u201cI don't know\u201d to {unknown} of {asked} questions; what depends on "
+        "them counts as possible, never as safe. Most at stake first; once you have checked, {rerun}.",
+        asked,
+    ).format(unknown=unknown, asked=asked, rerun=rerun_new())
     return text, many
 
 
@@ -218,10 +258,13 @@ def _check_intro(unknown: int, asked: int, summary: str, *, found_out_first: boo
     """What the report's "What to check" opens with: short when "Find out first" said the rest."""
     if not found_out_first:
         return summary
-    return (
-        f"You answered \u201cI don't know\u201d to {unknown} of {asked} questions. Those with the most "
-        "at stake are under \u201cFind out first\u201d; the others:"
-    )
+    return ngettext(
+        "You answered \u201cI don't know\u201d to {unknown} of {asked} question. Those with the most "
+        "at stake are under \u201cFind out first\u201d; the others:",
+        "You answered \u201cI don't know\u201d to {unknown} of {asked} questions. Those with the most "
+        "at stake are under \u201cFind out first\u201d; the others:",
+        asked,
+    ).format(unknown=unknown, asked=asked)
 
 
 def check_rest(
@@ -241,19 +284,40 @@ def check_rest(
     covered = len([u for u in unknowns if u.question in stepped and u.question not in shown])
     if not covered and not shown:
         return rest, ""
-    parts = [f"You answered \u201cI don't know\u201d to {len(unknowns)} of {asked} questions."]
+    parts = [
+        ngettext(
+            "You answered \u201cI don't know\u201d to {unknown} of {asked} question.",
+            "You answered \u201cI don't know\u201d to {unknown} of {asked} questions.",
+            asked,
+        ).format(unknown=len(unknowns), asked=asked)
+    ]
     if shown:
-        parts.append("Those with the most at stake are under \u201cFind out first\u201d.")
+        parts.append(_("Those with the most at stake are under \u201cFind out first\u201d."))
     if covered:
-        parts.append(
-            f"{covered} {'more come' if shown else 'come'} with the changes above, where to look included."
-            if covered > 1
-            else f"1 {'more comes' if shown else 'comes'} with its change above, where to look included."
-        )
+        if shown:
+            parts.append(
+                ngettext(
+                    "{n} more comes with its change above, where to look included.",
+                    "{n} more come with the changes above, where to look included.",
+                    covered,
+                ).format(n=covered)
+            )
+        else:
+            parts.append(
+                ngettext(
+                    "{n} comes with its change above, where to look included.",
+                    "{n} come with the changes above, where to look included.",
+                    covered,
+                ).format(n=covered)
+            )
     if rest:
-        parts.append(f"The other {len(rest)}, most at stake first:")
+        parts.append(
+            ngettext(
+                "The other {n}, most at stake first:", "The other {n}, most at stake first:", len(rest)
+            ).format(n=len(rest))
+        )
     else:
-        parts.append(f"Once you have checked, {RERUN_NEW}.")
+        parts.append(_("Once you have checked, {rerun}.").format(rerun=rerun_new()))
     return rest, " ".join(parts)
 
 
@@ -261,28 +325,32 @@ def _unknown_share(value: int, best_case: int | None) -> str:
     if best_case is None or best_case >= value:
         return ""
     gap = value - best_case
-    return (
-        f"{gap} of your {value} points come from \u201cI don't know\u201d answers: with the least "
-        f"exposing answers to them, your score would be {best_case}."
-    )
+    # The same words for one point and for many in English; other languages may need their forms.
+    return ngettext(
+        "{gap} of your {value} points come from \u201cI don't know\u201d answers: with the least "
+        "exposing answers to them, your score would be {best}.",
+        "{gap} of your {value} points come from \u201cI don't know\u201d answers: with the least "
+        "exposing answers to them, your score would be {best}.",
+        gap,
+    ).format(gap=gap, value=value, best=best_case)
 
 
 def _not_checked_summary(count: int) -> str:
     if count == 0:
         return ""
-    noun = "question" if count == 1 else "questions"
-    return (
-        f"The quick check did not ask {count} {noun}, so this report says nothing about them: "
-        f"no findings, no advice. To check them now, {RERUN_NEW}."
-    )
+    return ngettext(
+        "The quick check did not ask {count} question, so this report says nothing about them: "
+        "no findings, no advice. To check them now, {rerun}.",
+        "The quick check did not ask {count} questions, so this report says nothing about them: "
+        "no findings, no advice. To check them now, {rerun}.",
+        count,
+    ).format(count=count, rerun=rerun_new())
 
 
 def _findings_intro(count: int) -> str:
     if count == 0:
-        return "Nothing this model checks for applies to your answers."
-    if count == 1:
-        return "1 finding."
-    return f"{count} findings, most serious first."
+        return _("Nothing this model checks for applies to your answers.")
+    return ngettext("{n} finding.", "{n} findings, most serious first.", count).format(n=count)
 
 
 def build_view(report: Report, pack: Pack) -> ReportView:
@@ -309,33 +377,35 @@ def build_view(report: Report, pack: Pack) -> ReportView:
     find_out_intro = ""
     if find_out_first:
         # The score box already says how many points rest on "I don't know".
-        find_out_intro = (
+        find_out_intro = _(
             "Much of your score rests on \u201cI don't know\u201d, so the advice below may not fit you. "
-            f"Check these first, then {RERUN_NEW}."
-        )
+            "Check these first, then {rerun}."
+        ).format(rerun=rerun_new())
     stale = ""
     if report.stale_model:
-        stale = (
-            f"The model behind this report was last checked on {report.pack.reviewed.isoformat()}, "
+        stale = _(
+            "The model behind this report was last checked on {reviewed}, "
             "long before this report. WhatsApp may have changed its policies and settings since; "
             "update wa-audit and run it again."
-        )
+        ).format(reviewed=day(report.pack.reviewed))
     line = headline(report)
+    trend = _trend(report)
     return ReportView(
         headline=line.text,
         calm=line.calm,
         quick_check=line.quick_check,
-        plan_order=PLAN_ORDER,
+        plan_order=_(PLAN_ORDER),
+        lang=report.lang,
         title=clean_line(report.pack.title) or report.pack.id,
         generated_at=stamp(report.generated_at),
         pack_id=report.pack.id,
         version=report.pack.version,
-        reviewed=report.pack.reviewed.isoformat(),
+        reviewed=day(report.pack.reviewed),
         platform=PLATFORM_WORDS.get(report.platform, ""),
         score=report.score.value,
         band=report.score.band,
         band_word=band_label(report.score.band),
-        score_meaning=SCORE_MEANING,
+        score_meaning=_(SCORE_MEANING),
         score_how=score_how(pack),
         stale_warning=stale,
         changes=_changes(report.changes, report, pack) if report.changes is not None else None,
@@ -365,7 +435,8 @@ def build_view(report: Report, pack: Pack) -> ReportView:
         unknown_summary=summary,
         check_intro=_check_intro(len(report.unknowns), asked, summary, found_out_first=bool(find_out_first)),
         suggest_full_audit=many,
-        trend=_trend(report),
+        trend=trend,
+        trend_text="; ".join(f"{p.label}: {p.score}" for p in trend),
         best_case=best_case,
         unknown_share=_unknown_share(report.score.value, best_case),
         find_out_first=find_out_first,

@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from audit.lang import N_, _, ngettext, pgettext
 from audit.model.assessment import Report
 from audit.model.pack import Pack
 from audit.render import words
@@ -25,12 +26,17 @@ def summary(report: Report, pack: Pack, options: RenderOptions) -> str:
     The score, the one thing, findings by severity, the top three, where the full report is.
     """
     view = build_view(report, pack)
-    where = f"Full report: {options.full_report}" if options.full_report else ""
+    where = full_report_line(options.full_report)
     return print_parts([summary_panel(view, where, options.width)], options)
 
 
-LAST_WHERE = "Details above. A page to print or send: wa-audit report --format plan -o plan.html"
+LAST_WHERE = N_("Details above. A page to print or send: wa-audit report --format plan -o plan.html")
 TOP_FINDINGS = 3
+
+
+def full_report_line(path: str) -> str:
+    """Where the full report went, or '' when it was not filed."""
+    return _("Full report: {path}").format(path=path) if path else ""
 
 
 def summary_panel(v: ReportView, where: str, width: int) -> Panel:
@@ -45,39 +51,46 @@ def summary_panel(v: ReportView, where: str, width: int) -> Panel:
     if v.find_out_first:
         # Much of the score is "I don't know": what to find out comes before any advice.
         u = v.find_out_first[0]
-        t.append("Find out first: ", style="bold yellow")
+        t.append(_("Find out first: "), style="bold yellow")
         t.append(f"{u.prompt} ({u.stake})\n")
     if v.not_checked:
-        t.append("Not checked: ", style="bold")
+        t.append(_("Not checked: "), style="bold")
         t.append(f"{v.not_checked_summary}\n")
     r = v.one_thing
     if r is not None:
-        t.append("Do one thing today: ", style="bold green")
+        t.append(_("Do one thing today: "), style="bold green")
         t.append(r.how)
         t.append(f" {r.effect}\n")
     else:
-        t.append(f"{words.NOTHING_TO_CHANGE.split('. ')[0]}.\n")
+        t.append(f"{_(words.NOTHING_TO_CHANGE_SHORT)}\n")
     c = v.changes
     if c is not None:
         # A rerun's first question is what changed: one line, the details are in the report.
-        t.append(f"What changed since {c.since}: ", style="bold")
-        t.append(f"Score {c.score_before} \u2192 {c.score_after} ({c.direction}).")
-        moved = [
-            (len(c.answers), "answer changed", "answers changed"),
-            (len(c.resolved), "finding resolved", "findings resolved"),
-            (len(c.new), "new finding", "new findings"),
-        ]
-        said = [f"{n} {one if n == 1 else many}" for n, one, many in moved if n]
-        t.append(f" {', '.join(said).capitalize()}.\n" if said else " Nothing else changed.\n")
+        t.append(_("What changed since {since}: ").format(since=c.since), style="bold")
+        t.append(
+            _("Score {before} \u2192 {after} ({direction}).").format(
+                before=c.score_before, after=c.score_after, direction=c.direction
+            )
+        )
+        said = []
+        if n := len(c.answers):
+            said.append(ngettext("{n} answer changed", "{n} answers changed", n).format(n=n))
+        if n := len(c.resolved):
+            said.append(ngettext("{n} finding resolved", "{n} findings resolved", n).format(n=n))
+        if n := len(c.new):
+            said.append(ngettext("{n} new finding", "{n} new findings", n).format(n=n))
+        t.append(f" {', '.join(said).capitalize()}.\n" if said else f" {_('Nothing else changed.')}\n")
     # Every finding counts, alternatives too (they are listed under the one they exclude).
     every = [x for g in v.severity_groups for f in g.findings for x in (f, *f.alternatives)]
     counts = ", ".join(
-        f"{n} {word.lower()}"
-        for word in words.SEVERITY_WORDS.values()
+        # Translators: how many findings of a severity: "2 high".
+        _("{n} {severity}").format(n=n, severity=word.lower())
+        for word in words.severity_words().values()
         if (n := sum(1 for x in every if x.severity_word == word))
     )
-    t.append("Findings: ", style="bold")
-    t.append(counts or "none")
+    t.append(_("Findings: "), style="bold")
+    # Translators: no findings at all, after "Findings: ".
+    t.append(counts or pgettext("findings", "none"))
     top = [f for g in v.severity_groups for f in g.findings][:TOP_FINDINGS]
     parts: list[RenderableType] = [t]
     if top:
@@ -87,9 +100,10 @@ def summary_panel(v: ReportView, where: str, width: int) -> Panel:
         )
     if where:
         parts.append(Text(where, style="dim", overflow="fold"))
-    subtitle = f"report of {v.generated_at}"
     if v.platform:
-        subtitle += f", for {v.platform}"
+        subtitle = _("report of {when}, for {platform}").format(when=v.generated_at, platform=v.platform)
+    else:
+        subtitle = _("report of {when}").format(when=v.generated_at)
     title = f"wa-audit \u00b7 {v.title}"
     if cell_len(subtitle) + 6 > width or cell_len(title) + 6 > width:
         # A border title would be cut short ("..."): on a narrow screen it goes inside.
@@ -100,5 +114,4 @@ def summary_panel(v: ReportView, where: str, width: int) -> Panel:
 
 def _tag(f: FindingView) -> Text:
     # As in the full report: a finding that rests on "I don't know" is marked, never read as a fact.
-    possible = ", possible" if f.certainty == "possible" else ""
-    return Text(f"[{f.severity_word.upper()}{possible}]", style=SEVERITY_STYLE.get(f.severity, ""))
+    return Text(f"[{f.tag}]", style=SEVERITY_STYLE.get(f.severity, ""))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Generic, TypeVar
 
+from audit.lang import N_, _, day
 from audit.model.assessment import SourceRef
 from audit.model.labels import clean_line
 
@@ -26,6 +27,8 @@ class SourceView:
     publisher: str
     quotes: tuple[str, ...]
     checked: str | None = None  # "checked 2026-12-02 against the archived text of 2026-07-02"
+    iso_date: str = ""  # the date for machines (<time datetime>), in every language
+    undated: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ class FindingView:
     dispute_sides: tuple[DisputeSide, ...] = ()
     points: int = 0  # its share of the score
     points_text: str = ""  # "8 points"
+    tag: str = ""  # before the title, in brackets: "HIGH" or "HIGH, possible"
+    because_text: str = ""  # `because` in one phrase: “Yes” to “Is ...?”; ...
 
 
 @dataclass(frozen=True)
@@ -155,8 +160,25 @@ class RecommendationView:
 
 
 T = TypeVar("T")
-GROUP_CONDITION = "If these apply to you (you answered \u201cI don't know\u201d)"
-ONE_CONDITION = "If this applies to you (you answered \u201cI don't know\u201d)"
+GROUP_CONDITION = N_("If these apply to you (you answered \u201cI don't know\u201d)")
+ONE_CONDITION = N_("If this applies to you (you answered \u201cI don't know\u201d)")
+# How an answer changed between two runs (AnswerChangeView.kind), in words.
+ANSWER_CHANGE_WORDS = {
+    # Translators: an answer between two runs: "changed: <question> <before> → <after>".
+    "changed": N_("changed"),
+    # Translators: a question the earlier model did not have.
+    "new question": N_("new question"),
+    # Translators: a question that no longer applies to the person.
+    "no longer asked": N_("no longer asked"),
+    # Translators: a question the earlier run (a quick check) did not ask.
+    "answered for the first time": N_("answered for the first time"),
+}
+ANSWER_CHANGE_HEADINGS = {
+    "changed": N_("Changed"),
+    "new question": N_("New question"),
+    "no longer asked": N_("No longer asked"),
+    "answered for the first time": N_("Answered for the first time"),
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -182,7 +204,7 @@ def change_groups(
         run_items = tuple(run)
         condition = ""
         if is_conditional:
-            condition = GROUP_CONDITION if len(run_items) > 1 else ONE_CONDITION
+            condition = _(GROUP_CONDITION if len(run_items) > 1 else ONE_CONDITION)
         out.append(ChangeGroup(condition, rank, run_items))
         rank += len(run_items)
     return tuple(out)
@@ -205,6 +227,8 @@ class AnswerChangeView:
     after: str
     kind: str = "changed"  # changed | new question | no longer asked | answered for the first time
     text: str = ""  # the change in words, after "<kind>: "
+    kind_word: str = ""  # `kind` in the person's language ("changed")
+    kind_heading: str = ""  # the same, as a list item starts it ("Changed")
 
 
 @dataclass(frozen=True)
@@ -253,6 +277,8 @@ class ReportView:
     unknown_summary: str
     suggest_full_audit: bool
     trend: tuple[TrendPointView, ...]
+    trend_text: str = ""  # the trend's points in one line: "2026-12-01: 60; 2026-12-07: 48"
+    lang: str = "en"  # the report's language (`<html lang>`)
     best_case: int | None = None  # the score with every "I don't know" at its least exposing
     unknown_share: str = ""  # how much of the score is "I don't know", in words
     find_out_first: tuple[UnknownView, ...] = ()  # leads the report when much rests on unknowns
@@ -282,10 +308,22 @@ def _dated(ref: SourceRef) -> tuple[str, str | None]:
 
     An undated page's date is the day it was checked: one phrase says both.
     """
-    against = f" against the archived text of {ref.capture.isoformat()}" if ref.capture else ""
+    checked = ref.checked or ref.date
     if ref.undated:
-        return f"undated; checked {(ref.checked or ref.date).isoformat()}{against}", None
-    return ref.date.isoformat(), (f"checked {ref.checked.isoformat()}{against}" if ref.checked else None)
+        if ref.capture:
+            text = _("undated; checked {checked} against the archived text of {capture}").format(
+                checked=day(checked), capture=day(ref.capture)
+            )
+        else:
+            text = _("undated; checked {checked}").format(checked=day(checked))
+        return text, None
+    if ref.checked is None:
+        return day(ref.date), None
+    if ref.capture:
+        return day(ref.date), _("checked {checked} against the archived text of {capture}").format(
+            checked=day(ref.checked), capture=day(ref.capture)
+        )
+    return day(ref.date), _("checked {checked}").format(checked=day(ref.checked))
 
 
 def sources_view(refs: Iterable[SourceRef]) -> tuple[SourceView, ...]:
@@ -307,9 +345,11 @@ def sources_view(refs: Iterable[SourceRef]) -> tuple[SourceView, ...]:
             title=clean_line(first[sid].title),
             url=first[sid].url if first[sid].url.startswith("https://") else None,
             date=_dated(first[sid])[0],
+            iso_date=first[sid].date.isoformat(),
             publisher=clean_line(first[sid].publisher),
             quotes=tuple(quotes[sid]),
             checked=_dated(first[sid])[1],
+            undated=first[sid].undated,
         )
         for sid in order
     )

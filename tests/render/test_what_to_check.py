@@ -11,7 +11,7 @@ import pytest
 
 from audit.model.assessment import Report
 from audit.model.pack import Pack
-from audit.render.report_view import RERUN_NEW, build_view, check_rest
+from audit.render.report_view import build_view, check_rest, rerun_new
 from audit.render.view_model import RecommendationView, UnknownView
 
 
@@ -72,7 +72,7 @@ FIRST = "Those with the most at stake are under \u201cFind out first\u201d."
             [A],
             "",
             f"{OPENING} {FIRST} 3 more come with the changes above, where to look included. "
-            f"Once you have checked, {RERUN_NEW}.",
+            f"Once you have checked, {rerun_new()}.",
         ),
     ],
 )
