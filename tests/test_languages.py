@@ -6,6 +6,7 @@ pack or of the code left in (quotes aside: they stay as written).
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -165,3 +166,23 @@ def test_the_html_report_says_its_language(
         ]
     )
     assert f'<html lang="{tag}"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_a_hindi_report_cites_whatsapps_hindi_policy_beside_the_english(
+    fmt: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pack = load_pack(BUNDLED)
+    (edition,) = pack.source_by_id["S1"].editions
+    answers = str(EXAMPLES / "india-shares-everything.yaml")
+    main(["--lang", "hi", "--home", str(tmp_path), "report", "--answers", answers, "--format", fmt])
+    hindi = html.unescape(capsys.readouterr().out)
+    shown = [passage for passage in edition.passages.values() if passage in hindi]
+    assert shown
+    for english, passage in edition.passages.items():
+        if passage in hindi:
+            assert english in hindi  # beside the English quote, never instead of it
+            assert hindi.index(english) < hindi.index(passage)
+    assert edition.url in hindi
+    main(["--lang", "es", "--home", str(tmp_path), "report", "--answers", answers, "--format", fmt])
+    assert not [p for p in edition.passages.values() if p in capsys.readouterr().out]

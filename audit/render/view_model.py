@@ -6,13 +6,13 @@ only lay it out, so they say the same things.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Generic, TypeVar
 
 from audit.lang import N_, _, day
-from audit.model.assessment import SourceRef
+from audit.model.assessment import OfficialText, SourceRef
 from audit.model.labels import clean_line
 
 
@@ -29,6 +29,12 @@ class SourceView:
     checked: str | None = None  # "checked 2026-12-02 against the archived text of 2026-07-02"
     iso_date: str = ""  # the date for machines (<time datetime>), in every language
     undated: bool = False
+    # Quotes as the source itself words them in the person's language (its official translation):
+    # English quote -> that passage, from the edition titled `official_title`.
+    officials: Mapping[str, str] = field(default_factory=dict)
+    official_title: str = ""
+    official_url: str | None = None
+    official_lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -326,19 +332,29 @@ def _dated(ref: SourceRef) -> tuple[str, str | None]:
     return day(ref.date), _("checked {checked}").format(checked=day(ref.checked))
 
 
+def _link(url: str) -> str | None:
+    return url if url.startswith("https://") else None
+
+
 def sources_view(refs: Iterable[SourceRef]) -> tuple[SourceView, ...]:
     """Sources deduplicated by id (first-cited order), each with its distinct quotes."""
     order: list[str] = []
     first: dict[str, SourceRef] = {}
     quotes: dict[str, list[str]] = {}
+    officials: dict[str, dict[str, str]] = {}
+    editions: dict[str, OfficialText] = {}
     for ref in refs:
         if ref.id not in first:
             order.append(ref.id)
             first[ref.id] = ref
             quotes[ref.id] = []
+            officials[ref.id] = {}
         quote = clean_line(ref.quote or "")
         if quote and quote not in quotes[ref.id]:
             quotes[ref.id].append(quote)
+        if quote and ref.official is not None:
+            officials[ref.id][quote] = clean_line(ref.official.quote)
+            editions[ref.id] = ref.official
     return tuple(
         SourceView(
             id=sid,
@@ -350,6 +366,10 @@ def sources_view(refs: Iterable[SourceRef]) -> tuple[SourceView, ...]:
             quotes=tuple(quotes[sid]),
             checked=_dated(first[sid])[1],
             undated=first[sid].undated,
+            officials=officials[sid],
+            official_title=clean_line(editions[sid].title) if sid in editions else "",
+            official_url=_link(editions[sid].url) if sid in editions else None,
+            official_lang=editions[sid].lang if sid in editions else "",
         )
         for sid in order
     )
