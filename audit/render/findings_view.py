@@ -190,9 +190,13 @@ def finding_views(report: Report, pack: Pack) -> list[FindingView]:
 def named_finding(fid: str, report: Report, pack: Pack) -> NamedFinding:
     known = pack.finding_by_id.get(fid)
     severity = known.severity if known else ""
-    title = next((conditional_title(f, pack) for f in report.findings if f.id == fid), None)
+    found = next((f for f in report.findings if f.id == fid), None)
+    title = conditional_title(found, pack) if found is not None else None
     return NamedFinding(
-        fid, title or finding_title(fid, report, pack), severity_word(severity) if severity else ""
+        fid,
+        title or finding_title(fid, report, pack),
+        severity_word(severity) if severity else "",
+        possible_title=clean_line(found.title) if found is not None and found.certainty == "possible" else "",
     )
 
 

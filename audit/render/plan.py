@@ -68,8 +68,15 @@ class PlanView:
 
 
 def _resolves(step: RecommendationView) -> tuple[str, ...]:
-    """The titles of the findings a change resolves; a possible one after its condition."""
-    return tuple(f.title for f in step.resolves)
+    """The titles of the findings a change resolves; a possible one after "If it applies to you".
+
+    The handout keeps a possible finding conditional in three words: which answers it rests on is
+    the full report's (for the person who knows nothing they ran to a page of conditions).
+    """
+    return tuple(
+        f"{_('If it applies to you')}: {f.possible_title}" if f.possible_title else f.title
+        for f in step.resolves
+    )
 
 
 def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> PlanView:

@@ -142,6 +142,8 @@ class NamedFinding:
     id: str
     title: str  # a possible finding's title comes after its condition: "If ...: title"
     severity_word: str = ""
+    # A possible finding's own title, without its condition (the plan's short form); else "".
+    possible_title: str = ""
 
 
 @dataclass(frozen=True)

@@ -289,7 +289,11 @@ ALL_EXAMPLES = sorted(p.stem for p in (ROOT / "examples").glob("*.yaml"))
 # three steps whole, 22 conditional one-liners, four more to find out) needs a third. The summary
 # pages of the full report keep the whole plan: the quick check's (12 whole steps) needs three.
 SUMMARY_PAGES = dict.fromkeys(ALL_EXAMPLES, 2) | {"all-unknown": 3, "quick-unsure": 3}
-PLAN_PAGES = dict.fromkeys(ALL_EXAMPLES, 2) | {"all-unknown": 3}
+# The plan page: two sheets for everyone, in every language (a possible finding a step resolves
+# says "If it applies to you" on the page; which answers it rests on is the full report's).
+PLAN_PAGES = 2
+# The longest plans (the most steps and unknowns), in each language besides English.
+LONGEST_PLANS = ("all-unknown", "quick-unsure", "linked-everything", "india-shares-everything")
 # What prints first (summary and plan) and what prints after, from a new page.
 SUMMARY_SECTIONS = {"score", "changes", "find-out-first", "not-checked", "one-thing", "plan"}
 EVIDENCE_SECTIONS = ("flows", "findings", "protected", "rights", "sources")
@@ -334,11 +338,34 @@ def test_the_plan_prints_on_two_pages(run_chromium: Run, pack: Pack, tmp_path: P
     page.write_text(
         PlanHtmlRenderer().render(persona_report(pack, persona), pack, RenderOptions()), encoding="utf-8"
     )
-    assert 1 <= pdf_pages(run_chromium, page) <= PLAN_PAGES[persona]
+    assert 1 <= pdf_pages(run_chromium, page) <= PLAN_PAGES
     dom, console, requests = load(run_chromium, page, tmp_path)
     assert "If you do one thing today" in dom
     assert console == []
     assert requests == []
+
+
+@pytest.mark.parametrize("persona", LONGEST_PLANS)
+@pytest.mark.parametrize("tag", ["pt-BR", "es", "hi", "id"])
+def test_the_plan_prints_on_two_pages_in_every_language(
+    run_chromium: Run, pack: Pack, tmp_path: Path, persona: str, tag: str
+) -> None:
+    from audit import lang
+    from audit.collect.answers_file import read_answers
+    from audit.evaluate.engine import evaluate
+    from audit.load.resources import default_pack_dir
+    from audit.load.translations import in_language
+    from audit.model.assessment import make_report
+    from audit.render.plan import PlanHtmlRenderer
+
+    with lang.speaking(tag):
+        spoken = in_language(pack, default_pack_dir(), tag)
+        answers = read_answers(spoken, ROOT / "examples" / f"{persona}.yaml")
+        report = make_report(evaluate(spoken, answers), generated_at=datetime(2026, 12, 7, tzinfo=UTC))
+        page = tmp_path / f"plan-{tag}-{persona}.html"
+        page.write_text(PlanHtmlRenderer().render(report, spoken, RenderOptions()), encoding="utf-8")
+    assert f'<html lang="{tag}"' in page.read_text(encoding="utf-8")
+    assert 1 <= pdf_pages(run_chromium, page) <= PLAN_PAGES
 
 
 def _pdf(run_chromium: Run, page: Path) -> Any:
