@@ -45,10 +45,10 @@ translations: $(VENV)/.run-deps
 		--add-comments=Translators: --project=wa-audit --omit-header -o $(LOCALE)/wa_audit.pot .
 	$(BIN)/wa-audit rules extract $(PACK)
 	@for po in $(PO_FILES); do \
-		$(BIN)/pybabel --quiet update --width 100 --ignore-obsolete -i $(LOCALE)/wa_audit.pot -o $$po \
+		$(BIN)/pybabel --quiet update --width 100 --ignore-obsolete --ignore-pot-creation-date -i $(LOCALE)/wa_audit.pot -o $$po \
 			-l $$(basename $$(dirname $$(dirname $$po))) || exit 1; done
 	@for po in $(PACK)/i18n/*.po; do \
-		$(BIN)/pybabel --quiet update --width 100 --ignore-obsolete -i $(PACK)/i18n/pack.pot -o $$po \
+		$(BIN)/pybabel --quiet update --width 100 --ignore-obsolete --ignore-pot-creation-date -i $(PACK)/i18n/pack.pot -o $$po \
 			-l $$(basename $$po .po | tr - _) || exit 1; done
 
 # A new language: make new-language LANGUAGE_TAG=fr (then add it to audit/lang.py LANGUAGES).
