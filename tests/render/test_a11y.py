@@ -18,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import HERE, ROOT
+from conftest import GENERATED_AT, HERE, ROOT
 
 from audit.model.assessment import Report
 from audit.model.pack import Pack
@@ -52,6 +52,28 @@ def pages(reports: dict[str, Report], pack: Pack, tmp_path_factory: pytest.TempP
             path = folder / f"{fmt.value}-{name}.html"
             path.write_text(renderer_for(fmt).render(report, pack, RenderOptions()), encoding="utf-8")
             written.append(path)
+    # Each language's report and plan page too (its `lang`, its words' contrast and widths).
+    from audit import lang
+    from audit.collect.answers_file import read_answers
+    from audit.evaluate.engine import evaluate
+    from audit.load.resources import default_pack_dir
+    from audit.load.translations import in_language
+    from audit.model.assessment import make_report
+
+    for tag, person in {
+        "pt-BR": "brazil-payments",
+        "es": "all-unknown",
+        "hi": "india-shares-everything",
+        "id": "quick-unsure",
+    }.items():
+        with lang.speaking(tag):
+            spoken = in_language(pack, default_pack_dir(), tag)
+            answers = read_answers(spoken, ROOT / "examples" / f"{person}.yaml")
+            report = make_report(evaluate(spoken, answers), generated_at=GENERATED_AT)
+            for fmt in (Format.HTML, Format.PLAN_HTML):
+                path = folder / f"{fmt.value}-{tag}-{person}.html"
+                path.write_text(renderer_for(fmt).render(report, spoken, RenderOptions()), encoding="utf-8")
+                written.append(path)
     return written
 
 
