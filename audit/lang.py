@@ -17,7 +17,7 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -163,6 +163,19 @@ def day(value: date) -> str:
     from babel.dates import format_date
 
     return format_date(value, format="medium", locale=babel_locale(lang))
+
+
+def moment(value: datetime) -> str:
+    """A date and time to the minute: `2026-12-07 09:30` in English, else the locale's (Babel)."""
+    if (lang := _active.get()) == ENGLISH:
+        return f"{value:%Y-%m-%d %H:%M}"
+    from babel.dates import format_date, format_time, get_datetime_format
+
+    locale = babel_locale(lang)
+    # The locale's own order of date and time, as Babel's format_datetime joins them.
+    pattern = str(get_datetime_format("medium", locale=locale)).replace("'", "")
+    time = format_time(value, format="short", tzinfo=value.tzinfo, locale=locale)
+    return pattern.replace("{0}", time).replace("{1}", format_date(value, format="medium", locale=locale))
 
 
 def number(value: float) -> str:

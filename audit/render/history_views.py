@@ -18,7 +18,7 @@ from audit.lang import _, ngettext, pgettext
 from audit.model.assessment import DiffOut, HistoryOut, RunOut, RunPackOut, RunRef, RunScoreOut
 from audit.model.pack import Pack
 from audit.render.console import buffer_console, hanging, trimmed
-from audit.render.words import band_label
+from audit.render.words import band_label, stamp
 
 if TYPE_CHECKING:  # rich is imported only when a text view is asked for
     from rich.console import Console
@@ -62,7 +62,7 @@ def _console(buf: io.StringIO, width: int, color: bool) -> Console:
 
 
 def _when(at: datetime) -> str:
-    return at.strftime("%Y-%m-%d %H:%M UTC")
+    return stamp(at)
 
 
 def history_text(runs: Sequence[Run], *, width: int = 80, color: bool = False) -> str:

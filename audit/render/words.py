@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from audit import lang
 from audit.lang import N_, _, ngettext, pgettext
 from audit.model.severity import MOST_SEVERE_FIRST
 
@@ -113,7 +114,7 @@ def bar(value: int, width: int = 40) -> str:
 
 def stamp(moment: datetime) -> str:
     """A date and time for people: minutes, and 'UTC' when the time is in UTC."""
-    text = f"{moment:%Y-%m-%d %H:%M}"
+    text = lang.moment(moment)
     offset = moment.utcoffset()
     if offset is not None and offset.total_seconds() == 0:
         # Translators: a date and time in UTC, e.g. "2026-12-07 09:30 UTC".
