@@ -172,7 +172,7 @@ def changes_text(compared: Compared, *, pack: Pack, width: int, color: bool = Fa
     old_titles, new_titles = _titles(prev), _titles(cur)
     # In the report's words (raw ids only in --format json): findings and rules by their titles,
     # answers by question and label, "no longer asked" and "new question" rather than unknowns.
-    from audit.render.report_view import answer_changes, rule_titles
+    from audit.render.changes_view import answer_changes, rule_titles
 
     answers = [f"{a.kind_word}: {a.text}" for a in answer_changes(ch, pack)]
     rules = list(rule_titles(ch.new_rules, pack))

@@ -17,7 +17,7 @@ from audit.model.assessment import AnswerChange
 from audit.model.conditions import NOT_ASKED
 from audit.model.pack import Pack
 from audit.render import history_views
-from audit.render.report_view import answer_changes
+from audit.render.changes_view import answer_changes
 
 Golden = Callable[[str, str], None]
 
