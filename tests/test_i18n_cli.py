@@ -6,6 +6,7 @@ A fake catalog stands in for a real language: every sentence it is asked for com
 
 from __future__ import annotations
 
+import argparse
 import gettext
 import re
 from pathlib import Path
@@ -15,19 +16,7 @@ import pytest
 from audit import lang
 from audit.model.pack import Pack
 from tests.hardening.support import Result, run_cli
-
-
-class Wrapping(gettext.NullTranslations):
-    """Every message, wrapped: `⟦message⟧`."""
-
-    def gettext(self, message: str) -> str:
-        return f"\u27e6{message}\u27e7"
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return f"\u27e6{msgid1 if n == 1 else msgid2}\u27e7"
-
-    def pgettext(self, context: str, message: str) -> str:
-        return f"\u27e6{message}\u27e7"
+from tests.wrapping import Wrapping
 
 
 @pytest.fixture
@@ -93,8 +82,6 @@ def test_help_is_all_in_the_catalog(
 
 def test_the_english_help_is_unchanged_by_the_routing(capsys: pytest.CaptureFixture[str]) -> None:
     """English through argparse's own words and the stdlib's, once the parser has run."""
-    import argparse
-
     result = run_cli(capsys, ["report", "--help"])
     assert result.out.startswith("usage: wa-audit report ")
     assert "\noptions:\n" in result.out

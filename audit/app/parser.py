@@ -77,6 +77,17 @@ def _at_least_one(text: str) -> int:
     return int(text)
 
 
+def _pack_folder(command: argparse.ArgumentParser) -> None:
+    """The optional pack folder of `rules check` and `rules extract`."""
+    command.add_argument(
+        "directory",
+        nargs="?",
+        type=Path,
+        metavar="DIR",
+        help=_("the pack folder (default: the bundled WhatsApp pack)"),
+    )
+
+
 def build_parser() -> Parser:
     # Global options are accepted before or after the command. SUPPRESS keeps a subcommand's
     # parser from resetting a value given before the command; the defaults live on `parser`.
@@ -306,13 +317,7 @@ def build_parser() -> Parser:
         help=_("validate a rule pack (exit 2 on problems)"),
         description=_("Validate a rule pack and list every problem, one per line (exit 2 on problems)."),
     )
-    check.add_argument(
-        "directory",
-        nargs="?",
-        type=Path,
-        metavar="DIR",
-        help=_("the pack folder (default: the bundled WhatsApp pack)"),
-    )
+    _pack_folder(check)
     extract = rules_sub.add_parser(
         "extract",
         parents=[common],
@@ -322,13 +327,7 @@ def build_parser() -> Parser:
             "its translations (i18n/<lang>.po) are made from and updated with (docs/DEVELOPMENT.md)."
         ),
     )
-    extract.add_argument(
-        "directory",
-        nargs="?",
-        type=Path,
-        metavar="DIR",
-        help=_("the pack folder (default: the bundled WhatsApp pack)"),
-    )
+    _pack_folder(extract)
     show = rules_sub.add_parser(
         "show",
         parents=[common],

@@ -8,7 +8,6 @@ through `_()`, `ngettext()`, `pgettext()` or `{% trans %}`. In English, the cata
 
 from __future__ import annotations
 
-import gettext
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -24,9 +23,9 @@ from audit.model.pack import Pack
 from audit.render import flowmap
 from audit.render.base import Format, RenderOptions, renderer_for
 from tests.render.conftest import GENERATED_AT, changes_since, persona_report, two_runs
+from tests.wrapping import CLOSE, OPEN, Wrapping
 
 LANG = "pt-BR"
-OPEN, CLOSE = "\u27e6", "\u27e7"
 # What the renderers print that is no word of theirs: names that stay, the pack's id, the command.
 NOT_ENGLISH = {
     "WhatsApp",
@@ -41,19 +40,6 @@ NOT_ENGLISH = {
     "audit",
 }
 FORMATS = (Format.TERMINAL, Format.MARKDOWN, Format.HTML, Format.PLAN, Format.PLAN_MARKDOWN, Format.PLAN_HTML)
-
-
-class Wrapping(gettext.NullTranslations):
-    """A catalog that 'translates' every message into ⟦message⟧."""
-
-    def gettext(self, message: str) -> str:
-        return f"{OPEN}{message}{CLOSE}"
-
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
-        return f"{OPEN}{msgid1 if n == 1 else msgid2}{CLOSE}"
-
-    def pgettext(self, context: str, message: str) -> str:
-        return f"{OPEN}{message}{CLOSE}"
 
 
 @pytest.fixture
