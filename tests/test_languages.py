@@ -186,3 +186,17 @@ def test_a_hindi_report_cites_whatsapps_hindi_policy_beside_the_english(
     assert edition.url in hindi
     main(["--lang", "es", "--home", str(tmp_path), "report", "--answers", answers, "--format", fmt])
     assert not [p for p in edition.passages.values() if p in capsys.readouterr().out]
+
+
+@pytest.mark.parametrize(("tag", "other"), [("en", "pt-BR"), ("pt-BR", "en")])
+def test_a_quote_in_another_language_than_the_page_says_its_own(
+    tag: str, other: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Brazil's law is quoted in Portuguese, WhatsApp's policies in English: a screen reader reads
+    # each in its own language (the sources' `lang`).
+    answers = str(EXAMPLES / "brazil-payments.yaml")
+    main(["--lang", tag, "--home", str(tmp_path), "report", "--answers", answers, "--format", "html"])
+    page = capsys.readouterr().out
+    assert f'<html lang="{tag}"' in page
+    assert f'<blockquote lang="{other}">' in page
+    assert f'<blockquote lang="{tag}">' not in page

@@ -74,6 +74,7 @@ def source_refs(pack: Pack, citations: tuple[Citation, ...]) -> tuple[SourceRef,
                 undated=s.undated,
                 checked=s.checked,
                 capture=pack.checked_capture(s),
+                quote_lang=s.lang,
                 official=None
                 if edition is None or passage is None
                 else OfficialText(lang=edition.lang, title=edition.title, url=edition.url, quote=passage),

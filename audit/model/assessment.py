@@ -60,6 +60,8 @@ class SourceRef(FrozenModel):
     checked: Day | None = None  # when the pack last checked the quote against the source
     capture: Day | None = None  # the date of the captured version it was checked against
     # The quote in the report's language, where the source publishes it (never a translation of ours).
+    # The language of the quote where it is not English (Brazil's law, in Portuguese).
+    quote_lang: str = Field(default="en", exclude_if=lambda tag: tag == "en")
     # Absent from the JSON where there is none (most quotes, every English report).
     official: OfficialText | None = Field(default=None, exclude_if=lambda official: official is None)
 

@@ -125,6 +125,8 @@ class Source(FrozenModel):
     capture: CaptureId | None = None
     # The page shows no date: `date` is the day the pack last checked it ("undated; checked DATE").
     undated: bool = False
+    # The language its quotes are written in (BCP 47): a report marks quotes not in its own.
+    lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")] = "en"
     # The same text published in other languages (official translations), see Edition.
     editions: tuple[Edition, ...] = ()
 

@@ -35,6 +35,7 @@ class SourceView:
     official_title: str = ""
     official_url: str | None = None
     official_lang: str = ""
+    quote_lang: str = "en"  # the language its quotes are in
 
 
 @dataclass(frozen=True)
@@ -372,6 +373,7 @@ def sources_view(refs: Iterable[SourceRef]) -> tuple[SourceView, ...]:
             official_title=clean_line(editions[sid].title) if sid in editions else "",
             official_url=_link(editions[sid].url) if sid in editions else None,
             official_lang=editions[sid].lang if sid in editions else "",
+            quote_lang=first[sid].quote_lang,
         )
         for sid in order
     )

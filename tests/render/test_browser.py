@@ -284,11 +284,10 @@ def test_phone_screenshot(run_chromium: Run, reports: dict[str, Report], pack: P
 # say their condition once, and "What to check" lists only the questions no step already asks.
 # The plan page fits one when it is short.
 ALL_EXAMPLES = sorted(p.stem for p in (ROOT / "examples").glob("*.yaml"))
-# v3 (pack 2026.12.1) and issue 24's ranking: the plan shows its five biggest steps whole and the
-# rest one line each, on two sheets at most; the person who knows nothing (what to find out first,
-# three steps whole, 22 conditional one-liners, four more to find out) needs a third. The summary
-# pages of the full report keep the whole plan: the quick check's (12 whole steps) needs three.
-SUMMARY_PAGES = dict.fromkeys(ALL_EXAMPLES, 2) | {"all-unknown": 3, "quick-unsure": 3}
+# The summary pages of the full report keep the whole plan, its steps running on across columns
+# and sheets: the person who knows nothing (25 steps, each whole, after what to find out first)
+# needs a third sheet there; their plan page (below) fits two.
+SUMMARY_PAGES = dict.fromkeys(ALL_EXAMPLES, 2) | {"all-unknown": 3}
 # The plan page: two sheets for everyone, in every language (a possible finding a step resolves
 # says "If it applies to you" on the page; which answers it rests on is the full report's).
 PLAN_PAGES = 2
