@@ -18,11 +18,11 @@ $(BIN)/python:
 # when a .po changes afterwards.
 $(VENV)/.run-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
-	touch $@ $(MO_FILES)
+	touch $@
 
 $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $@ $(VENV)/.run-deps $(MO_FILES)
+	touch $@ $(VENV)/.run-deps
 
 # --- languages (docs/DEVELOPMENT.md, "Adding a language") ------------------------------------
 # The code's sentences: audit/locale/<ll_CC>/LC_MESSAGES/wa_audit.po, compiled to .mo (ignored by git).
