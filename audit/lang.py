@@ -114,7 +114,7 @@ def speaking(lang: str) -> Iterator[None]:
 
 
 def catalog_dir(lang: str) -> str:
-    """The POSIX name of `lang`'s catalog folder: `pt_BR`, `es`."""
+    """The POSIX name of `lang`: its catalog folder and Babel's (CLDR's) locale, `pt_BR`, `es`."""
     return lang.replace("-", "_")
 
 
@@ -151,18 +151,13 @@ def pgettext(context: str, message: str) -> str:
     return _translations(lang).pgettext(context, message)
 
 
-def babel_locale(lang: str) -> str:
-    """Babel's (CLDR's) name for `lang`: `pt_BR`."""
-    return catalog_dir(lang)
-
-
 def day(value: date) -> str:
     """A date for the person: ISO 8601 in English (as every report has always said it), else the locale's."""
     if (lang := _active.get()) == ENGLISH:
         return value.isoformat()
     from babel.dates import format_date
 
-    return format_date(value, format="medium", locale=babel_locale(lang))
+    return format_date(value, format="medium", locale=catalog_dir(lang))
 
 
 def moment(value: datetime) -> str:
@@ -171,7 +166,7 @@ def moment(value: datetime) -> str:
         return f"{value:%Y-%m-%d %H:%M}"
     from babel.dates import format_date, format_time, get_datetime_format
 
-    locale = babel_locale(lang)
+    locale = catalog_dir(lang)
     # The locale's own order of date and time, as Babel's format_datetime joins them.
     pattern = str(get_datetime_format("medium", locale=locale)).replace("'", "")
     time = format_time(value, format="short", tzinfo=value.tzinfo, locale=locale)
@@ -184,7 +179,7 @@ def number(value: float) -> str:
         return f"{value:g}"
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=babel_locale(lang))
+    return format_decimal(value, locale=catalog_dir(lang))
 
 
 def percent(value: float) -> str:
@@ -193,4 +188,4 @@ def percent(value: float) -> str:
         return f"{value:.0%}"
     from babel.numbers import format_percent
 
-    return format_percent(value, locale=babel_locale(lang))
+    return format_percent(value, locale=catalog_dir(lang))

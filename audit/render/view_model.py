@@ -362,7 +362,7 @@ def sources_view(refs: Iterable[SourceRef]) -> tuple[SourceView, ...]:
         SourceView(
             id=sid,
             title=clean_line(first[sid].title),
-            url=first[sid].url if first[sid].url.startswith("https://") else None,
+            url=_link(first[sid].url),
             date=_dated(first[sid])[0],
             iso_date=first[sid].date.isoformat(),
             publisher=clean_line(first[sid].publisher),
