@@ -117,7 +117,7 @@ def _dates() -> set[str]:
     return {
         w
         for m in range(1, 13)
-        for w in re.findall("[A-Za-z]+", format_date(date(2026, m, 1), "medium", lang.babel_locale(LANG)))
+        for w in re.findall("[A-Za-z]+", format_date(date(2026, m, 1), "medium", lang.catalog_dir(LANG)))
     }
 
 
