@@ -17,6 +17,7 @@ import json
 import shutil
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,9 @@ def test_the_checks_catch_a_leaky_page(
     _, console, requests = load(run_chromium, leaky, tmp_path)
     assert requests == ["https://example.invalid/p.png"]
     assert any('"x"' in line for line in console)
+    on_paper = printed(run_chromium, leaky)  # the print tests rely on a print catching it too
+    assert on_paper.requests == ["https://example.invalid/p.png"]
+    assert any('"x"' in line for line in on_paper.console)
 
     blocked = tmp_path / "blocked.html"
     blocked.write_text(
@@ -216,12 +220,29 @@ def measure(run_chromium: Run, page: str, width: int, tmp_path: Path) -> dict[st
 
 def pdf_pages(run_chromium: Run, page: Path) -> int:
     """Pages of the A4 PDF Chromium prints `page` to (print preview's count)."""
-    import re
+    return len(printed(run_chromium, page).reader.pages)
 
-    pdf = page.with_suffix(".pdf")
-    result = run_chromium(f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
+
+@dataclass(frozen=True)
+class Printed:
+    """One print of a page to A4: the PDF, and what the page logged and requested meanwhile."""
+
+    reader: Any  # pypdf's PdfReader
+    console: list[str]
+    requests: list[str]
+
+
+def printed(run_chromium: Run, page: Path) -> Printed:
+    # One chromium run serves the page count, the type sizes and the console and network checks
+    # (a print logs the console and the netlog as --dump-dom does; test_the_checks_catch_a_leaky_page).
+    from pypdf import PdfReader
+
+    pdf, netlog = page.with_suffix(".pdf"), page.with_suffix(".netlog.json")
+    result = run_chromium(
+        f"--log-net-log={netlog}", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri()
+    )
     assert result.returncode == 0, result.stderr[-2000:]
-    return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
+    return Printed(PdfReader(pdf), console_messages(result.stderr), page_requests(netlog))
 
 
 LAYOUT_CASES = [(p, w) for p in ("linked-everything", "quick-unsure", "all-unknown") for w in (390, 1200)]
@@ -318,15 +339,21 @@ def test_print_puts_summary_and_plan_on_two_pages_and_findings_after(
     (tmp_path / "full.html").write_text(full, encoding="utf-8")
     summary = pdf_pages(run_chromium, tmp_path / "cut.html")
     assert summary <= SUMMARY_PAGES[persona]
-    assert pdf_pages(run_chromium, tmp_path / "full.html") > summary + 1  # findings follow on their own
+    whole = printed(run_chromium, tmp_path / "full.html")
+    assert len(whole.reader.pages) > summary + 1  # findings follow on their own
+    # Page 2 is not left mostly blank (the flows used to start a new page, leaving the plan's tail
+    # alone on about 15% of it).
+    height = float(whole.reader.pages[1].mediabox.height)
+    lowest = min(y for y, _ in printed_text(whole.reader, 1))
+    assert (height - lowest) / height >= 0.5
     # No navigation on paper; the evidence starts a page and prints after the plan.
     css = (ROOT / "reports" / "html" / "style.css").read_text(encoding="utf-8")
-    printed = css[css.index("@media print") :]
-    assert ".toc { display: none; }" in printed
+    print_css = css[css.index("@media print") :]
+    assert ".toc { display: none; }" in print_css
     # The evidence follows the plan on its last page rather than leaving that page mostly blank.
-    assert not re.search(r"#(flows|findings) \{[^}]*break-before: page", printed)
+    assert not re.search(r"#(flows|findings) \{[^}]*break-before: page", print_css)
     for section in EVIDENCE_SECTIONS:
-        assert re.search(rf"#{section}\b[^{{]*\{{[^}}]*order: [2-9]", printed), section
+        assert re.search(rf"#{section}\b[^{{]*\{{[^}}]*order: [2-9]", print_css), section
 
 
 @pytest.mark.parametrize("persona", ALL_EXAMPLES)
@@ -337,11 +364,14 @@ def test_the_plan_prints_on_two_pages(run_chromium: Run, pack: Pack, tmp_path: P
     page.write_text(
         PlanHtmlRenderer().render(persona_report(pack, persona), pack, RenderOptions()), encoding="utf-8"
     )
-    assert 1 <= pdf_pages(run_chromium, page) <= PLAN_PAGES
-    dom, console, requests = load(run_chromium, page, tmp_path)
-    assert "If you do one thing today" in dom
-    assert console == []
-    assert requests == []
+    plan = printed(run_chromium, page)
+    assert 1 <= len(plan.reader.pages) <= PLAN_PAGES
+    assert "If you do one thing today" in plan.reader.pages[0].extract_text()
+    assert plan.console == []
+    assert plan.requests == []
+    # No text under 9 pt on paper.
+    sizes = [size for n in range(len(plan.reader.pages)) for _, size in printed_text(plan.reader, n)]
+    assert min(sizes) >= 8.95
 
 
 @pytest.mark.parametrize("persona", LONGEST_PLANS)
@@ -367,15 +397,6 @@ def test_the_plan_prints_on_two_pages_in_every_language(
     assert 1 <= pdf_pages(run_chromium, page) <= PLAN_PAGES
 
 
-def _pdf(run_chromium: Run, page: Path) -> Any:
-    from pypdf import PdfReader
-
-    pdf = page.with_suffix(".pdf")
-    result = run_chromium(f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
-    assert result.returncode == 0, result.stderr[-2000:]
-    return PdfReader(pdf)
-
-
 def printed_text(reader: Any, page: int) -> list[tuple[float, float]]:
     """(height from the page's bottom, size in pt) of each piece of text printed on `page`."""
     found: list[tuple[float, float]] = []
@@ -386,36 +407,6 @@ def printed_text(reader: Any, page: int) -> list[tuple[float, float]]:
 
     reader.pages[page].extract_text(visitor_text=visit)
     return found
-
-
-@pytest.mark.parametrize("persona", ALL_EXAMPLES)
-def test_printed_page_two_is_not_left_mostly_blank(
-    run_chromium: Run, pack: Pack, tmp_path: Path, persona: str
-) -> None:
-    # The flows used to start a new page, leaving page 2 (the plan's tail) about 85% blank.
-    page = tmp_path / "full.html"
-    page.write_text(
-        HtmlRenderer().render(persona_report(pack, persona), pack, RenderOptions()), encoding="utf-8"
-    )
-    reader = _pdf(run_chromium, page)
-    height = float(reader.pages[1].mediabox.height)
-    lowest = min(y for y, _ in printed_text(reader, 1))
-    assert (height - lowest) / height >= 0.5
-
-
-@pytest.mark.parametrize("persona", ALL_EXAMPLES)
-def test_the_plan_prints_no_text_under_9_pt(
-    run_chromium: Run, pack: Pack, tmp_path: Path, persona: str
-) -> None:
-    from audit.render.plan import PlanHtmlRenderer
-
-    page = tmp_path / f"plan-{persona}.html"
-    page.write_text(
-        PlanHtmlRenderer().render(persona_report(pack, persona), pack, RenderOptions()), encoding="utf-8"
-    )
-    reader = _pdf(run_chromium, page)
-    sizes = [size for n in range(len(reader.pages)) for _, size in printed_text(reader, n)]
-    assert min(sizes) >= 8.95
 
 
 PLAN_PROBE_CASES = [(p, w) for p in ("linked-everything", "all-unknown") for w in (390, 1200)]
