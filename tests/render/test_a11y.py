@@ -6,7 +6,9 @@ tests then use it, or the folder WA_AUDIT_A11Y_TOOLS names. `make a11y` installs
 
     make a11y        # or: make a11y-tools && .venv/bin/pytest tests/render/test_a11y.py
 
-axe runs in Debian's chromium (light and dark scheme, 390 and 1200 px); vnu needs Java. Without
+axe runs in Debian's chromium, at 390 and 1200 px in the light and the dark scheme: every page in
+both schemes and at both widths, two views each (light at one width, dark at the other, taking
+turns page by page, so that every pairing is checked on half the pages); vnu needs Java. Without
 the tools these tests skip on a developer's machine and fail in CI (.ci/run installs them).
 """
 
@@ -77,7 +79,8 @@ def pages(reports: dict[str, Report], pack: Pack, tmp_path_factory: pytest.TempP
     return written
 
 
-def run_axe(tools: Path, pages: list[Path]) -> subprocess.CompletedProcess[str]:
+def run_axe(tools: Path, pages: list[Path] | list[str]) -> subprocess.CompletedProcess[str]:
+    """Axe on each page (light and dark, 390 and 1200 px), or on each view PAGE::SCHEME:WIDTH."""
     env = {**os.environ, "NODE_PATH": str(tools)}
     return subprocess.run(
         ["node", str(HERE / "a11y" / "axe_check.js"), *map(str, pages)],
@@ -100,8 +103,22 @@ def run_vnu(tools: Path, pages: list[Path]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_axe_finds_nothing(tools: Path, pages: list[Path]) -> None:
-    result = run_axe(tools, pages)
+def views(pages: list[Path]) -> list[str]:
+    """Two views a page, light and dark at different widths, the pairing alternating page by page."""
+    pairings = (("light", 390), ("dark", 1200)), (("dark", 390), ("light", 1200))
+    return [f"{page}::{scheme}:{width}" for i, page in enumerate(pages) for scheme, width in pairings[i % 2]]
+
+
+def test_views_cover_every_scheme_at_every_width() -> None:
+    pages = [Path(f"p{i}.html") for i in range(4)]
+    shown = [v.split("::")[1] for v in views(pages)]
+    assert sorted(set(shown)) == ["dark:1200", "dark:390", "light:1200", "light:390"]
+    assert all({s.split(":")[0] for s in shown[i : i + 2]} == {"light", "dark"} for i in range(0, 8, 2))
+
+
+@pytest.mark.parametrize("half", [0, 1])  # two halves, so that two test workers share them
+def test_axe_finds_nothing(tools: Path, pages: list[Path], half: int) -> None:
+    result = run_axe(tools, views(pages)[half::2])
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
 
 
