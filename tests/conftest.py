@@ -53,8 +53,11 @@ def _language_reset() -> Iterator[None]:
 
 # The in-process caches: the compiled pack (with its memo of outputs) and the compiled templates.
 _CACHED: dict[str, Callable[[ModuleType], object]] = {
-    "audit.evaluate.compiled": lambda m: m.compiled_pack.cache_clear(),
-    "audit.evaluate.advice": lambda m: m._tables.cache_clear(),
+    "audit.evaluate.compiled": lambda m: (
+        m.compiled_pack.cache_clear(),
+        m.conditions_by_question.cache_clear(),
+    ),
+    "audit.evaluate.advice": lambda m: m._fixes.cache_clear(),
     "audit.render.markdown": lambda m: m.environment.cache_clear(),
     "audit.render.html": lambda m: (m.environment.cache_clear(), m.stylesheet.cache_clear()),
 }

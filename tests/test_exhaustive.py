@@ -40,12 +40,13 @@ from pathlib import Path
 import pytest
 
 from audit.collect.answers_file import read_answers
-from audit.evaluate.advice import EFFORT_RANK, SEVERITY_RANK, candidate_values
+from audit.evaluate.advice import EFFORT_RANK, candidate_values
 from audit.evaluate.compiled import compiled_pack
 from audit.evaluate.engine import evaluate
 from audit.evaluate.scoring import effective_answers, state_of
 from audit.model.answers import Answers
 from audit.model.conditions import NOT_ASKED, UNKNOWN
+from audit.model.severity import SEVERITY_RANK
 from tests.test_properties import FACTS, PACK, assert_advice_covers_fixable_findings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

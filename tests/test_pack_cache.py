@@ -297,3 +297,16 @@ def test_an_entry_that_is_not_a_valid_pack_is_loaded_again(
     assert pack_cache.load(pack_dir, folder=cache) == good
     assert loads == [pack_dir, pack_dir]
     assert Pack.model_validate_json(entry.read_bytes()) == good  # rewritten
+
+
+def test_the_caches_mutmut_clears_exist() -> None:
+    """Every in-process cache `make mutate` clears before each test (conftest._CACHED) exists.
+
+    A cache renamed or removed stopped the mutant runs at their first test.
+    """
+    import importlib
+
+    from tests.conftest import _CACHED
+
+    for name, clear in _CACHED.items():
+        clear(importlib.import_module(name))

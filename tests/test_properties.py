@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit.evaluate.advice import EFFORT_RANK, SEVERITY_RANK
+from audit.evaluate.advice import EFFORT_RANK
 from audit.evaluate.compiled import compiled_pack
 from audit.evaluate.engine import evaluate
 from audit.evaluate.scoring import exposure, pairs_of, state_of
@@ -18,6 +18,7 @@ from audit.model.answers import Answers
 from audit.model.assessment import Assessment
 from audit.model.conditions import UNKNOWN
 from audit.model.pack import Pack
+from audit.model.severity import SEVERITY_RANK
 
 PACK = load_pack(default_pack_dir())
 FACTS = ("platform", "region", "optout_2016")

@@ -23,10 +23,9 @@ from audit.lang import _
 from audit.model.assessment import AnswerSwitch, Pair, Recommendation
 from audit.model.conditions import NOT_ASKED, UNKNOWN
 from audit.model.pack import Pack, Question
-from audit.model.severity import MOST_SEVERE_FIRST
+from audit.model.severity import SEVERITY_RANK
 
 EFFORT_RANK = {"setting": 0, "habit": 1}
-SEVERITY_RANK = {s: i for i, s in enumerate(MOST_SEVERE_FIRST)}  # critical 0 ... info 4
 NO_FINDING = len(SEVERITY_RANK)  # the rank of a change that resolves no finding
 
 

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 from audit.load.reach import conditions_of
 from audit.model.conditions import Compiled, Condition, QuestionIn, compile_condition, questions_in, walk
 from audit.model.pack import Pack
-from audit.model.severity import MOST_SEVERE_FIRST, RuleCertainty
+from audit.model.severity import SEVERITY_RANK, RuleCertainty
 
 T = TypeVar("T")
 
@@ -191,7 +191,7 @@ def compile_pack(pack: Pack) -> CompiledPack:
             id=f.id,
             when=compile_condition(f.when, values_of),
             points=SEVERITY_POINTS[f.severity],
-            rank=MOST_SEVERE_FIRST.index(f.severity),
+            rank=SEVERITY_RANK[f.severity],
             weight=weights[f.certainty],
             weight_possible=weights["possible"],
             rules=tuple(rule_pos[r] for r in f.flows_from),

@@ -42,7 +42,7 @@ from audit.model.assessment import (
 from audit.model.conditions import NOT_ASKED, UNKNOWN, Condition, Truth, explain, questions_in
 from audit.model.pack import Dispute, Finding, Pack, Protection, Question, Right
 from audit.model.platform import platform_of, steps_for, where_text
-from audit.model.severity import MOST_SEVERE_FIRST
+from audit.model.severity import SEVERITY_RANK
 
 # Translators: before a finding's text when it rests on an "I don't know" answer; a condition, not a fact.
 IF_IT_APPLIES = N_("If this applies to you (it rests on an answer you gave as \u201cI don't know\u201d):")
@@ -251,7 +251,7 @@ def evaluate(pack: Pack, answers: Answers) -> Assessment:
         )
     # Most serious first; within a severity, what is true for the person before what only might be
     # (a quick audit's unasked questions); the sort is stable, so pack order breaks the rest.
-    findings.sort(key=lambda x: (MOST_SEVERE_FIRST.index(x.severity), x.certainty == "possible"))
+    findings.sort(key=lambda x: (SEVERITY_RANK[x.severity], x.certainty == "possible"))
 
     # Not asked: skipped by a quick run (saved as such), though it may apply, judged with the other
     # skipped answers as unknown (a question that hangs on a skipped one was not asked either); not

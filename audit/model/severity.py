@@ -10,6 +10,7 @@ from typing import Literal
 Severity = Literal["info", "low", "medium", "high", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")  # least severe first
 MOST_SEVERE_FIRST: tuple[Severity, ...] = SEVERITIES[::-1]
+SEVERITY_RANK = {s: i for i, s in enumerate(MOST_SEVERE_FIRST)}  # critical 0 ... info 4
 
 Certainty = Literal["documented", "reported", "disputed", "possible"]
 # `disputed` (v2): official texts disagree; the rule or finding carries both sides (`dispute`).
