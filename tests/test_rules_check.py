@@ -252,6 +252,48 @@ BROKEN = [
         (
             "flows.yaml",
             "    certainty: reported\n    flows:\n      - {data: [status_content, presence]",
+            "    certainty: disputed\n    dispute: {binding: S2, says: [{id: S9}], denies: [{id: S2}]}\n"
+            "    flows:\n      - {data: [status_content, presence]",
+            ("says: [{id: S9}]", 1),
+            "unknown source 'S9'",
+        ),
+        id="dispute-said-by-an-unknown-source",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            "    certainty: reported\n    flows:\n      - {data: [status_content, presence]",
+            "    certainty: disputed\n    dispute:\n      binding: S2\n      denies: [{id: S2}]\n"
+            "      says: [{id: S9}]\n    flows:\n      - {data: [status_content, presence]",
+            ("says: [{id: S9}]", 1),
+            "unknown source 'S9'",
+        ),
+        id="dispute-said-by-an-unknown-source-on-its-own-line",
+    ),
+    pytest.param(
+        (
+            "findings.yaml",
+            "    sources: [{id: S2}]",
+            '    sources: [{id: S2, when: {question: lnked, in: ["yes"]}}]',
+            ("lnked", 1),
+            "unknown question 'lnked' (did you mean 'linked'?)",
+        ),
+        id="citation-when-with-an-unknown-question",
+    ),
+    pytest.param(
+        (
+            "findings.yaml",
+            "    sources: [{id: S2}]",
+            '    sources:\n      - quote: "Said here."\n        id: S9',
+            ("id: S9", 1),
+            "unknown source 'S9'",
+        ),
+        id="citation-whose-id-is-not-its-first-line",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            "    certainty: reported\n    flows:\n      - {data: [status_content, presence]",
             "    certainty: disputed\n    dispute: {binding: S9, says: [{id: S1}], denies: [{id: S2}]}\n"
             "    flows:\n      - {data: [status_content, presence]",
             ("binding: S9", 1),
