@@ -272,6 +272,38 @@ BROKEN = [
     ),
     pytest.param(
         (
+            "flows.yaml",
+            "    certainty: reported\n    flows:\n      - {data: [status_content, presence]",
+            "    certainty: disputed\n    dispute:\n      binding: S1\n      says: [{id: S1}]\n"
+            "      denies: [{id: S9}]\n    flows:\n      - {data: [status_content, presence]",
+            ("denies: [{id: S9}]", 1),
+            "unknown source 'S9'",
+        ),
+        id="dispute-denied-by-an-unknown-source-on-its-own-line",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            "    certainty: reported\n    flows:\n      - {data: [status_content, presence]",
+            "    certainty: disputed\n    dispute:\n      says: [{id: S1}]\n      denies: [{id: S2}]\n"
+            "      binding: S9\n    flows:\n      - {data: [status_content, presence]",
+            ("binding: S9", 1),
+            "unknown source of this dispute 'S9'",
+        ),
+        id="dispute-bound-by-a-source-on-neither-side-on-its-own-line",
+    ),
+    pytest.param(
+        (
+            "findings.yaml",
+            "    when: {rule: F3}",
+            "    when:\n      rule: F33",
+            ("rule: F33", 1),
+            "unknown rule 'F33' (did you mean 'F3'?)",
+        ),
+        id="unknown-rule-on-its-own-line",
+    ),
+    pytest.param(
+        (
             "findings.yaml",
             "    sources: [{id: S2}]",
             '    sources: [{id: S2, when: {question: lnked, in: ["yes"]}}]',
@@ -352,6 +384,21 @@ def test_a_broken_pack_is_reported_at_its_line(
     assert f"{path}:{line_of(text, *marker)}: {message}" in err, "\n".join(err)
     assert err[-1].startswith("wa-audit: ")
     assert err[-1].endswith(f"problem(s) in {mini_pack_dir}")
+
+
+def test_every_problem_of_a_questions_when_is_reported(
+    mini_pack_dir: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A question's `when` that tests a rule does not hide the next test's problem."""
+    path = mini_pack_dir / "questions.yaml"
+    old = 'when: {question: linked, in: ["yes", unknown]}'
+    text = path.read_text()
+    assert old in text, "the mini pack changed: update this test"
+    path.write_text(text.replace(old, "when: {all: [{rule: F2}, {question: lnked, in: [x]}]}", 1))
+    assert main(["rules", "check", str(mini_pack_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "a question's 'when' may only test earlier questions, not rule 'F2'" in err
+    assert "unknown question 'lnked' (did you mean 'linked'?)" in err
 
 
 def test_the_bundled_pack_passes(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
