@@ -386,6 +386,55 @@ def test_a_broken_pack_is_reported_at_its_line(
     assert err[-1].endswith(f"problem(s) in {mini_pack_dir}")
 
 
+# Each list whose ids must be unique: (file, the second item's id line as written, the first's id, what).
+DUPLICATES = [
+    ("vocabulary.yaml", "{id: status_content,", "phone_number", "data category"),
+    ("vocabulary.yaml", "{id: meta_companies,", "whatsapp", "recipient"),
+    ("vocabulary.yaml", "{id: ads,", "operate_service", "purpose"),
+    ("sources.yaml", "  - id: S2", "S1", "source"),
+    ("questions.yaml", "  - id: linked", "platform", "question"),
+    ("findings.yaml", "  - id: public_last_seen", "linked_and_sharing", "finding"),
+]
+
+
+@pytest.mark.parametrize("case", DUPLICATES, ids=lambda c: c[3])
+def test_a_duplicate_id_is_reported_in_its_file_at_its_line(
+    mini_pack_dir: Path, home: Path, capsys: pytest.CaptureFixture[str], case: tuple[str, str, str, str]
+) -> None:
+    file, second, first, what = case
+    path = mini_pack_dir / file
+    text = path.read_text()
+    assert second in text, "the mini pack changed: update this test"
+    duplicated = second.replace(second.split("id: ")[1].rstrip(","), first)
+    text = text.replace(second, duplicated, 1)
+    path.write_text(text)
+    assert main(["rules", "check", str(mini_pack_dir)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert f"{path}:{line_of(text, duplicated, 2)}: duplicate {what} id '{first}'" in err, "\n".join(err)
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "{all: [{rule: F33}, {question: lnked, in: [x]}]}",
+        "{all: [{question: lnked, in: [x]}, {question: last_seen, in: [everyon]}]}",
+    ],
+)
+def test_every_problem_of_a_when_is_reported(
+    mini_pack_dir: Path, home: Path, capsys: pytest.CaptureFixture[str], when: str
+) -> None:
+    """A test of a `when` that names something unknown does not hide the problems of the next."""
+    path = mini_pack_dir / "findings.yaml"
+    text = path.read_text()
+    assert "when: {rule: F3}" in text, "the mini pack changed: update this test"
+    path.write_text(text.replace("when: {rule: F3}", f"when: {when}", 1))
+    assert main(["rules", "check", str(mini_pack_dir)]) == 2
+    err = capsys.readouterr().err
+    assert ("unknown rule 'F33'" in err) is ("F33" in when)
+    assert "unknown question 'lnked'" in err
+    assert ("unknown value of 'last_seen' 'everyon'" in err) is ("everyon" in when)
+
+
 def test_every_problem_of_a_questions_when_is_reported(
     mini_pack_dir: Path, home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
