@@ -357,6 +357,36 @@ BROKEN = [
         ),
         id="right-citing-an-unknown-source",
     ),
+    pytest.param(
+        (
+            "protections.yaml",
+            "    title: Messages are end-to-end encrypted\n",
+            "    title: Messages are end-to-end encrypted\n    when: {question: lnked, in: [x]}\n",
+            ("lnked", 1),
+            "unknown question 'lnked' (did you mean 'linked'?)",
+        ),
+        id="protection-when-with-an-unknown-question",
+    ),
+    pytest.param(
+        (
+            "protections.yaml",
+            "    sources: [{id: S1}]",
+            "    sources: [{id: S1}]\n  - id: e2ee_messages\n    title: Again\n    sources: [{id: S1}]",
+            ("id: e2ee_messages", 2),
+            "duplicate protection id 'e2ee_messages'",
+        ),
+        id="duplicate-protection",
+    ),
+    pytest.param(
+        (
+            "vocabulary.yaml",
+            "certainty_weights: {documented: 1.0, reported: 0.75, possible: 1.0}",
+            "certainty_weights: {documented: 1.0, possible: 1.0}",
+            ("certainty_weights", 1),
+            "missing weight for 'reported'",
+        ),
+        id="missing-certainty-weight",
+    ),
 ]
 
 
