@@ -18,7 +18,7 @@ from audit.load.read import load_pack
 from audit.load.resources import default_pack_dir
 from audit.model import labels
 from audit.render import model_guide
-from tests.conftest import ROOT
+from tests.conftest import ROOT, edit_pack_file
 
 F2_WHEN = 'when: {question: linked, in: ["yes"]}'
 F3_WHEN = "when: {all: [{rule: F2}, {question: share, in: [always]}]}"
@@ -387,6 +387,196 @@ BROKEN = [
         ),
         id="missing-certainty-weight",
     ),
+    pytest.param(
+        (
+            "vocabulary.yaml",
+            "certainty_weights: {documented: 1.0, reported: 0.75, possible: 1.0}",
+            "certainty_weights:\n  documented: 1.0\n  reported: 0.75\n  possible: 0.5",
+            ("possible: 0.5", 1),
+            "'possible' must weigh at least as much as 'documented' and 'reported', "
+            "so that an 'I don't know' never scores lower than a real answer",
+        ),
+        id="possible-lighter-than-a-real-answer",
+    ),
+    pytest.param(
+        (
+            "protections.yaml",
+            "    sources: [{id: S1}]",
+            "    except:\n"
+            "      - text: Not when linked.\n"
+            "        sources: [{id: S1}]\n"
+            "        when: {question: lnked, in: [x]}\n"
+            "    sources: [{id: S1}]",
+            ("lnked", 1),
+            "unknown question 'lnked' (did you mean 'linked'?)",
+        ),
+        id="protection-exception-when-with-an-unknown-question",
+    ),
+    pytest.param(
+        (
+            "protections.yaml",
+            "    sources: [{id: S1}]",
+            "    except:\n"
+            '      - when: {question: linked, in: ["yes"]}\n'
+            "        text: Not when linked.\n"
+            "        sources: [{id: S9}]\n"
+            "    sources: [{id: S1}]",
+            ("S9", 1),
+            "unknown source 'S9'",
+        ),
+        id="protection-exception-citing-an-unknown-source",
+    ),
+    pytest.param(
+        (
+            "protections.yaml",
+            "    sources: [{id: S1}]",
+            "    sources: [{id: S1}]\nrights:\n"
+            "  - id: ask\n    title: Ask them\n    how: Write to them.\n    sources: [{id: S1}]\n"
+            "    when: {question: lnked, in: [x]}",
+            ("lnked", 1),
+            "unknown question 'lnked' (did you mean 'linked'?)",
+        ),
+        id="right-when-with-an-unknown-question",
+    ),
+    pytest.param(
+        (
+            "protections.yaml",
+            "    sources: [{id: S1}]",
+            "    sources: [{id: S1}]\nrights:\n"
+            "  - {id: ask, title: Ask them, how: Write to them., sources: [{id: S1}]}\n"
+            "  - title: Ask again\n    how: Write again.\n    sources: [{id: S1}]\n    id: ask",
+            ("id: ask", 2),
+            "duplicate right id 'ask'",
+        ),
+        id="duplicate-right",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            "    section: extra\n",
+            "    section: extr\n",
+            ("section: extr", 1),
+            "unknown section 'extr' (did you mean 'extra'?)",
+        ),
+        id="question-in-an-unknown-section",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            "      - {id: nobody, label: Nobody}",
+            "      - {id: nobody, label: Nobody}\n      - label: I do not know\n        id: unknown",
+            ("id: unknown", 1),
+            "value 'unknown' is reserved for 'I don't know'",
+        ),
+        id="value-unknown-is-reserved",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            "      - {id: nobody, label: Nobody}",
+            "      - {id: nobody, label: Nobody}\n      - label: Nobody again\n        id: nobody",
+            ("id: nobody", 2),
+            "value 'nobody' is listed twice",
+        ),
+        id="value-listed-twice",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            "    prompt: Who sees your last seen?\n",
+            "    prompt: Who sees your last seen?\n    help_if:\n"
+            "      - text: Only if linked.\n        when: {question: lnked, in: [x]}\n",
+            ("lnked", 1),
+            "unknown question 'lnked' (did you mean 'linked'?)",
+        ),
+        id="help-variant-with-an-unknown-question",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            "    prompt: Do you share status?\n",
+            "    prompt: Do you share status?\n    help_if:\n"
+            "      - text: Only if you are seen.\n        when: {question: last_seen, in: [everyone]}\n",
+            ("when: {question: last_seen", 1),
+            "'when' may only test questions asked earlier, not 'last_seen'",
+        ),
+        id="help-variant-testing-a-later-question",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            "    change: {from: [yes], to: [no]}",
+            "    change:\n      to: [no]\n      from: [yess]",
+            ("yess", 1),
+            "unknown value of 'linked' 'yess' (did you mean 'yes'?)",
+        ),
+        id="change-from-an-unknown-value",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            "    change: {from: [yes], to: [no]}",
+            "    change:\n      to: [noo]\n      from: [yes]",
+            ("noo", 1),
+            "unknown value of 'linked' 'noo' (did you mean 'no'?)",
+        ),
+        id="change-to-an-unknown-value",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            '      - {id: "yes", label: "Yes"}',
+            '      - id: "yes"\n        label: "Yes"\n        implies:\n          last_seen: [nobody]\n'
+            "          shar: [never]",
+            ("shar:", 1),
+            "unknown question 'shar' (did you mean 'share'?)",
+        ),
+        id="implies-an-unknown-question",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            "      - {id: never, label: Never}",
+            "      - id: never\n        label: Never\n        implies:\n          last_seen: [nobody]\n"
+            '          linked: ["no"]',
+            ('linked: ["no"]', 1),
+            "'share' may only imply answers to later questions, not 'linked'",
+        ),
+        id="implies-an-earlier-question",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            "      - {id: never, label: Never}",
+            "      - id: never\n        label: Never\n        implies:\n          last_seen: [nobody]\n"
+            "          share: [always]",
+            ("share: [always]", 1),
+            "'share' may only imply answers to later questions, not 'share'",
+        ),
+        id="implies-its-own-question",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            '      - {id: "yes", label: "Yes"}',
+            '      - id: "yes"\n        label: "Yes"\n        implies:\n          last_seen: [nobody]\n'
+            "          share: []",
+            ("share: []", 1),
+            "name at least one value of 'share'",
+        ),
+        id="implies-no-value",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            '      - {id: "yes", label: "Yes"}',
+            '      - id: "yes"\n        label: "Yes"\n        implies:\n          last_seen: [nobody]\n'
+            "          share:\n            - never\n            - alway",
+            ("alway", 1),
+            "unknown value of 'share' 'alway' (did you mean 'always'?)",
+        ),
+        id="implies-an-unknown-value",
+    ),
 ]
 
 
@@ -441,6 +631,33 @@ def test_a_duplicate_id_is_reported_in_its_file_at_its_line(
     assert main(["rules", "check", str(mini_pack_dir)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert f"{path}:{line_of(text, duplicated, 2)}: duplicate {what} id '{first}'" in err, "\n".join(err)
+
+
+def test_a_disputed_finding_needs_the_disputed_weight(
+    mini_pack_dir: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`disputed` needs a weight wherever something is disputed: a finding counts as much as a rule."""
+    edit_pack_file(
+        mini_pack_dir / "findings.yaml",
+        "    certainty: reported\n",
+        "    certainty: disputed\n    dispute: {binding: S2, says: [{id: S2}], denies: [{id: S1}]}\n",
+    )
+    assert main(["rules", "check", str(mini_pack_dir)]) == 2
+    vocabulary = mini_pack_dir / "vocabulary.yaml"
+    line = line_of(vocabulary.read_text(), "certainty_weights", 1)
+    assert f"{vocabulary}:{line}: missing weight for 'disputed'" in capsys.readouterr().err.splitlines()
+
+
+def test_a_missing_possible_weight_is_one_line_not_a_crash(
+    mini_pack_dir: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vocabulary = mini_pack_dir / "vocabulary.yaml"
+    edit_pack_file(vocabulary, "reported: 0.75, possible: 1.0}", "reported: 0.75}")
+    assert main(["rules", "check", str(mini_pack_dir)]) == 2
+    err = capsys.readouterr().err
+    line = line_of(vocabulary.read_text(), "certainty_weights", 1)
+    assert f"{vocabulary}:{line}: missing weight for 'possible'" in err.splitlines()
+    assert "Traceback" not in err
 
 
 @pytest.mark.parametrize(
