@@ -577,6 +577,70 @@ BROKEN = [
         ),
         id="implies-an-unknown-value",
     ),
+    # Block style puts each key of a `when` and each item of a flow on a line of its own: the line
+    # reported is the key's, not the rule's.
+    pytest.param(
+        (
+            "flows.yaml",
+            F4_WHEN,
+            "when:\n      in: [everyone]\n      question: lst_seen",
+            ("lst_seen", 1),
+            "unknown question 'lst_seen' (did you mean 'last_seen'?)",
+        ),
+        id="unknown-question-on-its-own-line",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            F4_WHEN,
+            "when:\n      question: last_seen\n      in:\n        - everyone\n        - everyon",
+            ("- everyon", 2),
+            "unknown value of 'last_seen' 'everyon' (did you mean 'everyone'?)",
+        ),
+        id="unknown-value-on-its-own-line",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            SHARE_WHEN,
+            "when:\n      in: [everyone]\n      question: last_seen",
+            ("question: last_seen", 1),
+            "'when' may only test questions asked earlier, not 'last_seen'",
+        ),
+        id="later-question-on-its-own-line",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            SHARE_WHEN,
+            'when:\n      all:\n        - {question: linked, in: ["yes"]}\n        - rule: F2',
+            ("rule: F2", 1),
+            "a question's 'when' may only test earlier questions, not rule 'F2'",
+        ),
+        id="question-depends-on-rule-on-its-own-line",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            "      - {data: [presence], to: [anyone_with_number], purposes: [visibility]}",
+            "      - to: [anyone_with_number]\n        purposes: [visibility]\n        data:\n"
+            "          - presence\n          - presense",
+            ("- presense", 1),
+            "unknown data category 'presense' (did you mean 'presence'?)",
+        ),
+        id="unknown-data-category",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            "      - {data: [presence], to: [anyone_with_number], purposes: [visibility]}",
+            "      - data: [presence]\n        purposes: [visibility]\n        to:\n"
+            "          - anyone_with_number\n          - anyone_with_numbr",
+            ("- anyone_with_numbr", 1),
+            "unknown recipient 'anyone_with_numbr' (did you mean 'anyone_with_number'?)",
+        ),
+        id="unknown-recipient",
+    ),
 ]
 
 
