@@ -90,3 +90,38 @@ def test_saved_answers_of_another_pack_are_not_layered(
     out, err = capsys.readouterr()
     assert code == 0, err
     assert json.loads(out)["answers"]["platform"] == "android"
+
+
+def test_set_alone_needs_no_saved_answers_and_no_file(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--set", "region=uk", "--format", "json"]) == 0
+    answers = json.loads(capsys.readouterr().out)["answers"]
+    assert answers["region"] == "uk"
+    assert {answers[q] for q in ("two_step", "accounts_center", "status_to_facebook")} == {"unknown"}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (
+            "schema_version: 1\npack: whatsapp\nanswers:\n  region: mars\n",
+            4,
+            "answers.region: 'mars' is not an answer to 'region'",
+        ),
+        ("- region\n- uk\n", 1, "expected 'schema_version', 'pack' and 'answers' fields"),
+    ],
+    ids=["a-wrong-answer", "not-a-mapping"],
+)
+def test_broken_saved_answers_beneath_a_file_are_named_not_skipped(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], case: tuple[str, int, str]
+) -> None:
+    """Only the saved answers of another pack are passed over; this pack's broken ones are reported."""
+    saved, line, problem = case
+    home.mkdir(mode=0o700)
+    (home / "answers.yaml").write_text(saved)
+    partial = tmp_path / "partial.yaml"
+    partial.write_text(FILE)
+    assert main(["report", "--answers", str(partial), "--format", "json"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"wa-audit: {home / 'answers.yaml'}:{line}: {problem}"), err
+    assert len(err.splitlines()) == 1
