@@ -139,7 +139,10 @@ def test_debug_shows_the_traceback(home: Path, tmp_path: Path) -> None:
 def test_no_answers_yet(capsys: pytest.CaptureFixture[str], home: Path) -> None:
     code, _, err = run(capsys, "report", "--format", "json")
     assert code == 2
-    assert "no answers yet" in err
+    assert err == (
+        "wa-audit: no answers yet: run 'wa-audit' for the interview, "
+        "or pass --answers FILE (see 'wa-audit example')\n"
+    )
 
 
 def test_unwritable_output(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> None:
