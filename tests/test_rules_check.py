@@ -360,6 +360,16 @@ BROKEN = [
     pytest.param(
         (
             "protections.yaml",
+            "    sources: [{id: S1}]",
+            "    sources:\n      - id: S1\n      - id: S9",
+            ("id: S9", 1),
+            "unknown source 'S9'",
+        ),
+        id="protection-citing-an-unknown-source",
+    ),
+    pytest.param(
+        (
+            "protections.yaml",
             "    title: Messages are end-to-end encrypted\n",
             "    title: Messages are end-to-end encrypted\n    when: {question: lnked, in: [x]}\n",
             ("lnked", 1),
