@@ -68,7 +68,7 @@ def test_reads_a_valid_file_and_missing_questions_are_unknown(tmp_path: Path, mi
         ),
         ("schema_version: 1\npack: mini\nanswered_at: 'yesterday'\n", r"answers.yaml:3: answered_at: Input"),
         ("- a\n- b\n", r"answers.yaml:1: expected"),
-        ("", r"answers.yaml: file is empty"),
+        ("", r"^\S+answers.yaml: file is empty; see 'wa-audit example' for the format$"),
         ("schema_version: 1\npack: mini\nanswers: [\n", r"answers.yaml:4: not valid YAML"),
     ],
 )

@@ -13,7 +13,7 @@ import pytest
 
 from audit.evaluate.compiled import compiled_pack
 from audit.evaluate.engine import IF_IT_APPLIES, evaluate
-from audit.evaluate.scoring import exposure, state_of, what_ifs
+from audit.evaluate.scoring import exposure, split, state_of, what_ifs
 from audit.load.read import load_pack
 from audit.model.answers import Answers
 from audit.model.assessment import Assessment
@@ -504,3 +504,11 @@ def test_a_flows_purposes_are_in_the_packs_order(bundled_pack: Pack) -> None:
             assert [b.purpose for b in flow.by_purpose] == list(flow.purposes)
             several += len(keys) > 1
     assert several
+
+
+def test_split_shares_whole_points_by_weight_and_evenly_when_no_weight() -> None:
+    """Findings that share a rule split its points; with no weight at all they split them evenly."""
+    assert split(5, [3.0, 1.0], [(0, 0), (1, 1)]) == [4, 1]
+    assert split(3, [1.0, 1.0], [(1, 0), (0, 1)]) == [1, 2]  # the remainder goes by order
+    assert split(3, [0.0, 0.0, 0.0], [(0, 0), (0, 1), (0, 2)]) == [1, 1, 1]
+    assert split(0, [0.0, 0.0], [(0, 0), (0, 1)]) == [0, 0]
