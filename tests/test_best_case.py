@@ -155,3 +155,18 @@ def test_the_points_at_stake_are_what_the_least_exposing_answer_removes(bundled_
             assert u.at_stake == max(0, a.score.value - lowest), q.id
             nothing_at_stake += u.at_stake == 0
     assert nothing_at_stake, "some unknown answer changes nothing"
+
+
+def test_a_value_not_offered_to_the_person_is_not_their_best_case(mini_pack_dir: Path) -> None:
+    """'friends' scores as 'never' does but is offered on iPhones only: on Android, 'never' is best."""
+    edit_pack_file(
+        mini_pack_dir / "questions.yaml",
+        "      - {id: never, label: Never}",
+        "      - {id: friends, label: Friends, when: {question: platform, in: [iphone]}}\n"
+        "      - {id: never, label: Never}",
+    )
+    pack = load_pack(mini_pack_dir)
+    values = {"platform": "android", "linked": "yes", "last_seen": "nobody"}
+    never = exposure(pack, {**values, "share": "never"}).score
+    assert never < exposure(pack, {**values, "share": "always"}).score
+    assert best_case(pack, values) == never == lowest_real_score(pack, values)
