@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from audit.app.cli import main
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, edit_pack_file
 
 SAVED = yaml.safe_load((EXAMPLES / "linked-everything.yaml").read_text())["answers"]
 FILE = "schema_version: 1\npack: whatsapp\nanswers:\n  region: uk\n  two_step: 'off'\n"
@@ -104,15 +104,16 @@ def test_set_alone_needs_no_saved_answers_and_no_file(home: Path, capsys: pytest
     [
         (
             "schema_version: 1\npack: whatsapp\nanswers:\n  region: mars\n",
-            4,
+            ":4",
             "answers.region: 'mars' is not an answer to 'region'",
         ),
-        ("- region\n- uk\n", 1, "expected 'schema_version', 'pack' and 'answers' fields"),
+        ("- region\n- uk\n", ":1", "expected 'schema_version', 'pack' and 'answers' fields"),
+        ("\x00\x01", "", "is a binary file, not an answers file; give the path of a YAML text file"),
     ],
-    ids=["a-wrong-answer", "not-a-mapping"],
+    ids=["a-wrong-answer", "not-a-mapping", "not-text"],
 )
 def test_broken_saved_answers_beneath_a_file_are_named_not_skipped(
-    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], case: tuple[str, int, str]
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], case: tuple[str, str, str]
 ) -> None:
     """Only the saved answers of another pack are passed over; this pack's broken ones are reported."""
     saved, line, problem = case
@@ -123,5 +124,26 @@ def test_broken_saved_answers_beneath_a_file_are_named_not_skipped(
     assert main(["report", "--answers", str(partial), "--format", "json"]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.startswith(f"wa-audit: {home / 'answers.yaml'}:{line}: {problem}"), err
+    assert err.startswith(f"wa-audit: {home / 'answers.yaml'}{line}: {problem}"), err
     assert len(err.splitlines()) == 1
+
+
+def test_a_set_answer_ruled_out_by_two_answers_names_both(
+    home: Path, tmp_path: Path, mini_pack_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_pack_file(
+        mini_pack_dir / "questions.yaml",
+        "    prompt: Who sees your last seen?\n",
+        "    prompt: Who sees your last seen?\n"
+        '    when: {all: [{question: platform, in: [iphone]}, {question: linked, in: ["yes"]}]}\n',
+    )
+    mini = tmp_path / "mini.yaml"
+    mini.write_text("schema_version: 1\npack: mini\nanswers:\n  platform: android\n  linked: 'no'\n")
+    argv = ["--rules", str(mini_pack_dir), "report", "--answers", str(mini), "--set", "last_seen=nobody"]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "wa-audit: last_seen: does not apply to your answers (it is asked only when platform is iphone "
+        "and linked is yes; platform is android, linked is no); no report made\n"
+    )
