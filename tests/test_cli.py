@@ -378,3 +378,13 @@ def test_summary_with_o_files_the_report_and_says_where(
     make = (EXAMPLES.parent / "Makefile").read_text(encoding="utf-8")
     demo = make[make.index("\ndemo:") : make.index("\n\n", make.index("\ndemo:"))]
     assert "--summary" in demo
+
+
+def test_the_terminal_report_not_filed_points_to_the_plan_not_to_a_file(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    """Printed, not filed: the last panel says where the details and the printable plan are."""
+    code, out, err = run(capsys, "report", "--answers", str(EXAMPLES / "linked-everything.yaml"))
+    assert code == 0, err
+    assert "Full report:" not in out
+    assert out.count("Details above. A page to print or send: wa-audit report --format plan") == 1
