@@ -329,3 +329,20 @@ def test_choices_that_cannot_apply_to_the_region_are_not_offered(bundled_pack: P
     assert offered("india") == ["none", "india_upi"]
     assert offered("brazil") == ["none", "brazil"]
     assert offered("unknown") == ["none", "india_upi", "brazil"]  # either could be theirs
+
+
+def test_a_quick_check_does_not_claim_a_protection_it_did_not_check(mini_pack_dir: Path) -> None:
+    """A protection whose exception reads a question the quick check skipped is not claimed."""
+    (mini_pack_dir / "protections.yaml").write_text(
+        "protections:\n"
+        "  - id: e2ee_messages\n    title: Messages are end-to-end encrypted\n    sources: [{id: S1}]\n"
+        "  - id: private_presence\n    title: Only WhatsApp knows when you are online\n"
+        "    sources: [{id: S1}]\n    except:\n"
+        "      - {when: {question: last_seen, in: [everyone]}, text: Not with last seen public.,\n"
+        "         sources: [{id: S1}]}\n"
+    )
+    pack = load_pack(mini_pack_dir)
+    skipped = run(pack, platform="android", linked="no", last_seen=NOT_ASKED)
+    assert [p.id for p in skipped.protections] == ["e2ee_messages"]
+    answered = run(pack, platform="android", linked="no", last_seen="nobody")
+    assert [p.id for p in answered.protections] == ["e2ee_messages", "private_presence"]
