@@ -346,3 +346,20 @@ def test_a_quick_check_does_not_claim_a_protection_it_did_not_check(mini_pack_di
     assert [p.id for p in skipped.protections] == ["e2ee_messages"]
     answered = run(pack, platform="android", linked="no", last_seen="nobody")
     assert [p.id for p in answered.protections] == ["e2ee_messages", "private_presence"]
+
+
+def test_an_exception_without_its_own_unknown_wording_is_worded_as_a_condition(mini_pack_dir: Path) -> None:
+    (mini_pack_dir / "protections.yaml").write_text(
+        "protections:\n"
+        "  - id: private_presence\n    title: Only WhatsApp knows when you are online\n"
+        "    sources: [{id: S1}]\n    except:\n"
+        "      - {when: {question: last_seen, in: [everyone]}, text: Not with last seen public.,\n"
+        "         sources: [{id: S1}]}\n"
+    )
+    pack = load_pack(mini_pack_dir)
+    (unsure,) = run(pack, platform="android", linked="no").protections
+    assert [(e.text, e.certainty) for e in unsure.except_] == [
+        ("If it applies to you: Not with last seen public.", "possible")
+    ]
+    (public,) = run(pack, platform="android", linked="no", last_seen="everyone").protections
+    assert [(e.text, e.certainty) for e in public.except_] == [("Not with last seen public.", "documented")]
