@@ -331,17 +331,21 @@ def test_choices_that_cannot_apply_to_the_region_are_not_offered(bundled_pack: P
     assert offered("unknown") == ["none", "india_upi", "brazil"]  # either could be theirs
 
 
+def presence_pack(mini_pack_dir: Path) -> Pack:
+    """The mini pack with a second protection, whose one exception reads `last_seen`."""
+    with (mini_pack_dir / "protections.yaml").open("a", encoding="utf-8") as f:
+        f.write(
+            "  - id: private_presence\n    title: Only WhatsApp knows when you are online\n"
+            "    sources: [{id: S1}]\n    except:\n"
+            "      - {when: {question: last_seen, in: [everyone]}, text: Not with last seen public.,\n"
+            "         sources: [{id: S1}]}\n"
+        )
+    return load_pack(mini_pack_dir)
+
+
 def test_a_quick_check_does_not_claim_a_protection_it_did_not_check(mini_pack_dir: Path) -> None:
     """A protection whose exception reads a question the quick check skipped is not claimed."""
-    (mini_pack_dir / "protections.yaml").write_text(
-        "protections:\n"
-        "  - id: e2ee_messages\n    title: Messages are end-to-end encrypted\n    sources: [{id: S1}]\n"
-        "  - id: private_presence\n    title: Only WhatsApp knows when you are online\n"
-        "    sources: [{id: S1}]\n    except:\n"
-        "      - {when: {question: last_seen, in: [everyone]}, text: Not with last seen public.,\n"
-        "         sources: [{id: S1}]}\n"
-    )
-    pack = load_pack(mini_pack_dir)
+    pack = presence_pack(mini_pack_dir)
     skipped = run(pack, platform="android", linked="no", last_seen=NOT_ASKED)
     assert [p.id for p in skipped.protections] == ["e2ee_messages"]
     answered = run(pack, platform="android", linked="no", last_seen="nobody")
@@ -349,17 +353,15 @@ def test_a_quick_check_does_not_claim_a_protection_it_did_not_check(mini_pack_di
 
 
 def test_an_exception_without_its_own_unknown_wording_is_worded_as_a_condition(mini_pack_dir: Path) -> None:
-    (mini_pack_dir / "protections.yaml").write_text(
-        "protections:\n"
-        "  - id: private_presence\n    title: Only WhatsApp knows when you are online\n"
-        "    sources: [{id: S1}]\n    except:\n"
-        "      - {when: {question: last_seen, in: [everyone]}, text: Not with last seen public.,\n"
-        "         sources: [{id: S1}]}\n"
-    )
-    pack = load_pack(mini_pack_dir)
-    (unsure,) = run(pack, platform="android", linked="no").protections
-    assert [(e.text, e.certainty) for e in unsure.except_] == [
+    pack = presence_pack(mini_pack_dir)
+
+    def exceptions(**values: str) -> list[tuple[str, str]]:
+        (presence,) = [p for p in run(pack, **values).protections if p.id == "private_presence"]
+        return [(e.text, e.certainty) for e in presence.except_]
+
+    assert exceptions(platform="android", linked="no") == [
         ("If it applies to you: Not with last seen public.", "possible")
     ]
-    (public,) = run(pack, platform="android", linked="no", last_seen="everyone").protections
-    assert [(e.text, e.certainty) for e in public.except_] == [("Not with last seen public.", "documented")]
+    assert exceptions(platform="android", linked="no", last_seen="everyone") == [
+        ("Not with last seen public.", "documented")
+    ]
