@@ -41,7 +41,7 @@ def _first_audit(home: Path, example: Path = LINKED, now: datetime = NOW) -> rec
     pack = pack_for(settings)
     answers = read_answers(pack, example)
     save_answers(settings.home.answers, answers, pack_version=pack.meta.version, answered_at=now)
-    return record.record_run(settings, pack, answers)
+    return record.commit_run(record.prepare_run(settings, pack, answers))
 
 
 def _runs(home: Path) -> int:
@@ -307,7 +307,7 @@ def test_a_model_update_asks_only_the_new_question(home: Path, tmp_path: Path) -
 
     # The next recorded run notes the rule that is new since the last run.
     answers = read_answers(new_pack, home / "answers.yaml").with_values({"channels_follow": "many"})
-    recorded = record.record_run(settings, new_pack, answers)
+    recorded = record.commit_run(record.prepare_run(settings, new_pack, answers))
     assert recorded.report.changes is not None
     assert recorded.report.changes.new_rules == ("F99",)
     assert recorded.report.changes.changed_answers["channels_follow"].to == "many"

@@ -96,14 +96,6 @@ def check_can_record(settings: Settings) -> None:
             history.check_writable()
 
 
-def record_run(settings: Settings, pack: Pack, answers: Answers) -> Recorded:
-    """Evaluate `answers`, record the run, and report it with what changed since the last run.
-
-    Used by every command that completes an audit (the interview, `set`); `report` does not record.
-    """
-    return commit_run(prepare_run(settings, pack, answers))
-
-
 def prepare_set(settings: Settings, pack: Pack, assignments: Sequence[str]) -> Pending:
     """`wa-audit set q=v ...`: the saved answers with these changes, ready to save and record."""
     changes = parse_assignments(pack, list(assignments))

@@ -142,7 +142,6 @@ def _fix(f: Finding, platform: str) -> FixOut:
 
 
 def _applies_if(
-    compiled: CompiledPack,
     state: State,
     what_if: WhatIf,
     *,
@@ -210,7 +209,7 @@ def _finding(
         risk=f.risk,
         conflict=f.conflict,
         applies_if=(
-            _applies_if(compiled, state, what_if, index=index, causes=causes, values_of=values_of)
+            _applies_if(state, what_if, index=index, causes=causes, values_of=values_of)
             if t is Truth.POSSIBLE
             else {}
         ),
