@@ -651,6 +651,131 @@ BROKEN = [
         ),
         id="unknown-recipient",
     ),
+    pytest.param(
+        (
+            "flows.yaml",
+            "      - {data: [presence], to: [anyone_with_number], purposes: [visibility]}",
+            "      - data: [presence]\n        to: [anyone_with_number]\n        purposes: [visibilty]",
+            ("visibilty", 1),
+            "unknown purpose 'visibilty' (did you mean 'visibility'?)",
+        ),
+        id="unknown-purpose",
+    ),
+    pytest.param(
+        (
+            "flows.yaml",
+            F3_WHEN,
+            "when: {all: [{rule: F22}, {question: share, in: [always]}]}",
+            ("F22", 1),
+            "unknown rule 'F22' (did you mean 'F2'?)",
+        ),
+        id="rule-reads-an-unknown-rule",
+    ),
+    pytest.param(
+        (
+            "findings.yaml",
+            "    when: {rule: F3}",
+            "    when:\n      any:\n        - rule: F3\n        - question: lnked\n          in: [x]",
+            ("question: lnked", 1),
+            "unknown question 'lnked' (did you mean 'linked'?)",
+        ),
+        id="unknown-question-in-any",
+    ),
+    pytest.param(
+        (
+            "findings.yaml",
+            "    when: {rule: F3}",
+            "    when:\n      not:\n        question: lnked\n        in: [x]",
+            ("question: lnked", 1),
+            "unknown question 'lnked' (did you mean 'linked'?)",
+        ),
+        id="unknown-question-under-not",
+    ),
+    pytest.param(
+        (
+            "questions.yaml",
+            '      - {id: "yes", label: "Yes"}',
+            '      - id: "yes"\n        label: "Yes"\n        implies:\n          shar: [never]\n'
+            "          last_seen: [nobdy]",
+            ("nobdy", 1),
+            "unknown value of 'last_seen' 'nobdy' (did you mean 'nobody'?)",
+        ),
+        id="implies-more-after-an-unknown-question",
+    ),
+    pytest.param(
+        (
+            "sources.yaml",
+            "    kind: press\n",
+            "    kind: press\n    checked: 2026-12-01\n  - title: An unused page\n    id: S3\n"
+            "    publisher: Example\n    url: https://example.org/unused\n    date: 2025-01-01\n"
+            "    kind: official\n",
+            ("id: S3", 1),
+            "source 'S3' is never cited; cite it or remove it",
+        ),
+        id="source-never-cited",
+    ),
+    # A finding's own references: its dispute, the rules it names, and its fix.
+    pytest.param(
+        (
+            "findings.yaml",
+            "    certainty: reported\n",
+            "    certainty: disputed\n",
+            ("certainty: disputed", 1),
+            "certainty 'disputed' needs a 'dispute' with the sources on each side ('says', 'denies') "
+            "and which one is 'binding'",
+        ),
+        id="finding-disputed-without-its-sources",
+    ),
+    pytest.param(
+        (
+            "findings.yaml",
+            "    flows_from: [F3]\n",
+            "    flows_from:\n      - F33\n",
+            ("- F33", 1),
+            "unknown rule 'F33' (did you mean 'F3'?)",
+        ),
+        id="finding-from-an-unknown-rule",
+    ),
+    pytest.param(
+        (
+            "findings.yaml",
+            '      question: linked\n      to: "no"\n',
+            '      to: "no"\n      question: lnked\n',
+            ("question: lnked", 1),
+            "unknown question 'lnked' (did you mean 'linked'?)",
+        ),
+        id="fix-of-an-unknown-question",
+    ),
+    pytest.param(
+        (
+            "findings.yaml",
+            '      question: linked\n      to: "no"\n',
+            "      question: linked\n      to: noo\n",
+            ("to: noo", 1),
+            "unknown value of 'linked' 'noo' (did you mean 'no'?)",
+        ),
+        id="fix-to-an-unknown-value",
+    ),
+    pytest.param(
+        (
+            "findings.yaml",
+            '      question: linked\n      to: "no"\n',
+            "      question: platform\n      to: iphone\n",
+            ("to: iphone", 1),
+            "the person cannot change 'platform' to 'iphone' (see its 'change')",
+        ),
+        id="fix-of-a-question-that-cannot-change",
+    ),
+    pytest.param(
+        (
+            "findings.yaml",
+            '      question: linked\n      to: "no"\n',
+            '      question: linked\n      to: "yes"\n',
+            ('to: "yes"', 1),
+            "the person cannot change 'linked' to 'yes' (see its 'change')",
+        ),
+        id="fix-to-a-value-its-change-does-not-allow",
+    ),
 ]
 
 
@@ -754,6 +879,18 @@ def test_every_problem_of_a_when_is_reported(
     assert ("unknown rule 'F33'" in err) is ("F33" in when)
     assert "unknown question 'lnked'" in err
     assert ("unknown value of 'last_seen' 'everyon'" in err) is ("everyon" in when)
+
+
+def test_every_finding_is_checked_after_a_fix_of_an_unknown_question(
+    mini_pack_dir: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    findings = mini_pack_dir / "findings.yaml"
+    edit_pack_file(findings, "      question: linked\n", "      question: lnked\n")
+    edit_pack_file(findings, "when: {rule: F4}", "when: {rule: F44}")
+    assert main(["rules", "check", str(mini_pack_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "unknown question 'lnked'" in err
+    assert "unknown rule 'F44'" in err
 
 
 def test_every_problem_of_a_questions_when_is_reported(
