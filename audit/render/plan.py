@@ -45,9 +45,6 @@ class PlanView:
     title: str
     generated_at: str
     platform: str
-    score: int
-    band_word: str
-    best_case: int | None  # the score with every "I don't know" at its least exposing answer
     headline: str  # the report's score line (a range with unknowns; a quick check says so)
     plan_order: str  # how the steps are ordered, in one sentence
     steps: tuple[PlanStep, ...]  # shown whole, the one thing first
@@ -96,9 +93,6 @@ def build_plan(report: Report, pack: Pack, view: ReportView | None = None) -> Pl
         title=v.title,
         generated_at=v.generated_at,
         platform=v.platform,
-        score=v.score,
-        band_word=v.band_word,
-        best_case=report.score.best_case,
         headline=v.headline,
         plan_order=v.plan_order if steps else "",
         steps=steps,

@@ -243,6 +243,24 @@ def test_what_to_find_out_names_every_unknown_once_and_no_stepped_one_twice(
         assert find_out.count(prompt) == (u.question not in stepped | shown), prompt
 
 
+@pytest.mark.parametrize("fmt", list(MEDIA))
+def test_unknowns_past_what_to_find_out_are_named_in_one_line(
+    fmt: Format, reports: dict[str, Report], pack: Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the plan's list of what to find out, the rest are named, in order, by their questions."""
+    report = reports["all-unknown"]
+    listed = build_plan(report, pack).find_out
+    assert len(listed) > 2
+    monkeypatch.setattr("audit.render.plan.FIND_OUT_MAX", 2)
+    text = reader_text(plan(report, pack, fmt))
+    rest = " ".join(" ".join(u.prompt.split()) for u in listed[2:])
+    assert f"Also check, with less at stake (the full report says how): {rest}" in text
+    find_out = text[text.index("What to find out") : text.index("Also check, with less at stake")]
+    assert [" ".join(u.prompt.split()) in find_out for u in listed] == [True, True] + [False] * len(
+        listed[2:]
+    )
+
+
 def test_the_plan_in_colour_sets_the_conditional_group_s_heading_apart(
     reports: dict[str, Report], pack: Pack
 ) -> None:
