@@ -111,6 +111,10 @@ def test_diff_from_a_run_an_older_model_wrote(runs: tuple[Run, Run], pack: Pack)
         "- changed: Do your WhatsApp Status updates also go to your Facebook story? weekly \u2192 Never"
         in lines
     )
+    # The other way, its findings are the new ones: named by their ids too.
+    text = history_views.changes_text(Compared(second, old, diff(second, old)), pack=pack, width=200)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert [f"! {f}" for f in resolved] == [ln for ln in lines if ln.startswith("! ")]
 
 
 def test_answer_changes_name_questions_new_to_the_model_apart_from_ones_now_asked(pack: Pack) -> None:
@@ -134,3 +138,34 @@ def test_answer_changes_name_questions_new_to_the_model_apart_from_ones_now_aske
         ),
         ("no longer asked", "retired_question (it was: weekly)"),
     ]
+
+
+def test_the_sparkline_gives_each_block_an_eighth_of_the_scale() -> None:
+    line = history_views.sparkline(range(101))
+    assert line[0] == history_views.SPARK[0]
+    assert line[-1] == history_views.SPARK[-1]
+    assert list(line) == sorted(line, key=history_views.SPARK.index)
+    assert {line.count(block) for block in history_views.SPARK} <= {12, 13}
+
+
+def test_history_s_trend_runs_from_the_first_run_shown_to_the_last(runs: tuple[Run, Run]) -> None:
+    first, second = runs
+    third = second.model_copy(update={"id": 3, "at": second.at + timedelta(days=1), "score": first.score + 5})
+    assert len({first.score, second.score, third.score}) == 3
+    for width in (80, history_views.NARROW - 1):
+        text = " ".join(history_views.history_text([first, second, third], width=width).split())
+        assert f"({first.score} -> {third.score})" in text
+
+
+@pytest.mark.parametrize(
+    ("points", "word"), [(1, "+1, higher, more exposed"), (-1, "-1, lower, less exposed")]
+)
+def test_a_score_one_point_apart_is_higher_or_lower(
+    runs: tuple[Run, Run], pack: Pack, points: int, word: str
+) -> None:
+    first, _ = runs
+    again = first.model_copy(
+        update={"id": 2, "at": first.at + timedelta(hours=1), "score": first.score + points}
+    )
+    text = history_views.changes_text(Compared(first, again, diff(first, again)), pack=pack, width=80)
+    assert text.splitlines()[1] == f"Score: {first.score} -> {first.score + points} ({word})"

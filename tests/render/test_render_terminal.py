@@ -386,3 +386,17 @@ def test_a_possible_finding_names_the_answers_it_rests_on_that_are_known(pack: P
     label = next(v.label for v in q.values if v.id == "opted_out")
     assert f"You answered \u201c{label}\u201d to \u201c{q.prompt}\u201d" in block
     assert "You answered \u201cI don't know\u201d there, so this may not apply to you." in block
+
+
+def test_a_change_that_resolves_no_finding_still_shows_its_score(
+    reports: dict[str, Report], pack: Pack
+) -> None:
+    """A change can lower the score without ending a finding; its line says the score, not "fixes"."""
+    report = reports["linked-everything"]
+    first, second, *rest = report.recommendations
+    bare = second.model_copy(update={"resolves": ()})
+    text = " ".join(render(report.model_copy(update={"recommendations": (first, bare, *rest)}), pack).split())
+    before, after = report.score.value, second.score_after
+    assert f"score {before} \u2192 {after}; fixes:" not in text
+    assert f"score {before} \u2192 {after} " in text
+    assert f"score {before} \u2192 {rest[0].score_after}; fixes:" in text
