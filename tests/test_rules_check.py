@@ -994,6 +994,15 @@ def test_show_escapes_untrusted_pack_text(mini_pack_dir: Path) -> None:
     assert "<b>" not in rendered
 
 
+def test_show_markdown_keeps_a_heading_s_closing_hash(mini_pack_dir: Path) -> None:
+    """At a heading's end " #" would be read as its closing sequence and dropped: it is escaped."""
+    edit_pack_file(mini_pack_dir / "vocabulary.yaml", "label: Meta companies,", "label: 'Meta companies #',")
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").render(model_guide.markdown(load_pack(mini_pack_dir)))
+    assert "<h2>Meta companies #</h2>" in rendered
+
+
 def test_show_in_the_terminal_is_plain_when_piped(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "show"]) == 0
     out = capsys.readouterr().out

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audit.model.severity import CERTAINTIES
-from audit.render.flowmap import BOX_WIDTH, WIDTH, Box, Link, Node, layout, trend_chart
+from audit.render.flowmap import BOX_WIDTH, WIDTH, WRAP, Box, Link, Node, layout, trend_chart
 
 DATA = [Node(f"d{i}", f"Data category number {i} with a label long enough to wrap") for i in range(8)]
 RECIPIENTS = [Node(f"r{i}", f"Recipient {i}", ("few", "some", "many")[i % 3]) for i in range(6)]
@@ -104,3 +104,19 @@ def test_trend_chart_maps_scores_to_height() -> None:
     assert xs[-1] == chart.right
     assert chart.points.count(",") == 3
     assert all(0 <= d.y <= chart.height for d in chart.dots)
+
+
+def test_a_trend_of_two_runs_spans_the_chart() -> None:
+    """The report draws a trend from two runs on: the first at the left edge, the second at the right."""
+    chart = trend_chart([("a", 40), ("b", 40)])
+    assert [d.x for d in chart.dots] == [chart.left, chart.right]
+    assert chart.dots[0].y == chart.dots[1].y
+
+
+def test_a_word_longer_than_a_box_is_broken_to_fit() -> None:
+    long = Node("d", "Advertisingidentifiersacrossapps")
+    m = layout([long], RECIPIENTS[:1], [Link(data="d", recipient="r0", certainty="documented")])
+    lines = m.data[0].lines
+    assert "".join(lines) == long.label
+    assert len(lines) > 1
+    assert max(map(len, lines)) <= WRAP
