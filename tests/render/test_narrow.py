@@ -106,3 +106,20 @@ def test_the_score_bar_and_the_panel_title_stay_whole(
     assert top.startswith("\u256d")
     assert " wa-audit " in top
     assert lines[1].startswith("wa-audit \u00b7 ")
+
+
+def test_the_panel_s_subtitle_stays_on_its_border_while_it_fits(
+    reports: dict[str, Report], pack: Pack
+) -> None:
+    """Its border takes the subtitle with a space and a corner each side; one column less, it goes inside."""
+    report = reports["linked-everything"]
+    bottom = summary.summary(report, pack, RenderOptions(width=120)).splitlines()[-1]
+    subtitle = bottom.strip(EDGE)
+    fits = cell_len(subtitle) + 6
+    assert (
+        summary.summary(report, pack, RenderOptions(width=fits)).splitlines()[-1]
+        == f"\u2570\u2500 {subtitle} \u2500\u256f"
+    )
+    inside = summary.summary(report, pack, RenderOptions(width=fits - 1)).splitlines()
+    assert subtitle not in inside[-1]
+    assert subtitle in " ".join(line.strip(EDGE) for line in inside)
