@@ -400,3 +400,27 @@ def test_a_change_that_resolves_no_finding_still_shows_its_score(
     assert f"score {before} \u2192 {after}; fixes:" not in text
     assert f"score {before} \u2192 {after} " in text
     assert f"score {before} \u2192 {rest[0].score_after}; fixes:" in text
+
+
+@pytest.mark.parametrize("fold", [False, True])
+def test_a_hanging_indent_cuts_or_folds_a_word_wider_than_its_column(fold: bool) -> None:
+    from audit.render.console import hanging, print_parts
+
+    word = "x" * 30
+    text = print_parts([hanging([("1.", word)], fold=fold)], RenderOptions(width=20, color=False))
+    lines = text.splitlines()
+    if fold:  # every letter kept, under the text's column
+        assert [line[3:] for line in lines] == [word[:17], word[17:]]
+    else:
+        assert lines == ["1. " + "x" * 16 + "\u2026"]
+
+
+def test_a_further_change_folds_a_word_wider_than_the_screen(reports: dict[str, Report], pack: Pack) -> None:
+    """A long word in a change (an address, say) is folded onto the next line, not cut short."""
+    report = reports["linked-everything"]
+    first, second, *rest = report.recommendations
+    long = "https://faq.whatsapp.com/" + "x" * 60
+    shown = second.model_copy(update={"how": long})
+    text = render(report.model_copy(update={"recommendations": (first, shown, *rest)}), pack)
+    assert "x\u2026" not in text
+    assert long in "".join(line.strip() for line in text.splitlines())
