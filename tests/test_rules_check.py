@@ -1003,6 +1003,16 @@ def test_show_markdown_keeps_a_heading_s_closing_hash(mini_pack_dir: Path) -> No
     assert "<h2>Meta companies #</h2>" in rendered
 
 
+@pytest.mark.parametrize("width", [60, 120])
+def test_show_in_the_terminal_fills_the_width_it_is_given(width: int) -> None:
+    from rich.cells import cell_len
+
+    lines = model_guide.terminal(load_pack(default_pack_dir()), width=width).splitlines()
+    # A web address stays whole on its own line, however long, so that it can be opened.
+    text = [line for line in lines if not line.strip().startswith("https://")]
+    assert width - 10 < max(map(cell_len, text)) <= width
+
+
 def test_show_in_the_terminal_is_plain_when_piped(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "show"]) == 0
     out = capsys.readouterr().out
