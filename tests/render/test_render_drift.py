@@ -1,0 +1,44 @@
+"""`wa-audit rules drift` as text, as golden files (reviewed by eye): the words a pack's editor reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from audit.load.captures import captures_given
+from audit.load.drift import drift
+from audit.load.read import load_pack
+from audit.render.drift import text
+from tests.test_rules_drift import JUNE, POLICY, _captures, mini_captured  # noqa: F401 - a fixture
+
+Golden = Callable[[str, str], None]
+
+
+def _text(pack_dir: Path, folder: Path, min_versions: int = 1) -> str:
+    report = drift(load_pack(pack_dir), captures_given(folder), given=folder, min_versions=min_versions)
+    return text(report)
+
+
+def test_a_removed_quote_a_reworded_one_and_new_paragraphs(
+    mini_captured: Path,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    golden: Golden,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the captures folder as given: "caps", the same on every machine
+    folder = _captures(Path("caps"), d2026_01_10=POLICY, d2026_06_01=JUNE)
+    golden("drift.txt", _text(mini_captured, folder))
+
+
+def test_a_quote_gone_only_from_the_newest_capture_with_min_versions(
+    mini_captured: Path,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    golden: Golden,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the captures folder as given: "caps", the same on every machine
+    lacking = POLICY.replace("*   Anyone can see when you were last seen.\n", "")
+    folder = _captures(Path("caps"), d2026_01_10=lacking, d2026_01_11=POLICY, d2026_01_12=lacking)
+    golden("drift-min-versions.txt", _text(mini_captured, folder, min_versions=2))
