@@ -18,6 +18,7 @@ import pytest
 
 from audit import lang
 from audit.model.assessment import AnswerChange, Report, TrendPoint
+from audit.model.conditions import NOT_ASKED
 from audit.model.labels import clean_line
 from audit.model.pack import Pack
 from audit.render import flowmap
@@ -39,13 +40,14 @@ NOT_ENGLISH = {
     "wa",
     "audit",
 }
+FULL_REPORT = "/home/you/report.html"  # a path: its words are no one's to translate
 FORMATS = (Format.TERMINAL, Format.MARKDOWN, Format.HTML, Format.PLAN, Format.PLAN_MARKDOWN, Format.PLAN_HTML)
 
 
 @pytest.fixture
 def wrapped(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The fake catalog for every language, and LANG spoken, for the test."""
-    monkeypatch.setattr(lang, "_translations", lambda _lang: Wrapping())
+    monkeypatch.setattr(lang, "_translations", lambda _lang: Wrapping(values_apart=True))
     with lang.speaking(LANG):
         yield
 
@@ -143,10 +145,23 @@ def _reports(pack: Pack) -> list[Report]:
         resolved=("accounts_center_linked",),
         answers={"two_step": AnswerChange(from_="on", to="off")},
     )
+    # A score that rose, with answers new to the model, answered for the first time, no longer asked.
+    rose = changes_since(
+        40,
+        55,
+        answers={
+            "username": AnswerChange(from_=NOT_ASKED, to="set"),
+            "two_step": AnswerChange(from_=NOT_ASKED, to="on"),
+            "last_seen": AnswerChange(from_="contacts", to=NOT_ASKED),
+        },
+        new_questions=("username",),
+    )
     return [
         persona_report(pack, "linked-everything", changes=changes, stale_model=True, trend=trend),
         persona_report(pack, "all-unknown"),
         persona_report(pack, "quick-unsure"),
+        persona_report(pack, "eea-linked", changes=rose),
+        persona_report(pack, "uk-iphone-backups", changes=changes_since(40, 40)),  # the same score
     ]
 
 
@@ -164,9 +179,9 @@ def test_every_word_of_every_format_is_marked(
     del wrapped
     for report, theirs in people:
         assert report.lang == LANG
-        output = renderer_for(fmt).render(report, pack, RenderOptions(width=200, full_report="/tmp/r.html"))
+        output = renderer_for(fmt).render(report, pack, RenderOptions(width=200, full_report=FULL_REPORT))
         assert OPEN in output, "the fake catalog was not asked"
-        left = unmarked(fmt, output, theirs)
+        left = unmarked(fmt, output.replace(FULL_REPORT, " "), theirs)
         assert not left, f"{fmt.value}: words not marked for translation: {left}"
     if fmt in (Format.HTML, Format.PLAN_HTML):
         assert f'<html lang="{LANG}" dir="ltr"' in output
