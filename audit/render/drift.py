@@ -91,12 +91,16 @@ def _document(d: DocumentDrift, min_versions: int) -> list[str]:
         for gone in d.gone:
             lines += _gone(gone)
     if d.since is not None and d.paragraphs:
+        n = len(d.paragraphs)
         lines.append(
             "  "
-            + _(
-                "{paragraphs} new or changed since the capture of {since} "
-                "mention the pack's vocabulary, and no quote covers them:"
-            ).format(paragraphs=_paragraphs(len(d.paragraphs)), since=d.since)
+            + ngettext(
+                "{n} paragraph new or changed since the capture of {since} "
+                "mentions the pack's vocabulary, and no quote covers it:",
+                "{n} paragraphs new or changed since the capture of {since} "
+                "mention the pack's vocabulary, and no quote covers them:",
+                n,
+            ).format(n=n, since=d.since)
         )
         lines += [_paragraph(p) for p in d.paragraphs]
     elif d.since is not None:

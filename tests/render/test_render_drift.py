@@ -42,3 +42,20 @@ def test_a_quote_gone_only_from_the_newest_capture_with_min_versions(
     lacking = POLICY.replace("*   Anyone can see when you were last seen.\n", "")
     folder = _captures(Path("caps"), d2026_01_10=lacking, d2026_01_11=POLICY, d2026_01_12=lacking)
     golden("drift-min-versions.txt", _text(mini_captured, folder, min_versions=2))
+
+
+def test_one_new_paragraph_and_a_document_not_captured(
+    mini_captured: Path,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    golden: Golden,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    one_more = POLICY + "\nBusinesses you chat with can see your phone number.\n"
+    folder = _captures(Path("caps"), d2026_01_10=POLICY, d2026_06_01=one_more)
+    golden("drift-one-paragraph.txt", _text(mini_captured, folder))
+    # Captures of another document only: the pack's is not checked, and the summary says so.
+    other = Path("other")
+    other.mkdir()
+    (other / "another-policy-2026-06-01.md").write_text(POLICY, encoding="utf-8")
+    golden("drift-not-captured.txt", _text(mini_captured, other))
