@@ -59,3 +59,31 @@ def test_one_new_paragraph_and_a_document_not_captured(
     other.mkdir()
     (other / "another-policy-2026-06-01.md").write_text(POLICY, encoding="utf-8")
     golden("drift-not-captured.txt", _text(mini_captured, other))
+
+
+def test_a_word_diff_keeps_the_shared_words_next_to_each_change() -> None:
+    from audit.model.drift import WordChange
+    from audit.render.drift import CONTEXT_WORDS, diff_text
+
+    before = " ".join(f"b{i}" for i in range(4 * CONTEXT_WORDS))
+    between = " ".join(f"m{i}" for i in range(4 * CONTEXT_WORDS))
+    after = " ".join(f"a{i}" for i in range(4 * CONTEXT_WORDS))
+    diff = [
+        WordChange(change="same", text=before),
+        WordChange(change="removed", text="old"),
+        WordChange(change="same", text=between),
+        WordChange(change="added", text="new"),
+        WordChange(change="same", text=after),
+    ]
+    keep = CONTEXT_WORDS
+    assert diff_text(diff).split() == [
+        "...",
+        *before.split()[-keep:],
+        "[-old-]",
+        *between.split()[:keep],
+        "...",
+        *between.split()[-keep:],
+        "{+new+}",
+        *after.split()[:keep],
+        "...",
+    ]
