@@ -187,6 +187,22 @@ def test_every_word_of_every_format_is_marked(
         assert f'<html lang="{LANG}" dir="ltr"' in output
 
 
+def test_every_word_of_the_summary_is_marked(
+    pack: Pack, people: list[tuple[Report, re.Pattern[str]]], wrapped: None
+) -> None:
+    """The panel printed after an interview, for each person and for someone with no finding."""
+    del wrapped
+    from audit.render import summary
+
+    for report, theirs in people:
+        for shown in (report, report.model_copy(update={"findings": ()})):
+            output = summary.summary(shown, pack, RenderOptions(width=200, full_report=FULL_REPORT))
+            left = unmarked(Format.TERMINAL, output.replace(FULL_REPORT, " "), theirs)
+            assert not left, f"summary: words not marked for translation: {left}"
+        # "none" is also a value of the pack's (left out above as its text): asked for itself.
+        assert f"{OPEN}none{CLOSE}" in output
+
+
 def test_the_check_finds_a_word_left_unmarked(pack: Pack, wrapped: None) -> None:
     """The check can fail: a sentence printed as is, not through `_()`, is named."""
     del wrapped
