@@ -27,7 +27,6 @@ PLAN_ORDER = N_(
 class Headline:
     text: str
     calm: bool  # no band colour: the score is a range or a quick check's
-    quick_check: str
 
 
 def headline(report: Report) -> Headline:
@@ -56,7 +55,7 @@ def headline(report: Report) -> Headline:
     if quick:
         # Translators: {quick} is "Quick check: 9 of 27 questions".
         text += " " + _("{quick}: the rest is not checked.").format(quick=quick)
-    return Headline(text=text, calm=ranged or bool(quick), quick_check=quick)
+    return Headline(text=text, calm=ranged or bool(quick))
 
 
 def score_how(pack: Pack) -> str:

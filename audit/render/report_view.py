@@ -309,7 +309,6 @@ def build_view(report: Report, pack: Pack) -> ReportView:
     return ReportView(
         headline=line.text,
         calm=line.calm,
-        quick_check=line.quick_check,
         plan_order=_(PLAN_ORDER),
         lang=report.lang,
         title=clean_line(report.pack.title) or report.pack.id,

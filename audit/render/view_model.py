@@ -308,7 +308,6 @@ class ReportView:
     # No band colour when the score is not the whole story (a range, a quick check): calm, never
     # green for what was not checked, never red for what is not known.
     calm: bool = False
-    quick_check: str = ""  # "Quick check: 9 of 27 questions"
     plan_order: str = ""  # how the steps are ordered, in one sentence
 
 
