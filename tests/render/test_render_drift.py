@@ -21,40 +21,43 @@ def _text(pack_dir: Path, folder: Path, min_versions: int = 1) -> str:
     return text(report)
 
 
-def test_a_removed_quote_a_reworded_one_and_new_paragraphs(
-    mini_captured: Path,  # noqa: F811 - the fixture imported above
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    golden: Golden,
-) -> None:
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # the captures folder as given: "caps", the same on every machine
-    folder = _captures(Path("caps"), d2026_01_10=POLICY, d2026_06_01=JUNE)
-    golden("drift.txt", _text(mini_captured, folder))
 
 
-def test_a_quote_gone_only_from_the_newest_capture_with_min_versions(
+LACKING = POLICY.replace("*   Anyone can see when you were last seen.\n", "")
+# golden file: (the captures by day, --min-versions)
+CASES = {
+    # A removed quote, a reworded one, a new paragraph and a changed one.
+    "drift.txt": ({"d2026_01_10": POLICY, "d2026_06_01": JUNE}, 1),
+    # A quote missing from the newest capture only: not gone with --min-versions 2.
+    "drift-min-versions.txt": ({"d2026_01_10": LACKING, "d2026_01_11": POLICY, "d2026_01_12": LACKING}, 2),
+    "drift-one-paragraph.txt": (
+        {
+            "d2026_01_10": POLICY,
+            "d2026_06_01": POLICY + "\nBusinesses you chat with can see your phone number.\n",
+        },
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_drift_text(
+    name: str,
     mini_captured: Path,  # noqa: F811 - the fixture imported above
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     golden: Golden,
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # the captures folder as given: "caps", the same on every machine
-    lacking = POLICY.replace("*   Anyone can see when you were last seen.\n", "")
-    folder = _captures(Path("caps"), d2026_01_10=lacking, d2026_01_11=POLICY, d2026_01_12=lacking)
-    golden("drift-min-versions.txt", _text(mini_captured, folder, min_versions=2))
+    versions, min_versions = CASES[name]
+    golden(name, _text(mini_captured, _captures(Path("caps"), **versions), min_versions))
 
 
-def test_one_new_paragraph_and_a_document_not_captured(
+def test_captures_of_another_document_only(
     mini_captured: Path,  # noqa: F811 - the fixture imported above
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     golden: Golden,
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    one_more = POLICY + "\nBusinesses you chat with can see your phone number.\n"
-    folder = _captures(Path("caps"), d2026_01_10=POLICY, d2026_06_01=one_more)
-    golden("drift-one-paragraph.txt", _text(mini_captured, folder))
-    # Captures of another document only: the pack's is not checked, and the summary says so.
+    """The pack's document is not checked, and the summary says so."""
     other = Path("other")
     other.mkdir()
     (other / "another-policy-2026-06-01.md").write_text(POLICY, encoding="utf-8")
