@@ -424,3 +424,22 @@ def test_a_further_change_folds_a_word_wider_than_the_screen(reports: dict[str, 
     text = render(report.model_copy(update={"recommendations": (first, shown, *rest)}), pack)
     assert "x\u2026" not in text
     assert long in "".join(line.strip() for line in text.splitlines())
+
+
+@pytest.mark.parametrize("width", [20, 50, 100])
+def test_the_score_bar_is_empty_at_0_and_full_at_100(width: int) -> None:
+    from audit.render.words import bar
+
+    assert bar(0, width) == bar(-5, width) == "\u2591" * width
+    assert bar(100, width) == bar(150, width) == "\u2588" * width
+    assert bar(50, width) == "\u2588" * (width // 2) + "\u2591" * (width // 2)
+
+
+def test_a_possible_finding_with_no_answer_to_name_is_still_a_condition(
+    reports: dict[str, Report], pack: Pack
+) -> None:
+    from audit.render.findings_view import conditional_title
+
+    possible = next(f for f in reports["all-unknown"].findings if f.certainty == "possible")
+    bare = possible.model_copy(update={"applies_if": {}})
+    assert conditional_title(bare, pack) == f"If it applies to you: {possible.title}"
