@@ -195,11 +195,13 @@ def test_every_word_of_the_summary_is_marked(
     from audit.render import summary
 
     for report, theirs in people:
-        for shown in (report, report.model_copy(update={"findings": ()})):
+        none = report.model_copy(update={"findings": ()})
+        for shown in (report, none):
             output = summary.summary(shown, pack, RenderOptions(width=200, full_report=FULL_REPORT))
             left = unmarked(Format.TERMINAL, output.replace(FULL_REPORT, " "), theirs)
             assert not left, f"summary: words not marked for translation: {left}"
-        # "none" is also a value of the pack's (left out above as its text): asked for itself.
+        # "none" is also a value of the pack's (left out above as its text): asked for itself,
+        # in the panel of the person with no finding (the last one printed).
         assert f"{OPEN}none{CLOSE}" in output
 
 
